@@ -1,0 +1,13 @@
+/**
+ * Generated files that are committed and checked for staleness in CI (`npm run check:generated`).
+ * Add an entry here for every generated artefact (JSON Schemas, the Action's bundle).
+ */
+export interface Generator {
+  /** Repo-relative path of the committed file. */
+  path: string;
+  description: string;
+  /** Renders the file's exact expected contents. */
+  render(): Promise<string>;
+}
+
+export const generators: Generator[] = [];
