@@ -51,6 +51,10 @@ export interface ManifestSetResult {
   files: ManifestFileResult[];
   /** Every error and warning of every file, sorted by source and position. */
   messages: ValidationMessage[];
+  /** Sources that share an id, one group per duplicated id (each group sorted, length >= 2). */
+  duplicateIdGroups: string[][];
+  /** Normalised `promptFile` path of every schema-valid manifest that names one, by source. */
+  promptFiles: Map<string, string>;
 }
 
 /** The path of a prompt file relative to the repo root, normalised (`./a//b` → `a/b`). */
@@ -160,8 +164,10 @@ export async function validateManifestFiles(
     const result = results.get(source);
     if (result) results.set(source, { ...result, ok: false, errorCount: result.errorCount + 1 });
   };
+  const duplicateIdGroups: string[][] = [];
   for (const [id, group] of byId) {
     if (group.length < 2) continue;
+    duplicateIdGroups.push(group.map((parsed) => parsed.source));
     for (const parsed of group) {
       const at = parsed.locate(['id']);
       const others = group
@@ -214,6 +220,14 @@ export async function validateManifestFiles(
     migrations,
     files: [...results.values()],
     messages: messages.sort(compareValidationMessages),
+    duplicateIdGroups,
+    promptFiles: new Map(
+      [...parsedBySource.values()].flatMap((parsed) =>
+        parsed.manifest.promptFile === undefined
+          ? []
+          : [[parsed.source, normalisePromptPath(parsed.manifest.promptFile)] as const],
+      ),
+    ),
   };
 }
 
