@@ -266,12 +266,17 @@ function formatIssue(issue: z.core.$ZodIssue, data: unknown): FormattedIssue[] {
           { path, target: 'value', code: 'schema', text: `${prefix}expected an integer, got ${value}` },
         ];
       }
+      // YAML 1.1 booleans are plain strings in YAML 1.2, which manifests use.
+      const hint =
+        issue.expected === 'boolean' && typeof value === 'string' && /^(yes|no|on|off|y|n)$/i.test(value)
+          ? ' (YAML 1.2 reads it as a string; write true or false)'
+          : '';
       return [
         {
           path,
           target: 'value',
           code: 'schema',
-          text: `${prefix}expected ${expected}, got ${describeValue(value)}`,
+          text: `${prefix}expected ${expected}, got ${describeValue(value)}${hint}`,
         },
       ];
     }
@@ -335,6 +340,16 @@ function formatIssue(issue: z.core.$ZodIssue, data: unknown): FormattedIssue[] {
       ];
     case 'invalid_value': {
       const expected = issue.values.map((v) => (typeof v === 'string' ? `'${v}'` : String(v))).join(' or ');
+      if (value === undefined && path.length > 0) {
+        return [
+          {
+            path,
+            target: 'value',
+            code: 'missing-key',
+            text: `missing required key '${String(path.at(-1))}'; expected ${expected}`,
+          },
+        ];
+      }
       return [
         {
           path,
@@ -413,7 +428,8 @@ function parseUnsafe(text: string, source: string, options: ParseManifestOptions
 
   // 2. YAML syntax: every error, located.
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text.startsWith('\uFEFF') ? text.slice(1) : text, {
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  const doc = parseDocument(body, {
     lineCounter,
     keepSourceTokens: true,
     prettyErrors: false,
@@ -421,6 +437,9 @@ function parseUnsafe(text: string, source: string, options: ParseManifestOptions
     strict: true,
     version: '1.2',
   });
+  // The yaml error range covers only the key's first character; read the key up to its colon.
+  const keyAt = ([start]: [number, number]) =>
+    /^(.+?):(?:\s|$)/.exec(body.slice(start, start + 200).split('\n')[0] ?? '')?.[1]?.trim();
   const locateOffset = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
@@ -437,9 +456,13 @@ function parseUnsafe(text: string, source: string, options: ParseManifestOptions
   );
   if (doc.errors.length > 0) {
     return reject(
-      doc.errors.map((e) =>
-        message(source, locateOffset(e.pos[0]), 'yaml-syntax', `YAML syntax: ${e.message}`),
-      ),
+      doc.errors.map((e) => {
+        const key = e.code === 'DUPLICATE_KEY' ? keyAt(e.pos) : undefined;
+        const text = key
+          ? `duplicate key '${oneLine(key, 60)}'; expected each key once per mapping`
+          : e.message;
+        return message(source, locateOffset(e.pos[0]), 'yaml-syntax', `YAML syntax: ${text}`);
+      }),
       warnings,
     );
   }
