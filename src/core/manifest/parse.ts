@@ -8,7 +8,7 @@
  * 4. Check the schema (zod), mapping each issue path back to its YAML node.
  * 5. Run the semantic checks of validate.ts on a schema-valid manifest.
  */
-import { LineCounter, parseDocument, visit } from 'yaml';
+import { LineCounter, isScalar, parseDocument, visit } from 'yaml';
 import type { Document, Node } from 'yaml';
 import { z } from 'zod';
 import { buildManifestLocator } from './locate.ts';
@@ -231,8 +231,9 @@ function formatIssue(issue: z.core.$ZodIssue, data: unknown): FormattedIssue[] {
     case 'unrecognized_keys': {
       const shape = schemaAt(path);
       const known = shape instanceof z.ZodObject ? Object.keys(shape.shape) : [];
-      return issue.keys.map((key) => {
-        const suggestion = closest(key, known);
+      return issue.keys.map((key, index) => {
+        // Suggestions only for keys that will be shown (capErrors keeps the first ones).
+        const suggestion = index < MAX_ERRORS_PER_FILE ? closest(key, known) : undefined;
         const where = at === '' ? '' : ` in ${at}`;
         const hint = suggestion
           ? `; did you mean '${suggestion}'?`
@@ -394,11 +395,45 @@ function firstAlias(doc: Document): Node | undefined {
   return found;
 }
 
+/** Keys that appear twice in one mapping, with the offset of each repetition. */
+function findDuplicateKeys(doc: Document): { key: string; offset: number }[] {
+  const duplicates: { key: string; offset: number }[] = [];
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const key = String(pair.key.value);
+        if (seen.has(key)) duplicates.push({ key, offset: pair.key.range?.[0] ?? 0 });
+        seen.add(key);
+      }
+    },
+  });
+  return duplicates;
+}
+
+/** At most this many errors are reported per file; the rest are summarised in one more line. */
+export const MAX_ERRORS_PER_FILE = 100;
+
+function capErrors(errors: ValidationMessage[], source: string): ValidationMessage[] {
+  if (errors.length <= MAX_ERRORS_PER_FILE) return errors;
+  const last = errors[MAX_ERRORS_PER_FILE - 1] as ValidationMessage;
+  return [
+    ...errors.slice(0, MAX_ERRORS_PER_FILE),
+    message(
+      source,
+      { line: last.line, column: last.column },
+      'schema',
+      `…and ${errors.length - MAX_ERRORS_PER_FILE} more errors not shown; fix the ones above first`,
+    ),
+  ];
+}
+
 function parseUnsafe(text: string, source: string, options: ParseManifestOptions): ParseManifestResult {
   const reject = (errors: ValidationMessage[], warnings: ValidationMessage[] = []): RejectedManifest => ({
     ok: false,
     source,
-    errors: errors.sort(compareValidationMessages),
+    errors: capErrors(errors.sort(compareValidationMessages), source),
     warnings: warnings.sort(compareValidationMessages),
   });
 
@@ -433,13 +468,11 @@ function parseUnsafe(text: string, source: string, options: ParseManifestOptions
     lineCounter,
     keepSourceTokens: true,
     prettyErrors: false,
-    uniqueKeys: true,
+    // Checked below in O(n): the yaml package's own check is quadratic in the number of keys.
+    uniqueKeys: false,
     strict: true,
     version: '1.2',
   });
-  // The yaml error range covers only the key's first character; read the key up to its colon.
-  const keyAt = ([start]: [number, number]) =>
-    /^(.+?):(?:\s|$)/.exec(body.slice(start, start + 200).split('\n')[0] ?? '')?.[1]?.trim();
   const locateOffset = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
@@ -454,18 +487,20 @@ function parseUnsafe(text: string, source: string, options: ParseManifestOptions
       'warning',
     ),
   );
-  if (doc.errors.length > 0) {
-    return reject(
-      doc.errors.map((e) => {
-        const key = e.code === 'DUPLICATE_KEY' ? keyAt(e.pos) : undefined;
-        const text = key
-          ? `duplicate key '${oneLine(key, 60)}'; expected each key once per mapping`
-          : e.message;
-        return message(source, locateOffset(e.pos[0]), 'yaml-syntax', `YAML syntax: ${text}`);
-      }),
-      warnings,
-    );
-  }
+  const syntaxErrors = [
+    ...doc.errors.map((e) =>
+      message(source, locateOffset(e.pos[0]), 'yaml-syntax', `YAML syntax: ${e.message}`),
+    ),
+    ...findDuplicateKeys(doc).map(({ key, offset }) =>
+      message(
+        source,
+        locateOffset(offset),
+        'yaml-syntax',
+        `YAML syntax: duplicate key '${oneLine(key, 60)}'; expected each key once per mapping`,
+      ),
+    ),
+  ];
+  if (syntaxErrors.length > 0) return reject(syntaxErrors, warnings);
 
   // 3. Data, with alias expansion bounded.
   let data: unknown;
