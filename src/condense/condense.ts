@@ -116,7 +116,7 @@ export function createCondenseSession(options: CondenseOptions = {}): CondenseSe
       // A condenser bug must not lose the rest of the report; the contract says push never throws.
     }
     if (slot.trigger) {
-      let wants = false;
+      let wants: boolean;
       try {
         wants = slot.condenser.wantsEveryLine?.() ?? false;
       } catch {
