@@ -129,9 +129,9 @@ export function createCondenseSession(options: CondenseOptions = {}): CondenseSe
     }
   };
 
-  const onLine = (raw: string): void => {
+  const onLine = (raw: string, clean: boolean): void => {
     lineNumber++;
-    const normalized = normalizeLine(raw);
+    const normalized = normalizeLine(raw, clean);
     const line: LogLine =
       normalized.marker === undefined
         ? { text: normalized.text, number: lineNumber }
