@@ -13,7 +13,7 @@ import type { Document, Node } from 'yaml';
 import { z } from 'zod';
 import { buildManifestLocator } from './locate.ts';
 import type { ManifestLocator, SourceLocation } from './locate.ts';
-import { Manifest } from './schema.ts';
+import { KEBAB_CASE, Manifest } from './schema.ts';
 import { validateManifest } from './validate.ts';
 import type { SemanticIssue } from './validate.ts';
 import { compareValidationMessages, oneLine, renderPath } from './validation-message.ts';
@@ -544,6 +544,10 @@ function parseUnsafe(text: string, source: string, options: ParseManifestOptions
   }
 
   // 4. Schema.
+  const semanticOptions = {
+    ...(options.requireIdMatchesFileName === false ? {} : { fileStem: fileStemOf(source) }),
+    ...(options.organisation ? { organisation: options.organisation } : {}),
+  };
   const parsed = Manifest.safeParse(data);
   if (!parsed.success) {
     const errors = parsed.error.issues
@@ -551,14 +555,26 @@ function parseUnsafe(text: string, source: string, options: ParseManifestOptions
       .map((issue) =>
         message(source, locator.locate(issue.path, issue.target), issue.code, issue.text, issue.path),
       );
+    // Report semantic problems of the fields that are fine too, so one run shows everything.
+    const repaired = repairForSemanticChecks(
+      data as Record<string, unknown>,
+      parsed.error.issues,
+      fileStemOf(source),
+    );
+    if (repaired) {
+      const related = (path: readonly PropertyKey[]) =>
+        path.length > 0 &&
+        repaired.removed.some((removed) => isPrefix(removed, path) || isPrefix(path, removed));
+      const semantic = validateManifest(repaired.manifest, semanticOptions).filter(
+        (issue) => issue.severity === 'error' && ![...issue.paths, ...(issue.dependsOn ?? [])].some(related),
+      );
+      errors.push(...semantic.map((issue) => locateSemanticIssue(issue, source, locator)));
+    }
     return reject(errors, warnings);
   }
 
   // 5. Semantics.
-  const semantic = validateManifest(parsed.data, {
-    ...(options.requireIdMatchesFileName === false ? {} : { fileStem: fileStemOf(source) }),
-    ...(options.organisation ? { organisation: options.organisation } : {}),
-  });
+  const semantic = validateManifest(parsed.data, semanticOptions);
   const located = semantic.map((issue) => locateSemanticIssue(issue, source, locator));
   const errors = located.filter((m) => m.severity === 'error');
   const allWarnings = [...warnings, ...located.filter((m) => m.severity === 'warning')];
@@ -570,6 +586,62 @@ function parseUnsafe(text: string, source: string, options: ParseManifestOptions
     warnings: allWarnings,
     locate: (path, target) => locator.locate(path, target),
   };
+}
+
+const isPrefix = (prefix: readonly PropertyKey[], path: readonly PropertyKey[]) =>
+  prefix.length <= path.length && prefix.every((segment, index) => segment === path[index]);
+
+/**
+ * A copy of `data` with every field the schema rejected removed (whole lists when one item is
+ * bad) and required fields filled with placeholders, so the semantic checks can still run on
+ * the rest. `removed` lists what was taken out; semantic issues touching it are not reported.
+ * `undefined` when the data cannot be repaired (e.g. the root is not a mapping).
+ */
+function repairForSemanticChecks(
+  data: Record<string, unknown>,
+  issues: readonly z.core.$ZodIssue[],
+  fileStem: string,
+): { manifest: Manifest; removed: PropertyKey[][] } | undefined {
+  let current: Record<string, unknown> = structuredClone(data);
+  let pending = issues;
+  const removed: PropertyKey[][] = [];
+  const remove = (path: PropertyKey[]) => {
+    const cut = path.findIndex((segment) => typeof segment === 'number');
+    const target = cut === -1 ? path : path.slice(0, cut);
+    if (target.length === 0) return false;
+    let parent: unknown = current;
+    for (const segment of target.slice(0, -1))
+      parent = (parent as Record<PropertyKey, unknown> | undefined)?.[segment];
+    if (parent && typeof parent === 'object')
+      delete (parent as Record<PropertyKey, unknown>)[target.at(-1) as PropertyKey];
+    removed.push(target);
+    return true;
+  };
+  // Two rounds are enough: the second only sees placeholders' consequences.
+  for (let round = 0; round < 3; round += 1) {
+    for (const issue of pending) {
+      const path = issue.path as PropertyKey[];
+      if (issue.code === 'unrecognized_keys') issue.keys.forEach((key) => remove([...path, key]));
+      else if (!remove(path)) return undefined;
+    }
+    const placeholders: Record<string, unknown> = {
+      version: 1,
+      id: KEBAB_CASE.test(fileStem) ? fileStem : 'placeholder',
+      title: 'placeholder',
+      targets: {},
+    };
+    for (const [key, value] of Object.entries(placeholders)) {
+      if (current[key] === undefined) {
+        current[key] = value;
+        removed.push([key]);
+      }
+    }
+    const again = Manifest.safeParse(current);
+    if (again.success) return { manifest: again.data, removed };
+    pending = again.error.issues;
+    current = structuredClone(current);
+  }
+  return undefined;
 }
 
 /** Locates a semantic issue at the first of its candidate paths that the YAML actually contains. */
