@@ -107,7 +107,9 @@ export function buildManifestLocator(doc: Document, lineCounter: LineCounter): M
     locate(path, target = 'value') {
       const { node, keyNode, found } = walk(path);
       if (found && keyNode && (target === 'key' || isEmptyValue(node))) return span(rangeOf(keyNode), false);
-      return span(rangeOf(node) ?? rangeOf(doc.contents), !found);
+      const located = span(rangeOf(node) ?? rangeOf(doc.contents), !found);
+      // A missing key points at where its parent mapping starts, not across the whole mapping.
+      return found ? located : { ...located, endLine: located.line, endColumn: located.column };
     },
     has(path) {
       return walk(path).found;
