@@ -109,13 +109,14 @@ describe('npm start (src/main.ts)', () => {
       WEBHOOK_SECRET: 'secret',
       HOST: '127.0.0.1',
       PORT: String(port),
-      LOG_LEVEL: 'warn',
-      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'warn' as const,
+      LOG_FORMAT: 'json' as const,
     };
-    child = spawn(process.execPath, ['src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const server = spawn(process.execPath, ['src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = server;
     let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    server.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    server.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const body = JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 1 });
     const post = (path: string) =>
       fetch(`http://127.0.0.1:${port}${path}`, {
