@@ -114,6 +114,28 @@ describe('core/manifest/schema', () => {
     expect(schema.properties.review?.properties?.reviewers?.default).toBe('codeowners');
   });
 
+  it('has every field documented in the README reference', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(
+      readme.indexOf('## Writing a migration manifest'),
+      readme.indexOf('\n## ', readme.indexOf('## Writing a migration manifest') + 1),
+    );
+    const paths: string[] = [];
+    const walk = (node: unknown, prefix: string) => {
+      for (const [key, child] of Object.entries(
+        (node as { properties?: Record<string, unknown> }).properties ?? {},
+      )) {
+        paths.push(`${prefix}${key}`);
+        walk(child, `${prefix}${key}.`);
+      }
+    };
+
+    walk(buildManifestJsonSchema(), '');
+
+    expect(paths.length).toBeGreaterThan(40);
+    expect(paths.filter((path) => !section.includes(`| \`${path}\` |`))).toEqual([]);
+  });
+
   it('matches the committed schemas/manifest.schema.json', () => {
     expect(readFileSync('schemas/manifest.schema.json', 'utf8')).toBe(renderManifestJsonSchema());
   });
