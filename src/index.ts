@@ -7,6 +7,7 @@
 import type { ApplicationFunctionOptions, Probot } from 'probot';
 import { OctokitGitHost } from './adapters/github/octokit-git-host.ts';
 import { parseAppConfig } from './app-config.ts';
+import { onCheckRunRerequested } from './handlers/check-run-rerequested.ts';
 import type { HandlerDeps } from './handlers/handler-deps.ts';
 import { CONFIG_PULL_REQUEST_EVENTS, onPullRequestOpened } from './handlers/pull-request-opened.ts';
 import { onPush } from './handlers/push.ts';
@@ -21,6 +22,7 @@ export default function fleetwright(app: Probot, _options: ApplicationFunctionOp
     }),
   };
 
+  app.on('check_run.rerequested', onCheckRunRerequested(deps));
   app.on('push', onPush(deps));
   app.on([...CONFIG_PULL_REQUEST_EVENTS], onPullRequestOpened(deps));
 

@@ -13,6 +13,9 @@ import type { ValidationMessage } from '../core/manifest/validation-message.ts';
 import type { Annotation, GitHost, RepoRef } from '../ports/git-host.ts';
 import { loadManifests } from './load-manifests.ts';
 
+/** Re-exported so handlers can recognise the check without importing core (dependency rule). */
+export { MANIFEST_CHECK_NAME };
+
 export type ConfigRepoHost = Pick<
   GitHost,
   'findFile' | 'listDirectory' | 'listChangedFiles' | 'ensureCheckRun'
