@@ -116,6 +116,22 @@ describe('cli/validate', () => {
     expect(code).toBe(1);
   });
 
+  it('checks target owners against --org', async () => {
+    await writeTree({
+      'repo/migrations/a.yml':
+        'version: 1\nid: a\ntitle: A\nprompt: p\ntargets:\n  repos: [acme/api, other/web]\n',
+    });
+
+    const { code, out } = await validate(['--org', 'acme', 'repo']);
+
+    expect(out).toBe(
+      "repo/migrations/a.yml:6:21: error: 'other/web' is outside the organisation 'acme'; the app only reaches repositories of its installation\n",
+    );
+    expect(code).toBe(1);
+    expect((await validate(['--org=other', 'repo'])).code).toBe(1);
+    expect((await validate(['repo'])).code).toBe(0);
+  });
+
   it('prints JSON with --format json', async () => {
     await writeTree({
       'repo/migrations/a.yml': manifest('a'),
@@ -145,6 +161,7 @@ describe('cli/validate', () => {
     [['--format'], "--format expects 'text' or 'json', got nothing"],
     [['--strict', 'x.yml'], "unknown option '--strict'"],
     [['does-not-exist.yml'], 'does-not-exist.yml: no such file or directory'],
+    [['--org', 'not a login', 'x.yml'], "--org expects a GitHub login, got 'not a login'"],
   ])('exits 2 on usage error %j', async (args, message) => {
     const { code, err } = await validate(args);
 
