@@ -11,13 +11,22 @@
  */
 import type { Condenser, CondenserFactory, CondenserOutput, LogLine } from './types.ts';
 import type { Finding, FindingKind, TestCounts } from '../contracts/failure-report.ts';
-import { ExcerptLines, FindingCollector, FrameList, clip, count, isVendorPath, positive } from './lang-support.ts';
+import {
+  ExcerptLines,
+  FindingCollector,
+  FrameList,
+  clip,
+  count,
+  isVendorPath,
+  positive,
+} from './lang-support.ts';
 
 const TOOL = 'cargo';
 
 const DIAGNOSTIC = /^(error|warning)(?:\[([A-Za-z]*\d+)\])?: (.+)$/;
 const ARROW = /^\s*--> (.+?):(\d+):(\d+)$/;
-const LINT_NOTE = /#\[(?:deny|warn|forbid)\(((?:clippy|rustdoc)::[\w-]+|[a-z_]+)\)\]|`?-D ((?:clippy::)?[\w-]+)`? implied by/;
+const LINT_NOTE =
+  /#\[(?:deny|warn|forbid)\(((?:clippy|rustdoc)::[\w-]+|[a-z_]+)\)\]|`?-D ((?:clippy::)?[\w-]+)`? implied by/;
 const LINT_URL = /rust-clippy\/[^#\s]*#([a-z_]+)/;
 const PANIC_NEW = /^thread '([^']*)'(?: \(\d+\))? panicked at ([^:\s][^:]*):(\d+):(\d+):$/;
 const PANIC_OLD = /^thread '([^']*)'(?: \(\d+\))? panicked at '(.*)', ([^:\s][^:]*):(\d+):(\d+)$/;
@@ -174,7 +183,8 @@ class CargoCondenser implements Condenser {
       const note = LINT_NOTE.exec(trimmed);
       const url = note ? undefined : LINT_URL.exec(trimmed);
       const lint = note ? (note[1] ?? note[2]) : url?.[1];
-      if (lint !== undefined) diagnostic.lint = lint.startsWith('clippy::') ? lint : url ? `clippy::${lint}` : lint;
+      if (lint !== undefined)
+        diagnostic.lint = lint.startsWith('clippy::') ? lint : url ? `clippy::${lint}` : lint;
     }
     if (!trimmed.startsWith('|') && !/^\d+\s+\|/.test(trimmed)) diagnostic.excerpt.push(trimmed);
     return true;
@@ -267,7 +277,12 @@ class CargoCondenser implements Condenser {
       return true;
     }
     if (text.startsWith('note: run with `RUST_BACKTRACE')) return true;
-    if (text.trim().length === 0 || text.startsWith('---- ') || text.startsWith('thread ') || text.startsWith('failures:')) {
+    if (
+      text.trim().length === 0 ||
+      text.startsWith('---- ') ||
+      text.startsWith('thread ') ||
+      text.startsWith('failures:')
+    ) {
       this.#finishPanic();
       return false;
     }

@@ -18,10 +18,12 @@ const TOOL = 'cc';
 
 const SEVERITIES = [': fatal error: ', ': error: ', ': warning: ', ': note: '] as const;
 const LOCATION = /^(.*?):(\d+)(?::(\d+))?$/;
-const SOURCE_EXTENSION = /\.(?:c|h|cc|cpp|cxx|c\+\+|hpp|hh|hxx|h\+\+|ipp|tpp|inl|m|mm|cu|cuh|ino|s|S|asm|f|f90|f95|F90)$/;
+const SOURCE_EXTENSION =
+  /\.(?:c|h|cc|cpp|cxx|c\+\+|hpp|hh|hxx|h\+\+|ipp|tpp|inl|m|mm|cu|cuh|ino|s|S|asm|f|f90|f95|F90)$/;
 const FLAG = / \[(-W[\w=+-]+|[\w-]+(?:,[\w-]+)*)\]$/;
 const MSVC = /^\s*(.+?)\((\d+)(?:,(\d+))?\)\s*: (?:fatal )?error ([A-Z]+\d+): (.+)$/;
-const LINKER = /^(?:\S*ld(?:\.\w+)?: )?(.*?):(?:(\d+):)?(?:\(\.[^)]*\)|\([^)]*\+0x[0-9a-f]+\))?:? (undefined reference to .+|multiple definition of .+)$/;
+const LINKER =
+  /^(?:\S*ld(?:\.\w+)?: )?(.*?):(?:(\d+):)?(?:\(\.[^)]*\)|\([^)]*\+0x[0-9a-f]+\))?:? (undefined reference to .+|multiple definition of .+)$/;
 const MAKE_ERROR = /^g?make(?:\[\d+\])?: \*\*\* (?:\[(.+?)(?::(\d+))?: (.+?)\] Error (\d+)|(.+?)\s+Stop\.)$/;
 const MAKEFILE_ERROR = /^((?:GNUm|M|m)akefile|[\w./-]+\.mk):(\d+): \*\*\* (.+?)\.?\s+Stop\.$/;
 const CMAKE_ERROR = /^CMake Error(?: at (.+?):(\d+) \(([\w.-]+)\))?(?: in (.+?))?:\s*(.*)$/;
@@ -126,7 +128,8 @@ class CcCondenser implements Condenser {
         return;
       }
     }
-    if (text.startsWith('-- ') && (text.startsWith('-- Configuring') || text.startsWith('-- The C'))) this.#detected = true;
+    if (text.startsWith('-- ') && (text.startsWith('-- Configuring') || text.startsWith('-- The C')))
+      this.#detected = true;
   }
 
   finish(): CondenserOutput {
@@ -135,7 +138,13 @@ class CcCondenser implements Condenser {
     this.#finishAppleUndefined();
     if (this.#commandFailure && this.#findings.size === 0) {
       const failure = this.#commandFailure;
-      this.#findings.add({ kind: 'build-error', tool: 'make', file: failure.file, line: failure.line, message: failure.message });
+      this.#findings.add({
+        kind: 'build-error',
+        tool: 'make',
+        file: failure.file,
+        line: failure.line,
+        message: failure.message,
+      });
     }
     const findings: Finding[] = this.#findings.list();
     return { detected: this.#detected, findings };
@@ -148,7 +157,13 @@ class CcCondenser implements Condenser {
     const file = location[1] ?? '';
     if (!SOURCE_EXTENSION.test(file) && !file.endsWith('>')) {
       // `collect2: error: ld returned 1 exit status` and friends: consequences of linker errors.
-      if (file === 'collect2' || file.endsWith('/ld') || file === 'ld' || file === 'clang' || file.endsWith('clang++')) {
+      if (
+        file === 'collect2' ||
+        file.endsWith('/ld') ||
+        file === 'ld' ||
+        file === 'clang' ||
+        file.endsWith('clang++')
+      ) {
         this.#detected = true;
         if (this.#linkerErrors === 0 && this.#findings.size === 0) {
           this.#commandFailure ??= { message: clip(text) };
@@ -188,7 +203,8 @@ class CcCondenser implements Condenser {
     const diagnostic = this.#diagnostic;
     this.#diagnostic = undefined;
     if (!diagnostic) return;
-    const missingHeader = diagnostic.fatal && /: No such file or directory$|file not found$/.test(diagnostic.message);
+    const missingHeader =
+      diagnostic.fatal && /: No such file or directory$|file not found$/.test(diagnostic.message);
     this.#findings.add({
       kind: missingHeader ? 'dependency-error' : 'compile-error',
       tool: TOOL,
@@ -197,7 +213,13 @@ class CcCondenser implements Condenser {
       column: diagnostic.column,
       code: diagnostic.code,
       message: diagnostic.message,
-      packages: missingHeader ? [diagnostic.message.replace(/: No such file or directory$| file not found$/, '').replace(/^'(.*)'$/, '$1')] : undefined,
+      packages: missingHeader
+        ? [
+            diagnostic.message
+              .replace(/: No such file or directory$| file not found$/, '')
+              .replace(/^'(.*)'$/, '$1'),
+          ]
+        : undefined,
       excerpt: diagnostic.notes.render(),
     });
   }
@@ -238,7 +260,8 @@ class CcCondenser implements Condenser {
     this.#appleUndefined = undefined;
     if (!symbols) return;
     this.#linkerErrors += 1;
-    for (const symbol of symbols) this.#findings.add({ kind: 'build-error', tool: 'ld', message: `undefined symbol ${symbol}` });
+    for (const symbol of symbols)
+      this.#findings.add({ kind: 'build-error', tool: 'ld', message: `undefined symbol ${symbol}` });
   }
 
   #onMake(text: string): void {
@@ -302,7 +325,8 @@ class CcCondenser implements Condenser {
     const trimmed = text.trim();
     if (block.inCallStack) {
       const frame = /^(.+?):(\d+) \(/.exec(trimmed);
-      if (frame && block.callStack.length < 10) block.callStack.push({ file: frame[1] ?? '', line: Number(frame[2]) });
+      if (frame && block.callStack.length < 10)
+        block.callStack.push({ file: frame[1] ?? '', line: Number(frame[2]) });
       return true;
     }
     if (block.lines.join(' ').length < 600) block.lines.push(trimmed);
@@ -326,7 +350,8 @@ class CcCondenser implements Condenser {
     const couldNotFind = /Could NOT find (\S+)/.exec(body)?.[1];
     const version = /requested version "?([\d.]+)"?/.exec(body)?.[1];
     const pkg = providedBy ?? couldNotFind;
-    const dependency = pkg !== undefined || block.command === 'find_package' || block.command === 'pkg_check_modules';
+    const dependency =
+      pkg !== undefined || block.command === 'find_package' || block.command === 'pkg_check_modules';
     const kind: FindingKind = dependency ? 'dependency-error' : 'build-error';
     let message = firstSentence(body) ?? 'CMake Error';
     if (providedBy !== undefined) {
@@ -346,7 +371,12 @@ class CcCondenser implements Condenser {
 }
 
 function isSystemCMakeFile(file: string): boolean {
-  return file.startsWith('/usr/') || file.startsWith('/opt/') || /[\\/]share[\\/]cmake-[\d.]+[\\/]/.test(file) || /^[A-Z]:\\Program Files/.test(file);
+  return (
+    file.startsWith('/usr/') ||
+    file.startsWith('/opt/') ||
+    /[\\/]share[\\/]cmake-[\d.]+[\\/]/.test(file) ||
+    /^[A-Z]:\\Program Files/.test(file)
+  );
 }
 
 function firstSentence(text: string): string | undefined {

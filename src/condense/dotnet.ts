@@ -13,13 +13,23 @@ import { FindingCollector, FrameList, count, positive } from './lang-support.ts'
 
 const TOOL = 'dotnet';
 
-const SOURCE_DIAGNOSTIC = /^\s*(.+?)\((\d+),(\d+)(?:,\d+,\d+)?\): (error|warning) ([A-Z]{1,4}\d{3,5}): (.+?)(?: \[([^\]]+)\])?$/;
+const SOURCE_DIAGNOSTIC =
+  /^\s*(.+?)\((\d+),(\d+)(?:,\d+,\d+)?\): (error|warning) ([A-Z]{1,4}\d{3,5}): (.+?)(?: \[([^\]]+)\])?$/;
 const PROJECT_DIAGNOSTIC = /^\s*(.+?) : (error|warning) ([A-Z]{1,4}\d{3,5}): (.+?)(?: \[([^\]]+)\])?$/;
 const FAILED_TEST = /^\s*Failed (\S.*?) \[[^\]]*\]$/;
 const TOTALS = /^(Failed|Passed)!\s+- Failed:\s+(\d+), Passed:\s+(\d+), Skipped:\s+(\d+), Total:\s+(\d+)/;
 const TL_SUMMARY = /^\s*Test summary: total: (\d+), failed: (\d+), succeeded: (\d+), skipped: (\d+)/;
 const FRAME = /^\s*at (.+?) in (.+):line (\d+)$/;
-const LIBRARY_FRAME_PREFIXES = ['System.', 'Microsoft.', 'Xunit.', 'NUnit.', 'FluentAssertions.', 'Shouldly.', 'Moq.', 'Castle.'];
+const LIBRARY_FRAME_PREFIXES = [
+  'System.',
+  'Microsoft.',
+  'Xunit.',
+  'NUnit.',
+  'FluentAssertions.',
+  'Shouldly.',
+  'Moq.',
+  'Castle.',
+];
 
 interface TestBlock {
   testName: string;
@@ -74,7 +84,11 @@ class DotnetCondenser implements Condenser {
       this.#afterBuildFailed = true;
       return;
     }
-    if (text.startsWith('Build succeeded') || text.startsWith('Microsoft (R) Build Engine') || text.startsWith('MSBuild version')) {
+    if (
+      text.startsWith('Build succeeded') ||
+      text.startsWith('Microsoft (R) Build Engine') ||
+      text.startsWith('MSBuild version')
+    ) {
       this.#detected = true;
       this.#afterBuildFailed = false;
     }
@@ -182,7 +196,12 @@ class DotnetCondenser implements Condenser {
       this.#finishTest();
       return true;
     }
-    if (/^\s*(?:Failed|Passed|Skipped) \S/.test(text) || text.startsWith('Failed!') || text.startsWith('Passed!') || text.startsWith('[xUnit.net')) {
+    if (
+      /^\s*(?:Failed|Passed|Skipped) \S/.test(text) ||
+      text.startsWith('Failed!') ||
+      text.startsWith('Passed!') ||
+      text.startsWith('[xUnit.net')
+    ) {
       this.#finishTest();
       return false;
     }
@@ -254,7 +273,8 @@ class DotnetCondenser implements Condenser {
 function codeKind(code: string): FindingKind {
   if (code.startsWith('NU')) return 'dependency-error';
   if (code.startsWith('MSB') || code.startsWith('NETSDK')) return 'build-error';
-  if (code.startsWith('IDE') || code.startsWith('CA') || code.startsWith('SA') || code.startsWith('RCS')) return 'lint-error';
+  if (code.startsWith('IDE') || code.startsWith('CA') || code.startsWith('SA') || code.startsWith('RCS'))
+    return 'lint-error';
   return 'compile-error';
 }
 

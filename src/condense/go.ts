@@ -11,7 +11,15 @@
  */
 import type { Condenser, CondenserFactory, CondenserOutput, LogLine } from './types.ts';
 import type { TestCounts } from '../contracts/failure-report.ts';
-import { ExcerptLines, FindingCollector, FrameList, clip, indentOf, isVendorPath, positive } from './lang-support.ts';
+import {
+  ExcerptLines,
+  FindingCollector,
+  FrameList,
+  clip,
+  indentOf,
+  isVendorPath,
+  positive,
+} from './lang-support.ts';
 
 const TOOL = 'go';
 /** Most test messages remembered from `=== RUN` sections of `go test -v` until their verdict. */
@@ -23,7 +31,7 @@ const SOURCE_ERROR = /^(?:vet: )?((?:[A-Za-z]:)?[^\s:]*\.go):(\d+)(?::(\d+))?: (
 const TEST_MESSAGE = /^(\s+)([\w.-]+\.go):(\d+): ?(.*)$/;
 const TEST_VERDICT = /^(\s*)--- (FAIL|PASS|SKIP): (\S+) \(([\d.]+)s\)/;
 // `ok  \tpkg\t0.01s`, `FAIL\tpkg [build failed]`, `?   \tpkg\t[no test files]`: always tab-separated.
-const PACKAGE_RESULT = /^(ok  |FAIL|\?   )\t(\S+)(?:[\t ](.*))?$/;
+const PACKAGE_RESULT = /^(ok {2}|FAIL|\? {3})\t(\S+)(?:[\t ](.*))?$/;
 const FRAME_FILE = /^\t(.+?\.go):(\d+)(?: \+0x[0-9a-f]+)?$/;
 const LINTER_SUFFIX = / \(([a-z][\w-]*)\)$/;
 // Messages that only `go vet` analyzers print; a plain compiler error never looks like these.
@@ -146,11 +154,16 @@ class GoCondenser implements Condenser {
     // A parent test fails because its subtests failed; report only the leaves that say why.
     const failed = this.#failedTests;
     this.#findings.retain((finding) => {
-      if (finding.kind !== 'test-failure' || finding.testName === undefined || finding.file !== undefined) return true;
+      if (finding.kind !== 'test-failure' || finding.testName === undefined || finding.file !== undefined)
+        return true;
       const prefix = `${finding.testName}/`;
       return !failed.some((name) => name.startsWith(prefix));
     });
-    const output: { detected: boolean; findings: ReturnType<FindingCollector['list']>; testCounts?: TestCounts } = {
+    const output: {
+      detected: boolean;
+      findings: ReturnType<FindingCollector['list']>;
+      testCounts?: TestCounts;
+    } = {
       detected: this.#detected,
       findings: this.#findings.list(),
     };
@@ -301,7 +314,8 @@ class GoCondenser implements Condenser {
     const panic = this.#panic;
     if (!panic) return false;
     if (text.length === 0) return true;
-    if (text.startsWith('\tpanic: ') || text.startsWith('[signal ') || text.startsWith('goroutine ')) return true;
+    if (text.startsWith('\tpanic: ') || text.startsWith('[signal ') || text.startsWith('goroutine '))
+      return true;
     if (text === 'running tests:') {
       panic.inRunningTests = true;
       return true;
@@ -425,7 +439,10 @@ class GoCondenser implements Condenser {
       kind = 'lint-error';
       code = linter[1];
       message = message.slice(0, linter.index);
-    } else if (!text.startsWith('vet: ') && (this.#vetContext || VET_HINTS.some((hint) => message.includes(hint)))) {
+    } else if (
+      !text.startsWith('vet: ') &&
+      (this.#vetContext || VET_HINTS.some((hint) => message.includes(hint)))
+    ) {
       kind = 'lint-error';
       code = 'vet';
     }

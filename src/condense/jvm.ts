@@ -19,7 +19,7 @@
  */
 import type { Condenser, CondenserFactory, CondenserOutput, LogLine } from './types.ts';
 import type { Finding, FindingKind, TestCounts } from '../contracts/failure-report.ts';
-import { ExcerptLines, FindingCollector, FrameList, clip, count, findCoordinates, positive } from './lang-support.ts';
+import { FindingCollector, FrameList, clip, count, findCoordinates, positive } from './lang-support.ts';
 
 const TOOL = 'jvm';
 
@@ -158,7 +158,12 @@ class JvmCondenser implements Condenser {
       return;
     }
     if (level !== 'ERROR') return;
-    if (text.includes('.java:[') || text.includes('.kt:[') || text.includes('.scala:[') || text.includes('.groovy:[')) {
+    if (
+      text.includes('.java:[') ||
+      text.includes('.kt:[') ||
+      text.includes('.scala:[') ||
+      text.includes('.groovy:[')
+    ) {
       const match = MAVEN_COMPILE.exec(text);
       if (match) {
         this.#startCompile({
@@ -181,7 +186,12 @@ class JvmCondenser implements Condenser {
     if (text.includes('<<< ')) {
       const fresh = SUREFIRE_NEW.exec(text);
       if (fresh) {
-        this.#startException(`${fresh[1]}.${fresh[2]}`, 'maven', fresh[3] === 'ERROR' ? 'ERROR' : 'FAILURE', false);
+        this.#startException(
+          `${fresh[1]}.${fresh[2]}`,
+          'maven',
+          fresh[3] === 'ERROR' ? 'ERROR' : 'FAILURE',
+          false,
+        );
         return;
       }
       const old = SUREFIRE_OLD.exec(text);
@@ -213,7 +223,11 @@ class JvmCondenser implements Condenser {
       return;
     }
     if (text.startsWith('COMPILATION ERROR')) return;
-    if (/^Some problems were encountered while processing the POMs|^The build could not read \d+ project|Non-resolvable (?:parent POM|import POM)|^Unresolveable build extension/.test(text)) {
+    if (
+      /^Some problems were encountered while processing the POMs|^The build could not read \d+ project|Non-resolvable (?:parent POM|import POM)|^Unresolveable build extension/.test(
+        text,
+      )
+    ) {
       this.#findings.add({
         kind: text.includes('resolv') ? 'dependency-error' : 'build-error',
         tool: 'maven',
@@ -277,14 +291,24 @@ class JvmCondenser implements Condenser {
     this.#inGoalFailure = true;
     const body = text.replace(/ -> \[Help \d+\]$/, '');
     if (body.includes('Compilation failure') && this.#compileErrors > 0) return;
-    if ((body.includes('There are test failures') || body.includes('There was a timeout')) && this.#testFailures > 0) {
+    if (
+      (body.includes('There are test failures') || body.includes('There was a timeout')) &&
+      this.#testFailures > 0
+    ) {
       return;
     }
     const goal = /^Failed to execute goal (\S+:\S+:\S+:\S+)/.exec(body)?.[1];
     const reason = body.slice(body.indexOf(': ', body.indexOf(' on project ')) + 2);
-    const dependency = /Could not resolve dependencies|Could not find artifact|could not be resolved|Could not transfer artifact|has not been downloaded|Failed to collect dependencies|Failed to read artifact descriptor/.test(body);
+    const dependency =
+      /Could not resolve dependencies|Could not find artifact|could not be resolved|Could not transfer artifact|has not been downloaded|Failed to collect dependencies|Failed to read artifact descriptor/.test(
+        body,
+      );
     this.#findings.add({
-      kind: dependency ? 'dependency-error' : body.includes('Compilation failure') ? 'compile-error' : 'build-error',
+      kind: dependency
+        ? 'dependency-error'
+        : body.includes('Compilation failure')
+          ? 'compile-error'
+          : 'build-error',
       tool: 'maven',
       code: goal,
       message: clip(reason.length > 0 ? reason : body),
@@ -295,7 +319,13 @@ class JvmCondenser implements Condenser {
 
   // ---- compile errors (Maven, javac, kotlinc) ---------------------------------------------------
 
-  #startCompile(error: { tool: string; file: string; line?: number | undefined; column?: number | undefined; message: string }): void {
+  #startCompile(error: {
+    tool: string;
+    file: string;
+    line?: number | undefined;
+    column?: number | undefined;
+    message: string;
+  }): void {
     this.#finishCompile();
     this.#detected = true;
     let kind: FindingKind = 'compile-error';
@@ -432,7 +462,11 @@ class JvmCondenser implements Condenser {
       counts.passed += Math.max(0, total - failed - skipped);
       return;
     }
-    if (text.startsWith('BUILD FAILED') || text.startsWith('FAILURE: Build failed') || text.startsWith('BUILD SUCCESSFUL')) {
+    if (
+      text.startsWith('BUILD FAILED') ||
+      text.startsWith('FAILURE: Build failed') ||
+      text.startsWith('BUILD SUCCESSFUL')
+    ) {
       this.#detected = true;
       return;
     }
@@ -441,7 +475,12 @@ class JvmCondenser implements Condenser {
 
   // ---- test failures with a JVM exception ------------------------------------------------------
 
-  #startException(testName: string, tool: 'maven' | 'gradle', kindOfFailure: 'FAILURE' | 'ERROR', indented: boolean): void {
+  #startException(
+    testName: string,
+    tool: 'maven' | 'gradle',
+    kindOfFailure: 'FAILURE' | 'ERROR',
+    indented: boolean,
+  ): void {
     this.#finishException();
     this.#detected = true;
     this.#exception = { testName, tool, kindOfFailure, message: [], frames: new FrameList(), indented };
@@ -481,7 +520,8 @@ class JvmCondenser implements Condenser {
       }
       return true;
     }
-    if (trimmed.startsWith('...') || trimmed.startsWith('Caused by:') || trimmed.startsWith('Suppressed:')) return true;
+    if (trimmed.startsWith('...') || trimmed.startsWith('Caused by:') || trimmed.startsWith('Suppressed:'))
+      return true;
     if (block.frames.frames.length === 0 && block.message.join(' ').length < 400) {
       block.message.push(trimmed);
       const comparison = EXPECTED_BUT_WAS.exec(trimmed);
@@ -510,7 +550,10 @@ class JvmCondenser implements Condenser {
       testName: block.testName,
       file: block.firstRepo?.file,
       line: block.firstRepo?.line,
-      message: block.message.length > 0 ? block.message.join(' ') : `${block.kindOfFailure === 'ERROR' ? 'error' : 'failure'} in ${block.testName}`,
+      message:
+        block.message.length > 0
+          ? block.message.join(' ')
+          : `${block.kindOfFailure === 'ERROR' ? 'error' : 'failure'} in ${block.testName}`,
       expected: block.expected,
       actual: block.actual,
       frames: block.frames.frames,
@@ -523,7 +566,12 @@ class JvmCondenser implements Condenser {
   #continueWentWrong(text: string): boolean {
     const block = this.#wentWrong;
     if (!block) return false;
-    if (text.startsWith('* Try:') || text.startsWith('* Exception is:') || text.startsWith('* Get more help') || text.startsWith('===')) {
+    if (
+      text.startsWith('* Try:') ||
+      text.startsWith('* Exception is:') ||
+      text.startsWith('* Get more help') ||
+      text.startsWith('===')
+    ) {
       this.#finishWentWrong();
       return false;
     }
@@ -542,7 +590,10 @@ class JvmCondenser implements Condenser {
     const all = block.lines.join(' ');
     if (/Compilation (?:failed|error)|compilation errors?/i.test(all) && this.#compileErrors > 0) return;
     if (/There were failing tests|tests? failed/i.test(all) && this.#testFailures > 0) return;
-    const dependency = /Could not resolve|Could not find [\w.-]+:|Could not download|Could not GET|Failed to resolve/.test(all);
+    const dependency =
+      /Could not resolve|Could not find [\w.-]+:|Could not download|Could not GET|Failed to resolve/.test(
+        all,
+      );
     const reasons = block.lines.filter((line) => line.startsWith('>'));
     const headline = block.lines[0] ?? '';
     const deepest = reasons.at(-1);

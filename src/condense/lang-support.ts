@@ -151,7 +151,8 @@ function buildFinding(draft: FindingDraft, message: string): Finding {
   if (draft.frames !== undefined && draft.frames.length > 0) {
     finding.frames = draft.frames.slice(0, MAX_FRAMES).map((frame) => clip(frame, 300));
   }
-  if (draft.packages !== undefined && draft.packages.length > 0) finding.packages = [...new Set(draft.packages)];
+  if (draft.packages !== undefined && draft.packages.length > 0)
+    finding.packages = [...new Set(draft.packages)];
   const excerpt = typeof draft.excerpt === 'string' ? draft.excerpt : renderExcerpt(draft.excerpt);
   if (excerpt !== undefined && excerpt.length > 0) finding.excerpt = excerpt;
   return finding;

@@ -11,7 +11,8 @@ import { FindingCollector, FrameList, count, isVendorPath } from './lang-support
 
 const TOOL = 'phpunit';
 
-const SECTION = /^There (?:was|were) \d+ (errors?|failures?|risky tests?|warnings?|skipped tests?|incomplete tests?|deprecations?|notices?|PHPUnit (?:warnings?|deprecations?)):$/;
+const SECTION =
+  /^There (?:was|were) \d+ (errors?|failures?|risky tests?|warnings?|skipped tests?|incomplete tests?|deprecations?|notices?|PHPUnit (?:warnings?|deprecations?)):$/;
 const BLOCK = /^(\d+)\) (\S.*)$/;
 const FRAME = /^(\S.*\.php):(\d+)$/;
 const ASSERTION = /^Failed asserting that (.+?) (?:is identical to|matches expected|is equal to) (.+)\.$/;
@@ -132,8 +133,12 @@ class PhpunitCondenser implements Condenser {
       testName: block.testName,
       file: block.firstRepo?.file,
       line: block.firstRepo?.line,
-      message: block.message.length > 0 ? block.message.join(' ') : `${block.testName} ${block.kind === 'error' ? 'errored' : 'failed'}`,
-      expected: block.comparison?.expected ?? (block.expected.length > 0 ? block.expected.join('\n') : undefined),
+      message:
+        block.message.length > 0
+          ? block.message.join(' ')
+          : `${block.testName} ${block.kind === 'error' ? 'errored' : 'failed'}`,
+      expected:
+        block.comparison?.expected ?? (block.expected.length > 0 ? block.expected.join('\n') : undefined),
       actual: block.comparison?.actual ?? (block.actual.length > 0 ? block.actual.join('\n') : undefined),
       frames: block.frames.frames,
     });
@@ -152,10 +157,16 @@ class PhpunitCondenser implements Condenser {
     this.#detected = true;
     const tests = count(failed[1]);
     const parts = new Map<string, number>();
-    for (const match of (failed[2] ?? '').matchAll(/, (\w+): (\d+)/g)) parts.set(match[1] ?? '', count(match[2]));
+    for (const match of (failed[2] ?? '').matchAll(/, (\w+): (\d+)/g))
+      parts.set(match[1] ?? '', count(match[2]));
     const failures = (parts.get('Errors') ?? 0) + (parts.get('Failures') ?? 0);
     const skipped = (parts.get('Skipped') ?? 0) + (parts.get('Incomplete') ?? 0);
-    this.#counts = { passed: Math.max(0, tests - failures - skipped), failed: failures, skipped, total: tests };
+    this.#counts = {
+      passed: Math.max(0, tests - failures - skipped),
+      failed: failures,
+      skipped,
+      total: tests,
+    };
   }
 }
 

@@ -22,7 +22,8 @@ const PYTEST_SECTION = /^={3,} (.+?) ={3,}$/;
 const PYTEST_BLOCK = /^_{3,} (.+?) _{3,}$/;
 const PYTEST_LOCATION = /^([^\s:][^:]*\.py):(\d+): ?(\w*)$/;
 const PYTEST_SUMMARY = /^(FAILED|ERROR) (\S+?)(?: - (.*))?$/;
-const PYTEST_COUNTS = /^=*\s*((?:\d+ (?:failed|passed|skipped|errors?|xfailed|xpassed|deselected|warnings?|rerun)(?:, )?)+) in [\d.]+s(?: \([^)]*\))?\s*=*$/;
+const PYTEST_COUNTS =
+  /^=*\s*((?:\d+ (?:failed|passed|skipped|errors?|xfailed|xpassed|deselected|warnings?|rerun)(?:, )?)+) in [\d.]+s(?: \([^)]*\))?\s*=*$/;
 const PY_FRAME = /^\s*File "([^"]+)", line (\d+)(?:, in (.+))?$/;
 // After a traceback's frames, the first line at column 0 is the exception: `KeyError: 'x'`, `pkg.Err`.
 const EXCEPTION_LINE = /^[A-Za-z_][\w.]*(?::(?: .*)?)?$/;
@@ -148,10 +149,13 @@ class PythonCondenser implements Condenser {
   finish(): CondenserOutput {
     if (this.#traceback) this.#endTraceback(undefined);
     this.#finishPytestBlock();
-    for (const block of this.#pendingBlocks.values()) this.#addPytestFinding(block, block.name, undefined, undefined);
+    for (const block of this.#pendingBlocks.values())
+      this.#addPytestFinding(block, block.name, undefined, undefined);
     this.#pendingBlocks.clear();
     const findings = this.#ruffSeen
-      ? this.#findings.list().map((finding) => (finding.tool === 'flake8' ? { ...finding, tool: 'ruff' } : finding))
+      ? this.#findings
+          .list()
+          .map((finding) => (finding.tool === 'flake8' ? { ...finding, tool: 'ruff' } : finding))
       : this.#findings.list();
     const output: { detected: boolean; findings: Finding[]; testCounts?: TestCounts } = {
       detected: this.#detected,
@@ -246,7 +250,10 @@ class PythonCondenser implements Condenser {
       message,
       expected: assertion?.expected,
       actual: assertion?.actual,
-      frames: repoLocations.length > 1 ? repoLocations.map((location) => `${location.file}:${location.line}`) : undefined,
+      frames:
+        repoLocations.length > 1
+          ? repoLocations.map((location) => `${location.file}:${location.line}`)
+          : undefined,
       excerpt: block?.excerpt.render(),
     });
   }
@@ -293,7 +300,8 @@ class PythonCondenser implements Condenser {
       let skipped = 0;
       for (const part of (result[2] ?? '').split(', ')) {
         const [name, value] = part.split('=');
-        if (name === 'failures' || name === 'errors' || name === 'unexpected successes') failed += count(value);
+        if (name === 'failures' || name === 'errors' || name === 'unexpected successes')
+          failed += count(value);
         else if (name === 'skipped' || name === 'expected failures') skipped += count(value);
       }
       const total = this.#unittestTotal;
@@ -328,7 +336,10 @@ class PythonCondenser implements Condenser {
     if (text.length === 0) return true;
     const first = text.charCodeAt(0);
     if (first === 32 || first === 9) return true; // source lines, carets, exception-group bars
-    if (text.startsWith('During handling of the above exception') || text.startsWith('The above exception was')) {
+    if (
+      text.startsWith('During handling of the above exception') ||
+      text.startsWith('The above exception was')
+    ) {
       return true;
     }
     if (text.startsWith('Traceback (most recent call last):')) {
@@ -344,7 +355,8 @@ class PythonCondenser implements Condenser {
     const traceback = this.#traceback;
     this.#traceback = undefined;
     if (!traceback) return;
-    const message = exceptionLine !== undefined && EXCEPTION_LINE.test(exceptionLine) ? exceptionLine : undefined;
+    const message =
+      exceptionLine !== undefined && EXCEPTION_LINE.test(exceptionLine) ? exceptionLine : undefined;
     if (message === undefined) {
       // Not a traceback after all (or cut off): report nothing rather than guess.
       if (exceptionLine !== undefined) this.#reprocess(exceptionLine);
@@ -411,7 +423,15 @@ class PythonCondenser implements Condenser {
       if (text.includes(' - error: ')) {
         const pyright = PYRIGHT.exec(text);
         if (pyright) {
-          this.#addLint('pyright', 'type-error', pyright[1], pyright[2], pyright[3], pyright[5], pyright[4] ?? '');
+          this.#addLint(
+            'pyright',
+            'type-error',
+            pyright[1],
+            pyright[2],
+            pyright[3],
+            pyright[5],
+            pyright[4] ?? '',
+          );
           return;
         }
       }
@@ -419,7 +439,15 @@ class PythonCondenser implements Condenser {
       if (pylint) {
         // pylint counts columns from 0.
         const column = String(count(pylint[3]) + 1);
-        this.#addLint('pylint', 'lint-error', pylint[1], pylint[2], column, pylint[6] ?? pylint[4], pylint[5] ?? '');
+        this.#addLint(
+          'pylint',
+          'lint-error',
+          pylint[1],
+          pylint[2],
+          column,
+          pylint[6] ?? pylint[4],
+          pylint[5] ?? '',
+        );
         return;
       }
       const flake8 = FLAKE8.exec(text);
@@ -458,7 +486,12 @@ class PythonCondenser implements Condenser {
       }
       if (text.startsWith('ERROR: ') && text.includes('Imports are incorrectly sorted')) {
         const file = text.slice(7, text.indexOf(' Imports are')).trim();
-        this.#findings.add({ kind: 'format-error', tool: 'isort', file, message: 'imports are incorrectly sorted (isort)' });
+        this.#findings.add({
+          kind: 'format-error',
+          tool: 'isort',
+          file,
+          message: 'imports are incorrectly sorted (isort)',
+        });
         return;
       }
     }
@@ -468,7 +501,10 @@ class PythonCondenser implements Condenser {
         this.#ruffHeader = { code: ruff[1] ?? '', message: ruff[3] ?? '' };
         return;
       }
-      if (text.startsWith('Found ') && /^Found \d+ errors?\.?(?: \(\d+ fixed, \d+ remaining\)\.)?$/.test(text)) {
+      if (
+        text.startsWith('Found ') &&
+        /^Found \d+ errors?\.?(?: \(\d+ fixed, \d+ remaining\)\.)?$/.test(text)
+      ) {
         this.#ruffSeen = true;
       } else if (text.startsWith('Found ') && /^Found \d+ errors? in \d+ files? \(checked/.test(text)) {
         this.#detected = true; // mypy's summary
@@ -547,4 +583,3 @@ export const pythonCondenserFactory: CondenserFactory = {
   description: 'Python (pytest, unittest, tracebacks, mypy, pyright, ruff, flake8, pylint, black, isort)',
   create: () => new PythonCondenser(),
 };
-

@@ -13,7 +13,8 @@ const TOOL = 'rspec';
 
 const EXAMPLE_HEADER = /^ {2}(\d+)\) (.+)$/;
 const FRAME = /^\s+# (.+?):(\d+)(?::in .*)?$/;
-const TOTALS = /^(\d+) examples?, (\d+) failures?(?:, (\d+) pending)?(?:, (\d+) errors? occurred outside of examples)?/;
+const TOTALS =
+  /^(\d+) examples?, (\d+) failures?(?:, (\d+) pending)?(?:, (\d+) errors? occurred outside of examples)?/;
 const RERUN = /^rspec (\S+?):(\d+) # (.+)$/;
 
 interface Example {
@@ -51,10 +52,18 @@ class RspecCondenser implements Condenser {
       this.#section = 'pending';
       return;
     }
-    if (text.startsWith('An error occurred while loading ') || text.startsWith('An error occurred in a `before(:suite)` hook')) {
+    if (
+      text.startsWith('An error occurred while loading ') ||
+      text.startsWith('An error occurred in a `before(:suite)` hook')
+    ) {
       this.#detected = true;
       this.#finishExample();
-      this.#example = { description: text.replace(/\.$/, ''), errorMessage: [], frames: new FrameList(), loadError: true };
+      this.#example = {
+        description: text.replace(/\.$/, ''),
+        errorMessage: [],
+        frames: new FrameList(),
+        loadError: true,
+      };
       return;
     }
     if (text.startsWith('Finished in ')) {
@@ -80,7 +89,12 @@ class RspecCondenser implements Condenser {
       const header = EXAMPLE_HEADER.exec(text);
       if (header) {
         this.#finishExample();
-        this.#example = { description: header[2] ?? '', errorMessage: [], frames: new FrameList(), loadError: false };
+        this.#example = {
+          description: header[2] ?? '',
+          errorMessage: [],
+          frames: new FrameList(),
+          loadError: false,
+        };
         return;
       }
     }
@@ -126,11 +140,15 @@ class RspecCondenser implements Condenser {
     }
     if (trimmed.startsWith('(compared using')) return;
     // `NoMethodError:` alone on its line, the message indented below it.
-    if (/^[A-Z][\w:]*(?:Error|Exception|Interrupt|Exit|Failed)?:$/.test(trimmed) && example.errorClass === undefined) {
+    if (
+      /^[A-Z][\w:]*(?:Error|Exception|Interrupt|Exit|Failed)?:$/.test(trimmed) &&
+      example.errorClass === undefined
+    ) {
       example.errorClass = trimmed.slice(0, -1);
       return;
     }
-    if (example.errorMessage.join(' ').length < 300 && !/^\^+$/.test(trimmed)) example.errorMessage.push(trimmed);
+    if (example.errorMessage.join(' ').length < 300 && !/^\^+$/.test(trimmed))
+      example.errorMessage.push(trimmed);
   }
 
   #finishExample(): void {
@@ -144,7 +162,10 @@ class RspecCondenser implements Condenser {
         : example.expected === undefined
           ? example.errorMessage[0]
           : undefined;
-    const parts = [example.failureLine !== undefined ? `Failure/Error: ${example.failureLine}` : undefined, error];
+    const parts = [
+      example.failureLine !== undefined ? `Failure/Error: ${example.failureLine}` : undefined,
+      error,
+    ];
     const message = parts.filter((part) => part !== undefined && part.length > 0).join(' — ');
     this.#findings.add({
       kind: example.loadError ? 'runtime-error' : 'test-failure',

@@ -16,12 +16,14 @@ const TOOL = 'swift';
 const DIAGNOSTIC = /^(.+\.swift):(\d+):(\d+): (error|warning|note): (.+)$/;
 const XCTEST = /^(.+\.swift):(\d+): error: (-\[[\w.]+ \w+\]|[\w.]+) : (.+)$/;
 const TEST_CASE_FAILED = /^Test Case '(-\[[\w.]+ \w+\]|[\w.]+)' failed \(/;
-const EXECUTED = /^\s*Executed (\d+) tests?, with (?:(\d+) tests? skipped and )?(\d+) failures? \((\d+) unexpected\)/;
+const EXECUTED =
+  /^\s*Executed (\d+) tests?, with (?:(\d+) tests? skipped and )?(\d+) failures? \((\d+) unexpected\)/;
 const TOP_SUITE = /^Test Suite '(?:All tests|Selected tests|[\w-]+\.xctest)' (?:passed|failed)/;
 const SWIFT_TESTING_ISSUE = /^✘ Test (.+?) recorded an issue at (.+?\.swift):(\d+):(\d+): (.+)$/;
 const SWIFT_TESTING_FAILED = /^✘ Test (?!run with)(.+?) failed after/;
 const SWIFT_TESTING_RUN = /^[✔✘] Test run with (\d+) tests? (?:passed|failed)/;
-const XCT_EQUAL = /^XCTAssert(?:Equal|Identical)\w* failed: \("(.*)"\) is not (?:equal|identical) to \("(.*)"\)/;
+const XCT_EQUAL =
+  /^XCTAssert(?:Equal|Identical)\w* failed: \("(.*)"\) is not (?:equal|identical) to \("(.*)"\)/;
 
 class SwiftCondenser implements Condenser {
   readonly tool = TOOL;
@@ -54,20 +56,29 @@ class SwiftCondenser implements Condenser {
       return;
     }
     if (text.startsWith('error: ')) {
-      if (/^error: (?:Dependencies could not be resolved|failed to resolve dependencies|the package .* cannot be accessed|.*could not be resolved)/.test(text)) {
+      if (
+        /^error: (?:Dependencies could not be resolved|failed to resolve dependencies|the package .* cannot be accessed|.*could not be resolved)/.test(
+          text,
+        )
+      ) {
         this.#detected = true;
         this.#findings.add({
           kind: 'dependency-error',
           tool: TOOL,
           message: text.slice(7),
-          packages: [...text.matchAll(/'([\w.-]+)'(?: (\d+(?:\.\d+)*(?:\.\.[<.]\d+(?:\.\d+)*)?))?/g)].map((match) =>
-            match[2] !== undefined ? `${match[1]}@${match[2]}` : (match[1] ?? ''),
+          packages: [...text.matchAll(/'([\w.-]+)'(?: (\d+(?:\.\d+)*(?:\.\.[<.]\d+(?:\.\d+)*)?))?/g)].map(
+            (match) => (match[2] !== undefined ? `${match[1]}@${match[2]}` : (match[1] ?? '')),
           ),
         });
       }
       return;
     }
-    if (text.startsWith('** BUILD FAILED **') || text.startsWith('** TEST FAILED **') || text.startsWith('Building for ') || text.startsWith('Compiling ')) {
+    if (
+      text.startsWith('** BUILD FAILED **') ||
+      text.startsWith('** TEST FAILED **') ||
+      text.startsWith('Building for ') ||
+      text.startsWith('Compiling ')
+    ) {
       this.#detected = true;
     }
   }
