@@ -58,6 +58,8 @@ interface TestPanic {
   pendingFunction?: string | undefined;
   inBacktrace: boolean;
   inTestOutput: boolean;
+  /** Pre-1.73 multi-line message: `panicked at 'first line` … `last line', src/x.rs:1:2`. */
+  awaitingLocation: boolean;
 }
 
 class CargoCondenser implements Condenser {
@@ -231,7 +233,8 @@ class CargoCondenser implements Condenser {
     this.#finishPanic();
     const fresh = PANIC_NEW.exec(text);
     const old = fresh ? undefined : PANIC_OLD.exec(text);
-    const match = fresh ?? old;
+    const open = fresh || old ? undefined : /^thread '([^']*)'(?: \(\d+\))? panicked at '(.*)$/.exec(text);
+    const match = fresh ?? old ?? open;
     if (!match) return;
     this.#detected = true;
     const threadName = match[1] ?? '';
@@ -241,16 +244,18 @@ class CargoCondenser implements Condenser {
       file: fresh ? fresh[2] : old?.[3],
       line: positive(fresh ? fresh[3] : old?.[4]),
       column: positive(fresh ? fresh[4] : old?.[5]),
-      message: old ? [old[2] ?? ''] : [],
+      message: old ? [old[2] ?? ''] : open ? [open[2] ?? ''] : [],
       frames: new FrameList(),
       inBacktrace: false,
       inTestOutput,
+      awaitingLocation: open !== undefined,
     };
     this.#outputOf = undefined;
   }
 
   /** Returns true when `text` belongs to the panic being read. */
-  #continuePanic(text: string): boolean {
+  #continuePanic(line: string): boolean {
+    let text = line;
     const panic = this.#panic;
     if (!panic) return false;
     if (panic.inBacktrace) {
@@ -271,6 +276,19 @@ class CargoCondenser implements Condenser {
       if (text.startsWith('note: ')) return true;
       this.#finishPanic();
       return false;
+    }
+    if (panic.awaitingLocation) {
+      const end = /^(.*)', ([^:\s][^:]*):(\d+):(\d+)$/.exec(text);
+      if (end) {
+        panic.awaitingLocation = false;
+        panic.file = end[2];
+        panic.line = positive(end[3]);
+        panic.column = positive(end[4]);
+        text = end[1] ?? '';
+      } else if (text.startsWith('---- ') || text.startsWith('thread ')) {
+        this.#finishPanic();
+        return false;
+      }
     }
     if (text.startsWith('stack backtrace:')) {
       panic.inBacktrace = true;

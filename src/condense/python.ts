@@ -143,6 +143,14 @@ class PythonCondenser implements Condenser {
       if (this.#onUnittestLine(text)) return;
     }
     if (first === 45 /* - */ && text.startsWith('-----')) return;
+    if (first >= 48 && first <= 57 && text.includes(' in ')) {
+      // `pytest -q` prints the counts line without the `===` rule.
+      const counts = PYTEST_COUNTS.exec(text);
+      if (counts) {
+        this.#onPytestCounts(counts[1] ?? '');
+        return;
+      }
+    }
     this.#onLintLine(text, first);
   }
 
@@ -223,7 +231,8 @@ class PythonCondenser implements Condenser {
     const nodeId = match[2] ?? '';
     const summaryMessage = match[3];
     const key = blockKey(nodeId);
-    const block = this.#pendingBlocks.get(key) ?? this.#pendingBlocks.get(nodeId);
+    const block =
+      this.#pendingBlocks.get(key) ?? this.#pendingBlocks.get(nodeId) ?? this.#pendingBlocks.get(`ERROR collecting ${nodeId}`);
     if (block) this.#pendingBlocks.delete(block.name);
     this.#addPytestFinding(block, nodeId, summaryMessage, match[1] === 'ERROR' ? 'ERROR' : 'FAILED');
   }

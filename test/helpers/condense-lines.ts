@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CondenserFactory, CondenserOutput } from '../../src/condense/types.ts';
+import type { Finding } from '../../src/contracts/failure-report.ts';
 
 // eslint-disable-next-line no-control-regex -- ANSI escape sequences are control characters
 const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
@@ -29,4 +30,10 @@ export function readLog(relativePath: string): string {
 /** Runs a condenser over a committed log. */
 export function condenseLog(factory: CondenserFactory, relativePath: string): CondenserOutput {
   return condenseLines(factory, readLog(relativePath));
+}
+
+/** The fields a reader of a finding relies on, for exact comparisons without excerpt noise. */
+export function brief(finding: Finding): Partial<Finding> {
+  const { kind, tool, file, line, column, code, message, testName, expected, actual, packages } = finding;
+  return { kind, tool, file, line, column, code, message, testName, expected, actual, packages };
 }
