@@ -18,6 +18,7 @@
  * prints only file base names in frames, so test-failure findings carry `X.java` there.
  */
 import type { Condenser, CondenserFactory, CondenserOutput, LogLine } from './types.ts';
+import type { FindingDraft } from './lang-support.ts';
 import type { Finding, FindingKind, TestCounts } from '../contracts/failure-report.ts';
 import { FindingCollector, FrameList, clip, count, findCoordinates, positive } from './lang-support.ts';
 
@@ -102,6 +103,8 @@ class JvmCondenser implements Condenser {
   #exception: ExceptionBlock | undefined;
   #wentWrong: WentWrong | undefined;
   #inGoalFailure = false;
+  /** A "Failed to execute goal" finding whose detail lines (`[ERROR] Rule 0: …`) follow. */
+  #pendingGoal: { draft: FindingDraft; details: string[] } | undefined;
   #inMavenResults: 'failures' | 'errors' | 'none' = 'none';
   #compileErrors = 0;
   #testFailures = 0;
@@ -133,6 +136,7 @@ class JvmCondenser implements Condenser {
   }
 
   finish(): CondenserOutput {
+    this.#flushGoal();
     this.#finishException();
     this.#finishCompile();
     this.#finishWentWrong();
@@ -149,6 +153,22 @@ class JvmCondenser implements Condenser {
 
   #onMavenLine(text: string, level: string): void {
     this.#detected = true;
+    if (this.#pendingGoal) {
+      const goal = this.#pendingGoal;
+      const end =
+        level !== 'ERROR' ||
+        text.length === 0 ||
+        text.startsWith('-> [Help') ||
+        text.startsWith('To see the full') ||
+        MAVEN_COMPILE.test(text);
+      if (!end) {
+        if (goal.details.length < 4) goal.details.push(text.trim());
+        return;
+      }
+      // "Compilation failure" followed by the compiler errors themselves: those are the findings.
+      if (MAVEN_COMPILE.test(text) && goal.draft.kind === 'compile-error') this.#pendingGoal = undefined;
+      else this.#flushGoal();
+    }
     if (level === 'INFO') {
       if (text.startsWith('BUILD ') || text.startsWith('Reactor Summary') || text.startsWith('Building ')) {
         this.#inGoalFailure = false;
@@ -303,18 +323,34 @@ class JvmCondenser implements Condenser {
       /Could not resolve dependencies|Could not find artifact|could not be resolved|Could not transfer artifact|has not been downloaded|Failed to collect dependencies|Failed to read artifact descriptor/.test(
         body,
       );
-    this.#findings.add({
-      kind: dependency
-        ? 'dependency-error'
-        : body.includes('Compilation failure')
-          ? 'compile-error'
-          : 'build-error',
-      tool: 'maven',
-      code: goal,
-      message: clip(reason.length > 0 ? reason : body),
-      // The project's own coordinates follow `for project`; they are not the missing artifact.
-      packages: dependency ? findCoordinates(reason.replace(/for project \S+/g, '')) : undefined,
-    });
+    this.#pendingGoal = {
+      details: [],
+      draft: {
+        kind: dependency
+          ? 'dependency-error'
+          : body.includes('Compilation failure')
+            ? 'compile-error'
+            : 'build-error',
+        tool: 'maven',
+        code: goal,
+        message: clip(reason.trim().length > 0 ? reason : body),
+        // The project's own coordinates follow `for project`; they are not the missing artifact.
+        packages: dependency ? findCoordinates(reason.replace(/for project \S+/g, '')) : undefined,
+      },
+    };
+  }
+
+  #flushGoal(): void {
+    const goal = this.#pendingGoal;
+    this.#pendingGoal = undefined;
+    if (!goal) return;
+    const { draft, details } = goal;
+    // `on project demo: ` with the reason on the following [ERROR] lines (enforcer, checkstyle…).
+    const message =
+      draft.message.startsWith('Failed to execute goal') && details.length > 0
+        ? details.join(' ')
+        : draft.message;
+    this.#findings.add({ ...draft, message, excerpt: details.length > 0 ? details : undefined });
   }
 
   // ---- compile errors (Maven, javac, kotlinc) ---------------------------------------------------
@@ -522,6 +558,16 @@ class JvmCondenser implements Condenser {
     }
     if (trimmed.startsWith('...') || trimmed.startsWith('Caused by:') || trimmed.startsWith('Suppressed:'))
       return true;
+    // Gradle's default (short) exception format: `java.lang.NumberFormatException at PortParserTest.java:20`.
+    const short =
+      block.frames.frames.length === 0
+        ? /^([\w.$]+) at ([\w$.-]+\.(?:java|kt|groovy|scala)):(\d+)$/.exec(trimmed)
+        : null;
+    if (short) {
+      block.message.push(short[1] ?? trimmed);
+      block.firstRepo ??= { file: short[2] ?? '', line: Number(short[3]) };
+      return true;
+    }
     if (block.frames.frames.length === 0 && block.message.join(' ').length < 400) {
       block.message.push(trimmed);
       const comparison = EXPECTED_BUT_WAS.exec(trimmed);

@@ -38,6 +38,11 @@ export function clip(text: string, max = MAX_MESSAGE_CHARS): string {
   return trimmed.length <= max ? trimmed : `${trimmed.slice(0, max - 1)}…`;
 }
 
+/** Cuts `text` to `max` characters without trimming it. */
+export function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
 /** Parses a positive integer; `undefined` for anything else (0, NaN, absent) so zod never sees 0. */
 export function positive(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -146,8 +151,9 @@ function buildFinding(draft: FindingDraft, message: string): Finding {
   if (draft.column !== undefined && draft.column > 0) finding.column = draft.column;
   if (draft.code !== undefined && draft.code.length > 0) finding.code = draft.code;
   if (draft.testName !== undefined && draft.testName.length > 0) finding.testName = clip(draft.testName, 300);
-  if (draft.expected !== undefined) finding.expected = clip(draft.expected, 300);
-  if (draft.actual !== undefined) finding.actual = clip(draft.actual, 300);
+  // Whitespace inside an expected/actual value is significant ("Hello, " vs "Hello,"): cut, never trim.
+  if (draft.expected !== undefined) finding.expected = cut(draft.expected, 300);
+  if (draft.actual !== undefined) finding.actual = cut(draft.actual, 300);
   if (draft.frames !== undefined && draft.frames.length > 0) {
     finding.frames = draft.frames.slice(0, MAX_FRAMES).map((frame) => clip(frame, 300));
   }

@@ -232,7 +232,9 @@ class PythonCondenser implements Condenser {
     const summaryMessage = match[3];
     const key = blockKey(nodeId);
     const block =
-      this.#pendingBlocks.get(key) ?? this.#pendingBlocks.get(nodeId) ?? this.#pendingBlocks.get(`ERROR collecting ${nodeId}`);
+      this.#pendingBlocks.get(key) ??
+      this.#pendingBlocks.get(nodeId) ??
+      this.#pendingBlocks.get(`ERROR collecting ${nodeId}`);
     if (block) this.#pendingBlocks.delete(block.name);
     this.#addPytestFinding(block, nodeId, summaryMessage, match[1] === 'ERROR' ? 'ERROR' : 'FAILED');
   }
