@@ -169,6 +169,11 @@ class JvmCondenser implements Condenser {
       if (MAVEN_COMPILE.test(text) && goal.draft.kind === 'compile-error') this.#pendingGoal = undefined;
       else this.#flushGoal();
     }
+    if (text.startsWith('Tests run: ')) {
+      // `[INFO] Tests run:` when green, `[ERROR] Tests run:` when red, `[WARNING]` when skipped.
+      this.#onMavenTestsRun(text);
+      return;
+    }
     if (level === 'INFO') {
       if (text.startsWith('BUILD ') || text.startsWith('Reactor Summary') || text.startsWith('Building ')) {
         this.#inGoalFailure = false;
