@@ -82,7 +82,7 @@ class CcCondenser implements Condenser {
     if (text.includes('undefined reference') || text.includes('multiple definition')) {
       if (this.#onLinker(text)) return;
     }
-    if (text.includes('make') && text.includes('***')) {
+    if (text.includes('***')) {
       this.#onMake(text);
       return;
     }
@@ -96,7 +96,7 @@ class CcCondenser implements Condenser {
       return;
     }
     if (text.includes('cannot find -l') || text.includes('library not found for -l')) {
-      const library = /(?:cannot find|library not found for) (-l\S+)/.exec(text)?.[1];
+      const library = /(?:cannot find|library not found for) (-l[\w.+-]+)/.exec(text)?.[1];
       this.#detected = true;
       this.#linkerErrors += 1;
       this.#findings.add({
@@ -347,7 +347,7 @@ class CcCondenser implements Condenser {
     }
     const body = block.lines.join(' ').replace(/\s+/g, ' ').trim();
     const providedBy = /provided by "([^"]+)"/.exec(body)?.[1];
-    const couldNotFind = /Could NOT find (\S+)/.exec(body)?.[1];
+    const couldNotFind = /Could NOT find ([\w.+-]+)/.exec(body)?.[1];
     const version = /requested version "?([\d.]+)"?/.exec(body)?.[1];
     const pkg = providedBy ?? couldNotFind;
     const dependency =
