@@ -12,7 +12,7 @@ import { FindingCollector, FrameList, count, isVendorPath, positive } from './la
 const TOOL = 'rspec';
 
 const EXAMPLE_HEADER = /^ {2}(\d+)\) (.+)$/;
-const FRAME = /^\s+# (.+?):(\d+)(?::in .*)?$/;
+const FRAME = /^\s*# (.+?):(\d+)(?::in .*)?$/;
 const TOTALS =
   /^(\d+) examples?, (\d+) failures?(?:, (\d+) pending)?(?:, (\d+) errors? occurred outside of examples)?/;
 const RERUN = /^rspec (\S+?):(\d+) # (.+)$/;
