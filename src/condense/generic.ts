@@ -38,7 +38,7 @@ const EXCEPTION = /^(?:[a-z_][\w]*\.)*[A-Z]\w*(?:Error|Exception|Failure|Fault)(
 const ERROR_WORD =
   /^(?:error|ERROR|Error|fatal|FATAL|Fatal(?: error)?|FAIL|FAILED|Failed|panic|PANIC)(?:\[[\w-]+\])?(?::|!|\s-|\s)\s*(.*)$/;
 const EXIT_MARKER =
-  /(?:^|\s)(?:Process completed with exit code|Command failed with exit code|exited with (?:exit )?code|exit status|returned non-zero exit status) (\d+)/;
+  /(?:Process completed with exit code|Command failed with exit code|exited with (?:exit )?code|exit status|returned non-zero exit status) (\d+)/;
 const LOCATION_IN_TEXT = /(?:^|[\s(])((?:[A-Za-z]:)?[\w@.~/\\-]+\.[A-Za-z]\w{0,9}):(\d+)(?::(\d+))?/;
 const TERRAFORM_LOCATION = /^on (\S+) line (\d+)/;
 const PYTHON_FRAME = /^File "([^"]+)", line (\d+)/;
@@ -81,7 +81,7 @@ class GenericCondenser implements Condenser {
       const marker = EXIT_MARKER.exec(text);
       if (marker && marker[1] !== '0') {
         this.#exitTail ??= [...this.#tail];
-        this.#exitMarker ??= clip(text, 200);
+        this.#exitMarker ??= clip(text.replace(/^##\[error\]/, ''), 200);
         return;
       }
     }
@@ -182,6 +182,8 @@ class GenericCondenser implements Condenser {
   #continueBlock(text: string): boolean {
     const block = this.#block;
     if (!block) return false;
+    // A blank line does not end a block: terraform and others put the location after one.
+    if (text.length === 0) return true;
     const first = text.charCodeAt(0);
     const indented = first === 32 || first === 9;
     const traceback = block.message.startsWith('Traceback (most recent call last)');
