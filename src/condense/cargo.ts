@@ -71,6 +71,8 @@ class CargoCondenser implements Condenser {
   /** The test whose captured output follows (`---- tests::x stdout ----`). */
   #outputOf: string | undefined;
   #errors = 0;
+  /** Cargo printed its own progress lines (`Compiling x v1`, `Running`, `test result:`). */
+  #cargoSeen = false;
   #testFailures = 0;
   #counts: { passed: number; failed: number; skipped: number } | undefined;
 
@@ -102,9 +104,12 @@ class CargoCondenser implements Condenser {
       text.startsWith('    Checking ') ||
       text.startsWith('     Running ') ||
       text.startsWith('    Finished ') ||
-      text.startsWith('   Doc-tests ')
+      text.startsWith('   Doc-tests ') ||
+      text.startsWith('    Updating ') ||
+      text.startsWith(' Downloading ')
     ) {
       this.#detected = true;
+      this.#cargoSeen = true;
     }
   }
 
@@ -137,7 +142,7 @@ class CargoCondenser implements Condenser {
       /^\d+ warnings? emitted/.test(message)
     ) {
       this.#detected = true;
-      if (message.startsWith('could not compile') && this.#errors === 0) {
+      if (message.startsWith('could not compile') && this.#errors === 0 && this.#cargoSeen) {
         this.#findings.add({ kind: 'compile-error', tool: TOOL, message: `error: ${message}` });
       }
       return;
@@ -196,6 +201,15 @@ class CargoCondenser implements Condenser {
     const diagnostic = this.#diagnostic;
     this.#diagnostic = undefined;
     if (!diagnostic) return;
+    // `error: msg` without a code or a ` --> file` is also how git, shells and many tools speak:
+    // it is cargo's only when cargo has shown itself or the message is one of cargo's own.
+    const ours =
+      diagnostic.file !== undefined ||
+      diagnostic.code !== undefined ||
+      diagnostic.lint !== undefined ||
+      this.#cargoSeen ||
+      isDependencyMessage(diagnostic.message);
+    if (!ours) return;
     this.#detected = true;
     if (diagnostic.severity === 'warning') return;
     this.#errors += 1;
@@ -342,6 +356,7 @@ class CargoCondenser implements Condenser {
     const match = TEST_RESULT.exec(text);
     if (!match) return;
     this.#detected = true;
+    this.#cargoSeen = true;
     const counts = (this.#counts ??= { passed: 0, failed: 0, skipped: 0 });
     counts.passed += count(match[2]);
     counts.failed += count(match[3]);

@@ -26,6 +26,8 @@ const LINKER =
   /^(?:\S*ld(?:\.\w+)?: )?(.*?):(?:(\d+):)?(?:\(\.[^)]*\)|\([^)]*\+0x[0-9a-f]+\))?:? (undefined reference to .+|multiple definition of .+)$/;
 const MAKE_ERROR = /^g?make(?:\[\d+\])?: \*\*\* (?:\[(.+?)(?::(\d+))?: (.+?)\] Error (\d+)|(.+?)\s+Stop\.)$/;
 const MAKEFILE_ERROR = /^((?:GNUm|M|m)akefile|[\w./-]+\.mk):(\d+): \*\*\* (.+?)\.?\s+Stop\.$/;
+// ninja: `FAILED: CMakeFiles/app.dir/main.c.o` (not pytest's or other tools' `FAILED:` lines).
+const NINJA_TARGET = /^FAILED: (?:CMakeFiles\/|\S+\.(?:o|obj|a|so|lib|dll|dylib|exe|stamp|ninja)\b)/;
 const CMAKE_ERROR = /^CMake Error(?: at (.+?):(\d+) \(([\w.-]+)\))?(?: in (.+?))?:\s*(.*)$/;
 
 interface Diagnostic {
@@ -90,7 +92,7 @@ class CcCondenser implements Condenser {
       this.#startCMake(text);
       return;
     }
-    if (text.startsWith('FAILED: ')) {
+    if (text.startsWith('FAILED: ') && NINJA_TARGET.test(text)) {
       this.#detected = true;
       this.#commandFailure ??= { message: `ninja: ${clip(text, 200)}` };
       return;

@@ -16,7 +16,8 @@ const TOOL = 'dotnet';
 const SOURCE_DIAGNOSTIC =
   /^\s*(.+?)\((\d+),(\d+)(?:,\d+,\d+)?\): (error|warning) ([A-Z]{1,4}\d{3,5}): (.+?)(?: \[([^\]]+)\])?$/;
 const PROJECT_DIAGNOSTIC = /^\s*(.+?) : (error|warning) ([A-Z]{1,4}\d{3,5}): (.+?)(?: \[([^\]]+)\])?$/;
-const FAILED_TEST = /^\s*Failed (\S.*?) \[[^\]]*\]$/;
+// `  Failed Demo.Tests.X.Y [12 ms]`: the bracket is always a duration.
+const FAILED_TEST = /^\s*Failed (\S.*?) \[(?:< )?\d[\d.,]* ?(?:ms|s|m|min)\]$/;
 const TOTALS = /^(Failed|Passed)!\s+- Failed:\s+(\d+), Passed:\s+(\d+), Skipped:\s+(\d+), Total:\s+(\d+)/;
 const TL_SUMMARY = /^\s*Test summary: total: (\d+), failed: (\d+), succeeded: (\d+), skipped: (\d+)/;
 const FRAME = /^\s*at (.+?) in (.+):line (\d+)$/;
@@ -120,8 +121,9 @@ class DotnetCondenser implements Condenser {
     if (source) {
       this.#detected = true;
       const code = source[5] ?? '';
-      // MSVC C/C++ diagnostics (C2065, LNK2019) belong to the cc condenser.
-      if (source[4] !== 'error' || /^(?:C|LNK)\d+$/.test(code)) return;
+      // MSVC C/C++ diagnostics (C2065, LNK2019) belong to the cc condenser, `x.ts(1,1): error
+      // TS2304` to tsc: only .NET files or .NET diagnostic codes are ours.
+      if (source[4] !== 'error' || !isDotnetDiagnostic(source[1] ?? '', code)) return;
       this.#add({
         kind: codeKind(code),
         file: source[1],
@@ -136,9 +138,9 @@ class DotnetCondenser implements Condenser {
     const project = PROJECT_DIAGNOSTIC.exec(text);
     if (project) {
       this.#detected = true;
-      if (project[2] !== 'error') return;
       const code = project[3] ?? '';
       const file = project[1] ?? '';
+      if (project[2] !== 'error' || !isDotnetDiagnostic(file, code)) return;
       const isProjectFile = /\.(?:csproj|fsproj|vbproj|sln|slnx|props|targets)$/.test(file);
       this.#add({
         kind: codeKind(code),
@@ -268,6 +270,13 @@ class DotnetCondenser implements Condenser {
       frames: block.frames.frames,
     });
   }
+}
+
+const DOTNET_FILE = /\.(?:cs|csx|fs|fsx|fsi|vb|razor|cshtml|xaml|axaml|csproj|fsproj|vbproj|props|targets|sln|slnx|resx)$/i;
+const DOTNET_CODE = /^(?:CS|FS|BC|MSB|NU|NETSDK|CA|IDE|SA|RZ|RCS|SYSLIB|ASP|BL|AD|WFAC|WMC|XLS|XC)\d/;
+
+function isDotnetDiagnostic(file: string, code: string): boolean {
+  return DOTNET_FILE.test(file.trim()) || DOTNET_CODE.test(code);
 }
 
 function codeKind(code: string): FindingKind {

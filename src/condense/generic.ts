@@ -12,13 +12,16 @@
  * - the last lines before a non-zero exit (`Process completed with exit code 1`, `exit status 2`,
  *   `Command failed with exit code 1`), reported only when nothing else was found.
  *
- * How the dispatcher treats `generic` (src/condense/condense.ts):
- * 1. it always runs, like every condenser, and is registered last;
- * 2. its findings are used only when no other condenser reported `detected: true` — a log a
- *    specific condenser understood never gets generic noise on top;
- * 3. `detected` is true only when it produced findings, so `tools` lists `generic` only then;
- * 4. when the run's exit code is known and non-zero but the log has no exit marker, build it with
- *    `createGenericCondenser({ exitCode })` so the tail is still reported.
+ * How the dispatcher treats `generic` (src/condense/condense.ts, report.ts):
+ * 1. it is registered last with `fallback: true` and sees every line (no trigger);
+ * 2. its findings are used only when no primary (tool-specific) condenser found anything, so a
+ *    log a specific condenser understood never gets generic guesses on top of the real errors,
+ *    while a failing step no condenser knows still gets its error-looking lines reported;
+ * 3. alone, its findings do not fail a run that exited 0, and a passing report lists no findings;
+ * 4. `detected` is true only when it produced findings, so `tools` names `generic` only then;
+ * 5. lines the runner marked `##[error]`/`##[warning]` are left to the `actions-log` fallback;
+ * 6. an embedder that knows a non-zero exit code the log does not show can build it with
+ *    `createGenericCondenser({ exitCode })` so the log's tail is still reported.
  */
 import type { Condenser, CondenserFactory, CondenserOutput, LogLine } from './types.ts';
 import type { FindingKind } from '../contracts/failure-report.ts';
@@ -74,6 +77,12 @@ class GenericCondenser implements Condenser {
 
   push(line: LogLine): void {
     const text = line.text.trimEnd();
+    // `##[error]`/`##[warning]` lines belong to the actions-log fallback; the exit marker is
+    // read below (the dispatcher strips the `##[error]` prefix into `line.marker`).
+    if ((line.marker === 'error' || line.marker === 'warning') && !text.startsWith('Process completed')) {
+      this.#remember(text);
+      return;
+    }
     if (this.#block && this.#continueBlock(text)) return;
     if (text.length === 0) return;
 
@@ -249,6 +258,7 @@ export function createGenericCondenser(options: GenericCondenserOptions = {}): C
 
 export const genericCondenserFactory: CondenserFactory = {
   tool: TOOL,
+  fallback: true,
   description: 'Generic fallback: error-shaped blocks of any other tool, and the tail before a non-zero exit',
   create: () => createGenericCondenser(),
 };

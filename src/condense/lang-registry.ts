@@ -1,13 +1,13 @@
 /**
- * The non-JavaScript condensers, in the order the dispatcher should list them, with the generic
- * fallback last. src/condense/registry.ts spreads this list into `condenserFactories`, so adding a
- * language family here needs no edit there.
+ * The non-JavaScript condensers (primary, tool-specific), in registry order. src/condense/registry.ts
+ * spreads this list into `condenserFactories`, so adding a language family here needs no edit
+ * there. The generic fallback (src/condense/generic.ts) is registered separately, among the
+ * fallbacks at the end of the registry.
  */
 import type { CondenserFactory } from './types.ts';
 import { cargoCondenserFactory } from './cargo.ts';
 import { ccCondenserFactory } from './cc.ts';
 import { dotnetCondenserFactory } from './dotnet.ts';
-import { genericCondenserFactory } from './generic.ts';
 import { goCondenserFactory } from './go.ts';
 import { jvmCondenserFactory } from './jvm.ts';
 import { phpunitCondenserFactory } from './phpunit.ts';
@@ -15,7 +15,7 @@ import { pythonCondenserFactory } from './python.ts';
 import { rspecCondenserFactory } from './rspec.ts';
 import { swiftCondenserFactory } from './swift.ts';
 
-/** Language condensers; `generic` must stay last (see src/condense/generic.ts for its rules). */
+/** Language condensers, one per tool family. */
 export const languageCondenserFactories: readonly CondenserFactory[] = [
   goCondenserFactory,
   cargoCondenserFactory,
@@ -26,5 +26,4 @@ export const languageCondenserFactories: readonly CondenserFactory[] = [
   rspecCondenserFactory,
   phpunitCondenserFactory,
   swiftCondenserFactory,
-  genericCondenserFactory,
 ];

@@ -2,21 +2,27 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { languageCondenserFactories } from '../../src/condense/lang-registry.ts';
+import { genericCondenserFactory } from '../../src/condense/generic.ts';
+import { languageCondenserFactories as primaries } from '../../src/condense/lang-registry.ts';
+import { condenserFactories } from '../../src/condense/registry.ts';
 import { Finding, TestCounts } from '../../src/contracts/failure-report.ts';
 import { condenseLines, readLog } from '../helpers/condense-lines.ts';
 
 const logsRoot = fileURLToPath(new URL('../fixtures/logs/', import.meta.url));
 /** Every committed log of the language families (other branches' logs live in other folders). */
 const families = ['c', 'cargo', 'cmake', 'dotnet', 'go', 'gradle', 'javac', 'maven', 'phpunit', 'python', 'rspec', 'swift'];
+const languageCondenserFactories = [...primaries, genericCondenserFactory];
 const logs = families.flatMap((family) => readdirSync(`${logsRoot}${family}`).map((name) => `${family}/${name}`));
 
 describe('condense language condensers: shared guarantees', () => {
-  it('have unique ids, with generic last', () => {
-    const ids = languageCondenserFactories.map((factory) => factory.tool);
+  it('are all registered with unique ids, with generic as the last fallback', () => {
+    const ids = condenserFactories.map((factory) => factory.tool);
 
     expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(expect.arrayContaining(languageCondenserFactories.map((factory) => factory.tool)));
     expect(ids.at(-1)).toBe('generic');
+    expect(genericCondenserFactory.fallback).toBe(true);
+    expect(primaries.every((factory) => factory.fallback !== true)).toBe(true);
   });
 
   it.each(logs)('every condenser emits contract-valid findings on %s', (log) => {
