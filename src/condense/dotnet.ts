@@ -272,7 +272,8 @@ class DotnetCondenser implements Condenser {
   }
 }
 
-const DOTNET_FILE = /\.(?:cs|csx|fs|fsx|fsi|vb|razor|cshtml|xaml|axaml|csproj|fsproj|vbproj|props|targets|sln|slnx|resx)$/i;
+const DOTNET_FILE =
+  /\.(?:cs|csx|fs|fsx|fsi|vb|razor|cshtml|xaml|axaml|csproj|fsproj|vbproj|props|targets|sln|slnx|resx)$/i;
 const DOTNET_CODE = /^(?:CS|FS|BC|MSB|NU|NETSDK|CA|IDE|SA|RZ|RCS|SYSLIB|ASP|BL|AD|WFAC|WMC|XLS|XC)\d/;
 
 function isDotnetDiagnostic(file: string, code: string): boolean {

@@ -111,7 +111,11 @@ describe('condense/cargo on real cargo 1.95 output (recorded by scripts/record-l
   it('reports nothing but the counts for a passing run, summing every test binary', () => {
     const output = condenseLog(cargo, 'cargo/passing.log');
 
-    expect(output).toEqual({ detected: true, findings: [], testCounts: { passed: 1, failed: 0, skipped: 0, total: 1 } });
+    expect(output).toEqual({
+      detected: true,
+      findings: [],
+      testCounts: { passed: 1, failed: 0, skipped: 0, total: 1 },
+    });
   });
 });
 
@@ -128,13 +132,23 @@ describe('condense/cargo sample lines', () => {
     );
     const single = condenseLines(
       cargo,
-      ['---- tests::t stdout ----', "thread 'tests::t' panicked at 'boom', src/lib.rs:3:5", 'note: run with `RUST_BACKTRACE=1`'].join(
-        '\n',
-      ),
+      [
+        '---- tests::t stdout ----',
+        "thread 'tests::t' panicked at 'boom', src/lib.rs:3:5",
+        'note: run with `RUST_BACKTRACE=1`',
+      ].join('\n'),
     );
 
     expect(single.findings.map(brief)).toEqual([
-      { kind: 'test-failure', tool: 'cargo', testName: 'tests::t', file: 'src/lib.rs', line: 3, column: 5, message: 'boom' },
+      {
+        kind: 'test-failure',
+        tool: 'cargo',
+        testName: 'tests::t',
+        file: 'src/lib.rs',
+        line: 3,
+        column: 5,
+        message: 'boom',
+      },
     ]);
     expect(output.findings.map(brief)).toEqual([
       {
@@ -152,7 +166,10 @@ describe('condense/cargo sample lines', () => {
   });
 
   it('reads a panic outside tests as a runtime error', () => {
-    const output = condenseLines(cargo, "thread 'main' panicked at src/main.rs:4:5:\ncalled `Option::unwrap()` on a `None` value\n");
+    const output = condenseLines(
+      cargo,
+      "thread 'main' panicked at src/main.rs:4:5:\ncalled `Option::unwrap()` on a `None` value\n",
+    );
 
     expect(output.findings.map(brief)).toEqual([
       {
@@ -172,7 +189,7 @@ describe('condense/cargo sample lines', () => {
       [
         '    Updating crates.io index',
         'error: failed to select a version for the requirement `serde = "^9.9"`',
-        'candidate versions found which didn\'t match: 1.0.210, 1.0.209',
+        "candidate versions found which didn't match: 1.0.210, 1.0.209",
         'location searched: crates.io index',
       ].join('\n'),
     );
@@ -206,7 +223,15 @@ describe('condense/cargo sample lines', () => {
     );
 
     expect(output.findings.map(brief)).toEqual([
-      { kind: 'lint-error', tool: 'cargo', file: 'src/lib.rs', line: 1, column: 5, code: 'unused-imports', message: 'unused import: `std::fmt`' },
+      {
+        kind: 'lint-error',
+        tool: 'cargo',
+        file: 'src/lib.rs',
+        line: 1,
+        column: 5,
+        code: 'unused-imports',
+        message: 'unused import: `std::fmt`',
+      },
     ]);
   });
 

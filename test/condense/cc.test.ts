@@ -10,7 +10,14 @@ describe('condense/cc on real gcc 12, GNU make and CMake 3.25 output (recorded b
 
     expect(output.detected).toBe(true);
     expect(output.findings.map(brief)).toEqual([
-      { kind: 'compile-error', tool: 'cc', file: 'main.c', line: 10, column: 21, message: '‘struct point’ has no member named ‘z’' },
+      {
+        kind: 'compile-error',
+        tool: 'cc',
+        file: 'main.c',
+        line: 10,
+        column: 21,
+        message: '‘struct point’ has no member named ‘z’',
+      },
       {
         kind: 'compile-error',
         tool: 'cc',
@@ -73,8 +80,16 @@ describe('condense/cc sample lines', () => {
   it.each([
     [
       'clang with a -Werror flag',
-      'src/util.c:7:9: error: unused variable \'tmp\' [-Werror,-Wunused-variable]',
-      { kind: 'compile-error', tool: 'cc', file: 'src/util.c', line: 7, column: 9, code: '-Werror,-Wunused-variable', message: "unused variable 'tmp'" },
+      "src/util.c:7:9: error: unused variable 'tmp' [-Werror,-Wunused-variable]",
+      {
+        kind: 'compile-error',
+        tool: 'cc',
+        file: 'src/util.c',
+        line: 7,
+        column: 9,
+        code: '-Werror,-Wunused-variable',
+        message: "unused variable 'tmp'",
+      },
     ],
     [
       'a missing header',
@@ -91,18 +106,37 @@ describe('condense/cc sample lines', () => {
     ],
     [
       'MSVC',
-      'D:\\a\\app\\app\\src\\main.cpp(14,5): error C2065: \'count\': undeclared identifier',
-      { kind: 'compile-error', tool: 'msvc', file: 'D:\\a\\app\\app\\src\\main.cpp', line: 14, column: 5, code: 'C2065', message: "'count': undeclared identifier" },
+      "D:\\a\\app\\app\\src\\main.cpp(14,5): error C2065: 'count': undeclared identifier",
+      {
+        kind: 'compile-error',
+        tool: 'msvc',
+        file: 'D:\\a\\app\\app\\src\\main.cpp',
+        line: 14,
+        column: 5,
+        code: 'C2065',
+        message: "'count': undeclared identifier",
+      },
     ],
     [
       'a linker error with debug info',
-      '/usr/bin/ld: /home/runner/work/x/x/src/app.c:31:(.text+0x1a): undefined reference to `parse_config\'',
-      { kind: 'build-error', tool: 'ld', file: '/home/runner/work/x/x/src/app.c', line: 31, message: "undefined reference to `parse_config'" },
+      "/usr/bin/ld: /home/runner/work/x/x/src/app.c:31:(.text+0x1a): undefined reference to `parse_config'",
+      {
+        kind: 'build-error',
+        tool: 'ld',
+        file: '/home/runner/work/x/x/src/app.c',
+        line: 31,
+        message: "undefined reference to `parse_config'",
+      },
     ],
     [
       'a missing library',
       '/usr/bin/ld: cannot find -lssl: No such file or directory',
-      { kind: 'dependency-error', tool: 'ld', message: 'cannot find -lssl: No such file or directory', packages: ['ssl'] },
+      {
+        kind: 'dependency-error',
+        tool: 'ld',
+        message: 'cannot find -lssl: No such file or directory',
+        packages: ['ssl'],
+      },
     ],
     [
       'a make syntax error',
@@ -112,27 +146,47 @@ describe('condense/cc sample lines', () => {
     [
       'a missing make target',
       "make: *** No rule to make target 'install-deps', needed by 'all'.  Stop.",
-      { kind: 'build-error', tool: 'make', message: "No rule to make target 'install-deps', needed by 'all'" },
+      {
+        kind: 'build-error',
+        tool: 'make',
+        message: "No rule to make target 'install-deps', needed by 'all'",
+      },
     ],
   ])('reads %s', (_name, line, expected) => {
     expect(condenseLines(cc, `${line}\n`).findings.map(brief)).toEqual([expected]);
   });
 
   it('reports a make failure as the cause only when nothing explains it', () => {
-    const alone = condenseLines(cc, 'make[2]: *** [CMakeFiles/app.dir/build.make:76: app] Error 1\nmake: *** [Makefile:91: all] Error 2\n');
+    const alone = condenseLines(
+      cc,
+      'make[2]: *** [CMakeFiles/app.dir/build.make:76: app] Error 1\nmake: *** [Makefile:91: all] Error 2\n',
+    );
 
     expect(alone.findings.map(brief)).toEqual([
-      { kind: 'build-error', tool: 'make', file: 'CMakeFiles/app.dir/build.make', line: 76, message: 'make: target app failed (Error 1)' },
+      {
+        kind: 'build-error',
+        tool: 'make',
+        file: 'CMakeFiles/app.dir/build.make',
+        line: 76,
+        message: 'make: target app failed (Error 1)',
+      },
     ]);
   });
 
   it('reads Apple ld undefined symbols', () => {
     const output = condenseLines(
       cc,
-      ['Undefined symbols for architecture arm64:', '  "_compute_total", referenced from:', '      _main in main.o', 'ld: symbol(s) not found for architecture arm64'].join('\n'),
+      [
+        'Undefined symbols for architecture arm64:',
+        '  "_compute_total", referenced from:',
+        '      _main in main.o',
+        'ld: symbol(s) not found for architecture arm64',
+      ].join('\n'),
     );
 
-    expect(output.findings.map(brief)).toEqual([{ kind: 'build-error', tool: 'ld', message: 'undefined symbol _compute_total' }]);
+    expect(output.findings.map(brief)).toEqual([
+      { kind: 'build-error', tool: 'ld', message: 'undefined symbol _compute_total' },
+    ]);
   });
 
   it('points a CMake error raised in a system module at the project caller', () => {
@@ -159,7 +213,8 @@ describe('condense/cc sample lines', () => {
         file: 'CMakeLists.txt',
         line: 7,
         code: 'message',
-        message: 'Could NOT find OpenSSL, try to set the path to OpenSSL root folder in the system variable OPENSSL_ROOT_DIR (missing: OPENSSL_CRYPTO_LIBRARY OPENSSL_INCLUDE_DIR)',
+        message:
+          'Could NOT find OpenSSL, try to set the path to OpenSSL root folder in the system variable OPENSSL_ROOT_DIR (missing: OPENSSL_CRYPTO_LIBRARY OPENSSL_INCLUDE_DIR)',
         packages: ['OpenSSL'],
       },
     ]);
@@ -168,7 +223,11 @@ describe('condense/cc sample lines', () => {
   it('ignores Swift and unrelated colon lines', () => {
     const output = condenseLines(
       cc,
-      ['Sources/App/main.swift:3:5: error: cannot find \'x\' in scope', 'Note: see docs at http://example.com:8080/a: b', 'time: 12:30:01: error: nope'].join('\n'),
+      [
+        "Sources/App/main.swift:3:5: error: cannot find 'x' in scope",
+        'Note: see docs at http://example.com:8080/a: b',
+        'time: 12:30:01: error: nope',
+      ].join('\n'),
     );
 
     expect(output.findings).toEqual([]);

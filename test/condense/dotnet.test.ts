@@ -43,7 +43,8 @@ describe('condense/dotnet on hand-written .NET 8 logs', () => {
         tool: 'dotnet',
         file: '/home/runner/work/demo/demo/src/Demo/Demo.csproj',
         code: 'NU1101',
-        message: 'Unable to find package Contoso.Payments.Client. No packages exist with this id in source(s): nuget.org',
+        message:
+          'Unable to find package Contoso.Payments.Client. No packages exist with this id in source(s): nuget.org',
         packages: ['Contoso.Payments.Client'],
       },
       {
@@ -141,12 +142,22 @@ describe('condense/dotnet sample lines', () => {
         expected: '10',
         actual: '9',
       },
-      { kind: 'lint-error', tool: 'dotnet', file: 'src/Shop/Cart.cs', line: 8, column: 13, code: 'IDE0005', message: 'Using directive is unnecessary.' },
+      {
+        kind: 'lint-error',
+        tool: 'dotnet',
+        file: 'src/Shop/Cart.cs',
+        line: 8,
+        column: 13,
+        code: 'IDE0005',
+        message: 'Using directive is unnecessary.',
+      },
     ]);
     expect(output.testCounts).toEqual({ passed: 3, failed: 1, skipped: 0, total: 4 });
   });
 
   it('leaves MSVC C++ diagnostics to the cc condenser', () => {
-    expect(condenseLines(dotnet, "src\\main.cpp(3,5): error C2065: 'x': undeclared identifier\n").findings).toEqual([]);
+    expect(
+      condenseLines(dotnet, "src\\main.cpp(3,5): error C2065: 'x': undeclared identifier\n").findings,
+    ).toEqual([]);
   });
 });

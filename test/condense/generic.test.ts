@@ -9,20 +9,46 @@ describe('condense/generic', () => {
     [
       'a path:line:col shape from an unknown linter',
       'infra/main.tf:12:3: Missing required argument "region"',
-      { kind: 'generic', tool: 'generic', file: 'infra/main.tf', line: 12, column: 3, message: 'Missing required argument "region"' },
+      {
+        kind: 'generic',
+        tool: 'generic',
+        file: 'infra/main.tf',
+        line: 12,
+        column: 3,
+        message: 'Missing required argument "region"',
+      },
     ],
     [
       'a path(line,col) shape',
       'src/Widget.vue(40,7): Property "title" does not exist',
-      { kind: 'generic', tool: 'generic', file: 'src/Widget.vue', line: 40, column: 7, message: 'Property "title" does not exist' },
+      {
+        kind: 'generic',
+        tool: 'generic',
+        file: 'src/Widget.vue',
+        line: 40,
+        column: 7,
+        message: 'Property "title" does not exist',
+      },
     ],
     [
       'an exception line',
       'java.lang.IllegalStateException: pool exhausted',
       { kind: 'runtime-error', tool: 'generic', message: 'java.lang.IllegalStateException: pool exhausted' },
     ],
-    ['a fatal line', 'fatal: not a git repository (or any of the parent directories): .git', { kind: 'generic', tool: 'generic', message: 'fatal: not a git repository (or any of the parent directories): .git' }],
-    ['a timeout', 'ERROR: job timed out after 30 minutes', { kind: 'timeout', tool: 'generic', message: 'ERROR: job timed out after 30 minutes' }],
+    [
+      'a fatal line',
+      'fatal: not a git repository (or any of the parent directories): .git',
+      {
+        kind: 'generic',
+        tool: 'generic',
+        message: 'fatal: not a git repository (or any of the parent directories): .git',
+      },
+    ],
+    [
+      'a timeout',
+      'ERROR: job timed out after 30 minutes',
+      { kind: 'timeout', tool: 'generic', message: 'ERROR: job timed out after 30 minutes' },
+    ],
   ])('finds %s', (_name, line, expected) => {
     expect(condenseLines(generic, `${line}\n`).findings.map(brief)).toEqual([expected]);
   });
@@ -69,7 +95,9 @@ describe('condense/generic', () => {
         message: 'Exception in thread "main" java.lang.NullPointerException: name is null',
       },
     ]);
-    expect(output.findings[0]?.excerpt).toBe('at com.example.Main.greet(Main.java:14)\nat com.example.Main.main(Main.java:5)');
+    expect(output.findings[0]?.excerpt).toBe(
+      'at com.example.Main.greet(Main.java:14)\nat com.example.Main.main(Main.java:5)',
+    );
   });
 
   it('reports a Python traceback by its exception at the innermost repo frame', () => {
@@ -89,9 +117,12 @@ describe('condense/generic', () => {
   it('reports the last lines before a non-zero exit when nothing looks like an error', () => {
     const output = condenseLines(
       generic,
-      ['Run ./deploy.sh', 'uploading bundle', 'remote rejected the bundle: quota reached', '##[error]Process completed with exit code 3.'].join(
-        '\n',
-      ),
+      [
+        'Run ./deploy.sh',
+        'uploading bundle',
+        'remote rejected the bundle: quota reached',
+        '##[error]Process completed with exit code 3.',
+      ].join('\n'),
     );
 
     expect(output.findings.map(brief)).toEqual([
@@ -106,9 +137,13 @@ describe('condense/generic', () => {
 
   it('reports the tail when the dispatcher knows the exit code and the log has no marker', () => {
     const condenser = createGenericCondenser({ exitCode: 1 });
-    ['building', 'step 2 of 3', 'giving up'].forEach((text, index) => condenser.push({ text, number: index + 1 }));
+    ['building', 'step 2 of 3', 'giving up'].forEach((text, index) =>
+      condenser.push({ text, number: index + 1 }),
+    );
 
-    expect(condenser.finish().findings.map(brief)).toEqual([{ kind: 'generic', tool: 'generic', message: 'giving up' }]);
+    expect(condenser.finish().findings.map(brief)).toEqual([
+      { kind: 'generic', tool: 'generic', message: 'giving up' },
+    ]);
   });
 
   it.each([
@@ -122,7 +157,13 @@ describe('condense/generic', () => {
   });
 
   it('reports nothing for the passing logs of real tools', () => {
-    for (const log of ['go/passing.log', 'cargo/passing.log', 'python/pytest-passing.log', 'c/passing.log', 'gradle/passing.log']) {
+    for (const log of [
+      'go/passing.log',
+      'cargo/passing.log',
+      'python/pytest-passing.log',
+      'c/passing.log',
+      'gradle/passing.log',
+    ]) {
       expect(condenseLog(generic, log).findings, log).toEqual([]);
     }
   });

@@ -10,7 +10,14 @@ describe('condense/go on real `go` output (go 1.19, recorded by scripts/record-l
 
     expect(output.detected).toBe(true);
     expect(output.findings.map(brief)).toEqual([
-      { kind: 'compile-error', tool: 'go', file: './main.go', line: 5, column: 2, message: 'imported and not used: "os"' },
+      {
+        kind: 'compile-error',
+        tool: 'go',
+        file: './main.go',
+        line: 5,
+        column: 2,
+        message: 'imported and not used: "os"',
+      },
       {
         kind: 'compile-error',
         tool: 'go',
@@ -19,7 +26,14 @@ describe('condense/go on real `go` output (go 1.19, recorded by scripts/record-l
         column: 18,
         message: 'cannot use "three" (untyped string constant) as int value in variable declaration',
       },
-      { kind: 'compile-error', tool: 'go', file: './main.go', line: 10, column: 14, message: 'undefined: Foo' },
+      {
+        kind: 'compile-error',
+        tool: 'go',
+        file: './main.go',
+        line: 10,
+        column: 14,
+        message: 'undefined: Foo',
+      },
     ]);
   });
 
@@ -128,7 +142,10 @@ describe('condense/go on real `go` output (go 1.19, recorded by scripts/record-l
 
 describe('condense/go sample lines', () => {
   it('reads golangci-lint lines with the linter as code', () => {
-    const output = condenseLines(go, 'internal/api/handler.go:42:10: Error return value of `w.Write` is not checked (errcheck)\n');
+    const output = condenseLines(
+      go,
+      'internal/api/handler.go:42:10: Error return value of `w.Write` is not checked (errcheck)\n',
+    );
 
     expect(output.findings.map(brief)).toEqual([
       {
@@ -205,7 +222,13 @@ describe('condense/go sample lines', () => {
   it('names the running test of a Go ≥ 1.20 timeout', () => {
     const output = condenseLines(
       go,
-      ['panic: test timed out after 10m0s', 'running tests:', '\tTestSync (10m0s)', '', 'goroutine 1 [running]:'].join('\n'),
+      [
+        'panic: test timed out after 10m0s',
+        'running tests:',
+        '\tTestSync (10m0s)',
+        '',
+        'goroutine 1 [running]:',
+      ].join('\n'),
     );
 
     expect(output.findings.map(brief)).toEqual([
@@ -214,7 +237,10 @@ describe('condense/go sample lines', () => {
   });
 
   it('reports a package that failed without a failing test', () => {
-    const output = condenseLines(go, 'FAIL\texample.com/demo/store [build failed]\nok  \texample.com/demo/api\t0.01s\n');
+    const output = condenseLines(
+      go,
+      'FAIL\texample.com/demo/store [build failed]\nok  \texample.com/demo/api\t0.01s\n',
+    );
 
     expect(output.findings.map(brief)).toEqual([
       { kind: 'build-error', tool: 'go', message: 'FAIL example.com/demo/store [build failed]' },

@@ -19,7 +19,14 @@ describe('condense/jvm on real Maven 3.8 and javac 17 output (recorded by script
         column: 21,
         message: 'incompatible types: java.lang.String cannot be converted to int',
       },
-      { kind: 'compile-error', tool: 'maven', file: GREETER, line: 8, column: 16, message: 'cannot find symbol: variable prefix' },
+      {
+        kind: 'compile-error',
+        tool: 'maven',
+        file: GREETER,
+        line: 8,
+        column: 16,
+        message: 'cannot find symbol: variable prefix',
+      },
       {
         kind: 'compile-error',
         tool: 'maven',
@@ -237,7 +244,7 @@ describe('condense/jvm sample lines', () => {
   it('reads checkstyle violations reported through Maven as lint errors', () => {
     const output = condenseLines(
       jvm,
-      '[ERROR] src/main/java/com/example/App.java:[12,5] (naming) MemberName: Member name \'Foo\' must match pattern \'^[a-z][a-zA-Z0-9]*$\'.\n',
+      "[ERROR] src/main/java/com/example/App.java:[12,5] (naming) MemberName: Member name 'Foo' must match pattern '^[a-z][a-zA-Z0-9]*$'.\n",
     );
 
     expect(output.findings.map(brief)).toEqual([
@@ -254,7 +261,10 @@ describe('condense/jvm sample lines', () => {
   });
 
   it('reads the Kotlin 1.x compiler location format', () => {
-    const output = condenseLines(jvm, 'e: /home/runner/work/x/x/src/main/kotlin/App.kt: (3, 9): Unresolved reference: foo\n');
+    const output = condenseLines(
+      jvm,
+      'e: /home/runner/work/x/x/src/main/kotlin/App.kt: (3, 9): Unresolved reference: foo\n',
+    );
 
     expect(output.findings.map(brief)).toEqual([
       {
@@ -279,6 +289,10 @@ describe('condense/jvm sample lines', () => {
       ].join('\n'),
     );
 
-    expect(output).toEqual({ detected: true, findings: [], testCounts: { passed: 11, failed: 0, skipped: 1, total: 12 } });
+    expect(output).toEqual({
+      detected: true,
+      findings: [],
+      testCounts: { passed: 11, failed: 0, skipped: 1, total: 12 },
+    });
   });
 });

@@ -10,9 +10,24 @@ import { condenseLines, readLog } from '../helpers/condense-lines.ts';
 
 const logsRoot = fileURLToPath(new URL('../fixtures/logs/', import.meta.url));
 /** Every committed log of the language families (other branches' logs live in other folders). */
-const families = ['c', 'cargo', 'cmake', 'dotnet', 'go', 'gradle', 'javac', 'maven', 'phpunit', 'python', 'rspec', 'swift'];
+const families = [
+  'c',
+  'cargo',
+  'cmake',
+  'dotnet',
+  'go',
+  'gradle',
+  'javac',
+  'maven',
+  'phpunit',
+  'python',
+  'rspec',
+  'swift',
+];
 const languageCondenserFactories = [...primaries, genericCondenserFactory];
-const logs = families.flatMap((family) => readdirSync(`${logsRoot}${family}`).map((name) => `${family}/${name}`));
+const logs = families.flatMap((family) =>
+  readdirSync(`${logsRoot}${family}`).map((name) => `${family}/${name}`),
+);
 
 describe('condense language condensers: shared guarantees', () => {
   it('are all registered with unique ids, with generic as the last fallback', () => {
@@ -29,7 +44,8 @@ describe('condense language condensers: shared guarantees', () => {
     const text = readLog(log);
     for (const factory of languageCondenserFactories) {
       const output = condenseLines(factory, text);
-      for (const finding of output.findings) expect(() => Finding.parse(finding), `${factory.tool}: ${JSON.stringify(finding)}`).not.toThrow();
+      for (const finding of output.findings)
+        expect(() => Finding.parse(finding), `${factory.tool}: ${JSON.stringify(finding)}`).not.toThrow();
       if (output.testCounts) expect(() => TestCounts.parse(output.testCounts)).not.toThrow();
     }
   });
@@ -99,7 +115,10 @@ describe('condense language condensers: shared guarantees', () => {
   });
 
   it('keep bounded state on a huge log of repeated errors', () => {
-    const distinct = Array.from({ length: 5000 }, (_, index) => `src/file${index}.c:${index + 1}:1: error: boom ${index}`);
+    const distinct = Array.from(
+      { length: 5000 },
+      (_, index) => `src/file${index}.c:${index + 1}:1: error: boom ${index}`,
+    );
     const repeated = Array.from({ length: 20000 }, () => './main.go:3:1: undefined: Foo');
     const text = [...distinct, ...repeated].join('\n');
     for (const factory of languageCondenserFactories) {

@@ -138,9 +138,33 @@ describe('condense/python on real tool output (pytest 9, Python 3.11, mypy, flak
     const output = condenseLog(python, 'python/flake8.log');
 
     expect(output.findings.map(brief).slice(0, 3)).toEqual([
-      { kind: 'lint-error', tool: 'flake8', file: 'service.py', line: 1, column: 1, code: 'F401', message: "'os' imported but unused" },
-      { kind: 'lint-error', tool: 'flake8', file: 'service.py', line: 2, column: 1, code: 'F401', message: "'sys' imported but unused" },
-      { kind: 'lint-error', tool: 'flake8', file: 'service.py', line: 15, column: 2, code: 'E225', message: 'missing whitespace around operator' },
+      {
+        kind: 'lint-error',
+        tool: 'flake8',
+        file: 'service.py',
+        line: 1,
+        column: 1,
+        code: 'F401',
+        message: "'os' imported but unused",
+      },
+      {
+        kind: 'lint-error',
+        tool: 'flake8',
+        file: 'service.py',
+        line: 2,
+        column: 1,
+        code: 'F401',
+        message: "'sys' imported but unused",
+      },
+      {
+        kind: 'lint-error',
+        tool: 'flake8',
+        file: 'service.py',
+        line: 15,
+        column: 2,
+        code: 'E225',
+        message: 'missing whitespace around operator',
+      },
     ]);
     expect(output.findings).toHaveLength(6);
   });
@@ -170,7 +194,15 @@ describe('condense/python sample lines', () => {
     );
 
     expect(output.findings.map(brief)).toEqual([
-      { kind: 'lint-error', tool: 'ruff', file: 'app/models.py', line: 3, column: 8, code: 'F401', message: '`os` imported but unused' },
+      {
+        kind: 'lint-error',
+        tool: 'ruff',
+        file: 'app/models.py',
+        line: 3,
+        column: 8,
+        code: 'F401',
+        message: '`os` imported but unused',
+      },
       {
         kind: 'lint-error',
         tool: 'ruff',
@@ -235,7 +267,13 @@ describe('condense/python sample lines', () => {
     );
 
     expect(output.findings.map(brief)).toEqual([
-      { kind: 'runtime-error', tool: 'python', file: '/home/runner/work/x/x/app/config.py', line: 8, message: "KeyError: 'port'" },
+      {
+        kind: 'runtime-error',
+        tool: 'python',
+        file: '/home/runner/work/x/x/app/config.py',
+        line: 8,
+        message: "KeyError: 'port'",
+      },
       {
         kind: 'runtime-error',
         tool: 'python',
@@ -250,11 +288,22 @@ describe('condense/python sample lines', () => {
   it('reads an interpreter SyntaxError without a Traceback header', () => {
     const output = condenseLines(
       python,
-      ['  File "/home/runner/work/x/x/app/main.py", line 3', '    def f(:', '          ^', 'SyntaxError: invalid syntax'].join('\n'),
+      [
+        '  File "/home/runner/work/x/x/app/main.py", line 3',
+        '    def f(:',
+        '          ^',
+        'SyntaxError: invalid syntax',
+      ].join('\n'),
     );
 
     expect(output.findings.map(brief)).toEqual([
-      { kind: 'compile-error', tool: 'python', file: '/home/runner/work/x/x/app/main.py', line: 3, message: 'SyntaxError: invalid syntax' },
+      {
+        kind: 'compile-error',
+        tool: 'python',
+        file: '/home/runner/work/x/x/app/main.py',
+        line: 3,
+        message: 'SyntaxError: invalid syntax',
+      },
     ]);
   });
 
@@ -294,7 +343,12 @@ describe('condense/python sample lines', () => {
     );
 
     expect(output.findings.map(brief)).toEqual([
-      { kind: 'format-error', tool: 'isort', file: '/home/runner/work/x/x/app/main.py', message: 'imports are incorrectly sorted (isort)' },
+      {
+        kind: 'format-error',
+        tool: 'isort',
+        file: '/home/runner/work/x/x/app/main.py',
+        message: 'imports are incorrectly sorted (isort)',
+      },
       {
         kind: 'compile-error',
         tool: 'black',
@@ -309,7 +363,12 @@ describe('condense/python sample lines', () => {
   it('reports nothing for clean linters and a clean mypy', () => {
     const output = condenseLines(
       python,
-      ['Success: no issues found in 12 source files', 'All checks passed!', 'All done! ✨ 🍰 ✨', '14 files would be left unchanged.'].join('\n'),
+      [
+        'Success: no issues found in 12 source files',
+        'All checks passed!',
+        'All done! ✨ 🍰 ✨',
+        '14 files would be left unchanged.',
+      ].join('\n'),
     );
 
     expect(output).toEqual({ detected: true, findings: [] });

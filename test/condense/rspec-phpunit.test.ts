@@ -35,7 +35,9 @@ describe('condense/rspec on real RSpec 3.12 output (recorded by scripts/record-l
         testName: 'Cart raises for a missing method',
         file: 'spec/cart_spec.rb',
         line: 22,
-        message: expect.stringMatching(/^Failure\/Error: cart\.checkout — NoMethodError: undefined method `checkout' for #<Cart:0x[0-9a-f]+ @items=\[\]>$/),
+        message: expect.stringMatching(
+          /^Failure\/Error: cart\.checkout — NoMethodError: undefined method `checkout' for #<Cart:0x[0-9a-f]+ @items=\[\]>$/,
+        ),
       },
     ]);
     expect(output.testCounts).toEqual({ passed: 1, failed: 3, skipped: 1, total: 5 });
@@ -81,9 +83,16 @@ describe('condense/rspec on real RSpec 3.12 output (recorded by scripts/record-l
   });
 
   it('reports only counts for a green suite', () => {
-    const output = condenseLines(rspecCondenserFactory, 'Finished in 0.2 seconds (files took 0.3 seconds to load)\n12 examples, 0 failures, 2 pending\n');
+    const output = condenseLines(
+      rspecCondenserFactory,
+      'Finished in 0.2 seconds (files took 0.3 seconds to load)\n12 examples, 0 failures, 2 pending\n',
+    );
 
-    expect(output).toEqual({ detected: true, findings: [], testCounts: { passed: 10, failed: 0, skipped: 2, total: 12 } });
+    expect(output).toEqual({
+      detected: true,
+      findings: [],
+      testCounts: { passed: 10, failed: 0, skipped: 2, total: 12 },
+    });
   });
 });
 
@@ -125,7 +134,10 @@ describe('condense/phpunit on real PHPUnit 9.6 output (recorded by scripts/recor
   });
 
   it('reports only counts for a green run and skips vendor frames', () => {
-    const green = condenseLines(phpunitCondenserFactory, 'PHPUnit 10.5.1 by Sebastian Bergmann and contributors.\n\nOK (12 tests, 30 assertions)\n');
+    const green = condenseLines(
+      phpunitCondenserFactory,
+      'PHPUnit 10.5.1 by Sebastian Bergmann and contributors.\n\nOK (12 tests, 30 assertions)\n',
+    );
     const vendor = condenseLines(
       phpunitCondenserFactory,
       [
@@ -142,7 +154,11 @@ describe('condense/phpunit on real PHPUnit 9.6 output (recorded by scripts/recor
       ].join('\n'),
     );
 
-    expect(green).toEqual({ detected: true, findings: [], testCounts: { passed: 12, failed: 0, skipped: 0, total: 12 } });
+    expect(green).toEqual({
+      detected: true,
+      findings: [],
+      testCounts: { passed: 12, failed: 0, skipped: 0, total: 12 },
+    });
     expect(vendor.findings.map(brief)).toEqual([
       {
         kind: 'test-failure',

@@ -44,7 +44,12 @@ describe('condense/swift on hand-written Swift 6 / Xcode logs', () => {
         actual: '41',
         expected: '42',
       },
-      { kind: 'test-failure', tool: 'xctest', testName: 'ParserTests.testCrashes', message: 'ParserTests.testCrashes failed' },
+      {
+        kind: 'test-failure',
+        tool: 'xctest',
+        testName: 'ParserTests.testCrashes',
+        message: 'ParserTests.testCrashes failed',
+      },
     ]);
     expect(output.testCounts).toEqual({ passed: 1, failed: 2, skipped: 1, total: 4 });
   });
@@ -93,7 +98,8 @@ describe('condense/swift on hand-written Swift 6 / Xcode logs', () => {
       {
         kind: 'dependency-error',
         tool: 'swift',
-        message: "Dependencies could not be resolved because root depends on 'swift-argument-parser' 9.0.0..<10.0.0.",
+        message:
+          "Dependencies could not be resolved because root depends on 'swift-argument-parser' 9.0.0..<10.0.0.",
         packages: ['swift-argument-parser@9.0.0..<10.0.0'],
       },
     ]);
