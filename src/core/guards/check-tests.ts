@@ -208,6 +208,17 @@ export function checkAssertions(views: readonly FileView[], reported: ReadonlySe
     });
 }
 
+/** Snapshot and golden files: recorded expected output that a test compares against. */
+function isGoldenFile(path: string): boolean {
+  return (
+    /(?:^|\/)__snapshots__\/.+\.snap$/.test(path) ||
+    /(?:^|\/)testdata\/.+\.golden$/.test(path) ||
+    /\.golden(?:\.\w+)?$/.test(path) ||
+    /\.approved\.\w+$/.test(path) ||
+    /(?:^|\/)snapshots\/.+\.snap(?:\.new)?$/.test(path)
+  );
+}
+
 const EXPECTED_NAME = /\b(?:want|wanted|expected|expect|exp|golden|snapshot)\w*\s*(?::=|=|:)/i;
 
 /**
@@ -217,6 +228,18 @@ const EXPECTED_NAME = /\b(?:want|wanted|expected|expect|exp|golden|snapshot)\w*\
 export function checkExpectedValues(views: readonly FileView[]): GuardFinding[] {
   const findings: GuardFinding[] = [];
   for (const view of views) {
+    if (isGoldenFile(view.path) && view.file.status !== 'added' && view.file.deletions > 0) {
+      const { removed, added } = changedLines(view.file.hunks);
+      findings.push({
+        kind: 'expected-value-changed',
+        severity: 'warn',
+        file: view.path,
+        line: removed[0] === undefined ? undefined : lineNumber(removed[0]),
+        message: `Recorded expected output (snapshot/golden file) ${view.path} was updated: check that the new output is right`,
+        evidence: evidenceOf([...removed.slice(0, 2), ...added.slice(0, 2)]),
+      });
+      continue;
+    }
     for (const hunk of view.testHunks) {
       for (const block of changeBlocks(hunk)) {
         for (const [removed, added] of pairByShape(block.removed, block.added)) {

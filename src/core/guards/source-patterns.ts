@@ -245,8 +245,16 @@ const SUPPRESSIONS: SuppressionPattern[] = [
   },
 ];
 
-/** Number of assertion calls in a line of code. */
+/**
+ * Import-like lines name assertion helpers without calling them (`import { expect } from 'chai'`,
+ * `import static org.junit.Assert.assertEquals;`): dropping one is not dropping an assertion.
+ */
+const IMPORT_LINE =
+  /^\s*(?:import\b|export\s+\{|from\s+[\w.]+\s+import\b|using\s+[\w.]+\s*;|use\s+[\w:]+|require(?:_relative)?\b|#include\b|package\s+[\w.]+|(?:const|let|var)\s+[\w{}\s,]+=\s*require\s*\()/;
+
+/** Number of assertion calls in a line of code (0 for import lines). */
 export function countAssertions(code: string, lang: Language): number {
+  if (IMPORT_LINE.test(code)) return 0;
   const pattern = ASSERTIONS[lang] ?? ASSERTIONS.default;
   return [...code.matchAll(pattern)].length;
 }

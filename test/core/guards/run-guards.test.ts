@@ -216,6 +216,34 @@ const typescriptCases: Case[] = [
     expected: [],
   },
   {
+    name: 'an assertion import dropped when moving to vitest globals',
+    files: [
+      modified(
+        'test/dates.test.ts',
+        hunk(1, 1, [
+          "-import { expect } from 'chai';",
+          "-import { describe, it } from 'mocha';",
+          " import { formatDay } from '../src/dates';",
+        ]),
+      ),
+    ],
+    expected: [],
+  },
+  {
+    name: 'a Jest snapshot updated',
+    files: [
+      modified(
+        'src/__snapshots__/Button.test.tsx.snap',
+        hunk(3, 3, [
+          ' exports[`Button renders 1`] = `',
+          '-<button class="btn">',
+          '+<button class="btn btn-primary">',
+        ]),
+      ),
+    ],
+    expected: ['warn expected-value-changed src/__snapshots__/Button.test.tsx.snap:4'],
+  },
+  {
     name: 'a test renamed (same body, new name)',
     files: [
       modified(
