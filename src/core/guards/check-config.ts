@@ -189,9 +189,17 @@ function underExclusionKey(lines: readonly DiffLine[], index: number): boolean {
  * added to source files.
  */
 export function checkRelaxations(views: readonly FileView[]): GuardFinding[] {
-  const removedPool = new LinePool();
-  for (const view of views)
-    for (const line of changedLines(view.file.hunks).removed) removedPool.add(line.content);
+  // Built on first use: most diffs have no candidate line at all.
+  let removedPool: LinePool | undefined;
+  const removedLines = () => {
+    if (removedPool === undefined) {
+      removedPool = new LinePool();
+      for (const view of views) {
+        for (const line of changedLines(view.file.hunks).removed) removedPool.add(line.content);
+      }
+    }
+    return removedPool;
+  };
   const findings: GuardFinding[] = [];
 
   for (const view of views) {
@@ -200,11 +208,13 @@ export function checkRelaxations(views: readonly FileView[]): GuardFinding[] {
     const code = isCodeFile(view.path);
     for (const hunk of view.file.hunks) {
       for (const [index, line] of hunk.lines.entries()) {
-        if (line.type !== 'add' || removedPool.has(line.content)) continue;
+        if (line.type !== 'add') continue;
+        // An added line identical to a removed one elsewhere was moved, not added.
+        const moved = () => removedLines().has(line.content);
 
         if (buildConfig) {
           const relax = CI_RELAXATIONS.find((r) => r.pattern.test(line.content));
-          if (relax) {
+          if (relax && !moved()) {
             findings.push(
               finding(
                 'ci-config-relaxed',
@@ -222,7 +232,7 @@ export function checkRelaxations(views: readonly FileView[]): GuardFinding[] {
             (r) =>
               r.pattern.test(line.content) && (r.files === undefined || r.files.test(basename(view.path))),
           );
-          if (relax) {
+          if (relax && !moved()) {
             findings.push(
               finding(
                 'lint-rule-disabled',
@@ -234,7 +244,7 @@ export function checkRelaxations(views: readonly FileView[]): GuardFinding[] {
             );
             continue;
           }
-          if (LIST_ITEM.test(line.content) && underExclusionKey(hunk.lines, index)) {
+          if (LIST_ITEM.test(line.content) && underExclusionKey(hunk.lines, index) && !moved()) {
             findings.push(
               finding(
                 'lint-rule-disabled',
@@ -249,6 +259,7 @@ export function checkRelaxations(views: readonly FileView[]): GuardFinding[] {
         }
         if (code || view.lang === 'other') {
           for (const suppression of findSuppressions(blankStrings(line.content, view.lang))) {
+            if (moved()) break;
             const coverage = suppression.kind === 'coverage';
             findings.push(
               finding(

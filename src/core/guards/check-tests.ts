@@ -11,6 +11,7 @@ import { isTestFile } from './classify-path.ts';
 import {
   changeBlocks,
   changedLines,
+  codeOfLine,
   lineNumber,
   LinePool,
   normalizeLine,
@@ -19,7 +20,6 @@ import {
 import { evidenceOf } from './evidence.ts';
 import type { PromptPermissions } from './find-prompt-permissions.ts';
 import {
-  codeOf,
   countAssertions,
   countTestDeclarations,
   findTestMarkers,
@@ -56,7 +56,7 @@ export function checkTestFiles(
       if (file.status === 'deleted' && (file.hunks.length === 0 || movedElsewhere(view, views))) continue;
       const { removed } = changedLines(file.hunks);
       const declarations = removed.filter(
-        (l) => countTestDeclarations(codeOf(l.content, view.lang), view.lang) > 0,
+        (l) => countTestDeclarations(codeOfLine(l, view.lang), view.lang) > 0,
       );
       reported.add(file.path);
       findings.push({
@@ -112,7 +112,7 @@ function emptiedEvidence(view: FileView): DiffLine[] | undefined {
   const { file, lang } = view;
   if (file.hunks.length === 0) return undefined;
   const { removed } = changedLines(file.hunks);
-  const removedDecl = removed.filter((l) => countTestDeclarations(codeOf(l.content, lang), lang) > 0);
+  const removedDecl = removed.filter((l) => countTestDeclarations(codeOfLine(l, lang), lang) > 0);
   if (removedDecl.length === 0) return undefined;
   const newLinesTotal = file.hunks.reduce((sum, h) => sum + h.newLines, 0);
   if (newLinesTotal === 0) return removedDecl;
@@ -123,7 +123,7 @@ function emptiedEvidence(view: FileView): DiffLine[] | undefined {
   for (let i = hunk.lines.length - 1; i >= 0 && hunk.lines[i]?.type === 'context'; i--) trailingContext++;
   if (trailingContext >= 3) return undefined;
   const remaining = hunk.lines.filter((l) => l.type !== 'del');
-  const declLeft = remaining.some((l) => countTestDeclarations(codeOf(l.content, lang), lang) > 0);
+  const declLeft = remaining.some((l) => countTestDeclarations(codeOfLine(l, lang), lang) > 0);
   return declLeft ? undefined : removedDecl;
 }
 
@@ -144,11 +144,23 @@ function tally(
   let total = 0;
   for (const view of views) {
     if (view.testHunks.length === 0 || exclude.has(view.file.path)) continue;
-    const lines = changedLines(view.testHunks);
-    const removed = lines.removed.filter((l) => count(codeOf(l.content, view.lang), view) > 0);
-    const added = lines.added.filter((l) => count(codeOf(l.content, view.lang), view) > 0);
-    const sum = (ls: DiffLine[]) => ls.reduce((n, l) => n + count(codeOf(l.content, view.lang), view), 0);
-    const net = sum(added) - sum(removed);
+    const removed: DiffLine[] = [];
+    const added: DiffLine[] = [];
+    let net = 0;
+    for (const hunk of view.testHunks) {
+      for (const line of hunk.lines) {
+        if (line.type === 'context') continue;
+        const n = count(codeOfLine(line, view.lang), view);
+        if (n === 0) continue;
+        if (line.type === 'add') {
+          added.push(line);
+          net += n;
+        } else {
+          removed.push(line);
+          net -= n;
+        }
+      }
+    }
     total += net;
     files.push({ view, removed, added, net });
   }
@@ -243,7 +255,7 @@ export function checkExpectedValues(views: readonly FileView[]): GuardFinding[] 
     for (const hunk of view.testHunks) {
       for (const block of changeBlocks(hunk)) {
         for (const [removed, added] of pairByShape(block.removed, block.added)) {
-          const code = codeOf(removed.content, view.lang);
+          const code = codeOfLine(removed, view.lang);
           if (countAssertions(code, view.lang) === 0 && !EXPECTED_NAME.test(removed.content)) continue;
           findings.push({
             kind: 'expected-value-changed',
@@ -298,7 +310,7 @@ export function checkMarkers(views: readonly FileView[], permissions: PromptPerm
     for (const hunk of hunks) {
       for (const line of hunk.lines) {
         if (line.type === 'context') continue;
-        for (const marker of findTestMarkers(codeOf(line.content, view.lang), view.lang)) {
+        for (const marker of findTestMarkers(codeOfLine(line, view.lang), view.lang)) {
           if (line.type === 'del') {
             removedCount.set(marker.id, (removedCount.get(marker.id) ?? 0) + 1);
             removedPool.add(line.content);

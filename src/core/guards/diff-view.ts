@@ -5,6 +5,7 @@
  */
 import type { DiffFile, DiffHunk, DiffLine } from '../diff/types.ts';
 import { isTestFile, languageOf, type Language } from './classify-path.ts';
+import { codeOf } from './source-patterns.ts';
 
 export interface FileView {
   file: DiffFile;
@@ -52,6 +53,18 @@ function rustTestHunks(file: DiffFile, lang: Language): DiffHunk[] {
     if (hasCfgTest) seenCfgTest = true;
   }
   return out;
+}
+
+const codeCache = new WeakMap<DiffLine, string>();
+
+/** `codeOf` a diff line, computed once per line (several checks read the same lines). */
+export function codeOfLine(line: DiffLine, lang: Language): string {
+  let code = codeCache.get(line);
+  if (code === undefined) {
+    code = codeOf(line.content, lang);
+    codeCache.set(line, code);
+  }
+  return code;
 }
 
 /** Added and removed lines of some hunks. */

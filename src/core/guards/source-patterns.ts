@@ -25,28 +25,19 @@ const QUOTES: Record<Language, string> = {
   other: `'"`,
 };
 
+const STRING_LITERALS = Object.fromEntries(
+  Object.entries(QUOTES).map(([lang, quotes]) => [
+    lang,
+    // A quote, then escaped characters or anything but that quote, then the same quote or the end
+    // of the line (an unterminated literal continues on the next line).
+    new RegExp(`([${quotes}])(?:\\\\.|(?!\\1)[^\\\\])*(?:\\1|$)`, 'g'),
+  ]),
+) as Record<Language, RegExp>;
+
 /** Replaces the contents of string literals with nothing, keeping the quotes: `f("a.only(")` → `f("")`. */
 export function blankStrings(line: string, lang: Language): string {
-  const quotes = QUOTES[lang];
-  let out = '';
-  let quote: string | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i] as string;
-    if (quote === undefined) {
-      out += ch;
-      if (quotes.includes(ch)) quote = ch;
-      continue;
-    }
-    if (ch === '\\' && quote !== '`') {
-      i++;
-      continue;
-    }
-    if (ch === quote) {
-      out += ch;
-      quote = undefined;
-    }
-  }
-  return out;
+  if (!/["'`]/.test(line)) return line;
+  return line.replace(STRING_LITERALS[lang], '$1$1');
 }
 
 /** Removes comments from a line whose strings were blanked; whole-line block-comment bodies become `''`. */
@@ -252,6 +243,9 @@ const SUPPRESSIONS: SuppressionPattern[] = [
 const IMPORT_LINE =
   /^\s*(?:import\b|export\s+\{|from\s+[\w.]+\s+import\b|using\s+[\w.]+\s*;|use\s+[\w:]+|require(?:_relative)?\b|#include\b|package\s+[\w.]+|(?:const|let|var)\s+[\w{}\s,]+=\s*require\s*\()/;
 
+/** All suppression patterns in one, to skip the common case (no suppression) with a single test. */
+const ANY_SUPPRESSION = new RegExp(SUPPRESSIONS.map((s) => `(?:${s.pattern.source})`).join('|'));
+
 /** Number of assertion calls in a line of code (0 for import lines). */
 export function countAssertions(code: string, lang: Language): number {
   if (IMPORT_LINE.test(code)) return 0;
@@ -272,6 +266,7 @@ export function findTestMarkers(code: string, lang: Language): { id: string; kin
 
 /** Inline lint/type/coverage suppressions in a line whose strings were blanked (comments kept). */
 export function findSuppressions(line: string): { id: string; kind: 'lint' | 'coverage' }[] {
+  if (!ANY_SUPPRESSION.test(line)) return [];
   return SUPPRESSIONS.filter((s) => s.pattern.test(line)).map(({ id, kind }) => ({ id, kind }));
 }
 
