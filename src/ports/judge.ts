@@ -5,7 +5,7 @@
  *
  * A judge never throws for model behaviour (unparsable output, refusal, truncation): those are
  * rejections with a reason. It throws `JudgeError` only when it cannot run at all (credentials,
- * endpoint unreachable after retries, request rejected, aborted).
+ * endpoint unreachable after retries, request rejected, aborted, a model without a known price).
  */
 import type { Usage } from '../contracts/usage.ts';
 import type { Verdict } from '../contracts/verdict.ts';
@@ -22,6 +22,10 @@ export type JudgeInput = JudgePromptInput;
 
 export interface JudgeOptions {
   signal?: AbortSignal;
+  /** The migration's judge model (manifest `model.judge`); defaults to the adapter's configured model. */
+  model?: string;
+  /** Output token cap for this review (manifest `model.maxOutputTokens`); defaults to the adapter's. */
+  maxOutputTokens?: number;
 }
 
 export interface JudgeResult {

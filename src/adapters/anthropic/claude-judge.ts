@@ -25,11 +25,11 @@ import { JudgeError } from '../../shared/errors.ts';
 import { costOf, findModelPrice, type ModelCatalog, type ModelPrice } from '../../shared/pricing.ts';
 
 export interface ClaudeJudgeOptions {
-  /** The judge's own model (manifest/app config), separate from the coder's. */
+  /** The judge's default model (app config), separate from the coder's; a review may override it. */
   model: string;
   /** Prices; the model must be in it so that every review is accounted. */
   catalog: ModelCatalog;
-  /** Output cap; a verdict is small. Default 4,096. */
+  /** Default output cap; a verdict is small. Default 4,096. Overridable per review. */
   maxOutputTokens?: number;
   /** `output_config.effort`, when set. */
   effort?: 'low' | 'medium' | 'high' | 'xhigh' | 'max';
@@ -47,28 +47,23 @@ const silentLogger: JudgeLogger = { debug: () => undefined, warn: () => undefine
 export class ClaudeJudge implements Judge {
   readonly #client: Anthropic;
   readonly #options: ClaudeJudgeOptions;
-  readonly #price: ModelPrice;
   readonly #log: JudgeLogger;
 
-  /** Throws `JudgeError` when the model has no price in the catalog (cost could not be accounted). */
+  /** Throws `JudgeError` when the default model has no price in the catalog (cost could not be accounted). */
   constructor(client: Anthropic, options: ClaudeJudgeOptions, log: JudgeLogger = silentLogger) {
-    const price = findModelPrice(options.catalog, options.model);
-    if (price === undefined) {
-      throw new JudgeError(
-        `No price for judge model "${options.model}" in the model catalog; add it to the models file`,
-      );
-    }
     this.#client = client;
     this.#options = options;
-    this.#price = price;
     this.#log = log;
+    this.#priceOf(options.model);
   }
 
   async review(input: JudgeInput, options: JudgeOptions = {}): Promise<JudgeResult> {
+    const model = options.model ?? this.#options.model;
+    const price = this.#priceOf(model);
     const prompt = buildJudgePrompt(input, this.#options.promptLimits);
     const params: MessageCreateParamsNonStreaming = {
-      model: this.#options.model,
-      max_tokens: this.#options.maxOutputTokens ?? 4096,
+      model,
+      max_tokens: options.maxOutputTokens ?? this.#options.maxOutputTokens ?? 4096,
       system: [
         { type: 'text', text: prompt.system },
         { type: 'text', text: prompt.migration, cache_control: { type: 'ephemeral' } },
@@ -109,19 +104,29 @@ export class ClaudeJudge implements Judge {
       truncatedFiles: prompt.truncatedFiles,
       omittedFiles: prompt.omittedFiles,
       model: message.model,
-      usage: this.#usageOf(message),
+      usage: usageOf(message, price),
     };
   }
 
-  #usageOf(message: Message): Usage {
-    const tokens = {
-      inputTokens: message.usage.input_tokens,
-      outputTokens: message.usage.output_tokens,
-      cacheWriteTokens: message.usage.cache_creation_input_tokens ?? 0,
-      cacheReadTokens: message.usage.cache_read_input_tokens ?? 0,
-    };
-    return { ...tokens, costUsd: costOf(tokens, this.#price) };
+  #priceOf(model: string): ModelPrice {
+    const price = findModelPrice(this.#options.catalog, model);
+    if (price === undefined) {
+      throw new JudgeError(
+        `No price for judge model "${model}" in the model catalog; add it to the models file`,
+      );
+    }
+    return price;
   }
+}
+
+function usageOf(message: Message, price: ModelPrice): Usage {
+  const tokens = {
+    inputTokens: message.usage.input_tokens,
+    outputTokens: message.usage.output_tokens,
+    cacheWriteTokens: message.usage.cache_creation_input_tokens ?? 0,
+    cacheReadTokens: message.usage.cache_read_input_tokens ?? 0,
+  };
+  return { ...tokens, costUsd: costOf(tokens, price) };
 }
 
 /** Reads the model's answer; every stop other than a normal end is a failure with a reason. */

@@ -103,6 +103,9 @@ const JS_MARKERS: MarkerPattern[] = [
   { id: 'js-x-prefix', kind: 'skip', pattern: /\b(?:xdescribe|xcontext|xit|xtest|xspecify|xsuite)\s*\(/ },
   { id: 'js-this-skip', kind: 'skip', pattern: /\bthis\.skip\s*\(|\bctx\.skip\s*\(|\bt\.skip\s*\(/ },
   { id: 'js-pending', kind: 'skip', pattern: /^\s*pending\s*\(/ },
+  // node:test options: test('x', { skip: true }, fn) / { todo: 'reason' } / { only: true }.
+  { id: 'node-test-skip-option', kind: 'skip', pattern: /[{,]\s*(?:skip|todo)\s*:\s*(?:true\b|['"`])/ },
+  { id: 'node-test-only-option', kind: 'focus', pattern: /[{,]\s*only\s*:\s*true\b/ },
   { id: 'js-dot-only', kind: 'focus', pattern: /\b(?:describe|context|suite|it|test|specify)\.only\b/ },
   { id: 'js-f-prefix', kind: 'focus', pattern: /\b(?:fdescribe|fit|fcontext)\s*\(/ },
 ];

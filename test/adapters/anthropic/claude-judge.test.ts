@@ -370,6 +370,30 @@ describe('adapters/anthropic/ClaudeJudge', () => {
     await expect(review).rejects.toThrow(/Judge request failed \(HTTP 529\)/);
   });
 
+  it('uses the migration’s judge model and output cap when the review names them', async () => {
+    const bodies = fakeMessages(message(APPROVE, { model: 'claude-haiku-5-5' }));
+    const judge = new ClaudeJudge(client(), {
+      model: MODEL,
+      catalog: { models: { ...catalog.models, 'claude-haiku-5-5': { input: 0.1, output: 0.5 } } },
+    });
+
+    const result = await judge.review(judgeInput(diffs.honest), {
+      model: 'claude-haiku-5-5',
+      maxOutputTokens: 1000,
+    });
+
+    expect(bodies[0]).toMatchObject({ model: 'claude-haiku-5-5', max_tokens: 1000 });
+    expect(result.usage.costUsd).toBe(0.00019); // (1200 × 0.1 + 80 × 0.5 + 3000 × 0.01) per million
+  });
+
+  it('refuses a review with an unpriced model before calling the API', async () => {
+    const judge = new ClaudeJudge(client(), { model: MODEL, catalog });
+
+    await expect(judge.review(judgeInput(diffs.honest), { model: 'claude-unknown-9' })).rejects.toThrow(
+      JudgeError,
+    );
+  });
+
   it('refuses a model without a price', () => {
     expect(() => new ClaudeJudge(client(), { model: 'claude-unknown-9', catalog })).toThrow(
       'No price for judge model "claude-unknown-9" in the model catalog; add it to the models file',

@@ -141,6 +141,20 @@ const typescriptCases: Case[] = [
     ],
   },
   {
+    name: 'node:test skip option added',
+    files: [
+      modified(
+        'test/http.test.mjs',
+        hunk(4, 4, [
+          "-test('retries', async () => {",
+          "+test('retries', { skip: 'flaky on CI' }, async () => {",
+          '   await retry();',
+        ]),
+      ),
+    ],
+    expected: ['block test-skipped test/http.test.mjs:4'],
+  },
+  {
     name: '.only inside a string literal of a non-test file',
     files: [
       modified(
