@@ -70,7 +70,12 @@ function checkPrompt(manifest: Manifest): SemanticIssue[] {
   if (prompt !== undefined && promptFile !== undefined) {
     return [
       {
-        ...error(['promptFile'], 'prompt', "both 'prompt' and 'promptFile' are set; expected exactly one", 'key'),
+        ...error(
+          ['promptFile'],
+          'prompt',
+          "both 'prompt' and 'promptFile' are set; expected exactly one",
+          'key',
+        ),
         dependsOn: [['prompt']],
       },
     ];
