@@ -69,6 +69,23 @@ function toAnnotation(message: ValidationMessage): Annotation {
   };
 }
 
+async function reportUnreadable(
+  host: ConfigRepoHost,
+  repo: RepoRef,
+  headSha: string,
+  error: unknown,
+): Promise<void> {
+  const reason = error instanceof Error ? error.message : String(error);
+  await host.ensureCheckRun(repo, {
+    name: MANIFEST_CHECK_NAME,
+    headSha,
+    status: 'completed',
+    conclusion: 'failure',
+    title: 'Could not read the config repo',
+    summary: `fleetwright could not read the manifests at this commit, so they were not validated.\n\n> ${reason.replace(/\s+/g, ' ').slice(0, 1000)}\n\nUse **Re-run** to try again.`,
+  });
+}
+
 /** Runs the validation and posts the check run. Throws GitHostError when GitHub fails. */
 export async function validateConfigRepo(
   host: ConfigRepoHost,
@@ -76,17 +93,26 @@ export async function validateConfigRepo(
 ): Promise<ValidateConfigRepoOutcome> {
   const { repo, headSha, baseSha } = input;
 
-  // 1. Everything at the commit.
-  const result = await loadManifests(host, repo, headSha);
+  let result: ManifestSetResult;
+  let changed: string[] | undefined;
+  try {
+    // 1. Everything at the commit.
+    result = await loadManifests(host, repo, headSha);
 
-  // 2. What this change touched.
-  const changed =
-    baseSha && !NULL_SHA.test(baseSha)
-      ? (await host.listChangedFiles(repo, baseSha, headSha)).flatMap((file) => [
-          file.path,
-          ...(file.previousPath ? [file.previousPath] : []),
-        ])
-      : undefined;
+    // 2. What this change touched.
+    changed =
+      baseSha && !NULL_SHA.test(baseSha)
+        ? (await host.listChangedFiles(repo, baseSha, headSha)).flatMap((file) => [
+            file.path,
+            ...(file.previousPath ? [file.previousPath] : []),
+          ])
+        : undefined;
+  } catch (error) {
+    // Fail closed and say why: a required check that never appears blocks merges with no
+    // explanation, and a passing one would let an unvalidated manifest through.
+    await reportUnreadable(host, repo, headSha, error).catch(() => undefined);
+    throw error;
+  }
   const affected = findAffectedSources(result, changed);
 
   // 3. Report.

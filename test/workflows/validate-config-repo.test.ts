@@ -6,6 +6,7 @@ import type {
   FileContent,
   RepoRef,
 } from '../../src/ports/git-host.ts';
+import { GitHostError } from '../../src/shared/errors.ts';
 import { validateConfigRepo } from '../../src/workflows/validate-config-repo.ts';
 import type { ConfigRepoHost } from '../../src/workflows/validate-config-repo.ts';
 
@@ -139,5 +140,30 @@ describe('workflows/validate-config-repo', () => {
     await validateConfigRepo(host, { repo, headSha: HEAD, baseSha: BASE });
 
     expect(host.checkRuns[1]).toEqual(host.checkRuns[0]);
+  });
+});
+
+describe('workflows/validate-config-repo: GitHub failures', () => {
+  it('posts a failing check explaining the problem, then rethrows', async () => {
+    const host = new FakeConfigRepo({ 'migrations/a.yml': valid('a') });
+    host.listDirectory = async () => {
+      throw new GitHostError('listing acme/fleetwright-config:migrations failed (HTTP 502): Bad Gateway', {
+        status: 502,
+      });
+    };
+
+    await expect(validateConfigRepo(host, { repo, headSha: HEAD })).rejects.toThrow(GitHostError);
+
+    expect(host.checkRuns).toEqual([
+      {
+        name: 'fleetwright/manifests',
+        headSha: HEAD,
+        status: 'completed',
+        conclusion: 'failure',
+        title: 'Could not read the config repo',
+        summary:
+          'fleetwright could not read the manifests at this commit, so they were not validated.\n\n> listing acme/fleetwright-config:migrations failed (HTTP 502): Bad Gateway\n\nUse **Re-run** to try again.',
+      },
+    ]);
   });
 });
