@@ -65,6 +65,11 @@ export interface RejectedManifest {
 
 export type ParseManifestResult = ParsedManifest | RejectedManifest;
 
+/** The message for a manifest over the size limit (also used by callers that refuse it unread). */
+export function describeOversizeManifest(size: number, maxBytes = MAX_MANIFEST_BYTES): string {
+  return `manifest is ${size} bytes; expected at most ${maxBytes} bytes (move long prompts to a promptFile)`;
+}
+
 /** The file name of `source` without directory and `.yml`/`.yaml` extension. */
 export function fileStemOf(source: string): string {
   const base = source.split(/[\\/]/).pop() ?? source;
@@ -440,14 +445,7 @@ function parseUnsafe(text: string, source: string, options: ParseManifestOptions
   const maxBytes = options.maxBytes ?? MAX_MANIFEST_BYTES;
   const size = utf8Length(text);
   if (size > maxBytes) {
-    return reject([
-      message(
-        source,
-        START,
-        'too-large',
-        `manifest is ${size} bytes; expected at most ${maxBytes} bytes (move long prompts to a promptFile)`,
-      ),
-    ]);
+    return reject([message(source, START, 'too-large', describeOversizeManifest(size, maxBytes))]);
   }
   const tooDeep = findExcessiveNesting(text);
   if (tooDeep) {
