@@ -11,6 +11,7 @@ import { MANIFEST_CHECK_NAME, buildManifestCheck } from '../core/manifest/render
 import type { ManifestSetResult, ValidatedMigration } from '../core/manifest/validate-files.ts';
 import type { ValidationMessage } from '../core/manifest/validation-message.ts';
 import type { Annotation, GitHost, RepoRef } from '../ports/git-host.ts';
+import type { ModelCatalog } from '../shared/pricing.ts';
 import { loadManifests } from './load-manifests.ts';
 
 /** Re-exported so handlers can recognise the check without importing core (dependency rule). */
@@ -27,6 +28,8 @@ export interface ValidateConfigRepoInput {
   headSha: string;
   /** Compare base for "what changed": the push's `before` or the PR's base SHA; omit when unknown. */
   baseSha?: string;
+  /** When given, manifests naming a model without a price are errors. */
+  modelCatalog?: ModelCatalog;
 }
 
 export interface ValidateConfigRepoOutcome {
@@ -97,7 +100,12 @@ export async function validateConfigRepo(
   let changed: string[] | undefined;
   try {
     // 1. Everything at the commit.
-    result = await loadManifests(host, repo, headSha);
+    result = await loadManifests(
+      host,
+      repo,
+      headSha,
+      input.modelCatalog ? { modelCatalog: input.modelCatalog } : {},
+    );
 
     // 2. What this change touched.
     changed =

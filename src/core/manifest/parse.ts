@@ -13,6 +13,7 @@ import type { Document, Node } from 'yaml';
 import { z } from 'zod';
 import { buildManifestLocator } from './locate.ts';
 import type { ManifestLocator, SourceLocation } from './locate.ts';
+import type { ModelCatalog } from '../../shared/pricing.ts';
 import { KEBAB_CASE, Manifest } from './schema.ts';
 import { validateManifest } from './validate.ts';
 import type { SemanticIssue } from './validate.ts';
@@ -42,6 +43,8 @@ export interface ParseManifestOptions {
   requireIdMatchesFileName?: boolean;
   /** The organisation owning the config repo; `owner/…` target references to others are errors. */
   organisation?: string;
+  /** The model price catalog; when given, unknown `model.coder`/`model.judge` ids are errors. */
+  modelCatalog?: ModelCatalog;
 }
 
 /** A successfully parsed manifest, with a locator for problems found later (cross-file checks). */
@@ -545,6 +548,7 @@ function parseUnsafe(text: string, source: string, options: ParseManifestOptions
   const semanticOptions = {
     ...(options.requireIdMatchesFileName === false ? {} : { fileStem: fileStemOf(source) }),
     ...(options.organisation ? { organisation: options.organisation } : {}),
+    ...(options.modelCatalog ? { modelCatalog: options.modelCatalog } : {}),
   };
   const parsed = Manifest.safeParse(data);
   if (!parsed.success) {
