@@ -6,7 +6,8 @@
  * 2. Parse with `yaml`, keeping the document so nodes can be located; collect every syntax error.
  * 3. Convert to plain data with bounded alias expansion (a "billion laughs" file fails fast).
  * 4. Check the schema (zod), mapping each issue path back to its YAML node.
- * 5. Run the semantic checks of validate.ts on a schema-valid manifest.
+ * 5. Run the semantic checks of validate.ts: on the manifest, or, when the schema failed, on a
+ *    copy with the rejected fields removed, so one run reports every problem.
  */
 import { LineCounter, isScalar, parseDocument, visit } from 'yaml';
 import type { Document, Node } from 'yaml';
