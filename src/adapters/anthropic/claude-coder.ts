@@ -16,10 +16,11 @@
  *    once; pause_turn: resend; refusal / context overflow: stop);
  * 4. return the outcome with the change set as it is at that moment (partial on budget stops).
  */
-import Anthropic, { APIConnectionError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
+import { APIConnectionError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
 import type { Usage } from '../../contracts/usage.ts';
 import { ZERO_USAGE, addUsage } from '../../contracts/usage.ts';
-import { CODER_TOOL_NAMES, buildCoderSystemPrompt } from '../../core/prompts/coder-system-prompt.ts';
+import { buildCoderSystemPrompt } from '../../core/prompts/coder-system-prompt.ts';
 import { buildCoderUserMessage } from '../../core/prompts/coder-user-message.ts';
 import type {
   Coder,

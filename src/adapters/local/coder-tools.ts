@@ -10,7 +10,7 @@ import picomatch from 'picomatch';
 import { z } from 'zod';
 import { CODER_TOOL_NAMES } from '../../core/prompts/coder-system-prompt.ts';
 import { runRegexSearch } from './regex-search.ts';
-import { LocalWorkspace, WorkspaceError, type Resolved } from './workspace.ts';
+import { WorkspaceError, type LocalWorkspace, type Resolved } from './workspace.ts';
 
 /** Limits of the tools; defaults suit a 200k-token context. */
 export interface ToolLimits {

@@ -342,7 +342,7 @@ export function decodeText(bytes: Buffer): string | undefined {
 export function normalizeRelative(input: string): string {
   if (typeof input !== 'string') throw new WorkspaceError('A path must be a string.');
   const trimmed = input.trim();
-  if (trimmed.includes('\0') || /[\x00-\x1f]/.test(trimmed))
+  if ([...trimmed].some((ch) => ch.charCodeAt(0) < 0x20))
     throw new WorkspaceError(`Invalid path '${input}': control characters are not allowed.`);
   if (trimmed.startsWith('/') || /^[A-Za-z]:/.test(trimmed) || trimmed.startsWith('~')) {
     throw new WorkspaceError(
