@@ -52,6 +52,7 @@ outer: for (const [rel, abs] of req.files) {
   if (buf.subarray(0, 8192).includes(0)) { filesSkipped++; continue; }
   filesSearched++;
   const lines = buf.toString('utf8').split(/\\r?\\n/);
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   for (let i = 0; i < lines.length; i++) {
     const text = lines[i].length > req.maxLineChars ? lines[i].slice(0, req.maxLineChars) : lines[i];
     re.lastIndex = 0;

@@ -297,15 +297,18 @@ export class LocalWorkspace {
       } catch {
         continue;
       }
-      items.sort((a, b) => (a.name < b.name ? 1 : -1));
+      items.sort((a, b) => (a.name < b.name ? -1 : 1));
+      const dirs: string[] = [];
       for (const item of items) {
         const abs = path.join(dir, item.name);
         if (item.isDirectory()) {
-          if (!SKIPPED_DIRS.has(item.name)) stack.push(abs);
+          if (!SKIPPED_DIRS.has(item.name)) dirs.push(abs);
         } else if (item.isFile()) {
           yield path.relative(this.root, abs).split(path.sep).join('/');
         }
       }
+      // Files of a directory first, then its subdirectories in name order (depth first).
+      for (let i = dirs.length - 1; i >= 0; i -= 1) stack.push(dirs[i] as string);
     }
   }
 }
