@@ -101,6 +101,7 @@ export interface CoderResult {
 
 /** Progress events for the CLI's live output and for logs. */
 export type CoderProgress =
+  /** After each model response; `usage` is the run's cumulative usage so far. */
   | { type: 'turn'; turn: number; usage: Usage }
   | { type: 'tool'; name: string; summary: string; isError: boolean }
   | { type: 'retry'; attempt: number; status: number | undefined; waitMs: number };

@@ -9,6 +9,10 @@ import type { FailureReport, Finding } from '../../contracts/failure-report.ts';
 
 const EXCERPT_MAX_LINES = 12;
 const EXCERPT_MAX_CHARS = 1_500;
+// A generic finding carries raw output no condenser recognised: it is the only evidence, so it
+// may be longer.
+const GENERIC_EXCERPT_MAX_LINES = 60;
+const GENERIC_EXCERPT_MAX_CHARS = 4_000;
 
 /**
  * Renders the report in at most `maxChars` characters (default 12,000). Never cuts a line in
@@ -74,8 +78,11 @@ function renderFinding(finding: Finding, n: number): string {
   if (finding.frames !== undefined && finding.frames.length > 0)
     lines.push(`   at: ${finding.frames.slice(0, 3).join(' < ')}`);
   if (finding.excerpt !== undefined && finding.excerpt.trim() !== '') {
-    let excerpt = finding.excerpt.split('\n').slice(0, EXCERPT_MAX_LINES).join('\n');
-    if (excerpt.length > EXCERPT_MAX_CHARS) excerpt = `${excerpt.slice(0, EXCERPT_MAX_CHARS)}…`;
+    const generic = finding.kind === 'generic';
+    const maxLines = generic ? GENERIC_EXCERPT_MAX_LINES : EXCERPT_MAX_LINES;
+    const maxChars = generic ? GENERIC_EXCERPT_MAX_CHARS : EXCERPT_MAX_CHARS;
+    let excerpt = finding.excerpt.split('\n').slice(0, maxLines).join('\n');
+    if (excerpt.length > maxChars) excerpt = `${excerpt.slice(0, maxChars)}…`;
     lines.push(...excerpt.split('\n').map((line) => `   | ${line}`));
   }
   return lines.join('\n');
