@@ -32,6 +32,8 @@ export interface FakeReply {
   body: unknown;
   /** Wait before answering (to exercise timeouts). */
   delayMs?: number;
+  /** Drop the connection without answering (a network failure). */
+  destroy?: boolean;
 }
 
 export type ScriptStep = FakeReply | ((request: RecordedRequest) => FakeReply);
@@ -77,6 +79,10 @@ export async function startFakeMessagesApi(script: ScriptStep[]): Promise<FakeMe
             : step;
       const send = () => {
         if (res.destroyed) return;
+        if (reply.destroy) {
+          req.socket.destroy();
+          return;
+        }
         res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
         res.end(JSON.stringify(reply.body));
       };

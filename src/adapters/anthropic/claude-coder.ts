@@ -269,7 +269,15 @@ export class ClaudeCoder implements Coder {
           continue;
         case 'max_tokens': {
           maxTokensHits += 1;
-          if (maxTokensHits >= 2 || maxTokens < this.#maxTokensPerTurn) {
+          if (maxTokens < this.#maxTokensPerTurn) {
+            // The reply was cut by what the run's output budget had left, not by the per-turn cap.
+            return end(
+              'budget-exhausted',
+              lastText || 'Stopped: the output-token budget is spent.',
+              `output-token budget of ${budget.maxOutputTokens} spent`,
+            );
+          }
+          if (maxTokensHits >= 2) {
             return end(
               'max-tokens',
               lastText || 'Stopped: replies hit the max_tokens limit.',
@@ -355,12 +363,16 @@ export class ClaudeCoder implements Coder {
         const changes = await workspace.changeSet();
         const changed = changes.additions.length + changes.deletions.length > 0;
         const { outcome, summary, reason } = finish.input;
+        // Only a first run can be checked against the workspace: a repair run starts from the
+        // earlier runs' changes, so "no changes" and "not-applicable" cannot be told apart there.
         const mismatch =
-          outcome === 'changed' && !changed
-            ? 'You finished with outcome "changed", but the workspace has no changes. Make the change, or finish with "not-applicable" or "gave-up" and a reason.'
-            : outcome === 'not-applicable' && changed
-              ? `You finished with outcome "not-applicable", but you changed ${changes.additions.length + changes.deletions.length} file(s). Revert them first, or finish with "changed".`
-              : undefined;
+          task.mode !== 'initial'
+            ? undefined
+            : outcome === 'changed' && !changed
+              ? 'You finished with outcome "changed", but the workspace has no changes. Make the change, or finish with "not-applicable" or "gave-up" and a reason.'
+              : outcome === 'not-applicable' && changed
+                ? `You finished with outcome "not-applicable", but you changed ${changes.additions.length + changes.deletions.length} file(s). Revert them first, or finish with "changed".`
+                : undefined;
         if (mismatch === undefined) return end(outcome, summary, reason);
         if (finishWarned) {
           return end(

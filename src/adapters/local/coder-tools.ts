@@ -54,6 +54,9 @@ export interface ToolOutcome {
   modified?: string;
 }
 
+/** Echoing a large edit back costs tokens and tells the model nothing new. */
+const SNIPPET_MAX_CHARS = 4_000;
+
 const RelPath = z.string().min(1, 'path must not be empty').max(4096);
 
 const EditorInput = z.discriminatedUnion('command', [
@@ -235,7 +238,7 @@ async function runEditor(ws: LocalWorkspace, input: Editor, limits: ToolLimits):
         lineAt(updated, at + newStr.length) + 3,
       );
       return {
-        content: `Edited ${resolved.rel}. The changed region now reads:\n${snippet}`,
+        content: cap(`Edited ${resolved.rel}. The changed region now reads:\n${snippet}`, SNIPPET_MAX_CHARS),
         isError: false,
         summary: `str_replace ${resolved.rel}:${firstLineNo}`,
         modified: resolved.rel,
@@ -277,7 +280,10 @@ async function runEditor(ws: LocalWorkspace, input: Editor, limits: ToolLimits):
         input.insert_line + inserted.length + 3,
       );
       return {
-        content: `Inserted ${inserted.length} line(s) after line ${input.insert_line} of ${resolved.rel}:\n${snippet}`,
+        content: cap(
+          `Inserted ${inserted.length} line(s) after line ${input.insert_line} of ${resolved.rel}:\n${snippet}`,
+          SNIPPET_MAX_CHARS,
+        ),
         isError: false,
         summary: `insert ${resolved.rel}:${input.insert_line}`,
         modified: resolved.rel,

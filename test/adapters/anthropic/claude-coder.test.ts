@@ -407,6 +407,37 @@ describe('adapters/anthropic/claude-coder', () => {
     expect(api.requests[2]?.raw).toBe(api.requests[0]?.raw);
   });
 
+  it('retries a dropped connection, then gives up with CoderError when retries are spent on the first request', async () => {
+    const root = await tempRepo({ 'a.txt': 'x\n' });
+    const finish = toolUse('finish', { outcome: 'not-applicable', summary: 'n/a', reason: 'nothing' });
+    const { coder } = await setup([{ body: null, destroy: true }, message([finish])]);
+
+    const result = await coder.run(initial(), { root }, budget);
+
+    expect(result.outcome).toBe('not-applicable');
+    const down: ScriptStep[] = Array.from({ length: 5 }, () =>
+      apiError(503, 'api_error', 'upstream unavailable'),
+    );
+    const { api, coder: coder2, sleeps } = await setup(down);
+    await expect(coder2.run(initial(), { root }, budget)).rejects.toThrow(/HTTP 503/);
+    expect(api.requests).toHaveLength(5);
+    expect(sleeps).toHaveLength(4);
+  });
+
+  it('stops with budget-exhausted when the output-token budget runs out mid-reply', async () => {
+    const root = await tempRepo({ 'a.txt': 'x\n' });
+    const { api, coder } = await setup([
+      message([toolUse(EDITOR, { command: 'view', path: 'a.txt' })], 'tool_use', { output: 4_000 }),
+      message([textBlock('Let me write a very long…')], 'max_tokens', { output: 1_000 }),
+    ]);
+
+    const result = await coder.run(initial(), { root }, { ...budget, maxOutputTokens: 5_000 });
+
+    expect(api.requests[1]?.body.max_tokens).toBe(1_000);
+    expect(result.outcome).toBe('budget-exhausted');
+    expect(result.reason).toBe('output-token budget of 5000 spent');
+  });
+
   it('sends malformed tool input back as an error and lets the model correct it', async () => {
     const root = await tempRepo({ 'a.txt': 'x\n' });
     const bad = [
