@@ -16,6 +16,10 @@ const commands: Record<string, CommandEntry> = {
     summary: 'Run a migration on a local checkout with a local verify command',
     load: async () => (await import('./cli/try.ts')).runTry,
   },
+  validate: {
+    summary: 'Check migration manifests (files or config repo directories)',
+    load: async () => (await import('./cli/validate.ts')).runValidate,
+  },
 };
 
 const version = '0.1.0';
