@@ -13,18 +13,20 @@
  * changed the checkout and no --verify was given), 1 otherwise, 2 for usage/configuration errors.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
 import { ClaudeCoder } from '../adapters/anthropic/claude-coder.ts';
 import { loadModelCatalog } from '../adapters/local/model-catalog.ts';
 import { runVerifyCommand, type VerifyResult } from '../adapters/local/run-verify-command.ts';
 import { LocalWorkspace } from '../adapters/local/workspace.ts';
+import { condenseText } from '../condense/condense.ts';
 import type { FailureReport, Finding } from '../contracts/failure-report.ts';
 import { ZERO_USAGE, addUsage, cacheHitRate, type Usage } from '../contracts/usage.ts';
 import { renderDiffStat, summarizeDiff, type DiffStatEntry } from '../core/diff/render-unified-diff.ts';
+import type { Manifest } from '../core/manifest/schema.ts';
+import { validateManifestFiles } from '../core/manifest/validate-files.ts';
+import { renderValidationMessage } from '../core/manifest/validation-message.ts';
 import type {
   AttemptSummary,
   CoderMigration,
@@ -59,38 +61,6 @@ Environment:
 
 Exit codes: 0 green (or not applicable; or changed without --verify), 1 not green, 2 usage error.
 `;
-
-/**
- * The manifest fields 'try' needs, read permissively (unknown keys are ignored).
- * TODO(lead): switch to parseManifest from src/core/manifest once h/manifest is on main.
- */
-const TryManifest = z.looseObject({
-  id: z.string().min(1),
-  title: z.string().min(1),
-  prompt: z.string().min(1).optional(),
-  promptFile: z.string().min(1).optional(),
-  budget: z
-    .looseObject({
-      maxIterations: z.number().int().positive().max(50).default(5),
-      maxCostPerRepoUsd: z.number().positive().default(5),
-      maxCoderTurns: z.number().int().positive().max(500).default(60),
-      coderTimeoutMinutes: z.number().int().positive().max(240).default(20),
-    })
-    .prefault({}),
-  model: z
-    .looseObject({
-      coder: z.string().min(1).default('claude-sonnet-5-5'),
-      maxOutputTokens: z.number().int().positive().max(128_000).default(16_000),
-    })
-    .prefault({}),
-  scope: z
-    .looseObject({
-      allowedPaths: z.array(z.string()).default([]),
-      allowWorkflowEdits: z.boolean().default(false),
-    })
-    .prefault({}),
-});
-type TryManifest = z.infer<typeof TryManifest>;
 
 /** How a 'try' run ended. */
 export type TryOutcome =
@@ -147,9 +117,7 @@ async function tryMigration(argv: string[], io: CliIo): Promise<number> {
   }
   const repo = path.resolve(io.cwd, args.repo);
   if (!(await isDirectory(repo))) throw new UsageError(`--repo ${args.repo}: not a directory`);
-  const manifestPath = path.resolve(io.cwd, args.manifest);
-  const manifest = await loadManifest(manifestPath);
-  const prompt = await loadPrompt(manifest, manifestPath);
+  const { manifest, prompt } = await loadManifest(path.resolve(io.cwd, args.manifest), io.cwd);
   let catalog;
   try {
     catalog = await loadModelCatalog(io.env);
@@ -170,7 +138,6 @@ async function tryMigration(argv: string[], io: CliIo): Promise<number> {
     allowedPaths: manifest.scope.allowedPaths,
   };
   const progress = (line: string) => io.stderr.write(`${line}\n`);
-  await loadCondenser();
 
   progress(
     `fleetwright try: ${migration.id} on ${repo} (model ${manifest.model.coder}, up to ${maxIterations} iterations, $${manifest.budget.maxCostPerRepoUsd} budget)`,
@@ -358,7 +325,13 @@ function parseCliArgs(argv: string[]): TryArgs | 'help' {
   };
 }
 
-async function loadManifest(file: string): Promise<TryManifest> {
+/**
+ * Parses the manifest exactly as the app does (`validateManifestFiles` → `parseManifest`), except
+ * that the id need not match the file name (drafts are tried under any name). `promptFile`
+ * resolves against the config repo root: the directory holding `migrations/`, else the
+ * manifest's own directory; it may not leave that root.
+ */
+async function loadManifest(file: string, cwd: string): Promise<{ manifest: Manifest; prompt: string }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -367,36 +340,34 @@ async function loadManifest(file: string): Promise<TryManifest> {
       `cannot read manifest ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
     );
   }
-  let data: unknown;
-  try {
-    data = parseYaml(text);
-  } catch (error) {
-    throw new UsageError(`invalid manifest ${file}: ${(error as Error).message}`);
+  const dir = path.dirname(file);
+  const root = path.basename(dir) === 'migrations' ? path.dirname(dir) : dir;
+  const relative = path.relative(cwd, file);
+  const source = relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+  const result = await validateManifestFiles([{ source, text }], {
+    requireIdMatchesFileName: false,
+    readPromptFile: promptReader(root),
+  });
+  const errors = result.messages.filter((m) => m.severity === 'error');
+  const migration = result.migrations[0];
+  if (errors.length > 0 || migration === undefined || migration.prompt === undefined) {
+    const lines = errors.map((m) => `  ${renderValidationMessage(m)}`);
+    throw new UsageError(`invalid manifest ${source}:\n${lines.join('\n') || '  (no prompt)'}`);
   }
-  const parsed = TryManifest.safeParse(data);
-  if (!parsed.success) throw new UsageError(`invalid manifest ${file}:\n${z.prettifyError(parsed.error)}`);
-  if ((parsed.data.prompt === undefined) === (parsed.data.promptFile === undefined)) {
-    throw new UsageError(`invalid manifest ${file}: exactly one of prompt and promptFile is required`);
-  }
-  return parsed.data;
+  return { manifest: migration.manifest, prompt: migration.prompt };
 }
 
-/** The inline prompt, or promptFile relative to the config repo root (the manifest's dir, or its parent for migrations/). */
-async function loadPrompt(manifest: TryManifest, manifestPath: string): Promise<string> {
-  if (manifest.prompt !== undefined) return manifest.prompt;
-  const dir = path.dirname(manifestPath);
-  const candidates = [
-    path.resolve(dir, manifest.promptFile as string),
-    path.resolve(dir, '..', manifest.promptFile as string),
-  ];
-  for (const candidate of candidates) {
-    try {
-      return await readFile(candidate, 'utf8');
-    } catch {
-      // try the next candidate
-    }
-  }
-  throw new UsageError(`promptFile ${manifest.promptFile} not found (looked in ${candidates.join(' and ')})`);
+/** Reads a prompt file inside `root` only; `undefined` when it does not exist. */
+function promptReader(root: string) {
+  return async (relative: string): Promise<string | undefined> => {
+    const realRoot = await realpath(root);
+    const real = await realpath(path.resolve(realRoot, relative)).catch(() => undefined);
+    if (real === undefined) return undefined;
+    if (real !== realRoot && !real.startsWith(realRoot + path.sep))
+      throw new Error('the file resolves outside the config repo');
+    if (!(await stat(real)).isFile()) return undefined;
+    return readFile(real, 'utf8');
+  };
 }
 
 async function isDirectory(dir: string): Promise<boolean> {
@@ -425,7 +396,12 @@ function describeVerify(run: VerifyResult): string {
  * evidence, even for a tool fleetwright has no condenser for.
  */
 function condense(run: VerifyResult, command: string, repoRoot: string): FailureReport {
-  let report: FailureReport = condenseOutput(run.output, { command, exitCode: run.exitCode, repoRoot });
+  let report: FailureReport = condenseText(run.output, {
+    command,
+    exitCode: run.exitCode,
+    repoRoot,
+    source: { producer: 'cli' },
+  });
   if (report.findings.length === 0) {
     const tail = run.output.replace(/\s+$/, '').split('\n').slice(-40).join('\n');
     const excerpt = tail.length > 4_000 ? tail.slice(-4_000) : tail;
@@ -440,48 +416,6 @@ function condense(run: VerifyResult, command: string, repoRoot: string): Failure
     report = { ...report, conclusion: 'failure', findings: [finding] };
   }
   return report;
-}
-
-/** The agreed condense API (src/condense/condense.ts, from h/condense). */
-type CondenseText = (
-  text: string,
-  options: { command?: string; exitCode?: number; repoRoot?: string; source?: FailureReport['source'] },
-) => FailureReport;
-
-let condenseText: CondenseText | undefined;
-
-/**
- * TODO(lead): replace with a static `import { condenseText } from '../condense/condense.ts'`
- * once h/condense is on main. Until then the module is loaded when present, and without it
- * the raw-output fallback in `condense` still gives the coder the evidence.
- */
-export async function loadCondenser(): Promise<void> {
-  if (condenseText !== undefined) return;
-  try {
-    const specifier = new URL('../condense/condense.ts', import.meta.url).href;
-    const module = (await import(specifier)) as { condenseText?: CondenseText };
-    condenseText = module.condenseText;
-  } catch {
-    condenseText = undefined;
-  }
-}
-
-function condenseOutput(
-  text: string,
-  options: { command: string; exitCode: number; repoRoot: string },
-): FailureReport {
-  if (condenseText !== undefined) return condenseText(text, { ...options, source: { producer: 'cli' } });
-  return {
-    schemaVersion: 1,
-    conclusion: options.exitCode === 0 ? 'success' : 'failure',
-    tools: [],
-    command: options.command,
-    exitCode: options.exitCode,
-    findings: [],
-    dropped: [],
-    truncated: false,
-    source: { producer: 'cli' },
-  };
 }
 
 function firstFindings(report: FailureReport, max = 5): string {

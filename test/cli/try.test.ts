@@ -25,7 +25,7 @@ afterEach(async () => {
 const MANIFEST = `version: 1
 id: arrow-sum
 title: Use an arrow function for sum
-targets: { repos: ['acme/*'] }
+targets: { patterns: ['*'] }
 prompt: |
   Rewrite the exported \`sum\` function in src/sum.js as an arrow function. Keep its behaviour.
 budget:
@@ -210,7 +210,8 @@ describe('cli/try', () => {
     const io = captureIo({ env: { ANTHROPIC_API_KEY: 'k' } });
     expect(await main(['try', '--manifest', manifest, '--repo', repo], io)).toBe(2);
     expect(io.err()).toContain(`invalid manifest ${manifest}`);
-    expect(io.err()).toContain('title');
+    expect(io.err()).toContain(`${manifest}:2:9: error: prompt: expected a string, got 3`);
+    expect(io.err()).toContain("missing required key 'title'");
 
     await writeFile(manifest, MANIFEST.replace('claude-sonnet-5-5', 'gpt-9'));
     const io2 = captureIo({ env: { ANTHROPIC_API_KEY: 'k' } });
@@ -240,6 +241,35 @@ describe('cli/try', () => {
     expect(io.out()).toContain('No files changed.');
     expect(io.out()).toContain('Outcome: the migration does not apply to this repository');
     expect(io.out()).toMatch(/Cost: \$0\.\d{4}/);
+  });
+
+  it('reads promptFile from the config repo root of a manifest under migrations/', async () => {
+    const { repo, manifest } = await fixture();
+    const config = path.join(path.dirname(manifest), 'config');
+    await mkdir(path.join(config, 'migrations'), { recursive: true });
+    await mkdir(path.join(config, 'prompts'), { recursive: true });
+    await writeFile(
+      path.join(config, 'prompts', 'arrow.md'),
+      'Use arrow functions everywhere (from the prompt file).\n',
+    );
+    const inConfig = path.join(config, 'migrations', 'arrow-sum.yml');
+    await writeFile(inConfig, MANIFEST.replace(/prompt: \|\n.*\n/, 'promptFile: prompts/arrow.md\n'));
+    const fake = await api([
+      message([toolUse('finish', { outcome: 'not-applicable', summary: 'n/a', reason: 'nothing' })]),
+    ]);
+    const io = captureIo({ env: { ANTHROPIC_API_KEY: 'k', ANTHROPIC_BASE_URL: fake.baseURL } });
+
+    const code = await main(['try', '--manifest', inConfig, '--repo', repo], io);
+
+    expect(code, io.err()).toBe(0);
+    expect(fake.requests[0]?.body.system?.[1]?.text).toContain(
+      'Use arrow functions everywhere (from the prompt file).',
+    );
+
+    await writeFile(inConfig, MANIFEST.replace(/prompt: \|\n.*\n/, 'promptFile: ../../outside.md\n'));
+    const io2 = captureIo({ env: { ANTHROPIC_API_KEY: 'k' } });
+    expect(await main(['try', '--manifest', inConfig, '--repo', repo], io2)).toBe(2);
+    expect(io2.err()).toContain('promptFile');
   });
 
   it('ends red with exit 1 when the iteration budget is spent', async () => {
