@@ -412,7 +412,10 @@ export class ClaudeCoder implements Coder {
       try {
         // maxRetries: 0 — retries are ours, so they are visible (progress events), bounded by
         // the run's signal, and the same whatever client the caller injected.
-        return await this.#client.messages.create(params, { signal, maxRetries: 0 });
+        // An explicit timeout also skips the SDK's "streaming is required" refusal of large
+        // max_tokens (> ~21k) on non-streaming calls: the run's own signal bounds the wait.
+        const timeout = Math.min(3_600_000, Math.max(600_000, (3_600_000 * params.max_tokens) / 128_000));
+        return await this.#client.messages.create(params, { signal, maxRetries: 0, timeout });
       } catch (caught) {
         if (signal.aborted || caught instanceof APIUserAbortError) throw caught;
         if (isContextOverflow(caught)) {

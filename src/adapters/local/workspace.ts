@@ -108,6 +108,13 @@ export class LocalWorkspace {
     if (!isInside(this.root, realProbe)) {
       throw new WorkspaceError(`'${input}' resolves outside the repository (symbolic link); access denied.`);
     }
+    if (access === 'write' && exists && probe === abs && (await lstat(abs)).isSymbolicLink()) {
+      // Writing or deleting "through" a link would change another file than the one named.
+      const target = path.relative(this.root, realProbe).split(path.sep).join('/');
+      throw new WorkspaceError(
+        `'${input}' is a symbolic link to '${target}'; edit '${target}' instead (links themselves cannot be changed).`,
+      );
+    }
     // Re-root the not-yet-existing tail on the real ancestor, so a write through a directory
     // link lands (and is recorded) at its real path, and the rules see that real path.
     const tail = path.relative(probe, abs);

@@ -424,6 +424,25 @@ describe('adapters/anthropic/claude-coder', () => {
     expect(sleeps).toHaveLength(4);
   });
 
+  it('sends a large max_tokens without the SDK demanding streaming', async () => {
+    const root = await tempRepo({ 'a.txt': 'x\n' });
+    const api = await startFakeMessagesApi([
+      message([toolUse('finish', { outcome: 'not-applicable', summary: 'n/a', reason: 'r' })]),
+    ]);
+    cleanups.push(() => api.close());
+    const coder = new ClaudeCoder({
+      client: new Anthropic({ baseURL: api.baseURL, apiKey: 'k', maxRetries: 0 }),
+      model: 'claude-sonnet-5-5',
+      catalog,
+      maxTokensPerTurn: 64_000,
+    });
+
+    const result = await coder.run(initial(), { root }, budget);
+
+    expect(result.outcome).toBe('not-applicable');
+    expect(api.requests[0]?.body.max_tokens).toBe(64_000);
+  });
+
   it('stops with budget-exhausted when the output-token budget runs out mid-reply', async () => {
     const root = await tempRepo({ 'a.txt': 'x\n' });
     const { api, coder } = await setup([

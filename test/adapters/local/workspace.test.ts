@@ -96,6 +96,17 @@ describe('adapters/local/workspace', () => {
     await expect(ws.resolve('dangling', 'read')).rejects.toThrow('broken symbolic link');
   });
 
+  it('refuses to write or delete through a symlinked file, naming its target', async () => {
+    const root = await tempDir({ 'src/a.ts': 'a' });
+    await symlink('src/a.ts', path.join(root, 'alias.ts'));
+    const ws = await open(root);
+
+    await expect(ws.resolve('alias.ts', 'read')).resolves.toMatchObject({ rel: 'src/a.ts' });
+    await expect(ws.resolve('alias.ts', 'write')).rejects.toThrow(
+      "'alias.ts' is a symbolic link to 'src/a.ts'; edit 'src/a.ts' instead",
+    );
+  });
+
   it('computes additions, deletions and a diff that git apply accepts', async () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1]);
     const original = await tempDir({
