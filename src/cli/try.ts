@@ -12,7 +12,8 @@
  * Exit codes: 0 when the final state is green (or the migration does not apply, or the coder
  * changed the checkout and no --verify was given), 1 otherwise, 2 for usage/configuration errors.
  */
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
+import { buildAnthropicClient } from '../adapters/anthropic/build-anthropic-client.ts';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -108,12 +109,11 @@ async function tryMigration(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(HELP);
     return 0;
   }
-  const apiKey = io.env.ANTHROPIC_API_KEY?.trim();
-  const authToken = io.env.ANTHROPIC_AUTH_TOKEN?.trim();
-  if (!apiKey && !authToken) {
-    throw new UsageError(
-      'no Anthropic credentials: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN for a gateway that takes bearer tokens), and ANTHROPIC_BASE_URL for a non-default endpoint.',
-    );
+  let client: Anthropic;
+  try {
+    client = buildAnthropicClient(io.env);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
   }
   const repo = path.resolve(io.cwd, args.repo);
   if (!(await isDirectory(repo))) throw new UsageError(`--repo ${args.repo}: not a directory`);
@@ -170,11 +170,6 @@ async function tryMigration(argv: string[], io: CliIo): Promise<number> {
   const workspace = await LocalWorkspace.open(repo, {
     allowWorkflowEdits: migration.allowWorkflowEdits,
     allowedPaths: migration.allowedPaths,
-  });
-  const client = new Anthropic({
-    ...(apiKey ? { apiKey } : { apiKey: null, authToken }),
-    ...(io.env.ANTHROPIC_BASE_URL ? { baseURL: io.env.ANTHROPIC_BASE_URL } : {}),
-    maxRetries: 0,
   });
   const coder = new ClaudeCoder({
     client,

@@ -18,6 +18,7 @@
  */
 import type Anthropic from '@anthropic-ai/sdk';
 import { APIConnectionError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+import { z } from 'zod';
 import type { Usage } from '../../contracts/usage.ts';
 import { ZERO_USAGE, addUsage } from '../../contracts/usage.ts';
 import { buildCoderSystemPrompt } from '../../core/prompts/coder-system-prompt.ts';
@@ -75,6 +76,15 @@ export interface ClaudeCoderOptions {
 
 type MessageParam = Anthropic.MessageParam;
 type ContentBlockParam = Anthropic.ContentBlockParam;
+
+/** The fields of a Messages API response the loop relies on (the rest passes through untouched). */
+const ApiMessage = z.looseObject({
+  content: z.array(z.looseObject({ type: z.string() })),
+  stop_reason: z.string().nullable(),
+  usage: z
+    .looseObject({ input_tokens: z.number().nullish(), output_tokens: z.number().nullish() })
+    .optional(),
+});
 
 class StopRun extends Error {
   readonly outcome: CoderOutcome;
@@ -136,10 +146,17 @@ export class ClaudeCoder implements Coder {
     const timeout = AbortSignal.timeout(Math.max(1, budget.timeoutMs));
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     const emit = options.onProgress ?? (() => undefined);
-    const workspace = await this.#openWorkspace(workspaceRef.root, {
-      allowWorkflowEdits: task.migration.allowWorkflowEdits,
-      allowedPaths: task.migration.allowedPaths,
-    });
+    let workspace: LocalWorkspace;
+    try {
+      workspace = await this.#openWorkspace(workspaceRef.root, {
+        allowWorkflowEdits: task.migration.allowWorkflowEdits,
+        allowedPaths: task.migration.allowedPaths,
+      });
+    } catch (cause) {
+      throw new CoderError(`Cannot open the workspace ${workspaceRef.root}: ${(cause as Error).message}`, {
+        cause,
+      });
+    }
 
     const system = buildCoderSystemPrompt(task.migration).map((block) =>
       this.#textBlock(block.text, block.cacheControl),
@@ -415,7 +432,19 @@ export class ClaudeCoder implements Coder {
         // An explicit timeout also skips the SDK's "streaming is required" refusal of large
         // max_tokens (> ~21k) on non-streaming calls: the run's own signal bounds the wait.
         const timeout = Math.min(3_600_000, Math.max(600_000, (3_600_000 * params.max_tokens) / 128_000));
-        return await this.#client.messages.create(params, { signal, maxRetries: 0, timeout });
+        const response: unknown = await this.#client.messages.create(params, {
+          signal,
+          maxRetries: 0,
+          timeout,
+        });
+        // Gateways and proxies are not always faithful: parse what the loop relies on.
+        const parsed = ApiMessage.safeParse(response);
+        if (!parsed.success) {
+          throw new CoderError(
+            `The Messages API returned an unexpected response: ${z.prettifyError(parsed.error)}`,
+          );
+        }
+        return response as Anthropic.Message;
       } catch (caught) {
         if (signal.aborted || caught instanceof APIUserAbortError) throw caught;
         if (isContextOverflow(caught)) {

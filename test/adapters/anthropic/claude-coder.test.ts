@@ -622,6 +622,22 @@ describe('adapters/anthropic/claude-coder', () => {
     await expect(coder.run(initial(), { root }, budget)).rejects.toThrow(CoderError);
   });
 
+  it('treats a malformed API response as a failed request, and a missing workspace as CoderError', async () => {
+    const root = await tempRepo({ 'a.txt': 'x\n' });
+    const { coder } = await setup([
+      message([toolUse(EDITOR, { command: 'view', path: 'a.txt' })]),
+      { body: { type: 'message', content: 'not an array', stop_reason: 'end_turn' } },
+    ]);
+
+    const result = await coder.run(initial(), { root }, budget);
+
+    expect(result.outcome).toBe('error');
+    expect(result.reason).toContain('unexpected response');
+    await expect(coder.run(initial(), { root: path.join(root, 'missing') }, budget)).rejects.toThrow(
+      /Cannot open the workspace/,
+    );
+  });
+
   it('refuses to construct for a model without a price', () => {
     const client = new Anthropic({ baseURL: 'http://127.0.0.1:9', apiKey: 'k' });
 
