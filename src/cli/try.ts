@@ -91,15 +91,13 @@ export const runTry: CliCommand = async (argv, io) => {
   try {
     return await tryMigration(argv, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`fleetwright try: ${error.message}\n`);
-      return 2;
-    }
-    if (error instanceof CoderError) {
-      io.stderr.write(`fleetwright try: ${error.message}\n`);
-      return 1;
-    }
-    throw error;
+    if (!(error instanceof UsageError) && !(error instanceof CoderError)) throw error;
+    io.stderr.write(`fleetwright try: ${error.message}\n`);
+    // --json promises one JSON object, also when the run could not start.
+    const outcome = error instanceof UsageError ? 'usage-error' : 'error';
+    if (argv.includes('--json'))
+      io.stdout.write(`${JSON.stringify({ outcome, green: false, message: error.message })}\n`);
+    return error instanceof UsageError ? 2 : 1;
   }
 };
 
@@ -183,6 +181,7 @@ async function tryMigration(argv: string[], io: CliIo): Promise<number> {
   const history: AttemptSummary[] = [];
   let lastReport: FailureReport | undefined;
   let outcome: TryOutcome = 'red';
+  let failure: string | undefined;
   for (let iteration = 1; iteration <= maxIterations; iteration += 1) {
     const remaining = Math.round((manifest.budget.maxCostPerRepoUsd - usage.costUsd) * 1e6) / 1e6;
     if (remaining <= 0) {
@@ -195,17 +194,27 @@ async function tryMigration(argv: string[], io: CliIo): Promise<number> {
         ? { mode: 'initial', migration, repo: path.basename(repo) }
         : { mode: 'repair', migration, repo: path.basename(repo), report: lastReport, history: [...history] };
     progress(`iteration ${iteration}/${maxIterations} (${task.mode}): coder running…`);
-    const result: CoderResult = await coder.run(
-      task,
-      { root: repo },
-      {
-        maxTurns: manifest.budget.maxCoderTurns,
-        maxOutputTokens: manifest.model.maxOutputTokens * manifest.budget.maxCoderTurns,
-        maxCostUsd: remaining,
-        timeoutMs: manifest.budget.coderTimeoutMinutes * 60_000,
-      },
-      { onProgress: (event) => progress(renderProgress(event, usage)) },
-    );
+    let result: CoderResult;
+    try {
+      result = await coder.run(
+        task,
+        { root: repo },
+        {
+          maxTurns: manifest.budget.maxCoderTurns,
+          maxOutputTokens: manifest.model.maxOutputTokens * manifest.budget.maxCoderTurns,
+          maxCostUsd: remaining,
+          timeoutMs: manifest.budget.coderTimeoutMinutes * 60_000,
+        },
+        { onProgress: (event) => progress(renderProgress(event, usage)) },
+      );
+    } catch (error) {
+      if (!(error instanceof CoderError)) throw error;
+      // The API could not be used at all (credentials, endpoint down after retries).
+      progress(`  coder: could not run: ${error.message}`);
+      outcome = 'error';
+      failure = error.message;
+      break;
+    }
     usage = addUsage(usage, result.usage);
     const record: IterationRecord = {
       iteration,
@@ -264,7 +273,10 @@ async function tryMigration(argv: string[], io: CliIo): Promise<number> {
     usage,
     diff: changes.diff,
     files: [...changes.additions.map((a) => a.path), ...changes.deletions.map((d) => d.path)].sort(),
-    message: describeOutcome(outcome, iterations.length, maxIterations),
+    message:
+      failure === undefined
+        ? describeOutcome(outcome, iterations.length, maxIterations)
+        : `stopped: ${failure}`,
   });
 }
 

@@ -186,6 +186,30 @@ describe('cli/try', () => {
 
     expect(code).toBe(2);
     expect(io.err()).toContain('set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN');
+    const json = captureIo({ env: {} });
+    expect(await main(['try', '--manifest', 'm.yml', '--repo', '.', '--json'], json)).toBe(2);
+    expect(JSON.parse(json.out())).toMatchObject({ outcome: 'usage-error', green: false });
+  });
+
+  it('keeps --json output to one object when the API rejects the credentials', async () => {
+    const { repo, manifest } = await fixture();
+    const fake = await api([
+      {
+        status: 401,
+        body: { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } },
+      },
+    ]);
+    const io = captureIo({ env: { ANTHROPIC_API_KEY: 'bad', ANTHROPIC_BASE_URL: fake.baseURL } });
+
+    const code = await main(['try', '--manifest', manifest, '--repo', repo, '--json'], io);
+
+    expect(code).toBe(1);
+    expect(io.err()).toContain('could not run');
+    expect(JSON.parse(io.out())).toMatchObject({
+      outcome: 'error',
+      green: false,
+      message: expect.stringContaining('HTTP 401'),
+    });
   });
 
   it.each([
