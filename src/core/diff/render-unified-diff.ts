@@ -31,8 +31,8 @@ export interface FileChange {
 }
 
 const CONTEXT = 3;
-/** Above this many differing lines the edit script is not minimised (keeps big rewrites fast). */
-const MAX_EDIT_DISTANCE = 4_000;
+/** Above this many differing lines the edit script is not minimised: the trace costs O(D²) memory (8 MB at 1,000). */
+const MAX_EDIT_DISTANCE = 1_000;
 const ZERO_ID = '0000000';
 
 /**

@@ -126,6 +126,16 @@ describe('core/diff/render-unified-diff', () => {
     );
   });
 
+  it('falls back to a plain replacement for very different large files, and still applies', () => {
+    const before = Array.from({ length: 3_000 }, (_, i) => `old ${i}\n`).join('');
+    const after = Array.from({ length: 3_000 }, (_, i) => `new ${i}\n`).join('');
+
+    const diff = renderFileDiff({ path: 'big', before: side(before), after: side(after) });
+
+    expect(diff).toContain('@@ -1,3000 +1,3000 @@');
+    expect(applyDiff(before, diff)).toBe(after);
+  });
+
   it('summarises a diff as a diff stat', () => {
     const diff = renderUnifiedDiff([
       { path: 'b.txt', before: side('1\n2\n'), after: side('1\n3\n4\n') },
