@@ -152,9 +152,15 @@ export async function executeCoderTool(
 class ToolInputError extends Error {}
 
 function parse<T>(schema: z.ZodType<T>, input: unknown, tool: string): T {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(withoutNulls(input));
   if (result.success) return result.data;
   throw new ToolInputError(`Invalid input for ${tool}:\n${z.prettifyError(result.error)}`);
+}
+
+/** Models often send `null` for an optional parameter they mean to omit. */
+function withoutNulls(input: unknown): unknown {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return input;
+  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== null));
 }
 
 function error(content: string, summary: string): ToolOutcome {

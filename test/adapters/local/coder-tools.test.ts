@@ -52,6 +52,23 @@ describe('adapters/local/coder-tools', () => {
     expect(bad.content).toContain('which has 200 lines');
   });
 
+  it('treats null optional parameters as omitted', async () => {
+    const { ws } = await workspace({ 'f.txt': 'a\nb\n' });
+
+    const view = await executeCoderTool(ws, EDITOR, { command: 'view', path: 'f.txt', view_range: null });
+    const search = await executeCoderTool(ws, 'search', {
+      pattern: 'b',
+      path: null,
+      glob: null,
+      max_results: null,
+    });
+    const finish = await executeCoderTool(ws, 'finish', { outcome: 'changed', summary: 'ok', reason: null });
+
+    expect(view).toMatchObject({ isError: false, content: '     1\ta\n     2\tb\n' });
+    expect(search.content).toContain('f.txt:2');
+    expect(finish.finish).toEqual({ outcome: 'changed', summary: 'ok' });
+  });
+
   it('lists directories two levels deep without .git and node_modules contents', async () => {
     const { ws } = await workspace({
       'src/a/b/c.ts': '',
