@@ -232,7 +232,8 @@ async function tryMigration(argv: string[], io: CliIo): Promise<number> {
       `  coder: ${result.outcome} after ${result.turns} turns, ${result.toolCalls} tool calls, ${formatTokens(result.usage)}, $${result.usage.costUsd.toFixed(4)}${result.reason ? ` — ${result.reason}` : ''}`,
     );
     if (result.outcome === 'not-applicable') {
-      outcome = 'not-applicable';
+      // After a red verify, "does not apply" leaves a failing change behind: that is giving up.
+      outcome = task.mode === 'initial' ? 'not-applicable' : 'gave-up';
       break;
     }
     if (result.outcome !== 'changed') {

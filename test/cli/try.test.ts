@@ -296,6 +296,37 @@ describe('cli/try', () => {
     expect(io2.err()).toContain('promptFile');
   });
 
+  it('counts not-applicable after a red verify as giving up (exit 1)', async () => {
+    const { repo, manifest } = await fixture();
+    const fake = await api([
+      message([
+        toolUse(EDITOR, { command: 'str_replace', path: 'src/sum.js', old_str: 'a + b', new_str: 'a - b' }),
+      ]),
+      message([toolUse('finish', { outcome: 'changed', summary: 'Edited.' })]),
+      message([
+        toolUse('finish', {
+          outcome: 'not-applicable',
+          summary: 'Hmm.',
+          reason: 'Does not apply after all.',
+        }),
+      ]),
+    ]);
+    const io = captureIo({ env: { ANTHROPIC_API_KEY: 'k', ANTHROPIC_BASE_URL: fake.baseURL } });
+
+    const code = await main(
+      ['try', '--manifest', manifest, '--repo', repo, '--verify', verifyCommand, '--json'],
+      io,
+    );
+
+    expect(code).toBe(1);
+    expect(JSON.parse(io.out())).toMatchObject({
+      outcome: 'gave-up',
+      green: false,
+      iterations: 2,
+      filesChanged: ['src/sum.js'],
+    });
+  });
+
   it('ends red with exit 1 when the iteration budget is spent', async () => {
     const { repo, manifest } = await fixture();
     const breakIt = (from: string, to: string) =>
