@@ -17,6 +17,7 @@ import {
   toolResultFor,
   toolUse,
   type FakeMessagesApi,
+  type RecordedRequest,
   type ScriptStep,
 } from '../../helpers/fake-messages-api.ts';
 
@@ -113,7 +114,7 @@ describe('adapters/anthropic/claude-coder', () => {
     ]);
     expectAllUsed(api);
 
-    const [first, second] = api.requests;
+    const [first, second] = api.requests as [RecordedRequest, RecordedRequest];
     expect(first?.url).toBe('/v1/messages');
     expect(first?.headers.authorization).toBe('Bearer sk-test-key');
     expect(first?.headers['x-api-key']).toBeUndefined();
@@ -133,6 +134,126 @@ describe('adapters/anthropic/claude-coder', () => {
       'finish',
     ]);
     expect(first?.body.tools?.[0]).toMatchObject({ type: 'text_editor_20250728', name: EDITOR });
+    // The wire shape of a request, with long texts reduced to their first line.
+    const firstLine = (value: unknown) => (typeof value === 'string' ? value.split('\n')[0] : value);
+    const shape = (body: RecordedRequest['body']) => ({
+      ...body,
+      system: body.system?.map((b) => ({ ...b, text: firstLine(b.text) })),
+      tools: body.tools?.map((t) =>
+        'type' in t
+          ? t
+          : {
+              name: t.name,
+              input_schema: Object.keys((t.input_schema as { properties: object }).properties),
+            },
+      ),
+      messages: body.messages.map((m) => ({
+        role: m.role,
+        content: (m.content as Array<Record<string, unknown>>).map(
+          ({ id: _id, tool_use_id: _t, input: _i, ...b }) => ({
+            ...b,
+            ...('text' in b ? { text: firstLine(b.text) } : {}),
+            ...('content' in b ? { content: firstLine(b.content) } : {}),
+          }),
+        ),
+      })),
+    });
+    expect(shape(second.body)).toMatchInlineSnapshot(`
+      {
+        "max_tokens": 4000,
+        "messages": [
+          {
+            "content": [
+              {
+                "text": "Repository: acme/widgets",
+                "type": "text",
+              },
+            ],
+            "role": "user",
+          },
+          {
+            "content": [
+              {
+                "citations": null,
+                "text": "Let me look at the test.",
+                "type": "text",
+              },
+              {
+                "name": "str_replace_based_edit_tool",
+                "type": "tool_use",
+              },
+            ],
+            "role": "assistant",
+          },
+          {
+            "content": [
+              {
+                "cache_control": {
+                  "type": "ephemeral",
+                },
+                "content": "     1	const assert = require('assert');",
+                "type": "tool_result",
+              },
+            ],
+            "role": "user",
+          },
+        ],
+        "model": "claude-sonnet-5-5",
+        "system": [
+          {
+            "text": "You are fleetwright's coder: you apply one code migration to one repository at a time, working on a checkout of that repository through the tools you are given. The same migration is being applied to many repositories; each pull request is reviewed by its maintainers, checked by the repository's real CI and reviewed by an automated judge.",
+            "type": "text",
+          },
+          {
+            "cache_control": {
+              "type": "ephemeral",
+            },
+            "text": "# Migration node-test-runner: Replace mocha with node:test",
+            "type": "text",
+          },
+        ],
+        "tools": [
+          {
+            "max_characters": 40000,
+            "name": "str_replace_based_edit_tool",
+            "type": "text_editor_20250728",
+          },
+          {
+            "input_schema": [
+              "pattern",
+              "path",
+              "max_results",
+            ],
+            "name": "find_files",
+          },
+          {
+            "input_schema": [
+              "pattern",
+              "path",
+              "glob",
+              "case_insensitive",
+              "context_lines",
+              "max_results",
+            ],
+            "name": "search",
+          },
+          {
+            "input_schema": [
+              "path",
+            ],
+            "name": "delete_file",
+          },
+          {
+            "input_schema": [
+              "outcome",
+              "summary",
+              "reason",
+            ],
+            "name": "finish",
+          },
+        ],
+      }
+    `);
     // The view result carries the numbered file content back to the model.
     expect(toolResultFor(second!, (view as { id: string }).id)?.content).toContain(
       "     1\tconst assert = require('assert');",
