@@ -13,6 +13,7 @@
  * and every diff parser accept that, and consumers need not handle the omitted form.
  * Pure: no I/O; callers pass the contents.
  */
+import { parseUnifiedDiff } from './parse-unified-diff.ts';
 
 /** One side of a file change; `undefined` side = the file does not exist there. */
 export interface DiffSide {
@@ -246,30 +247,14 @@ export interface DiffStatEntry {
   binary: boolean;
 }
 
-/** Reads per-file line counts back from a diff produced by `renderUnifiedDiff`. */
+/** Per-file line counts of a unified diff, read with the guards' parser (one parser for diffs). */
 export function summarizeDiff(diff: string): DiffStatEntry[] {
-  const entries: DiffStatEntry[] = [];
-  let current: DiffStatEntry | undefined;
-  let inHunk = false;
-  for (const line of diff.split('\n')) {
-    if (line.startsWith('diff --git a/')) {
-      const match = /^diff --git a\/(.*) b\/(.*)$/.exec(line);
-      current = { path: match?.[2] ?? line.slice(13), added: 0, removed: 0, binary: false };
-      entries.push(current);
-      inHunk = false;
-    } else if (current === undefined) {
-      continue;
-    } else if (line.startsWith('@@ ')) {
-      inHunk = true;
-    } else if (!inHunk && line.startsWith('Binary files ')) {
-      current.binary = true;
-    } else if (inHunk && line.startsWith('+')) {
-      current.added += 1;
-    } else if (inHunk && line.startsWith('-')) {
-      current.removed += 1;
-    }
-  }
-  return entries;
+  return parseUnifiedDiff(diff).map((file) => ({
+    path: file.path,
+    added: file.additions,
+    removed: file.deletions,
+    binary: file.binary,
+  }));
 }
 
 /** Renders a `git diff --stat`-like summary: one line per file plus a total line. */

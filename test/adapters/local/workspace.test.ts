@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { executeCoderTool } from '../../../src/adapters/local/coder-tools.ts';
 import { LocalWorkspace, normalizeRelative, WorkspaceError } from '../../../src/adapters/local/workspace.ts';
+import { parseUnifiedDiff } from '../../../src/core/diff/parse-unified-diff.ts';
 
 const exec = promisify(execFile);
 const EDITOR = 'str_replace_based_edit_tool';
@@ -158,6 +159,21 @@ describe('adapters/local/workspace', () => {
     expect(changes.diff).toContain(' 100755\n--- a/bin/tool.sh');
     expect(changes.diff).toContain('\\ No newline at end of file');
     expect(changes.diff).not.toContain('keep.txt');
+    // The guards read the same diff.
+    expect(
+      parseUnifiedDiff(changes.diff).map((f) => [
+        f.path,
+        f.status,
+        f.additions,
+        f.deletions,
+        f.newMode ?? f.oldMode,
+      ]),
+    ).toEqual([
+      ['bin/tool.sh', 'modified', 1, 0, '100755'],
+      ['src/app.js', 'modified', 1, 1, '100644'],
+      ['src/new/util.js', 'added', 1, 0, '100644'],
+      ['src/old.js', 'deleted', 0, 1, '100644'],
+    ]);
     const patch = path.join(original, '..', `${path.basename(original)}.patch`);
     cleanups.push(patch);
     await writeFile(patch, changes.diff);
