@@ -11,11 +11,13 @@
  */
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { loadModelCatalog } from '../adapters/local/model-catalog.ts';
 import { MAX_MANIFEST_BYTES } from '../core/manifest/parse.ts';
 import { OWNER_LOGIN } from '../core/manifest/repo-pattern.ts';
 import { describeOversizeManifest, validateManifestFiles } from '../core/manifest/validate-files.ts';
 import type { ManifestFile, ManifestSetResult } from '../core/manifest/validate-files.ts';
 import { renderValidationMessage } from '../core/manifest/validation-message.ts';
+import type { ModelCatalog } from '../shared/pricing.ts';
 import type { CliCommand, CliIo } from './io.ts';
 
 const HELP = `Usage: fleetwright validate <file or directory>... [--format text|json]
@@ -29,7 +31,8 @@ Arguments:
   any other directory      every *.yml and *.yaml directly inside it
 
 promptFile paths resolve against the config repo root: the directory that contains
-migrations/ (for a file outside migrations/, its own directory).
+migrations/ (for a file outside migrations/, its own directory). Model ids must have a
+price in the model catalog (config/models.yml, or the file FLEETWRIGHT_MODELS_FILE names).
 
 Options:
   --format text|json  output format (default text: path:line:col: severity: message)
@@ -195,13 +198,21 @@ export const runValidate: CliCommand = async (argv, io) => {
       byRoot.set(file.root, (byRoot.get(file.root) ?? new Set()).add(file.path));
   }
 
-  // 2. Validate per config repo root.
+  // 2. Validate per config repo root, against the same model catalog the app uses.
+  let modelCatalog: ModelCatalog;
+  try {
+    modelCatalog = await loadModelCatalog(io.env);
+  } catch (error) {
+    io.stderr.write(`fleetwright validate: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
   const results: ManifestSetResult[] = [];
   for (const [root, paths] of [...byRoot].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const files = await Promise.all([...paths].map((path) => readManifest(path, display(path, io.cwd))));
     results.push(
       await validateManifestFiles(files, {
         readPromptFile: promptReader(root),
+        modelCatalog,
         ...(options.org ? { organisation: options.org } : {}),
       }),
     );

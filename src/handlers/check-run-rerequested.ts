@@ -19,6 +19,7 @@ export function onCheckRunRerequested(deps: HandlerDeps) {
     // Same comparison base as the original run: the PR's base, else the push's `before`.
     const baseSha = run.pull_requests[0]?.base.sha ?? run.check_suite?.before ?? undefined;
     const outcome = await validateConfigRepo(deps.forInstallation(context).gitHost, {
+      modelCatalog: deps.modelCatalog,
       repo: { owner: repository.owner.login, repo: repository.name },
       headSha: run.head_sha,
       ...(baseSha ? { baseSha } : {}),
