@@ -57,6 +57,18 @@ const typescriptCases: Case[] = [
     expected: [],
   },
   {
+    name: 'tests moved into a source file (they no longer run)',
+    files: [deleted('test/dates.test.ts', JS_TEST), added('src/dates-examples.ts', JS_TEST)],
+    expected: ['block test-file-deleted test/dates.test.ts'],
+  },
+  {
+    name: 'a test helper deleted',
+    files: [
+      deleted('test/helpers/server.ts', ['export function startServer() {', '  return listen(0);', '}']),
+    ],
+    expected: ['warn test-file-deleted test/helpers/server.ts'],
+  },
+  {
     name: 'a test file renamed to a name the runner ignores',
     files: [renamed('src/dates.test.ts', 'src/dates.test.ts.bak')],
     expected: ['block test-file-deleted src/dates.test.ts'],
