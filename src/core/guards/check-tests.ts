@@ -285,14 +285,14 @@ export function checkExpectedValues(views: readonly FileView[]): GuardFinding[] 
 function pairByShape(removed: readonly DiffLine[], added: readonly DiffLine[]): [DiffLine, DiffLine][] {
   const pairs: [DiffLine, DiffLine][] = [];
   const used = new Set<number>();
+  const addedShapes = added.map((a) => literalShape(a.content));
   for (const r of removed) {
     const rs = literalShape(r.content);
     if (rs.literals.length === 0) continue;
-    const index = added.findIndex((a, i) => {
-      if (used.has(i)) return false;
-      const as = literalShape(a.content);
-      return as.shape === rs.shape && as.literals.join('\u0000') !== rs.literals.join('\u0000');
-    });
+    const index = addedShapes.findIndex(
+      (as, i) =>
+        !used.has(i) && as.shape === rs.shape && as.literals.join('\u0000') !== rs.literals.join('\u0000'),
+    );
     if (index < 0) continue;
     used.add(index);
     pairs.push([r, added[index] as DiffLine]);
