@@ -307,7 +307,7 @@ export function checkCoverage(views: readonly FileView[]): GuardFinding[] {
     for (const hunk of view.file.hunks) {
       const coverageContext =
         /coverage|covered|\bcov\b|--cov|threshold|jacoco|nyc|c8|codecov|simplecov/i.test(
-          hunk.heading + hunk.lines.map((l) => l.content).join('\n'),
+          [view.path, hunk.heading, ...hunk.lines.map((l) => l.content)].join('\n'),
         );
       if (!coverageContext) continue;
       for (const block of changeBlocks(hunk)) {

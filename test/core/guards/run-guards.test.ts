@@ -1026,6 +1026,62 @@ const configCases: Case[] = [
     expected: ['warn coverage-exclusion-added src/retry.ts:20'],
   },
   {
+    name: 'a vitest threshold lowered',
+    files: [
+      modified(
+        'vitest.config.ts',
+        hunk(8, 8, [
+          '     coverage: {',
+          '-      thresholds: { lines: 90, branches: 80 },',
+          '+      thresholds: { lines: 90, branches: 60 },',
+          '     },',
+        ]),
+      ),
+    ],
+    expected: ['block coverage-threshold-lowered vitest.config.ts:9'],
+  },
+  {
+    name: 'an nyc threshold lowered',
+    files: [
+      modified(
+        '.nycrc.json',
+        hunk(1, 1, [
+          ' {',
+          '   "check-coverage": true,',
+          '-  "lines": 85,',
+          '+  "lines": 50,',
+          '   "reporter": ["text"]',
+        ]),
+      ),
+    ],
+    expected: ['block coverage-threshold-lowered .nycrc.json:3'],
+  },
+  {
+    name: 'a coverage threshold removed',
+    files: [
+      modified(
+        'jest.config.js',
+        hunk(5, 5, [
+          '   coverageThreshold: {',
+          '-    global: { statements: 90 },',
+          '+    global: {},',
+          '   },',
+        ]),
+      ),
+    ],
+    expected: ['block coverage-threshold-lowered jest.config.js:6'],
+  },
+  {
+    name: 'a codecov target lowered',
+    files: [
+      modified(
+        'codecov.yml',
+        hunk(3, 3, ['     project:', '       default:', '-        target: 80%', '+        target: 70%']),
+      ),
+    ],
+    expected: ['block coverage-threshold-lowered codecov.yml:5'],
+  },
+  {
     name: 'a suppression that was only moved',
     files: [
       modified(
