@@ -1082,6 +1082,41 @@ const configCases: Case[] = [
     expected: ['block coverage-threshold-lowered codecov.yml:5'],
   },
   {
+    name: 'allow_failure: false added to GitLab CI (tightening)',
+    files: [
+      modified('.gitlab-ci.yml', hunk(3, 3, [' test:', '   script: make test', '+  allow_failure: false'])),
+    ],
+    expected: ['block ci-config-edited .gitlab-ci.yml:5'],
+  },
+  {
+    name: 'allow_failure: true added to GitLab CI',
+    files: [
+      modified('.gitlab-ci.yml', hunk(3, 3, [' test:', '   script: make test', '+  allow_failure: true'])),
+    ],
+    extra: { allowWorkflowEdits: true },
+    expected: ['block ci-config-relaxed .gitlab-ci.yml:5', 'warn ci-config-edited .gitlab-ci.yml:5'],
+  },
+  {
+    name: 'a path added to tsconfig exclude',
+    files: [
+      modified(
+        'tsconfig.json',
+        hunk(10, 10, ['   "exclude": [', '     "node_modules",', '+    "src/legacy/**",', '   ]']),
+      ),
+    ],
+    expected: ['block lint-rule-disabled tsconfig.json:12'],
+  },
+  {
+    name: 'a null value in package.json is not a stylelint rule',
+    files: [
+      modified(
+        'package.json',
+        hunk(3, 3, ['   "name": "x",', '+  "publishConfig": null,', '   "version": "1.0.0"']),
+      ),
+    ],
+    expected: [],
+  },
+  {
     name: 'a suppression that was only moved',
     files: [
       modified(
