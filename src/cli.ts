@@ -12,6 +12,10 @@ interface CommandEntry {
 
 const commands: Record<string, CommandEntry> = {
   // Each command module exports `run<Name>: CliCommand`; keep this table sorted.
+  try: {
+    summary: 'Run a migration on a local checkout with a local verify command',
+    load: async () => (await import('./cli/try.ts')).runTry,
+  },
   validate: {
     summary: 'Check migration manifests (files or config repo directories)',
     load: async () => (await import('./cli/validate.ts')).runValidate,
