@@ -10,4 +10,10 @@ export interface Generator {
   render(): Promise<string>;
 }
 
-export const generators: Generator[] = [];
+export const generators: Generator[] = [
+  {
+    path: 'action/dist/index.js',
+    description: 'the companion Action bundle (esbuild)',
+    render: async () => (await import('./build-action.ts')).buildActionBundle(),
+  },
+];

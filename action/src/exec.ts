@@ -8,10 +8,16 @@
  */
 import { spawn } from 'node:child_process';
 
+/** A log stream; `once('drain')` is used for backpressure when the stream has it. */
+export interface LogSink {
+  write(chunk: Uint8Array): unknown;
+  once?(event: 'drain', listener: () => void): unknown;
+}
+
 /** Where output goes: the job log (process.stdout/stderr) and the condenser. */
 export interface ExecSinks {
-  readonly stdout: { write(chunk: Uint8Array): unknown };
-  readonly stderr: { write(chunk: Uint8Array): unknown };
+  readonly stdout: LogSink;
+  readonly stderr: LogSink;
   /** Receives whole lines (several per call, newline-terminated, except possibly the last call). */
   readonly session: { push(chunk: Uint8Array): void };
 }
@@ -49,16 +55,20 @@ export function execCommand(command: string, cwd: string, sinks: ExecSinks): Pro
     let bytes = 0;
     const out = new LineFeeder(sinks.session);
     const err = new LineFeeder(sinks.session);
-    child.stdout.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-      sinks.stdout.write(chunk);
-      out.push(chunk);
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-      sinks.stderr.write(chunk);
-      err.push(chunk);
-    });
+    // Asynchronous log streams (pipes on Windows) buffer what they cannot write yet; pause the
+    // command's stream until they drain so a fast command cannot grow our memory.
+    const relay = (from: NodeJS.ReadableStream, to: LogSink, feeder: LineFeeder) => {
+      from.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        feeder.push(chunk);
+        if (to.write(chunk) === false && to.once) {
+          from.pause();
+          to.once('drain', () => from.resume());
+        }
+      });
+    };
+    relay(child.stdout, sinks.stdout, out);
+    relay(child.stderr, sinks.stderr, err);
 
     // A cancelled job sends SIGINT, then SIGTERM, to the Action; pass them on so the command
     // can stop (and we still report what it printed).

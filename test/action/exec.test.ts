@@ -103,3 +103,30 @@ describe('action/exec', () => {
     expect(sinks.pushed().join('').replace(/\n/g, '')).toHaveLength(300000);
   });
 });
+
+describe('action/exec backpressure', () => {
+  it('pauses the command while a log stream is full and resumes on drain', async () => {
+    const { PassThrough } = await import('node:stream');
+    const log = new PassThrough({ highWaterMark: 16 });
+    let received = 0;
+    let pushed = 0;
+    const reading = (async () => {
+      for await (const chunk of log) {
+        received += (chunk as Buffer).length;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    })();
+
+    const result = await execCommand(
+      `node -e "for (let i = 0; i < 2000; i++) console.log('x'.repeat(100))"`,
+      process.cwd(),
+      { stdout: log, stderr: log, session: { push: (chunk) => (pushed += chunk.length) } },
+    );
+    log.end();
+    await reading;
+
+    expect(result.exitCode).toBe(0);
+    expect(received).toBe(2000 * 101);
+    expect(pushed).toBe(2000 * 101);
+  });
+});
