@@ -12,6 +12,11 @@ export interface Generator {
 
 export const generators: Generator[] = [
   {
+    path: 'schemas/manifest.schema.json',
+    description: 'JSON Schema of the migration manifest, generated from src/core/manifest/schema.ts',
+    render: async () => (await import('../src/core/manifest/json-schema.ts')).renderManifestJsonSchema(),
+  },
+  {
     path: 'action/dist/index.js',
     description: 'the companion Action bundle (esbuild)',
     render: async () => (await import('./build-action.ts')).buildActionBundle(),

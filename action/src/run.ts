@@ -137,6 +137,9 @@ async function runSteps(
       command: step.command,
       repoRoot: workingDirectory.absolute,
       maxFindings: inputs.maxFindings,
+      // One noisy tool may fill at most a third of the report, so another tool's root cause
+      // still shows (the condensers' default is 10 of 30).
+      maxFindingsPerTool: Math.max(10, Math.ceil(inputs.maxFindings / 3)),
     });
     const { exitCode } = await core.group(step.name, () =>
       execCommand(step.command, workingDirectory.absolute, {
