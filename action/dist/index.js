@@ -41419,7 +41419,9 @@ async function resolveWorkingDirectory(workspace, input2) {
   return { absolute: real, relative: inside.split("\\").join("/") };
 }
 async function planSteps(inputs, directory, platform2) {
-  if (inputs.mode.type === "wrap") return [{ name: inputs.mode.command, command: inputs.mode.command }];
+  if (inputs.mode.type === "wrap") {
+    return [{ name: renderGroupTitle(inputs.mode.command), command: inputs.mode.command }];
+  }
   const detected = detectSteps(await loadProjectSnapshot(directory, platform2));
   for (const note of detected.notes) info(`fleetwright detect: ${note}`);
   if (detected.steps.length > 0) {
@@ -41429,6 +41431,12 @@ ${detected.steps.map((step, index) => `  ${index + 1}. ${step.command}`).join("\
     );
   }
   return detected.steps;
+}
+function renderGroupTitle(command) {
+  const lines = command.trim().split("\n");
+  const first = (lines[0] ?? "").trim();
+  const title = first.length > 100 ? `${first.slice(0, 99)}…` : first;
+  return lines.length > 1 ? `${title} …` : title;
 }
 async function writeReportFile(context, json2) {
   const dir = join2(context.tempDir ?? tmpdir(), "fleetwright");

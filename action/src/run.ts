@@ -235,7 +235,9 @@ async function planSteps(
   directory: string,
   platform: NodeJS.Platform,
 ): Promise<readonly Step[]> {
-  if (inputs.mode.type === 'wrap') return [{ name: inputs.mode.command, command: inputs.mode.command }];
+  if (inputs.mode.type === 'wrap') {
+    return [{ name: renderGroupTitle(inputs.mode.command), command: inputs.mode.command }];
+  }
   const detected = detectSteps(await loadProjectSnapshot(directory, platform));
   for (const note of detected.notes) core.info(`fleetwright detect: ${note}`);
   if (detected.steps.length > 0) {
@@ -246,6 +248,14 @@ async function planSteps(
     );
   }
   return detected.steps;
+}
+
+/** A log group title: the command's first line, shortened (a `run: |` block has several). */
+export function renderGroupTitle(command: string): string {
+  const lines = command.trim().split('\n');
+  const first = (lines[0] ?? '').trim();
+  const title = first.length > 100 ? `${first.slice(0, 99)}…` : first;
+  return lines.length > 1 ? `${title} …` : title;
 }
 
 async function writeReportFile(context: RunContext, json: string): Promise<string> {

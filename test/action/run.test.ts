@@ -6,7 +6,7 @@ import type * as CoreModule from '@actions/core';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FailureReport } from '../../src/contracts/failure-report.ts';
-import { run, type RunDeps } from '../../action/src/run.ts';
+import { renderGroupTitle, run, type RunDeps } from '../../action/src/run.ts';
 
 // Typed spies over the real toolkit: setOutput and summary still write the runner's files.
 vi.mock('@actions/core', async (importOriginal) => {
@@ -447,5 +447,15 @@ describe('action/run', () => {
       command: 'npm run lint && npm test',
     });
     expect(result.report?.testCounts).toMatchObject({ passed: 2, failed: 0, skipped: 0 });
+  });
+});
+
+describe('action/run renderGroupTitle', () => {
+  it.each([
+    ['npm test', 'npm test'],
+    ['  npm ci\nnpm test\n', 'npm ci …'],
+    ['x'.repeat(150), `${'x'.repeat(99)}…`],
+  ])('%j → %j', (command, title) => {
+    expect(renderGroupTitle(command)).toBe(title);
   });
 });
