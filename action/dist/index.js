@@ -11242,11 +11242,11 @@ var require_pluralizer = __commonJS({
         this.singular = singular;
         this.plural = plural2;
       }
-      pluralize(count) {
-        const one = count === 1;
+      pluralize(count2) {
+        const one = count2 === 1;
         const keys = one ? singulars : plurals;
         const noun = one ? this.singular : this.plural;
-        return { ...keys, count, noun };
+        return { ...keys, count: count2, noun };
       }
     };
   }
@@ -18665,15 +18665,15 @@ ${value}`;
           pos = 0;
         }
       }
-      discardLeadingBytes(count) {
-        while (count > 0 && this.lineChunkIndex < this.chunks.length) {
+      discardLeadingBytes(count2) {
+        while (count2 > 0 && this.lineChunkIndex < this.chunks.length) {
           const chunk = this.chunks[this.lineChunkIndex];
           const remaining = chunk.length - this.linePos;
-          if (count < remaining) {
-            this.linePos += count;
-            count = 0;
+          if (count2 < remaining) {
+            this.linePos += count2;
+            count2 = 0;
           } else {
-            count -= remaining;
+            count2 -= remaining;
             this.lineChunkIndex++;
             this.linePos = 0;
           }
@@ -19978,7 +19978,7 @@ var FindingCollector = class {
   }
   /** Counts of findings beyond the cap, for `CondenserOutput.overflow`. */
   overflow(tool) {
-    return [...this.counts].map(([kind, { count, files }]) => ({ tool, kind, count, files: files.size }));
+    return [...this.counts].map(([kind, { count: count2, files }]) => ({ tool, kind, count: count2, files: files.size }));
   }
 };
 
@@ -20072,9 +20072,3189 @@ var actionsLogCondenser = {
   create: () => new ActionsLogCondenser()
 };
 
+// src/condense/lang-support.ts
+var MAX_FINDINGS_PER_CONDENSER = 500;
+var MAX_MESSAGE_CHARS = 400;
+var MAX_EXCERPT_LINES = 8;
+var MAX_FRAMES = 5;
+function clip(text, max = MAX_MESSAGE_CHARS) {
+  const trimmed = text.trim();
+  return trimmed.length <= max ? trimmed : `${trimmed.slice(0, max - 1)}…`;
+}
+function cut(text, max) {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+function positive2(text) {
+  if (text === void 0) return void 0;
+  const value = Number.parseInt(text, 10);
+  return Number.isFinite(value) && value > 0 ? value : void 0;
+}
+function count(text) {
+  if (text === void 0) return 0;
+  const value = Number.parseInt(text, 10);
+  return Number.isFinite(value) && value >= 0 ? value : 0;
+}
+function indentOf(text) {
+  let i = 0;
+  while (i < text.length && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i += 1;
+  return i;
+}
+var FindingCollector2 = class {
+  #items = [];
+  #byKey = /* @__PURE__ */ new Map();
+  #overflow = 0;
+  /** Adds a finding, or merges it into an identical earlier one. Returns the stored finding. */
+  add(draft) {
+    const message = clip(draft.message);
+    if (message.length === 0) return void 0;
+    const key = findingKey(draft, message);
+    const existing = this.#byKey.get(key);
+    if (existing) {
+      existing.occurrences += 1;
+      return existing;
+    }
+    if (this.#items.length >= MAX_FINDINGS_PER_CONDENSER) {
+      this.#overflow += 1;
+      return void 0;
+    }
+    const finding = buildFinding(draft, message);
+    this.#items.push(finding);
+    this.#byKey.set(key, finding);
+    return finding;
+  }
+  /** True when an identical finding is already stored (used to skip tools' repeated summaries). */
+  has(draft) {
+    return this.#byKey.has(findingKey(draft, clip(draft.message)));
+  }
+  /** Removes stored findings that fail `keep` (e.g. a parent test whose subtests failed). */
+  retain(keep) {
+    const kept = this.#items.filter(keep);
+    if (kept.length === this.#items.length) return;
+    this.#items.length = 0;
+    this.#byKey.clear();
+    for (const finding of kept) {
+      this.#items.push(finding);
+      this.#byKey.set(findingKey(finding, finding.message), finding);
+    }
+  }
+  get size() {
+    return this.#items.length;
+  }
+  /** Findings dropped because the cap was reached. */
+  get overflow() {
+    return this.#overflow;
+  }
+  list() {
+    return [...this.#items];
+  }
+};
+function findingKey(draft, message) {
+  return [
+    draft.kind,
+    draft.tool,
+    draft.file ?? "",
+    draft.line ?? "",
+    draft.column ?? "",
+    draft.code ?? "",
+    draft.testName ?? "",
+    message
+  ].join("\0");
+}
+function buildFinding(draft, message) {
+  const finding = {
+    kind: draft.kind,
+    tool: draft.tool,
+    severity: draft.severity ?? "error",
+    message,
+    occurrences: 1
+  };
+  if (draft.file !== void 0 && draft.file.length > 0) finding.file = draft.file;
+  if (draft.line !== void 0 && draft.line > 0) finding.line = draft.line;
+  if (draft.column !== void 0 && draft.column > 0) finding.column = draft.column;
+  if (draft.code !== void 0 && draft.code.length > 0) finding.code = draft.code;
+  if (draft.testName !== void 0 && draft.testName.length > 0) finding.testName = clip(draft.testName, 300);
+  if (draft.expected !== void 0) finding.expected = cut(draft.expected, 300);
+  if (draft.actual !== void 0) finding.actual = cut(draft.actual, 300);
+  if (draft.frames !== void 0 && draft.frames.length > 0) {
+    finding.frames = draft.frames.slice(0, MAX_FRAMES).map((frame) => clip(frame, 300));
+  }
+  if (draft.packages !== void 0 && draft.packages.length > 0)
+    finding.packages = [...new Set(draft.packages)];
+  const excerpt = typeof draft.excerpt === "string" ? draft.excerpt : renderExcerpt(draft.excerpt);
+  if (excerpt !== void 0 && excerpt.length > 0) finding.excerpt = excerpt;
+  return finding;
+}
+function renderExcerpt(lines) {
+  if (lines === void 0 || lines.length === 0) return void 0;
+  const kept = lines.slice(0, MAX_EXCERPT_LINES).map((line) => clip(line, 200));
+  if (lines.length > MAX_EXCERPT_LINES) kept.push(`… ${lines.length - MAX_EXCERPT_LINES} more lines`);
+  return kept.join("\n");
+}
+var ExcerptLines = class {
+  lines = [];
+  #extra = 0;
+  #max;
+  constructor(max = MAX_EXCERPT_LINES) {
+    this.#max = max;
+  }
+  push(line) {
+    if (this.lines.length < this.#max) this.lines.push(line);
+    else this.#extra += 1;
+  }
+  render() {
+    if (this.lines.length === 0) return void 0;
+    const kept = this.lines.map((line) => clip(line, 200));
+    if (this.#extra > 0) kept.push(`… ${this.#extra} more lines`);
+    return kept.join("\n");
+  }
+};
+var FrameList = class {
+  frames = [];
+  #max;
+  constructor(max = MAX_FRAMES) {
+    this.#max = max;
+  }
+  push(frame) {
+    if (this.frames.length < this.#max) this.frames.push(frame);
+  }
+  get full() {
+    return this.frames.length >= this.#max;
+  }
+};
+function isVendorPath(path) {
+  return path.includes("/site-packages/") || path.includes("/dist-packages/") || path.includes("\\site-packages\\") || path.includes("/node_modules/") || path.includes("/pkg/mod/") || path.includes("/.cargo/registry/") || path.includes("/.cargo/git/") || path.includes("/rustc/") || path.includes("/.rustup/") || path.includes("/vendor/") || path.includes("/gems/") || path.includes("/usr/lib/") || path.includes("/usr/local/lib/") || path.includes("/usr/share/") || path.includes("/hostedtoolcache/") || path.includes("/.pyenv/") || path.startsWith("<");
+}
+function findCoordinates(text) {
+  const found = [];
+  const pattern = /\b[A-Za-z][\w.-]*:[A-Za-z][\w.-]*(?::[\w.-]+){1,3}\b/g;
+  for (const match of text.matchAll(pattern)) {
+    const value = match[0].replace(/\.$/, "");
+    if (value.startsWith("http") || value.startsWith("file")) continue;
+    if (!found.includes(value)) found.push(value);
+    if (found.length >= 10) break;
+  }
+  return found;
+}
+
+// src/condense/generic.ts
+var TOOL = "generic";
+var MAX_GENERIC_FINDINGS = 50;
+var TAIL_LINES = 8;
+var MAX_CONTINUATION = 6;
+var PATH_LINE = /^((?:[A-Za-z]:)?[\w@.~/\\+-]*?(?:\.[A-Za-z][\w]{0,9}|Dockerfile|Makefile|Jenkinsfile))(?::(\d+)(?::(\d+))?:?|\((\d+)(?:,(\d+))?\):?) (.+)$/;
+var NOT_AN_ERROR = /^(?:warning|warn|note|info|information|hint|debug|trace|notice)\b/i;
+var EXCEPTION = /^(?:[a-z_][\w]*\.)*[A-Z]\w*(?:Error|Exception|Failure|Fault)(?::\s|$)/;
+var ERROR_WORD = /^(?:error|ERROR|Error|fatal|FATAL|Fatal(?: error)?|FAIL|FAILED|Failed|panic|PANIC)(?:\[[\w-]+\])?(?::|!|\s-|\s)\s*(.*)$/;
+var EXIT_MARKER = /(?:Process completed with exit code|Command failed with exit code|exited with (?:exit )?code|exit status|returned non-zero exit status) (\d+)/;
+var LOCATION_IN_TEXT = /(?:^|[\s(])((?:[A-Za-z]:)?[\w@.~/\\-]+\.[A-Za-z]\w{0,9}):(\d+)(?::(\d+))?/;
+var TERRAFORM_LOCATION = /^on (\S+) line (\d+)/;
+var PYTHON_FRAME = /^File "([^"]+)", line (\d+)/;
+var GenericCondenser = class {
+  tool = TOOL;
+  #findings = new FindingCollector2();
+  #exitCode;
+  #block;
+  #tail = [];
+  #exitTail;
+  #exitMarker;
+  constructor(options) {
+    this.#exitCode = options.exitCode;
+  }
+  push(line) {
+    const text = line.text.trimEnd();
+    if ((line.marker === "error" || line.marker === "warning") && !text.startsWith("Process completed")) {
+      this.#remember(text);
+      return;
+    }
+    if (this.#block && this.#continueBlock(text)) return;
+    if (text.length === 0) return;
+    if (text.includes("exit") || text.includes("Exit")) {
+      const marker = EXIT_MARKER.exec(text);
+      if (marker && marker[1] !== "0") {
+        this.#exitTail ??= [...this.#tail];
+        this.#exitMarker ??= clip(text.replace(/^##\[error\]/, ""), 200);
+        return;
+      }
+    }
+    this.#remember(text);
+    if (this.#findings.size >= MAX_GENERIC_FINDINGS) return;
+    const first = text.charCodeAt(0);
+    if (first === 32 || first === 9) return;
+    this.#onLine(text);
+  }
+  finish() {
+    this.#finishBlock();
+    if (this.#findings.size === 0) {
+      const tail = this.#exitTail ?? (this.#exitCode !== void 0 && this.#exitCode !== 0 ? this.#tail : void 0);
+      const last = tail?.at(-1);
+      if (tail && last !== void 0) {
+        this.#findings.add({
+          kind: "generic",
+          tool: TOOL,
+          message: this.#exitMarker !== void 0 ? `${last} (${this.#exitMarker})` : last,
+          excerpt: tail
+        });
+      } else if (this.#exitMarker !== void 0) {
+        this.#findings.add({ kind: "generic", tool: TOOL, message: this.#exitMarker });
+      }
+    }
+    const findings = this.#findings.list();
+    return { detected: findings.length > 0, findings };
+  }
+  #remember(text) {
+    if (text.startsWith("##[") || text.startsWith("Run ") || text.startsWith("shell: ")) return;
+    this.#tail.push(clip(text, 200));
+    if (this.#tail.length > TAIL_LINES) this.#tail.shift();
+  }
+  #onLine(text) {
+    if (text.startsWith("##[error]")) {
+      this.#startBlock("generic", text.slice(9));
+      return;
+    }
+    if (text.startsWith("Traceback (most recent call last):")) {
+      this.#startBlock("runtime-error", text);
+      return;
+    }
+    if (text.startsWith("Exception in thread ")) {
+      this.#startBlock("runtime-error", text);
+      return;
+    }
+    if (text.startsWith("Segmentation fault") || text.includes("(core dumped)")) {
+      this.#startBlock("runtime-error", text);
+      return;
+    }
+    if (text.includes(":") || text.includes("(")) {
+      const path = PATH_LINE.exec(text);
+      if (path && !text.includes("://")) {
+        const message = path[6] ?? "";
+        if (NOT_AN_ERROR.test(message) || !/[A-Za-z]/.test(message)) return;
+        this.#startBlock("generic", message.replace(/^(?:error|ERROR|Error)(?:\[[\w-]+\])?:\s*/, ""), {
+          file: path[1],
+          line: positive2(path[2] ?? path[4]),
+          column: positive2(path[3] ?? path[5])
+        });
+        return;
+      }
+    }
+    if (EXCEPTION.test(text)) {
+      this.#startBlock("runtime-error", text);
+      return;
+    }
+    const word = ERROR_WORD.exec(text);
+    if (word) {
+      const rest = (word[1] ?? "").trim();
+      if (rest.length === 0 || !/[A-Za-z]/.test(rest) || /^0\b/.test(rest)) return;
+      const kind = /timed? ?out|timeout/i.test(rest) ? "timeout" : text.startsWith("panic") ? "runtime-error" : "generic";
+      this.#startBlock(kind, text);
+    }
+  }
+  #startBlock(kind, message, location2 = {}) {
+    this.#finishBlock();
+    const excerpt = new ExcerptLines(MAX_CONTINUATION + 1);
+    this.#block = { kind, message, ...location2, excerpt, continuation: 0 };
+    if (location2.file === void 0 && kind !== "runtime-error") this.#takeLocation(this.#block, message);
+  }
+  /** Returns true when `text` continues the open block (indented lines, stack frames). */
+  #continueBlock(text) {
+    const block = this.#block;
+    if (!block) return false;
+    if (text.length === 0) return true;
+    const first = text.charCodeAt(0);
+    const indented = first === 32 || first === 9;
+    const traceback = block.message.startsWith("Traceback (most recent call last)");
+    if (!indented && !text.startsWith("at ") && !text.startsWith("Caused by:") && !text.startsWith("...")) {
+      if (traceback && /^[A-Za-z_][\w.]*(?::.*)?$/.test(text)) {
+        this.#remember(text);
+        block.message = text;
+        this.#finishBlock();
+        return true;
+      }
+      this.#finishBlock();
+      return false;
+    }
+    this.#remember(text);
+    block.continuation += 1;
+    const trimmed = text.trim();
+    if (block.continuation <= MAX_CONTINUATION) block.excerpt.push(trimmed);
+    if (traceback && trimmed.startsWith('File "')) {
+      const frame = PYTHON_FRAME.exec(trimmed);
+      if (frame && !/site-packages|dist-packages|[\\/]lib[\\/]python\d/.test(frame[1] ?? "")) {
+        block.file = frame[1];
+        block.line = positive2(frame[2]);
+      }
+    } else if (block.file === void 0 && block.continuation <= 20) this.#takeLocation(block, trimmed);
+    return true;
+  }
+  #takeLocation(block, text) {
+    const terraform = TERRAFORM_LOCATION.exec(text);
+    const python = terraform ? void 0 : PYTHON_FRAME.exec(text);
+    const anywhere = terraform || python ? void 0 : LOCATION_IN_TEXT.exec(text);
+    const match = terraform ?? python ?? anywhere;
+    if (!match || text.includes("://")) return;
+    const file2 = match[1] ?? "";
+    if (/node_modules|site-packages|\/usr\/lib\//.test(file2)) return;
+    block.file = file2;
+    block.line = positive2(match[2]);
+    block.column = anywhere ? positive2(anywhere[3]) : void 0;
+  }
+  #finishBlock() {
+    const block = this.#block;
+    this.#block = void 0;
+    if (!block) return;
+    this.#findings.add({
+      kind: block.kind,
+      tool: TOOL,
+      file: block.file,
+      line: block.line,
+      column: block.column,
+      message: block.message,
+      excerpt: block.excerpt.render()
+    });
+  }
+};
+function createGenericCondenser(options = {}) {
+  return new GenericCondenser(options);
+}
+var genericCondenserFactory = {
+  tool: TOOL,
+  fallback: true,
+  description: "Generic fallback: error-shaped blocks of any other tool, and the tail before a non-zero exit",
+  create: () => createGenericCondenser()
+};
+
+// src/condense/cargo.ts
+var TOOL2 = "cargo";
+var DIAGNOSTIC = /^(error|warning)(?:\[([A-Za-z]*\d+)\])?: (.+)$/;
+var ARROW = /^\s*--> (.+?):(\d+):(\d+)$/;
+var LINT_NOTE = /#\[(?:deny|warn|forbid)\(((?:clippy|rustdoc)::[\w-]+|[a-z_]+)\)\]|`?-D ((?:clippy::)?[\w-]+)`? implied by/;
+var LINT_URL = /rust-clippy\/[^#\s]*#([a-z_]+)/;
+var PANIC_NEW = /^thread '([^']*)'(?: \(\d+\))? panicked at ([^:\s][^:]*):(\d+):(\d+):$/;
+var PANIC_OLD = /^thread '([^']*)'(?: \(\d+\))? panicked at '(.*)', ([^:\s][^:]*):(\d+):(\d+)$/;
+var TEST_RESULT = /^test result: (ok|FAILED)\. (\d+) passed; (\d+) failed; (\d+) ignored/;
+var BACKTRACE_FN = /^\s+\d+: (.+)$/;
+var BACKTRACE_AT = /^\s+at (.+?):(\d+)(?::\d+)?$/;
+var CargoCondenser = class {
+  tool = TOOL2;
+  #findings = new FindingCollector2();
+  #detected = false;
+  #diagnostic;
+  #panic;
+  /** The test whose captured output follows (`---- tests::x stdout ----`). */
+  #outputOf;
+  #errors = 0;
+  /** Cargo printed its own progress lines (`Compiling x v1`, `Running`, `test result:`). */
+  #cargoSeen = false;
+  #testFailures = 0;
+  #counts;
+  push(line) {
+    const text = line.text;
+    if (this.#panic && this.#continuePanic(text)) return;
+    if (this.#diagnostic && this.#continueDiagnostic(text)) return;
+    if (text.startsWith("error") || text.startsWith("warning")) {
+      this.#startDiagnostic(text);
+      return;
+    }
+    if (text.startsWith("---- ") && text.endsWith(" ----")) {
+      this.#detected = true;
+      this.#outputOf = text.slice(5, -5).replace(/ std(?:out|err)$/, "");
+      return;
+    }
+    if (text.startsWith("thread ")) {
+      this.#startPanic(text);
+      return;
+    }
+    if (text.startsWith("test result: ")) {
+      this.#onTestResult(text);
+      return;
+    }
+    if (text.startsWith("   Compiling ") || text.startsWith("    Checking ") || text.startsWith("     Running ") || text.startsWith("    Finished ") || text.startsWith("   Doc-tests ") || text.startsWith("    Updating ") || text.startsWith(" Downloading ")) {
+      this.#detected = true;
+      this.#cargoSeen = true;
+    }
+  }
+  finish() {
+    this.#finishPanic();
+    this.#finishDiagnostic();
+    const output2 = {
+      detected: this.#detected,
+      findings: this.#findings.list()
+    };
+    if (this.#counts) {
+      const { passed, failed, skipped } = this.#counts;
+      output2.testCounts = { passed, failed, skipped, total: passed + failed + skipped };
+    }
+    return output2;
+  }
+  #startDiagnostic(text) {
+    this.#finishDiagnostic();
+    const match = DIAGNOSTIC.exec(text);
+    if (!match) return;
+    const severity = match[1] === "error" ? "error" : "warning";
+    const message = match[3] ?? "";
+    if (message.startsWith("could not compile") || message.startsWith("aborting due to") || message.startsWith("test failed, to rerun pass") && this.#testFailures > 0 || /^`[^`]+` \([^)]*\) generated \d+ warnings?/.test(message) || /^\d+ warnings? emitted/.test(message)) {
+      this.#detected = true;
+      if (message.startsWith("could not compile") && this.#errors === 0 && this.#cargoSeen) {
+        this.#findings.add({ kind: "compile-error", tool: TOOL2, message: `error: ${message}` });
+      }
+      return;
+    }
+    this.#diagnostic = { severity, code: match[2], message, excerpt: new ExcerptLines() };
+    this.#diagnostic.excerpt.push(text);
+  }
+  /** Returns true when `text` belongs to the diagnostic being read. */
+  #continueDiagnostic(text) {
+    const diagnostic = this.#diagnostic;
+    if (!diagnostic) return false;
+    if (text.trim().length === 0) {
+      this.#finishDiagnostic();
+      return true;
+    }
+    const first = text.charCodeAt(0);
+    const isBody = first === 32 || first >= 48 && first <= 57 && text.includes("|");
+    if (!isBody) {
+      if (text.startsWith("help:") || text.startsWith("note:")) {
+        diagnostic.excerpt.push(text);
+        return true;
+      }
+      this.#finishDiagnostic();
+      return false;
+    }
+    if (diagnostic.file === void 0) {
+      const arrow = ARROW.exec(text);
+      if (arrow) {
+        diagnostic.file = arrow[1];
+        diagnostic.line = positive2(arrow[2]);
+        diagnostic.column = positive2(arrow[3]);
+        diagnostic.excerpt.push(text.trim());
+        return true;
+      }
+    }
+    const trimmed = text.trimStart();
+    if (diagnostic.label === void 0 && trimmed.startsWith("|") && trimmed.includes("^")) {
+      const label = trimmed.slice(trimmed.lastIndexOf("^") + 1).trim();
+      if (label.length > 0) diagnostic.label = label;
+    }
+    if (diagnostic.lint === void 0 && trimmed.startsWith("=")) {
+      const note = LINT_NOTE.exec(trimmed);
+      const url2 = note ? void 0 : LINT_URL.exec(trimmed);
+      const lint = note ? note[1] ?? note[2] : url2?.[1];
+      if (lint !== void 0)
+        diagnostic.lint = lint.startsWith("clippy::") ? lint : url2 ? `clippy::${lint}` : lint;
+    }
+    if (!trimmed.startsWith("|") && !/^\d+\s+\|/.test(trimmed)) diagnostic.excerpt.push(trimmed);
+    return true;
+  }
+  #finishDiagnostic() {
+    const diagnostic = this.#diagnostic;
+    this.#diagnostic = void 0;
+    if (!diagnostic) return;
+    const ours = diagnostic.file !== void 0 || diagnostic.code !== void 0 || diagnostic.lint !== void 0 || this.#cargoSeen || isDependencyMessage(diagnostic.message);
+    if (!ours) return;
+    this.#detected = true;
+    if (diagnostic.severity === "warning") return;
+    this.#errors += 1;
+    let kind = "compile-error";
+    let packages;
+    const lint = diagnostic.lint;
+    if (lint !== void 0 && diagnostic.code === void 0) kind = "lint-error";
+    else if (diagnostic.file === void 0 && isDependencyMessage(diagnostic.message)) {
+      kind = "dependency-error";
+      packages = crateNames(diagnostic.message);
+    } else if (diagnostic.file === void 0 && diagnostic.code === void 0) kind = "build-error";
+    const label = diagnostic.label;
+    const message = (
+      // Skip labels that repeat the headline (`cannot find value … in this scope` / `not found in this scope`).
+      label !== void 0 && !diagnostic.message.includes(label.slice(-12)) && kind !== "lint-error" ? `${diagnostic.message}: ${label}` : diagnostic.message
+    );
+    const mismatch = label === void 0 ? void 0 : /^expected (.+), found (.+)$/.exec(label);
+    this.#findings.add({
+      kind,
+      tool: TOOL2,
+      file: diagnostic.file,
+      line: diagnostic.line,
+      column: diagnostic.column,
+      code: diagnostic.code ?? lint,
+      message,
+      expected: unquote(mismatch?.[1]),
+      actual: unquote(mismatch?.[2]),
+      packages,
+      excerpt: diagnostic.excerpt.render()
+    });
+  }
+  #startPanic(text) {
+    this.#finishPanic();
+    const fresh = PANIC_NEW.exec(text);
+    const old = fresh ? void 0 : PANIC_OLD.exec(text);
+    const open4 = fresh || old ? void 0 : /^thread '([^']*)'(?: \(\d+\))? panicked at '(.*)$/.exec(text);
+    const match = fresh ?? old ?? open4;
+    if (!match) return;
+    this.#detected = true;
+    const threadName = match[1] ?? "";
+    const inTestOutput = this.#outputOf !== void 0;
+    this.#panic = {
+      testName: inTestOutput ? this.#outputOf ?? threadName : threadName,
+      file: fresh ? fresh[2] : old?.[3],
+      line: positive2(fresh ? fresh[3] : old?.[4]),
+      column: positive2(fresh ? fresh[4] : old?.[5]),
+      message: old ? [old[2] ?? ""] : open4 ? [open4[2] ?? ""] : [],
+      frames: new FrameList(),
+      inBacktrace: false,
+      inTestOutput,
+      awaitingLocation: open4 !== void 0
+    };
+    this.#outputOf = void 0;
+  }
+  /** Returns true when `text` belongs to the panic being read. */
+  #continuePanic(line) {
+    let text = line;
+    const panic = this.#panic;
+    if (!panic) return false;
+    if (panic.inBacktrace) {
+      const fn = BACKTRACE_FN.exec(text);
+      if (fn) {
+        panic.pendingFunction = fn[1];
+        return true;
+      }
+      const at = BACKTRACE_AT.exec(text);
+      if (at) {
+        const file2 = at[1] ?? "";
+        if (panic.pendingFunction !== void 0 && !isVendorPath(file2) && !file2.startsWith("/")) {
+          panic.frames.push(`${panic.pendingFunction} (${file2.replace(/^\.\//, "")}:${at[2]})`);
+        }
+        panic.pendingFunction = void 0;
+        return true;
+      }
+      if (text.startsWith("note: ")) return true;
+      this.#finishPanic();
+      return false;
+    }
+    if (panic.awaitingLocation) {
+      const end = /^(.*)', ([^:\s][^:]*):(\d+):(\d+)$/.exec(text);
+      if (end) {
+        panic.awaitingLocation = false;
+        panic.file = end[2];
+        panic.line = positive2(end[3]);
+        panic.column = positive2(end[4]);
+        text = end[1] ?? "";
+      } else if (text.startsWith("---- ") || text.startsWith("thread ")) {
+        this.#finishPanic();
+        return false;
+      }
+    }
+    if (text.startsWith("stack backtrace:")) {
+      panic.inBacktrace = true;
+      return true;
+    }
+    if (text.startsWith("note: run with `RUST_BACKTRACE")) return true;
+    if (text.trim().length === 0 || text.startsWith("---- ") || text.startsWith("thread ") || text.startsWith("failures:")) {
+      this.#finishPanic();
+      return false;
+    }
+    const side = /^\s*(left|right): (.*?),?$/.exec(text);
+    if (side) {
+      const value = (side[2] ?? "").replace(/^`(.*)`$/, "$1");
+      if (side[1] === "left") panic.left ??= value;
+      else panic.right ??= value;
+      return true;
+    }
+    if (panic.message.join(" ").length < 400) panic.message.push(text.trim());
+    return true;
+  }
+  #finishPanic() {
+    const panic = this.#panic;
+    this.#panic = void 0;
+    if (!panic) return;
+    if (panic.inTestOutput) this.#testFailures += 1;
+    const message = panic.message.length > 0 ? panic.message.join(" ") : "panicked";
+    this.#findings.add({
+      kind: panic.inTestOutput ? "test-failure" : "runtime-error",
+      tool: TOOL2,
+      file: panic.file,
+      line: panic.line,
+      column: panic.column,
+      message,
+      testName: panic.inTestOutput ? panic.testName : void 0,
+      actual: panic.left,
+      expected: panic.right,
+      frames: panic.frames.frames
+    });
+  }
+  #onTestResult(text) {
+    this.#finishPanic();
+    const match = TEST_RESULT.exec(text);
+    if (!match) return;
+    this.#detected = true;
+    this.#cargoSeen = true;
+    const counts = this.#counts ??= { passed: 0, failed: 0, skipped: 0 };
+    counts.passed += count(match[2]);
+    counts.failed += count(match[3]);
+    counts.skipped += count(match[4]);
+  }
+};
+function unquote(text) {
+  return text?.replace(/^`(.*)`$/, "$1");
+}
+function isDependencyMessage(message) {
+  return /failed to select a version|no matching package named|failed to get `|failed to download|failed to load source for dependency|checksum for `|the lock file .* needs to be updated|could not find `[^`]+` in (?:registry|`)|cyclic package dependency|failed to fetch|version solving failed/.test(
+    message
+  );
+}
+function crateNames(message) {
+  const found = [];
+  for (const match of message.matchAll(/`([\w-]+)(?: = "([^"]+)"| v?([\d][\w.+-]*))?`/g)) {
+    const version2 = match[2] ?? match[3];
+    const name = version2 === void 0 ? match[1] ?? "" : `${match[1]}@${version2}`;
+    if (!found.includes(name)) found.push(name);
+    if (found.length >= 5) break;
+  }
+  return found.length > 0 ? found : [clip(message, 80)];
+}
+var cargoCondenserFactory = {
+  tool: TOOL2,
+  description: "Rust (cargo, rustc, clippy, cargo test)",
+  create: () => new CargoCondenser()
+};
+
+// src/condense/cc.ts
+var TOOL3 = "cc";
+var SEVERITIES = [": fatal error: ", ": error: ", ": warning: ", ": note: "];
+var LOCATION = /^(.*?):(\d+)(?::(\d+))?$/;
+var SOURCE_EXTENSION = /\.(?:c|h|cc|cpp|cxx|c\+\+|hpp|hh|hxx|h\+\+|ipp|tpp|inl|m|mm|cu|cuh|ino|s|S|asm|f|f90|f95|F90)$/;
+var FLAG = / \[(-W[\w=+-]+|[\w-]+(?:,[\w-]+)*)\]$/;
+var MSVC = /^\s*(.+?)\((\d+)(?:,(\d+))?\)\s*: (?:fatal )?error ([A-Z]+\d+): (.+)$/;
+var LINKER = /^(?:\S*ld(?:\.\w+)?: )?(.*?):(?:(\d+):)?(?:\(\.[^)]*\)|\([^)]*\+0x[0-9a-f]+\))?:? (undefined reference to .+|multiple definition of .+)$/;
+var MAKE_ERROR = /^g?make(?:\[\d+\])?: \*\*\* (?:\[(.+?)(?::(\d+))?: (.+?)\] Error (\d+)|(.+?)\s+Stop\.)$/;
+var MAKEFILE_ERROR = /^((?:GNUm|M|m)akefile|[\w./-]+\.mk):(\d+): \*\*\* (.+?)\.?\s+Stop\.$/;
+var NINJA_TARGET = /^FAILED: (?:CMakeFiles\/|\S+\.(?:o|obj|a|so|lib|dll|dylib|exe|stamp|ninja)\b)/;
+var CMAKE_ERROR = /^CMake Error(?: at (.+?):(\d+) \(([\w.-]+)\))?(?: in (.+?))?:\s*(.*)$/;
+var CcCondenser = class {
+  tool = TOOL3;
+  #findings = new FindingCollector2();
+  #detected = false;
+  #diagnostic;
+  #cmake;
+  #lastDiagnosticWasError = false;
+  /** make/ninja failures are reported only when nothing else explains them. */
+  #commandFailure;
+  #appleUndefined;
+  #linkerErrors = 0;
+  push(line) {
+    const text = line.text;
+    if (this.#cmake && this.#continueCMake(text)) return;
+    if (this.#appleUndefined && this.#continueAppleUndefined(text)) return;
+    if (text.length === 0) return;
+    if (text.includes(": ")) {
+      for (const marker of SEVERITIES) {
+        const at = text.indexOf(marker);
+        if (at > 0) {
+          if (this.#onDiagnostic(text, at, marker)) return;
+          break;
+        }
+      }
+    }
+    const first = text.charCodeAt(0);
+    if (first === 32 || first === 9) {
+      return;
+    }
+    if (text.includes("undefined reference") || text.includes("multiple definition")) {
+      if (this.#onLinker(text)) return;
+    }
+    if (text.includes("***")) {
+      this.#onMake(text);
+      return;
+    }
+    if (text.startsWith("CMake Error")) {
+      this.#startCMake(text);
+      return;
+    }
+    if (text.startsWith("FAILED: ") && NINJA_TARGET.test(text)) {
+      this.#detected = true;
+      this.#commandFailure ??= { message: `ninja: ${clip(text, 200)}` };
+      return;
+    }
+    if (text.includes("cannot find -l") || text.includes("library not found for -l")) {
+      const library = /(?:cannot find|library not found for) (-l[\w.+-]+)/.exec(text)?.[1];
+      this.#detected = true;
+      this.#linkerErrors += 1;
+      this.#findings.add({
+        kind: "dependency-error",
+        tool: "ld",
+        message: clip(text.replace(/^\S*ld(?:\.\w+)?: /, "")),
+        packages: library !== void 0 ? [library.slice(2)] : void 0
+      });
+      return;
+    }
+    if (text.startsWith("Undefined symbols for architecture")) {
+      this.#detected = true;
+      this.#appleUndefined = [];
+      return;
+    }
+    if (text.includes("error") && text.includes("MSB") === false && text.includes("(")) {
+      const msvc = MSVC.exec(text);
+      if (msvc && /^(?:C|LNK)\d+$/.test(msvc[4] ?? "")) {
+        this.#detected = true;
+        this.#findings.add({
+          kind: (msvc[4] ?? "").startsWith("LNK") ? "build-error" : "compile-error",
+          tool: "msvc",
+          file: msvc[1],
+          line: positive2(msvc[2]),
+          column: positive2(msvc[3]),
+          code: msvc[4],
+          message: msvc[5] ?? ""
+        });
+        return;
+      }
+    }
+    if (text.startsWith("-- ") && (text.startsWith("-- Configuring") || text.startsWith("-- The C")))
+      this.#detected = true;
+  }
+  finish() {
+    this.#finishDiagnostic();
+    this.#finishCMake();
+    this.#finishAppleUndefined();
+    if (this.#commandFailure && this.#findings.size === 0) {
+      const failure2 = this.#commandFailure;
+      this.#findings.add({
+        kind: "build-error",
+        tool: "make",
+        file: failure2.file,
+        line: failure2.line,
+        message: failure2.message
+      });
+    }
+    const findings = this.#findings.list();
+    return { detected: this.#detected, findings };
+  }
+  /** Returns true when the line was a compiler diagnostic. */
+  #onDiagnostic(text, at, marker) {
+    const location2 = LOCATION.exec(text.slice(0, at));
+    if (!location2) return false;
+    const file2 = location2[1] ?? "";
+    if (!SOURCE_EXTENSION.test(file2) && !file2.endsWith(">")) {
+      if (file2 === "collect2" || file2.endsWith("/ld") || file2 === "ld" || file2 === "clang" || file2.endsWith("clang++")) {
+        this.#detected = true;
+        if (this.#linkerErrors === 0 && this.#findings.size === 0) {
+          this.#commandFailure ??= { message: clip(text) };
+        }
+        return true;
+      }
+      return false;
+    }
+    this.#detected = true;
+    let message = text.slice(at + marker.length);
+    if (marker === ": note: ") {
+      if (this.#diagnostic && this.#lastDiagnosticWasError) this.#diagnostic.notes.push(`note: ${message}`);
+      return true;
+    }
+    this.#finishDiagnostic();
+    this.#lastDiagnosticWasError = marker !== ": warning: ";
+    if (marker === ": warning: ") return true;
+    let code2;
+    const flag = FLAG.exec(message);
+    if (flag) {
+      code2 = flag[1];
+      message = message.slice(0, flag.index);
+    }
+    this.#diagnostic = {
+      file: file2,
+      line: positive2(location2[2]),
+      column: positive2(location2[3]),
+      message,
+      code: code2,
+      fatal: marker === ": fatal error: ",
+      notes: new ExcerptLines(4)
+    };
+    return true;
+  }
+  #finishDiagnostic() {
+    const diagnostic = this.#diagnostic;
+    this.#diagnostic = void 0;
+    if (!diagnostic) return;
+    const missingHeader = diagnostic.fatal && /: No such file or directory$|file not found$/.test(diagnostic.message);
+    this.#findings.add({
+      kind: missingHeader ? "dependency-error" : "compile-error",
+      tool: TOOL3,
+      file: diagnostic.file,
+      line: diagnostic.line,
+      column: diagnostic.column,
+      code: diagnostic.code,
+      message: diagnostic.message,
+      packages: missingHeader ? [
+        diagnostic.message.replace(/: No such file or directory$| file not found$/, "").replace(/^'(.*)'$/, "$1")
+      ] : void 0,
+      excerpt: diagnostic.notes.render()
+    });
+  }
+  #onLinker(text) {
+    const match = LINKER.exec(text);
+    if (!match) return false;
+    this.#finishDiagnostic();
+    this.#detected = true;
+    this.#linkerErrors += 1;
+    const file2 = match[1] ?? "";
+    this.#findings.add({
+      kind: "build-error",
+      tool: "ld",
+      // Object files (`main.o`, `/tmp/ccX.o`) are not sources worth pointing at.
+      file: SOURCE_EXTENSION.test(file2) ? file2 : void 0,
+      line: positive2(match[2]),
+      message: match[3] ?? ""
+    });
+    return true;
+  }
+  #continueAppleUndefined(text) {
+    const symbols = this.#appleUndefined;
+    if (!symbols) return false;
+    const symbol2 = /^\s+"(.+)", referenced from:$/.exec(text);
+    if (symbol2) {
+      if (symbols.length < 20) symbols.push(symbol2[1] ?? "");
+      return true;
+    }
+    if (text.startsWith(" ") || text.startsWith("	")) return true;
+    this.#finishAppleUndefined();
+    return text.startsWith("ld: symbol(s) not found");
+  }
+  #finishAppleUndefined() {
+    const symbols = this.#appleUndefined;
+    this.#appleUndefined = void 0;
+    if (!symbols) return;
+    this.#linkerErrors += 1;
+    for (const symbol2 of symbols)
+      this.#findings.add({ kind: "build-error", tool: "ld", message: `undefined symbol ${symbol2}` });
+  }
+  #onMake(text) {
+    const makefile = MAKEFILE_ERROR.exec(text);
+    if (makefile) {
+      this.#detected = true;
+      this.#findings.add({
+        kind: "build-error",
+        tool: "make",
+        file: makefile[1],
+        line: positive2(makefile[2]),
+        message: makefile[3] ?? text
+      });
+      return;
+    }
+    const match = MAKE_ERROR.exec(text);
+    if (!match) return;
+    this.#detected = true;
+    this.#finishDiagnostic();
+    if (match[5] !== void 0) {
+      this.#findings.add({ kind: "build-error", tool: "make", message: match[5].replace(/\.$/, "") });
+      return;
+    }
+    this.#commandFailure ??= {
+      message: `make: target ${match[3] ?? ""} failed (Error ${match[4] ?? ""})`,
+      file: match[1],
+      line: positive2(match[2])
+    };
+  }
+  #startCMake(text) {
+    this.#finishCMake();
+    const match = CMAKE_ERROR.exec(text);
+    if (!match) return;
+    this.#detected = true;
+    this.#cmake = {
+      file: match[1] ?? match[4],
+      line: positive2(match[2]),
+      command: match[3],
+      lines: match[5] !== void 0 && match[5].length > 0 ? [match[5]] : [],
+      inCallStack: false,
+      callStack: []
+    };
+  }
+  /** Returns true when `text` belongs to the CMake error block (indented lines, blank lines). */
+  #continueCMake(text) {
+    const block = this.#cmake;
+    if (!block) return false;
+    if (text.length === 0) return true;
+    if (text.startsWith("Call Stack (most recent call first):")) {
+      block.inCallStack = true;
+      return true;
+    }
+    if (!text.startsWith(" ")) {
+      this.#finishCMake();
+      return false;
+    }
+    const trimmed = text.trim();
+    if (block.inCallStack) {
+      const frame = /^(.+?):(\d+) \(/.exec(trimmed);
+      if (frame && block.callStack.length < 10)
+        block.callStack.push({ file: frame[1] ?? "", line: Number(frame[2]) });
+      return true;
+    }
+    if (block.lines.join(" ").length < 600) block.lines.push(trimmed);
+    return true;
+  }
+  #finishCMake() {
+    const block = this.#cmake;
+    this.#cmake = void 0;
+    if (!block) return;
+    let file2 = block.file;
+    let lineNumber = block.line;
+    if (file2 !== void 0 && isSystemCMakeFile(file2)) {
+      const caller = block.callStack.find((frame) => !isSystemCMakeFile(frame.file));
+      file2 = caller?.file;
+      lineNumber = caller?.line;
+    }
+    const body = block.lines.join(" ").replace(/\s+/g, " ").trim();
+    const providedBy = /provided by "([^"]+)"/.exec(body)?.[1];
+    const couldNotFind = /Could NOT find ([\w.+-]+)/.exec(body)?.[1];
+    const version2 = /requested version "?([\d.]+)"?/.exec(body)?.[1];
+    const pkg = providedBy ?? couldNotFind;
+    const dependency = pkg !== void 0 || block.command === "find_package" || block.command === "pkg_check_modules";
+    const kind = dependency ? "dependency-error" : "build-error";
+    let message = firstSentence(body) ?? "CMake Error";
+    if (providedBy !== void 0) {
+      message = `could not find package "${providedBy}"${version2 !== void 0 ? ` (requested version ${version2})` : ""}`;
+    }
+    this.#findings.add({
+      kind,
+      tool: "cmake",
+      file: file2,
+      line: lineNumber,
+      code: block.command,
+      message,
+      packages: pkg !== void 0 ? [version2 !== void 0 ? `${pkg}@${version2}` : pkg] : void 0,
+      excerpt: block.lines.length > 1 ? block.lines : void 0
+    });
+  }
+};
+function isSystemCMakeFile(file2) {
+  return file2.startsWith("/usr/") || file2.startsWith("/opt/") || /[\\/]share[\\/]cmake-[\d.]+[\\/]/.test(file2) || /^[A-Z]:\\Program Files/.test(file2);
+}
+function firstSentence(text) {
+  if (text.length === 0) return void 0;
+  const end = text.search(/[.!](?:\s|$)/);
+  return end === -1 ? text : text.slice(0, end + 1);
+}
+var ccCondenserFactory = {
+  tool: TOOL3,
+  description: "C/C++ (gcc, clang, MSVC, ld, make, ninja, CMake)",
+  create: () => new CcCondenser()
+};
+
+// src/condense/dotnet.ts
+var TOOL4 = "dotnet";
+var SOURCE_DIAGNOSTIC = /^\s*(.+?)\((\d+),(\d+)(?:,\d+,\d+)?\): (error|warning) ([A-Z]{1,4}\d{3,5}): (.+?)(?: \[([^\]]+)\])?$/;
+var PROJECT_DIAGNOSTIC = /^\s*(.+?) : (error|warning) ([A-Z]{1,4}\d{3,5}): (.+?)(?: \[([^\]]+)\])?$/;
+var FAILED_TEST = /^\s*Failed (\S.*?) \[(?:< )?\d[\d.,]* ?(?:ms|s|m|min)\]$/;
+var TOTALS = /^(Failed|Passed)!\s+- Failed:\s+(\d+), Passed:\s+(\d+), Skipped:\s+(\d+), Total:\s+(\d+)/;
+var TL_SUMMARY = /^\s*Test summary: total: (\d+), failed: (\d+), succeeded: (\d+), skipped: (\d+)/;
+var FRAME = /^\s*at (.+?) in (.+):line (\d+)$/;
+var LIBRARY_FRAME_PREFIXES = [
+  "System.",
+  "Microsoft.",
+  "Xunit.",
+  "NUnit.",
+  "FluentAssertions.",
+  "Shouldly.",
+  "Moq.",
+  "Castle."
+];
+var DotnetCondenser = class {
+  tool = TOOL4;
+  #findings = new FindingCollector2();
+  #detected = false;
+  #afterBuildFailed = false;
+  #test;
+  #counts;
+  push(line) {
+    const text = line.text;
+    if (this.#test && this.#continueTest(text)) return;
+    if (text.length === 0) return;
+    if (text.startsWith("[xUnit.net")) {
+      this.#detected = true;
+      return;
+    }
+    if (text.includes(": error ") || text.includes(": warning ")) {
+      this.#onDiagnostic(text);
+      return;
+    }
+    if (text.includes("Failed ") && text.endsWith("]")) {
+      const failed = FAILED_TEST.exec(text);
+      if (failed) {
+        this.#detected = true;
+        this.#test = { testName: failed[1] ?? "", section: "none", message: [], frames: new FrameList() };
+        return;
+      }
+    }
+    if (text.startsWith("Failed!") || text.startsWith("Passed!")) {
+      const totals = TOTALS.exec(text);
+      if (totals) this.#addCounts(count(totals[3]), count(totals[2]), count(totals[4]));
+      return;
+    }
+    if (text.includes("Test summary: ")) {
+      const summary2 = TL_SUMMARY.exec(text);
+      if (summary2) this.#addCounts(count(summary2[3]), count(summary2[2]), count(summary2[4]));
+      return;
+    }
+    if (text === "Build FAILED." || text.startsWith("Build FAILED")) {
+      this.#detected = true;
+      this.#afterBuildFailed = true;
+      return;
+    }
+    if (text.startsWith("Build succeeded") || text.startsWith("Microsoft (R) Build Engine") || text.startsWith("MSBuild version")) {
+      this.#detected = true;
+      this.#afterBuildFailed = false;
+    }
+  }
+  finish() {
+    this.#finishTest();
+    const output2 = {
+      detected: this.#detected,
+      findings: this.#findings.list()
+    };
+    if (this.#counts) {
+      const { passed, failed, skipped } = this.#counts;
+      output2.testCounts = { passed, failed, skipped, total: passed + failed + skipped };
+    }
+    return output2;
+  }
+  #addCounts(passed, failed, skipped) {
+    this.#detected = true;
+    const counts = this.#counts ??= { passed: 0, failed: 0, skipped: 0 };
+    counts.passed += passed;
+    counts.failed += failed;
+    counts.skipped += skipped;
+  }
+  #onDiagnostic(text) {
+    const source = SOURCE_DIAGNOSTIC.exec(text);
+    if (source) {
+      this.#detected = true;
+      const code2 = source[5] ?? "";
+      if (source[4] !== "error" || !isDotnetDiagnostic(source[1] ?? "", code2)) return;
+      this.#add({
+        kind: codeKind(code2),
+        file: source[1],
+        line: positive2(source[2]),
+        column: positive2(source[3]),
+        code: code2,
+        message: source[6] ?? "",
+        project: source[7]
+      });
+      return;
+    }
+    const project = PROJECT_DIAGNOSTIC.exec(text);
+    if (project) {
+      this.#detected = true;
+      const code2 = project[3] ?? "";
+      const file2 = project[1] ?? "";
+      if (project[2] !== "error" || !isDotnetDiagnostic(file2, code2)) return;
+      const isProjectFile = /\.(?:csproj|fsproj|vbproj|sln|slnx|props|targets)$/.test(file2);
+      this.#add({
+        kind: codeKind(code2),
+        file: isProjectFile ? file2 : void 0,
+        code: code2,
+        message: project[4] ?? "",
+        project: project[5]
+      });
+    }
+  }
+  #add(diagnostic) {
+    const draft = {
+      kind: diagnostic.kind,
+      tool: TOOL4,
+      file: diagnostic.file,
+      line: diagnostic.line,
+      column: diagnostic.column,
+      code: diagnostic.code,
+      message: diagnostic.message,
+      packages: diagnostic.kind === "dependency-error" ? nugetPackages(diagnostic.message) : void 0
+    };
+    if (this.#afterBuildFailed && this.#findings.has(draft)) return;
+    this.#findings.add(draft);
+  }
+  /** Returns true when `text` belongs to the failed test's block. */
+  #continueTest(text) {
+    const block = this.#test;
+    if (!block) return false;
+    const trimmed = text.trim();
+    if (trimmed === "Error Message:") {
+      block.section = "message";
+      return true;
+    }
+    if (trimmed === "Stack Trace:") {
+      block.section = "stack";
+      return true;
+    }
+    if (trimmed.startsWith("Standard Output Messages:") || trimmed.startsWith("Standard Error Messages:")) {
+      block.section = "output";
+      return true;
+    }
+    if (trimmed.length === 0) {
+      if (block.section === "message") return true;
+      this.#finishTest();
+      return true;
+    }
+    if (/^\s*(?:Failed|Passed|Skipped) \S/.test(text) || text.startsWith("Failed!") || text.startsWith("Passed!") || text.startsWith("[xUnit.net")) {
+      this.#finishTest();
+      return false;
+    }
+    if (block.section === "message") {
+      this.#onMessageLine(block, trimmed);
+      return true;
+    }
+    if (block.section === "stack") {
+      const frame = FRAME.exec(text);
+      if (frame) {
+        const fn = frame[1] ?? "";
+        if (!LIBRARY_FRAME_PREFIXES.some((prefix) => fn.startsWith(prefix))) {
+          const file2 = frame[2] ?? "";
+          const lineNumber = Number(frame[3]);
+          block.frames.push(`${fn} (${file2}:${lineNumber})`);
+          block.firstRepo ??= { file: file2, line: lineNumber };
+        }
+        return true;
+      }
+      if (trimmed.startsWith("at ") || trimmed.startsWith("---")) return true;
+      this.#finishTest();
+      return false;
+    }
+    return true;
+  }
+  #onMessageLine(block, trimmed) {
+    const mstest = /Expected:<(.*)>\. Actual:<(.*)>\./.exec(trimmed);
+    if (mstest) {
+      block.expected ??= mstest[1];
+      block.actual ??= mstest[2];
+    }
+    if (trimmed.startsWith("Expected: ")) {
+      block.expected ??= trimmed.slice(10).trim();
+      return;
+    }
+    if (trimmed.startsWith("Actual: ") || trimmed.startsWith("But was: ")) {
+      block.actual ??= trimmed.slice(trimmed.indexOf(":") + 1).trim();
+      return;
+    }
+    if (trimmed.startsWith("↓") || trimmed.startsWith("↑")) return;
+    if (block.message.join(" ").length < 400) block.message.push(trimmed);
+  }
+  #finishTest() {
+    const block = this.#test;
+    this.#test = void 0;
+    if (!block) return;
+    this.#findings.add({
+      kind: "test-failure",
+      tool: TOOL4,
+      testName: block.testName,
+      file: block.firstRepo?.file,
+      line: block.firstRepo?.line,
+      message: block.message.length > 0 ? block.message.join(" ") : block.expected !== void 0 ? `expected ${block.expected} but was ${block.actual ?? "?"}` : `${block.testName} failed`,
+      expected: block.expected,
+      actual: block.actual,
+      frames: block.frames.frames
+    });
+  }
+};
+var DOTNET_FILE = /\.(?:cs|csx|fs|fsx|fsi|vb|razor|cshtml|xaml|axaml|csproj|fsproj|vbproj|props|targets|sln|slnx|resx)$/i;
+var DOTNET_CODE = /^(?:CS|FS|BC|MSB|NU|NETSDK|CA|IDE|SA|RZ|RCS|SYSLIB|ASP|BL|AD|WFAC|WMC|XLS|XC)\d/;
+function isDotnetDiagnostic(file2, code2) {
+  return DOTNET_FILE.test(file2.trim()) || DOTNET_CODE.test(code2);
+}
+function codeKind(code2) {
+  if (code2.startsWith("NU")) return "dependency-error";
+  if (code2.startsWith("MSB") || code2.startsWith("NETSDK")) return "build-error";
+  if (code2.startsWith("IDE") || code2.startsWith("CA") || code2.startsWith("SA") || code2.startsWith("RCS"))
+    return "lint-error";
+  return "compile-error";
+}
+function nugetPackages(message) {
+  const found = [];
+  for (const match of message.matchAll(/package '?([A-Za-z][\w.-]*)'?(?: with version \(([^)]+)\))?/g)) {
+    const name = (match[1] ?? "").replace(/\.$/, "");
+    const value = match[2] !== void 0 ? `${name}@${match[2]}` : name;
+    if (!found.includes(value)) found.push(value);
+  }
+  for (const match of message.matchAll(/\b([A-Za-z][\w.-]*) (?:\(|from )?(\d+\.\d+[\w.-]*)\)?/g)) {
+    if (found.length >= 6) break;
+    const value = `${match[1]}@${match[2]}`;
+    if (!found.includes(value) && /^[A-Z]/.test(match[1] ?? "")) found.push(value);
+  }
+  return found.length > 0 ? found : void 0;
+}
+var dotnetCondenserFactory = {
+  tool: TOOL4,
+  description: ".NET (dotnet build/MSBuild, Roslyn, NuGet restore, dotnet test)",
+  create: () => new DotnetCondenser()
+};
+
+// src/condense/go.ts
+var TOOL5 = "go";
+var MAX_PENDING_MESSAGES = 256;
+var SOURCE_ERROR = /^(?:vet: )?((?:[A-Za-z]:)?[^\s:]*\.go):(\d+)(?::(\d+))?: (.+)$/;
+var TEST_MESSAGE = /^(\s+)([\w.-]+\.go):(\d+): ?(.*)$/;
+var TEST_VERDICT = /^(\s*)--- (FAIL|PASS|SKIP): (\S+) \(([\d.]+)s\)/;
+var PACKAGE_RESULT = /^(ok {2}|FAIL|\? {3})\t(\S+)(?:[\t ](.*))?$/;
+var FRAME_FILE = /^\t(.+?\.go):(\d+)(?: \+0x[0-9a-f]+)?$/;
+var LINTER_SUFFIX = / \(([a-z][\w-]*)\)$/;
+var VET_HINTS = [
+  "format %",
+  "possible formatting directive",
+  "call has arguments but no formatting directives",
+  "unreachable code",
+  "passes lock by value",
+  "copies lock",
+  "self-assignment of",
+  "struct field tag",
+  "composite literal uses unkeyed fields",
+  "the cancel function",
+  "result of fmt.",
+  "possible misuse of",
+  "should have signature",
+  "is never used",
+  "comparison of function",
+  "suspect or:",
+  "redundant and:"
+];
+var GoCondenser = class {
+  tool = TOOL5;
+  #findings = new FindingCollector2();
+  #detected = false;
+  #vetContext = false;
+  #block;
+  #panic;
+  /** Messages printed under `=== RUN TestX` in verbose mode, reported when `--- FAIL: TestX` arrives. */
+  #pendingMessages = /* @__PURE__ */ new Map();
+  #runningTest;
+  #lastFailedTest;
+  #findingsAtPackageStart = 0;
+  #verbose = false;
+  #passed = 0;
+  #failed = 0;
+  #skipped = 0;
+  #sawFailVerdict = false;
+  #failedTests = [];
+  push(line) {
+    const text = line.text;
+    if (this.#panic) {
+      if (this.#continuePanic(text)) return;
+      this.#finishPanic();
+    }
+    if (this.#block) {
+      if (this.#continueBlock(text)) return;
+      this.#finishBlock();
+    }
+    if (text.length === 0) return;
+    const first = text.charCodeAt(0);
+    if (text.startsWith("=== RUN")) {
+      this.#detected = true;
+      this.#verbose = true;
+      this.#runningTest = text.slice(7).trim();
+      return;
+    }
+    if (text.startsWith("=== ")) return;
+    if (text.includes("--- ")) {
+      const verdict = TEST_VERDICT.exec(text);
+      if (verdict) {
+        this.#onVerdict(verdict[2] ?? "", verdict[3] ?? "", (verdict[1] ?? "").length);
+        return;
+      }
+    }
+    if (text.startsWith("panic: ")) {
+      this.#startPanic(text);
+      return;
+    }
+    if (first === 32 || first === 9) {
+      if (text.includes(".go:")) this.#onIndentedMessage(text);
+      return;
+    }
+    if (text.startsWith("# ")) return;
+    if (text.startsWith("go: ") || text.startsWith("go build") || text.startsWith("go vet")) {
+      this.#onGoCommandLine(text);
+      return;
+    }
+    if (text.startsWith("ok  	") || text.startsWith("FAIL	") || text.startsWith("?   	")) {
+      this.#onPackageResult(text);
+      return;
+    }
+    if (text.includes(".go:")) this.#onSourceError(text);
+    else if (text.includes("go vet") || text.includes("golangci-lint")) this.#vetContext = true;
+  }
+  finish() {
+    if (this.#panic) this.#finishPanic();
+    if (this.#block) this.#finishBlock();
+    const failed = this.#failedTests;
+    this.#findings.retain((finding) => {
+      if (finding.kind !== "test-failure" || finding.testName === void 0 || finding.file !== void 0)
+        return true;
+      const prefix = `${finding.testName}/`;
+      return !failed.some((name) => name.startsWith(prefix));
+    });
+    const output2 = {
+      detected: this.#detected,
+      findings: this.#findings.list()
+    };
+    if (this.#verbose && this.#passed + this.#failed + this.#skipped > 0) {
+      output2.testCounts = {
+        passed: this.#passed,
+        failed: this.#failed,
+        skipped: this.#skipped,
+        total: this.#passed + this.#failed + this.#skipped
+      };
+    }
+    return output2;
+  }
+  #onVerdict(verdict, name, indent) {
+    this.#detected = true;
+    if (verdict === "PASS") this.#passed += 1;
+    else if (verdict === "SKIP") this.#skipped += 1;
+    if (verdict !== "FAIL") {
+      this.#pendingMessages.delete(name);
+      return;
+    }
+    this.#failed += 1;
+    this.#sawFailVerdict = true;
+    this.#lastFailedTest = name;
+    if (this.#failedTests.length < 1e3) this.#failedTests.push(name);
+    const pending = this.#pendingMessages.get(name);
+    this.#pendingMessages.delete(name);
+    this.#block = pending ?? {
+      name,
+      indent,
+      message: [],
+      excerpt: new ExcerptLines(),
+      messageIndent: Number.POSITIVE_INFINITY,
+      messages: 0
+    };
+    this.#block.indent = indent;
+    this.#block.excerpt.push(`--- FAIL: ${name}`);
+  }
+  /** A `file.go:N: msg` line in verbose mode, before the verdict: remember it for the test. */
+  #onIndentedMessage(text) {
+    const match = TEST_MESSAGE.exec(text);
+    const name = this.#runningTest;
+    if (!match || name === void 0) return;
+    let block = this.#pendingMessages.get(name);
+    if (!block) {
+      if (this.#pendingMessages.size >= MAX_PENDING_MESSAGES) return;
+      block = {
+        name,
+        indent: 0,
+        message: [],
+        excerpt: new ExcerptLines(),
+        messageIndent: Number.POSITIVE_INFINITY,
+        messages: 0
+      };
+      this.#pendingMessages.set(name, block);
+    }
+    addTestMessage(block, match, text);
+    this.#block = block;
+    this.#blockIsPending = true;
+  }
+  #blockIsPending = false;
+  /** Returns true when `text` belongs to the current test block. */
+  #continueBlock(text) {
+    const block = this.#block;
+    if (!block) return false;
+    const indent = indentOf(text);
+    if (text.trim().length === 0) return !this.#blockIsPending;
+    if (this.#blockIsPending) {
+      if (indent > block.messageIndent && !TEST_MESSAGE.test(text)) {
+        addContinuation(block, text);
+        return true;
+      }
+      if (indent >= block.messageIndent && TEST_MESSAGE.test(text)) {
+        addTestMessage(block, TEST_MESSAGE.exec(text), text);
+        return true;
+      }
+      return false;
+    }
+    if (indent <= block.indent) return false;
+    if (text.trimStart().startsWith("--- ")) return false;
+    const match = TEST_MESSAGE.exec(text);
+    if (match && indentOf(text) <= block.messageIndent) {
+      addTestMessage(block, match, text);
+      return true;
+    }
+    if (indent > block.messageIndent) {
+      addContinuation(block, text);
+      return true;
+    }
+    block.excerpt.push(text.trim());
+    return true;
+  }
+  #finishBlock() {
+    const block = this.#block;
+    this.#block = void 0;
+    if (!block) return;
+    if (this.#blockIsPending) {
+      this.#blockIsPending = false;
+      return;
+    }
+    const message = block.message.length > 0 ? block.message.join(" ") : `${block.name} failed`;
+    const got = parseGotWant(message);
+    this.#findings.add({
+      kind: "test-failure",
+      tool: TOOL5,
+      testName: block.name,
+      file: block.file,
+      line: block.line,
+      message,
+      expected: block.expected ?? got?.expected,
+      actual: block.actual ?? got?.actual,
+      excerpt: block.excerpt.render()
+    });
+  }
+  #startPanic(text) {
+    this.#detected = true;
+    const message = text.replace(/ \[recovered[^\]]*\]$/, "");
+    const timeout = message.startsWith("panic: test timed out after");
+    this.#panic = {
+      message,
+      timeout,
+      testName: timeout ? void 0 : this.#lastFailedTestIfRecent(),
+      frames: new FrameList(),
+      inRunningTests: false,
+      excerpt: new ExcerptLines()
+    };
+    this.#panic.excerpt.push(message);
+  }
+  #lastFailedTestIfRecent() {
+    const name = this.#lastFailedTest;
+    this.#lastFailedTest = void 0;
+    return name;
+  }
+  /** Returns true while the goroutine dump goes on. */
+  #continuePanic(text) {
+    const panic = this.#panic;
+    if (!panic) return false;
+    if (text.length === 0) return true;
+    if (text.startsWith("	panic: ") || text.startsWith("[signal ") || text.startsWith("goroutine "))
+      return true;
+    if (text === "running tests:") {
+      panic.inRunningTests = true;
+      return true;
+    }
+    if (panic.inRunningTests && text.startsWith("	")) {
+      panic.testName ??= text.trim().replace(/ \([^)]*\)$/, "");
+      return true;
+    }
+    panic.inRunningTests = false;
+    if (text.startsWith("	")) {
+      const frame = FRAME_FILE.exec(text);
+      const fn = panic.pendingFunction;
+      panic.pendingFunction = void 0;
+      if (!frame || fn === void 0) return true;
+      const file2 = frame[1] ?? "";
+      const lineNumber = Number(frame[2]);
+      if (isRepoFrame(fn, file2)) {
+        panic.frames.push(`${fn} (${file2}:${lineNumber})`);
+        panic.firstRepo ??= { file: file2, line: lineNumber };
+        const test = /\.(Test\w*|Benchmark\w+|Example\w*|Fuzz\w+)(?:\.func\d+)*$/.exec(fn);
+        if (test && !panic.testFrame) panic.testFrame = { file: file2, line: lineNumber, name: test[1] ?? "" };
+      }
+      return true;
+    }
+    if (text.startsWith("created by ")) {
+      panic.pendingFunction = text.slice(11).replace(/ in goroutine \d+$/, "");
+      return true;
+    }
+    if (looksLikeFunctionLine(text)) {
+      panic.pendingFunction = text.slice(0, text.lastIndexOf("("));
+      return true;
+    }
+    return false;
+  }
+  #finishPanic() {
+    const panic = this.#panic;
+    this.#panic = void 0;
+    if (!panic) return;
+    const where = panic.timeout ? panic.testFrame ?? panic.firstRepo : panic.firstRepo;
+    const testName = panic.testName ?? (panic.timeout ? panic.testFrame?.name : void 0);
+    this.#findings.add({
+      kind: panic.timeout ? "timeout" : testName !== void 0 ? "test-failure" : "runtime-error",
+      tool: TOOL5,
+      file: where?.file,
+      line: where?.line,
+      message: panic.message,
+      testName,
+      frames: panic.frames.frames,
+      excerpt: panic.excerpt.render()
+    });
+    if (testName !== void 0) {
+      this.#findings.retain(
+        (finding) => !(finding.testName === testName && finding.message === `${testName} failed`)
+      );
+    }
+  }
+  #onGoCommandLine(text) {
+    if (text.startsWith("go vet")) {
+      this.#vetContext = true;
+      return;
+    }
+    if (!text.startsWith("go: ")) return;
+    const body = text.slice(4);
+    if (body.startsWith("downloading ") || body.startsWith("finding ") || body.startsWith("extracting ")) {
+      this.#detected = true;
+      return;
+    }
+    if (/missing go\.sum entry|no required module provides|unknown revision|invalid version|reading .*: (?:\d{3}|unrecognized)|verifying .*: checksum mismatch|module lookup disabled|cannot find module|go\.mod file not found|updates to go\.mod needed|inconsistent vendoring|requires go >=/.test(
+      body
+    )) {
+      this.#detected = true;
+      this.#findings.add({
+        kind: "dependency-error",
+        tool: TOOL5,
+        message: clip(text),
+        packages: modulePackages(body)
+      });
+    }
+  }
+  #onPackageResult(text) {
+    const match = PACKAGE_RESULT.exec(text);
+    if (!match) return;
+    const [, status, pkg, rest] = match;
+    if (pkg === void 0) return;
+    this.#detected = true;
+    if (status === "FAIL" && this.#findings.size === this.#findingsAtPackageStart) {
+      const reason = rest?.startsWith("[") ? ` ${rest}` : "";
+      if (!this.#sawFailVerdict || reason.length > 0) {
+        this.#findings.add({
+          kind: reason.includes("build failed") ? "build-error" : "test-failure",
+          tool: TOOL5,
+          message: `FAIL ${pkg}${reason}`
+        });
+      }
+    }
+    this.#sawFailVerdict = false;
+    this.#findingsAtPackageStart = this.#findings.size;
+  }
+  #onSourceError(text) {
+    const match = SOURCE_ERROR.exec(text);
+    if (!match) return;
+    const [, file2, lineText, columnText, rawMessage] = match;
+    if (file2 === void 0 || rawMessage === void 0) return;
+    this.#detected = true;
+    let message = rawMessage;
+    let code2;
+    let kind = "compile-error";
+    const linter = LINTER_SUFFIX.exec(message);
+    if (linter && !message.endsWith("(untyped string constant)")) {
+      kind = "lint-error";
+      code2 = linter[1];
+      message = message.slice(0, linter.index);
+    } else if (!text.startsWith("vet: ") && (this.#vetContext || VET_HINTS.some((hint) => message.includes(hint)))) {
+      kind = "lint-error";
+      code2 = "vet";
+    }
+    if (message.startsWith("no required module provides package")) kind = "dependency-error";
+    if (message === "too many errors") return;
+    this.#findings.add({
+      kind,
+      tool: TOOL5,
+      file: file2,
+      line: positive2(lineText),
+      column: positive2(columnText),
+      code: code2,
+      message,
+      packages: kind === "dependency-error" ? modulePackages(message) : void 0
+    });
+  }
+};
+function addTestMessage(block, match, text) {
+  block.messages += 1;
+  block.excerpt.push(text.trim());
+  if (block.messages > 1) {
+    return;
+  }
+  block.messageIndent = (match[1] ?? "").length;
+  block.file = match[2];
+  block.line = positive2(match[3]);
+  const message = (match[4] ?? "").trim();
+  if (message.length > 0) block.message.push(message);
+}
+function addContinuation(block, text) {
+  block.excerpt.push(text.trim());
+  if (block.messages > 1) return;
+  const row = text.trim();
+  const testify = /^(Error Trace|Error|Test|Messages|expected|actual\s*):\s*(.*)$/.exec(row);
+  if (testify) {
+    const label = (testify[1] ?? "").trim();
+    const value = (testify[2] ?? "").trim();
+    if (label === "Error" && value.length > 0) block.message.push(value);
+    else if (label === "Messages" && value.length > 0) block.message.push(value);
+    else if (label === "expected") block.expected ??= value;
+    else if (label === "actual") block.actual ??= value;
+    return;
+  }
+  if (block.message.join(" ").length < 400) block.message.push(row);
+}
+function parseGotWant(message) {
+  if (!message.includes("want")) return void 0;
+  const gotWant = /\bgot:? (.{1,200}?),? want(?:ed)?:? (.{1,200})$/.exec(message);
+  if (gotWant) return { actual: (gotWant[1] ?? "").trim(), expected: (gotWant[2] ?? "").trim() };
+  const equalsWant = /= (.{1,200}?), want:? (.{1,200})$/.exec(message);
+  if (equalsWant) return { actual: (equalsWant[1] ?? "").trim(), expected: (equalsWant[2] ?? "").trim() };
+  return void 0;
+}
+function looksLikeFunctionLine(text) {
+  if (!text.endsWith(")")) return false;
+  const paren = text.indexOf("(");
+  if (paren <= 0) return false;
+  const space = text.indexOf(" ");
+  return space === -1 || space > paren;
+}
+var STD_ROOTS = new Set(
+  "archive bufio bytes cmp compress container context crypto database debug embed encoding errors expvar flag fmt go hash html image index internal io iter log maps math mime net os panic path plugin reflect regexp runtime slices sort strconv strings sync syscall testing text time unicode unique unsafe weak".split(" ")
+);
+function isRepoFrame(fn, file2) {
+  if (file2.endsWith("_testmain.go") || isVendorPath(file2) || file2.includes("/go/src/")) return false;
+  const end = fn.search(/[./]/);
+  const root = end === -1 ? fn : fn.slice(0, end);
+  return !STD_ROOTS.has(root);
+}
+function modulePackages(text) {
+  const found = [];
+  for (const match of text.matchAll(/\b([a-z0-9][\w.-]*\.[a-z]{2,}(?:\/[\w.~-]+)+)(?:@(v[\w.+-]+))?/g)) {
+    const value = match[2] === void 0 ? match[1] ?? "" : `${match[1]}@${match[2]}`;
+    if (!found.includes(value)) found.push(value);
+    if (found.length >= 5) break;
+  }
+  return found;
+}
+var goCondenserFactory = {
+  tool: TOOL5,
+  description: "Go (go build, go vet, go test, panics, golangci-lint)",
+  create: () => new GoCondenser()
+};
+
+// src/condense/jvm.ts
+var TOOL6 = "jvm";
+var MAVEN_LEVEL = /^\[(ERROR|WARNING|INFO|DEBUG)\] ?/;
+var MAVEN_COMPILE = /^(.+\.(?:java|kt|kts|scala|groovy)):\[(\d+),(\d+)\] (.+)$/;
+var KOTLIN_NEW = /^(?:e: )?file:\/\/(\/?.+?\.kts?):(\d+):(\d+) (.+)$/;
+var KOTLIN_OLD = /^e: (.+?\.kts?): \((\d+), (\d+)\): (.+)$/;
+var JAVAC = /^(.+\.java):(\d+): (error|warning): (.+)$/;
+var SUREFIRE_NEW = /^([\w.$]+)\.([\w$]+(?:\(.*\))?(?:\[\d+\])?) -- Time elapsed: .* <<< (FAILURE|ERROR)!$/;
+var SUREFIRE_OLD = /^([\w$]+(?:\[\d+\])?)\(([\w.$]+)\)\s+Time elapsed: .* <<< (FAILURE|ERROR)!$/;
+var TESTS_RUN = /^Tests run: (\d+), Failures: (\d+), Errors: (\d+), Skipped: (\d+)(.*)$/;
+var GRADLE_TEST = /^([\w.$]+(?: > [^>]+?)*) > (.+?) FAILED$/;
+var GRADLE_COUNTS = /^(\d+) tests? completed, (\d+) failed(?:, (\d+) skipped)?/;
+var FRAME2 = /^\s*at (?:[\w.-]+\/\/|[\w.-]+@[\w.-]+\/)?([\w.$<>/-]+)\(([^)]*)\)$/;
+var EXPECTED_BUT_WAS = /expected: ?<(.*)> but was: ?<(.*)>/;
+var LIBRARY_FRAME_PREFIXES2 = [
+  "java.",
+  "javax.",
+  "jdk.",
+  "sun.",
+  "com.sun.",
+  "kotlin.",
+  "kotlinx.",
+  "scala.",
+  "groovy.",
+  "org.junit.",
+  "junit.",
+  "org.opentest4j.",
+  "org.testng.",
+  "org.assertj.",
+  "org.hamcrest.",
+  "org.mockito.",
+  "org.gradle.",
+  "worker.org.gradle.",
+  "org.apache.maven.",
+  "org.springframework.",
+  "io.kotest.",
+  "com.google.common.truth.",
+  "net.bytebuddy."
+];
+var JvmCondenser = class {
+  tool = TOOL6;
+  #findings = new FindingCollector2();
+  #detected = false;
+  #compile;
+  #exception;
+  #wentWrong;
+  #inGoalFailure = false;
+  /** A "Failed to execute goal" finding whose detail lines (`[ERROR] Rule 0: …`) follow. */
+  #pendingGoal;
+  #inMavenResults = "none";
+  #compileErrors = 0;
+  #testFailures = 0;
+  #reportedTests = /* @__PURE__ */ new Set();
+  #mavenCounts;
+  #gradleCounts;
+  push(line) {
+    const raw = line.text;
+    let text = raw;
+    let level;
+    if (raw.charCodeAt(0) === 91) {
+      const prefix = MAVEN_LEVEL.exec(raw);
+      if (prefix) {
+        level = prefix[1];
+        text = raw.slice(prefix[0].length);
+      }
+    }
+    if (this.#exception && this.#continueException(text, level)) return;
+    if (this.#compile && this.#continueCompile(text, level)) return;
+    if (this.#wentWrong && this.#continueWentWrong(text)) return;
+    if (text.length === 0) return;
+    if (level !== void 0) {
+      this.#onMavenLine(text, level);
+      return;
+    }
+    this.#onPlainLine(text);
+  }
+  finish() {
+    this.#flushGoal();
+    this.#finishException();
+    this.#finishCompile();
+    this.#finishWentWrong();
+    const output2 = {
+      detected: this.#detected,
+      findings: this.#findings.list()
+    };
+    const counts = this.#mavenCounts ?? this.#gradleCounts;
+    if (counts) output2.testCounts = { ...counts, total: counts.passed + counts.failed + counts.skipped };
+    return output2;
+  }
+  // ---- Maven ----------------------------------------------------------------------------------
+  #onMavenLine(text, level) {
+    this.#detected = true;
+    if (this.#pendingGoal) {
+      const goal = this.#pendingGoal;
+      const end = level !== "ERROR" || text.length === 0 || text.startsWith("-> [Help") || text.startsWith("To see the full") || MAVEN_COMPILE.test(text);
+      if (!end) {
+        if (goal.details.length < 4) goal.details.push(text.trim());
+        return;
+      }
+      if (MAVEN_COMPILE.test(text) && goal.draft.kind === "compile-error") this.#pendingGoal = void 0;
+      else this.#flushGoal();
+    }
+    if (text.startsWith("Tests run: ")) {
+      this.#onMavenTestsRun(text);
+      return;
+    }
+    if (level === "INFO") {
+      if (text.startsWith("BUILD ") || text.startsWith("Reactor Summary") || text.startsWith("Building ")) {
+        this.#inGoalFailure = false;
+        this.#inMavenResults = "none";
+      }
+      if (text === "Results:" || text === "Results :") this.#inMavenResults = "none";
+      return;
+    }
+    if (level !== "ERROR") return;
+    if (text.includes(".java:[") || text.includes(".kt:[") || text.includes(".scala:[") || text.includes(".groovy:[")) {
+      const match = MAVEN_COMPILE.exec(text);
+      if (match) {
+        this.#startCompile({
+          tool: "maven",
+          file: match[1] ?? "",
+          line: positive2(match[2]),
+          column: positive2(match[3]),
+          message: match[4] ?? ""
+        });
+        return;
+      }
+    }
+    if (text.startsWith("file://") || text.startsWith("e: ")) {
+      if (this.#onKotlinLine(text, "maven")) return;
+    }
+    if (text.startsWith("Tests run: ")) {
+      this.#onMavenTestsRun(text);
+      return;
+    }
+    if (text.includes("<<< ")) {
+      const fresh = SUREFIRE_NEW.exec(text);
+      if (fresh) {
+        this.#startException(
+          `${fresh[1]}.${fresh[2]}`,
+          "maven",
+          fresh[3] === "ERROR" ? "ERROR" : "FAILURE",
+          false
+        );
+        return;
+      }
+      const old = SUREFIRE_OLD.exec(text);
+      if (old) {
+        this.#startException(`${old[2]}.${old[1]}`, "maven", old[3] === "ERROR" ? "ERROR" : "FAILURE", false);
+        return;
+      }
+    }
+    if (text === "Failures: " || text === "Failures:") {
+      this.#inMavenResults = "failures";
+      return;
+    }
+    if (text === "Errors: " || text === "Errors:") {
+      this.#inMavenResults = "errors";
+      return;
+    }
+    if (this.#inMavenResults !== "none" && text.startsWith("  ")) {
+      this.#onMavenResultLine(text.trim());
+      return;
+    }
+    if (text.startsWith("Failed to execute goal")) {
+      this.#onGoalFailure(text);
+      return;
+    }
+    if (text.startsWith("Failed tests:") || text.startsWith("Tests in error:")) {
+      this.#inMavenResults = text.startsWith("Failed") ? "failures" : "errors";
+      const rest = text.slice(text.indexOf(":") + 1).trim();
+      if (rest.length > 0) this.#onMavenResultLine(rest);
+      return;
+    }
+    if (text.startsWith("COMPILATION ERROR")) return;
+    if (/^Some problems were encountered while processing the POMs|^The build could not read \d+ project|Non-resolvable (?:parent POM|import POM)|^Unresolveable build extension/.test(
+      text
+    )) {
+      this.#findings.add({
+        kind: text.includes("resolv") ? "dependency-error" : "build-error",
+        tool: "maven",
+        message: text,
+        packages: findCoordinates(text)
+      });
+    }
+  }
+  #onMavenTestsRun(text) {
+    const match = TESTS_RUN.exec(text);
+    if (!match) return;
+    if ((match[5] ?? "").includes("Time elapsed")) return;
+    const total = count(match[1]);
+    const failed = count(match[2]) + count(match[3]);
+    const skipped = count(match[4]);
+    const counts = this.#mavenCounts ??= { passed: 0, failed: 0, skipped: 0 };
+    counts.failed += failed;
+    counts.skipped += skipped;
+    counts.passed += Math.max(0, total - failed - skipped);
+  }
+  /** `CalculatorTest.addsNumbers:13 expected: <3> but was: <4>` or JUnit 4 `testFoo(com.x.FooTest): msg`. */
+  #onMavenResultLine(text) {
+    if (text.startsWith("Run ") || /^Tests run:/.test(text)) return;
+    const fresh = /^([\w$]+)\.([\w$]+(?:\[\d+\])?)(?::(\d+))? (.+)$/.exec(text);
+    const old = fresh ? void 0 : /^([\w$]+)\(([\w.$]+)\)(?::| »)\s*(.+)$/.exec(text);
+    let className;
+    let method;
+    let lineNumber;
+    let message;
+    if (fresh) {
+      className = fresh[1] ?? "";
+      method = fresh[2] ?? "";
+      lineNumber = positive2(fresh[3]);
+      message = (fresh[4] ?? "").replace(/^» /, "");
+    } else if (old) {
+      className = old[2] ?? "";
+      method = old[1] ?? "";
+      message = old[3] ?? "";
+    } else return;
+    const simpleClass = className.slice(className.lastIndexOf(".") + 1);
+    if (this.#reportedTests.has(`${simpleClass}.${method}`)) return;
+    this.#reportedTests.add(`${simpleClass}.${method}`);
+    this.#testFailures += 1;
+    const comparison = EXPECTED_BUT_WAS.exec(message);
+    this.#findings.add({
+      kind: "test-failure",
+      tool: "maven",
+      testName: `${className}.${method}`,
+      file: lineNumber !== void 0 ? `${simpleClass}.java` : void 0,
+      line: lineNumber,
+      message,
+      expected: comparison?.[1],
+      actual: comparison?.[2]
+    });
+  }
+  #onGoalFailure(text) {
+    this.#inGoalFailure = true;
+    const body = text.replace(/ -> \[Help \d+\]$/, "");
+    if (body.includes("Compilation failure") && this.#compileErrors > 0) return;
+    if ((body.includes("There are test failures") || body.includes("There was a timeout")) && this.#testFailures > 0) {
+      return;
+    }
+    const goal = /^Failed to execute goal (\S+:\S+:\S+:\S+)/.exec(body)?.[1];
+    const reason = body.slice(body.indexOf(": ", body.indexOf(" on project ")) + 2);
+    const dependency = /Could not resolve dependencies|Could not find artifact|could not be resolved|Could not transfer artifact|has not been downloaded|Failed to collect dependencies|Failed to read artifact descriptor/.test(
+      body
+    );
+    this.#pendingGoal = {
+      details: [],
+      draft: {
+        kind: dependency ? "dependency-error" : body.includes("Compilation failure") ? "compile-error" : "build-error",
+        tool: "maven",
+        code: goal,
+        message: clip(reason.trim().length > 0 ? reason : body),
+        // The project's own coordinates follow `for project`; they are not the missing artifact.
+        packages: dependency ? findCoordinates(reason.replace(/for project \S+/g, "")) : void 0
+      }
+    };
+  }
+  #flushGoal() {
+    const goal = this.#pendingGoal;
+    this.#pendingGoal = void 0;
+    if (!goal) return;
+    const { draft, details } = goal;
+    const message = draft.message.startsWith("Failed to execute goal") && details.length > 0 ? details.join(" ") : draft.message;
+    this.#findings.add({ ...draft, message, excerpt: details.length > 0 ? details : void 0 });
+  }
+  // ---- compile errors (Maven, javac, kotlinc) ---------------------------------------------------
+  #startCompile(error63) {
+    this.#finishCompile();
+    this.#detected = true;
+    let kind = "compile-error";
+    let message = error63.message;
+    let code2;
+    const checkstyle = /^\((\w+)\) (\w+): (.+)$/.exec(message);
+    if (checkstyle) {
+      kind = "lint-error";
+      code2 = checkstyle[2];
+      message = checkstyle[3] ?? message;
+    }
+    this.#compile = { ...error63, message, code: code2, kind, details: [], awaitingCaret: false };
+  }
+  /** Returns true when `text` continues the compile error (symbol/location/caret lines). */
+  #continueCompile(text, level) {
+    const error63 = this.#compile;
+    if (!error63) return false;
+    const isDetail = text.startsWith("  ") && (level === void 0 || level === "ERROR");
+    if (error63.awaitingCaret) {
+      if (text.trim() === "^" || /^\s*\^\s*$/.test(text)) {
+        error63.awaitingCaret = false;
+        error63.column ??= text.indexOf("^") + 1;
+        return true;
+      }
+      if (error63.sourceLine === void 0 && level === void 0 && !JAVAC.test(text)) {
+        error63.sourceLine = text;
+        return true;
+      }
+      error63.awaitingCaret = false;
+    }
+    if (isDetail) {
+      const detail = text.trim();
+      if (error63.details.length < 4) error63.details.push(detail);
+      return true;
+    }
+    this.#finishCompile();
+    return false;
+  }
+  #finishCompile() {
+    const error63 = this.#compile;
+    this.#compile = void 0;
+    if (!error63) return;
+    const symbol2 = error63.details.find((detail) => detail.startsWith("symbol:"));
+    const message = symbol2 !== void 0 ? `${error63.message}: ${symbol2.slice(7).trim()}` : error63.message;
+    const draft = {
+      kind: error63.kind,
+      tool: error63.tool,
+      file: error63.file,
+      line: error63.line,
+      column: error63.column,
+      code: error63.code,
+      message,
+      excerpt: error63.details.length > 0 ? error63.details : void 0
+    };
+    if (this.#inGoalFailure && this.#findings.has(draft)) return;
+    this.#compileErrors += 1;
+    this.#findings.add(draft);
+  }
+  #onKotlinLine(text, tool) {
+    const match = KOTLIN_NEW.exec(text) ?? KOTLIN_OLD.exec(text);
+    if (!match) return false;
+    if (text.startsWith("w: ")) return true;
+    this.#startCompile({
+      tool,
+      file: match[1] ?? "",
+      line: positive2(match[2]),
+      column: positive2(match[3]),
+      message: match[4] ?? ""
+    });
+    this.#compile = this.#compile ? { ...this.#compile, code: void 0 } : void 0;
+    return true;
+  }
+  // ---- plain lines: Gradle, javac, kotlinc, stand-alone stack traces ---------------------------
+  #onPlainLine(text) {
+    const first = text.charCodeAt(0);
+    if (first === 101 && (text.startsWith("e: ") || text.startsWith("e: file:"))) {
+      if (this.#onKotlinLine(text, "kotlinc")) {
+        this.#detected = true;
+        return;
+      }
+    }
+    if (text.includes(".java:") && (text.includes(": error: ") || text.includes(": warning: "))) {
+      const javac = JAVAC.exec(text);
+      if (javac) {
+        this.#detected = true;
+        if (javac[3] === "warning") return;
+        this.#startCompile({
+          tool: "javac",
+          file: javac[1] ?? "",
+          line: positive2(javac[2]),
+          message: javac[4] ?? ""
+        });
+        if (this.#compile) this.#compile.awaitingCaret = true;
+        return;
+      }
+    }
+    if (text.endsWith(" FAILED") && text.includes(" > ")) {
+      const test = GRADLE_TEST.exec(text);
+      if (test) {
+        this.#detected = true;
+        const owner = (test[1] ?? "").split(" > ").join(".");
+        const name = (test[2] ?? "").replace(/\(\)$/, "");
+        this.#startException(`${owner}.${name}`, "gradle", "FAILURE", true);
+        return;
+      }
+    }
+    if (text.startsWith("> Task ")) {
+      this.#detected = true;
+      return;
+    }
+    if (text === "* What went wrong:") {
+      this.#detected = true;
+      this.#finishWentWrong();
+      this.#wentWrong = { lines: [] };
+      return;
+    }
+    if (GRADLE_COUNTS.test(text)) {
+      const match = GRADLE_COUNTS.exec(text);
+      this.#detected = true;
+      const total = count(match?.[1]);
+      const failed = count(match?.[2]);
+      const skipped = count(match?.[3]);
+      const counts = this.#gradleCounts ??= { passed: 0, failed: 0, skipped: 0 };
+      counts.failed += failed;
+      counts.skipped += skipped;
+      counts.passed += Math.max(0, total - failed - skipped);
+      return;
+    }
+    if (text.startsWith("BUILD FAILED") || text.startsWith("FAILURE: Build failed") || text.startsWith("BUILD SUCCESSFUL")) {
+      this.#detected = true;
+      return;
+    }
+    if (/^\d+ errors?$/.test(text)) this.#detected = true;
+  }
+  // ---- test failures with a JVM exception ------------------------------------------------------
+  #startException(testName, tool, kindOfFailure, indented) {
+    this.#finishException();
+    this.#detected = true;
+    this.#exception = { testName, tool, kindOfFailure, message: [], frames: new FrameList(), indented };
+  }
+  /** Returns true when `text` belongs to the exception block. */
+  #continueException(text, level) {
+    const block = this.#exception;
+    if (!block) return false;
+    if (level !== void 0 && level !== "ERROR") {
+      this.#finishException();
+      return false;
+    }
+    if (text.trim().length === 0) {
+      this.#finishException();
+      return true;
+    }
+    if (block.indented && !text.startsWith(" ")) {
+      this.#finishException();
+      return false;
+    }
+    if (level === "ERROR" && !text.startsWith("	") && !text.startsWith(" ")) {
+      this.#finishException();
+      return false;
+    }
+    const trimmed = text.trim();
+    if (trimmed.startsWith("at ")) {
+      const frame = FRAME2.exec(trimmed);
+      if (frame) {
+        const fn = frame[1] ?? "";
+        const location2 = frame[2] ?? "";
+        if (!LIBRARY_FRAME_PREFIXES2.some((prefix) => fn.startsWith(prefix))) {
+          block.frames.push(`${fn}(${location2})`);
+          const where = /^([\w$.-]+\.(?:java|kt|scala|groovy)):(\d+)$/.exec(location2);
+          if (where && !block.firstRepo) block.firstRepo = { file: where[1] ?? "", line: Number(where[2]) };
+        }
+      }
+      return true;
+    }
+    if (trimmed.startsWith("...") || trimmed.startsWith("Caused by:") || trimmed.startsWith("Suppressed:"))
+      return true;
+    const short = block.frames.frames.length === 0 ? /^([\w.$]+) at ([\w$.-]+\.(?:java|kt|groovy|scala)):(\d+)$/.exec(trimmed) : null;
+    if (short) {
+      block.message.push(short[1] ?? trimmed);
+      block.firstRepo ??= { file: short[2] ?? "", line: Number(short[3]) };
+      return true;
+    }
+    if (block.frames.frames.length === 0 && block.message.join(" ").length < 400) {
+      block.message.push(trimmed);
+      const comparison = EXPECTED_BUT_WAS.exec(trimmed);
+      if (comparison) {
+        block.expected ??= comparison[1];
+        block.actual ??= comparison[2];
+      } else if (trimmed.startsWith("expected: ") || trimmed.startsWith("Expected: ")) {
+        block.expected ??= trimmed.slice(10).trim();
+      } else if (trimmed.startsWith("but was: ") || trimmed.startsWith("but was : ")) {
+        block.actual ??= trimmed.slice(trimmed.indexOf(":") + 1).trim();
+      }
+    }
+    return true;
+  }
+  #finishException() {
+    const block = this.#exception;
+    this.#exception = void 0;
+    if (!block) return;
+    const simple = block.testName.split(".").slice(-2).join(".");
+    this.#reportedTests.add(simple);
+    this.#testFailures += 1;
+    this.#findings.add({
+      kind: "test-failure",
+      tool: block.tool,
+      testName: block.testName,
+      file: block.firstRepo?.file,
+      line: block.firstRepo?.line,
+      message: block.message.length > 0 ? block.message.join(" ") : `${block.kindOfFailure === "ERROR" ? "error" : "failure"} in ${block.testName}`,
+      expected: block.expected,
+      actual: block.actual,
+      frames: block.frames.frames
+    });
+  }
+  // ---- Gradle "What went wrong" ------------------------------------------------------------------
+  /** Returns true when `text` belongs to the `* What went wrong:` block. */
+  #continueWentWrong(text) {
+    const block = this.#wentWrong;
+    if (!block) return false;
+    if (text.startsWith("* Try:") || text.startsWith("* Exception is:") || text.startsWith("* Get more help") || text.startsWith("===")) {
+      this.#finishWentWrong();
+      return false;
+    }
+    if (text.trim().length === 0) {
+      if (block.lines.length > 0) this.#finishWentWrong();
+      return true;
+    }
+    if (block.lines.length < 12) block.lines.push(text.trim());
+    return true;
+  }
+  #finishWentWrong() {
+    const block = this.#wentWrong;
+    this.#wentWrong = void 0;
+    if (!block || block.lines.length === 0) return;
+    const all = block.lines.join(" ");
+    if (/Compilation (?:failed|error)|compilation errors?/i.test(all) && this.#compileErrors > 0) return;
+    if (/There were failing tests|tests? failed/i.test(all) && this.#testFailures > 0) return;
+    const dependency = /Could not resolve|Could not find [\w.-]+:|Could not download|Could not GET|Failed to resolve/.test(
+      all
+    );
+    const reasons = block.lines.filter((line) => line.startsWith(">"));
+    const headline = block.lines[0] ?? "";
+    const deepest = reasons.at(-1);
+    const task = /Execution failed for task '([^']+)'/.exec(headline)?.[1];
+    const taskPrefix = task !== void 0 ? `${task}: ` : "";
+    const message = deepest !== void 0 ? `${taskPrefix}${deepest.replace(/^>\s*/, "")}` : headline;
+    this.#findings.add({
+      kind: dependency ? "dependency-error" : "build-error",
+      tool: "gradle",
+      message,
+      packages: dependency ? findCoordinates(all.replace(/'[^']*'/g, "")) : void 0,
+      excerpt: block.lines
+    });
+  }
+};
+var jvmCondenserFactory = {
+  tool: TOOL6,
+  description: "JVM (Maven, Gradle, javac, kotlinc, JUnit/surefire)",
+  create: () => new JvmCondenser()
+};
+
+// src/condense/phpunit.ts
+var TOOL7 = "phpunit";
+var SECTION = /^There (?:was|were) \d+ (errors?|failures?|risky tests?|warnings?|skipped tests?|incomplete tests?|deprecations?|notices?|PHPUnit (?:warnings?|deprecations?)):$/;
+var BLOCK = /^(\d+)\) (\S.*)$/;
+var FRAME3 = /^(\S.*\.php):(\d+)$/;
+var ASSERTION = /^Failed asserting that (.+?) (?:is identical to|matches expected|is equal to) (.+)\.$/;
+var TOTALS_FAILED = /^Tests: (\d+), Assertions: \d+(.*)\.$/;
+var TOTALS_OK = /^OK(?:, but [^(]*)? \((\d+) tests?, \d+ assertions?\)$/;
+var PhpunitCondenser = class {
+  tool = TOOL7;
+  #findings = new FindingCollector2();
+  #detected = false;
+  #section = "none";
+  #block;
+  #counts;
+  push(line) {
+    const text = line.text;
+    if (text.startsWith("PHPUnit ") && /^PHPUnit \d+\.\d+/.test(text)) {
+      this.#detected = true;
+      return;
+    }
+    if (text.startsWith("There w")) {
+      const section = SECTION.exec(text);
+      if (section) {
+        this.#detected = true;
+        this.#finishBlock();
+        const name = section[1] ?? "";
+        this.#section = name.startsWith("error") ? "error" : name.startsWith("failure") ? "failure" : "other";
+        return;
+      }
+    }
+    if (text === "FAILURES!" || text === "ERRORS!" || TOTALS_FAILED.test(text) || TOTALS_OK.test(text)) {
+      this.#finishBlock();
+      this.#section = "none";
+      this.#onTotals(text);
+      return;
+    }
+    if (this.#section === "error" || this.#section === "failure") {
+      const block = BLOCK.exec(text);
+      if (block) {
+        this.#finishBlock();
+        this.#block = {
+          testName: block[2] ?? "",
+          kind: this.#section,
+          message: [],
+          expected: [],
+          actual: [],
+          inDiff: false,
+          frames: new FrameList()
+        };
+        return;
+      }
+      if (text === "--") {
+        this.#finishBlock();
+        return;
+      }
+      if (this.#block) this.#onBlockLine(this.#block, text);
+    }
+  }
+  finish() {
+    this.#finishBlock();
+    const output2 = {
+      detected: this.#detected,
+      findings: this.#findings.list()
+    };
+    if (this.#counts) output2.testCounts = this.#counts;
+    return output2;
+  }
+  #onBlockLine(block, text) {
+    if (text.length === 0) {
+      block.inDiff = false;
+      return;
+    }
+    const frame = FRAME3.exec(text);
+    if (frame) {
+      const file2 = frame[1] ?? "";
+      if (!isVendorPath(file2)) {
+        block.frames.push(`${file2}:${frame[2]}`);
+        block.firstRepo ??= { file: file2, line: Number(frame[2]) };
+      }
+      return;
+    }
+    if (text === "--- Expected" || text === "+++ Actual") {
+      block.inDiff = true;
+      return;
+    }
+    if (block.inDiff) {
+      if (text.startsWith("@@")) return;
+      if (text.startsWith("-") && block.expected.length < 5) block.expected.push(text.slice(1).trim());
+      else if (text.startsWith("+") && block.actual.length < 5) block.actual.push(text.slice(1).trim());
+      return;
+    }
+    const assertion = ASSERTION.exec(text);
+    if (assertion) block.comparison ??= { actual: assertion[1] ?? "", expected: assertion[2] ?? "" };
+    if (block.message.join(" ").length < 400) block.message.push(text.trim());
+  }
+  #finishBlock() {
+    const block = this.#block;
+    this.#block = void 0;
+    if (!block) return;
+    this.#findings.add({
+      kind: "test-failure",
+      tool: TOOL7,
+      testName: block.testName,
+      file: block.firstRepo?.file,
+      line: block.firstRepo?.line,
+      message: block.message.length > 0 ? block.message.join(" ") : `${block.testName} ${block.kind === "error" ? "errored" : "failed"}`,
+      expected: block.comparison?.expected ?? (block.expected.length > 0 ? block.expected.join("\n") : void 0),
+      actual: block.comparison?.actual ?? (block.actual.length > 0 ? block.actual.join("\n") : void 0),
+      frames: block.frames.frames
+    });
+  }
+  #onTotals(text) {
+    const ok = TOTALS_OK.exec(text);
+    if (ok) {
+      this.#detected = true;
+      const tests2 = count(ok[1]);
+      this.#counts = { passed: tests2, failed: 0, skipped: 0, total: tests2 };
+      return;
+    }
+    const failed = TOTALS_FAILED.exec(text);
+    if (!failed) return;
+    this.#detected = true;
+    const tests = count(failed[1]);
+    const parts = /* @__PURE__ */ new Map();
+    for (const match of (failed[2] ?? "").matchAll(/, (\w+): (\d+)/g))
+      parts.set(match[1] ?? "", count(match[2]));
+    const failures = (parts.get("Errors") ?? 0) + (parts.get("Failures") ?? 0);
+    const skipped = (parts.get("Skipped") ?? 0) + (parts.get("Incomplete") ?? 0);
+    this.#counts = {
+      passed: Math.max(0, tests - failures - skipped),
+      failed: failures,
+      skipped,
+      total: tests
+    };
+  }
+};
+var phpunitCondenserFactory = {
+  tool: TOOL7,
+  description: "PHP PHPUnit",
+  create: () => new PhpunitCondenser()
+};
+
+// src/condense/python.ts
+var TOOL8 = "python";
+var MAX_PENDING_BLOCKS = 200;
+var PYTEST_SECTION = /^={3,} (.+?) ={3,}$/;
+var PYTEST_BLOCK = /^_{3,} (.+?) _{3,}$/;
+var PYTEST_LOCATION = /^([^\s:][^:]*\.py):(\d+): ?(\w*)$/;
+var PYTEST_SUMMARY = /^(FAILED|ERROR) (\S+?)(?: - (.*))?$/;
+var PYTEST_COUNTS = /^=*\s*((?:\d+ (?:failed|passed|skipped|errors?|xfailed|xpassed|deselected|warnings?|rerun)(?:, )?)+) in [\d.]+s(?: \([^)]*\))?\s*=*$/;
+var PY_FRAME = /^\s*File "([^"]+)", line (\d+)(?:, in (.+))?$/;
+var EXCEPTION_LINE = /^[A-Za-z_][\w.]*(?::(?: .*)?)?$/;
+var UNITTEST_HEADER = /^(FAIL|ERROR): (\S+) \(([^)]+)\)/;
+var UNITTEST_RAN = /^Ran (\d+) tests? in /;
+var UNITTEST_RESULT = /^(OK|FAILED)(?: \(([^)]*)\))?$/;
+var MYPY = /^(.+?\.pyi?):(\d+)(?::(\d+))?: (error|note|warning): (.+?)(?: {2}\[([\w-]+)\])?$/;
+var PYRIGHT = /^\s+(.+?\.pyi?):(\d+):(\d+) - error: (.+?)(?: \((report\w+)\))?$/;
+var FLAKE8 = /^(.+?\.pyi?):(\d+):(\d+): ([A-Z]{1,4}\d{1,4}) (\[\*\] )?(.+)$/;
+var PYLINT = /^(.+?\.pyi?):(\d+):(\d+): ([CRWEFI]\d{4}): (.+?)(?: \(([\w-]+)\))?$/;
+var RUFF_HEADER = /^([A-Z]{1,4}\d{1,4}) (\[\*\] )?(.+)$/;
+var ARROW2 = /^\s*--> (.+?):(\d+):(\d+)$/;
+var PythonCondenser = class {
+  tool = TOOL8;
+  #findings = new FindingCollector2();
+  #detected = false;
+  // pytest
+  #pytestSection = "none";
+  #block;
+  #pendingBlocks = /* @__PURE__ */ new Map();
+  #pytestCounts;
+  // unittest and tracebacks
+  #unittest;
+  #traceback;
+  #lastTracebackCause;
+  #unittestTotal;
+  #unittestCounts;
+  // linters
+  #ruffSeen = false;
+  #ruffHeader;
+  push(line) {
+    const text = line.text;
+    if (this.#traceback) {
+      if (this.#continueTraceback(text)) return;
+    }
+    if (this.#ruffHeader) {
+      const header = this.#ruffHeader;
+      this.#ruffHeader = void 0;
+      const arrow = ARROW2.exec(text);
+      if (arrow) {
+        this.#addLint("ruff", "lint-error", arrow[1], arrow[2], arrow[3], header.code, header.message);
+        return;
+      }
+    }
+    if (text.length === 0) return;
+    const first = text.charCodeAt(0);
+    if (first === 61 && text.startsWith("===")) {
+      this.#onPytestRule(text);
+      return;
+    }
+    if (first === 95 && text.startsWith("___") && this.#pytestSection !== "none") {
+      const header = PYTEST_BLOCK.exec(text);
+      if (header && this.#pytestSection !== "summary") {
+        this.#finishPytestBlock();
+        this.#block = { name: header[1] ?? "", errors: [], locations: [], excerpt: new ExcerptLines() };
+        return;
+      }
+    }
+    if (this.#block) {
+      this.#onPytestBlockLine(text);
+      return;
+    }
+    if (this.#pytestSection === "summary" && (text.startsWith("FAILED ") || text.startsWith("ERROR "))) {
+      this.#onPytestSummary(text);
+      return;
+    }
+    if (text.startsWith("Traceback (most recent call last):")) {
+      this.#detected = true;
+      this.#traceback = { frames: new FrameList(), syntax: false, cause: this.#lastTracebackCause };
+      this.#lastTracebackCause = void 0;
+      return;
+    }
+    if (text.startsWith('  File "') && !text.includes(", in ")) {
+      const frame = PY_FRAME.exec(text);
+      if (frame) {
+        this.#traceback = { frames: new FrameList(), syntax: true };
+        this.#traceback.innermost = { file: frame[1] ?? "", line: Number(frame[2]) };
+        return;
+      }
+    }
+    if (first === 70 || first === 69 || first === 79 || first === 82) {
+      if (this.#onUnittestLine(text)) return;
+    }
+    if (first === 45 && text.startsWith("-----")) return;
+    if (first >= 48 && first <= 57 && text.includes(" in ")) {
+      const counts = PYTEST_COUNTS.exec(text);
+      if (counts) {
+        this.#onPytestCounts(counts[1] ?? "");
+        return;
+      }
+    }
+    this.#onLintLine(text, first);
+  }
+  finish() {
+    if (this.#traceback) this.#endTraceback(void 0);
+    this.#finishPytestBlock();
+    for (const block of this.#pendingBlocks.values())
+      this.#addPytestFinding(block, block.name, void 0, void 0);
+    this.#pendingBlocks.clear();
+    const findings = this.#ruffSeen ? this.#findings.list().map((finding) => finding.tool === "flake8" ? { ...finding, tool: "ruff" } : finding) : this.#findings.list();
+    const output2 = {
+      detected: this.#detected,
+      findings
+    };
+    const counts = sumCounts(this.#pytestCounts, this.#unittestCounts);
+    if (counts) output2.testCounts = { ...counts, total: counts.passed + counts.failed + counts.skipped };
+    return output2;
+  }
+  // ---- pytest -------------------------------------------------------------------------------
+  #onPytestRule(text) {
+    const counts = PYTEST_COUNTS.exec(text);
+    if (counts) {
+      this.#onPytestCounts(counts[1] ?? "");
+      return;
+    }
+    const section = PYTEST_SECTION.exec(text);
+    if (!section) return;
+    const title = section[1] ?? "";
+    this.#finishPytestBlock();
+    if (title === "test session starts") {
+      this.#detected = true;
+      this.#pytestSection = "other";
+    } else if (title === "FAILURES") this.#pytestSection = "failures";
+    else if (title === "ERRORS") this.#pytestSection = "errors";
+    else if (title === "short test summary info") this.#pytestSection = "summary";
+    else if (this.#pytestSection !== "none") this.#pytestSection = "other";
+  }
+  #onPytestBlockLine(text) {
+    const block = this.#block;
+    if (!block) return;
+    if (text.startsWith("E ")) {
+      const body = text.slice(1).trim();
+      if (block.errors.length < 20 && body.length > 0) block.errors.push(body);
+      block.excerpt.push(text);
+      return;
+    }
+    if (text.includes(".py:")) {
+      const location2 = PYTEST_LOCATION.exec(text);
+      if (location2 && block.locations.length < 50) {
+        block.locations.push({ file: location2[1] ?? "", line: Number(location2[2]) });
+        return;
+      }
+    }
+    if (text.startsWith(">")) block.excerpt.push(text);
+  }
+  #finishPytestBlock() {
+    const block = this.#block;
+    this.#block = void 0;
+    if (!block) return;
+    if (this.#pendingBlocks.size >= MAX_PENDING_BLOCKS) {
+      this.#addPytestFinding(block, block.name, void 0, void 0);
+      return;
+    }
+    this.#pendingBlocks.set(block.name, block);
+  }
+  #onPytestSummary(text) {
+    const match = PYTEST_SUMMARY.exec(text);
+    if (!match) return;
+    const nodeId = match[2] ?? "";
+    const summaryMessage = match[3];
+    const key = blockKey(nodeId);
+    const block = this.#pendingBlocks.get(key) ?? this.#pendingBlocks.get(nodeId) ?? this.#pendingBlocks.get(`ERROR collecting ${nodeId}`);
+    if (block) this.#pendingBlocks.delete(block.name);
+    this.#addPytestFinding(block, nodeId, summaryMessage, match[1] === "ERROR" ? "ERROR" : "FAILED");
+  }
+  #addPytestFinding(block, testName, summaryMessage, status) {
+    this.#detected = true;
+    const errors = block?.errors ?? [];
+    const assertion = findAssertion(errors);
+    const message = errors[0] ?? summaryMessage ?? `${status ?? "FAILED"} ${testName}`;
+    const repoLocations = (block?.locations ?? []).filter((location2) => !isVendorPath(location2.file));
+    const where = repoLocations.at(-1) ?? nodeFile(testName);
+    this.#findings.add({
+      kind: "test-failure",
+      tool: "pytest",
+      testName: testName.startsWith("ERROR collecting ") ? testName.slice(17) : testName,
+      file: where?.file,
+      line: where?.line,
+      message,
+      expected: assertion?.expected,
+      actual: assertion?.actual,
+      frames: repoLocations.length > 1 ? repoLocations.map((location2) => `${location2.file}:${location2.line}`) : void 0,
+      excerpt: block?.excerpt.render()
+    });
+  }
+  #onPytestCounts(summary2) {
+    this.#detected = true;
+    const counts = this.#pytestCounts ??= { passed: 0, failed: 0, skipped: 0 };
+    for (const part of summary2.split(", ")) {
+      const [n, word] = part.split(" ");
+      const value = count(n);
+      if (word === "passed" || word === "xpassed") counts.passed += value;
+      else if (word === "failed" || word === "error" || word === "errors") counts.failed += value;
+      else if (word === "skipped" || word === "xfailed") counts.skipped += value;
+    }
+    this.#pytestSection = "none";
+  }
+  // ---- unittest and tracebacks ----------------------------------------------------------------
+  /** Returns true when the line was a unittest line. */
+  #onUnittestLine(text) {
+    if (text.startsWith("FAIL: ") || text.startsWith("ERROR: ")) {
+      const header = UNITTEST_HEADER.exec(text);
+      if (!header) return false;
+      this.#detected = true;
+      const method = header[2] ?? "";
+      const id = header[3] ?? "";
+      const testName = id.endsWith(`.${method}`) ? id : `${id}.${method}`;
+      this.#unittest = { testName, kind: header[1] === "ERROR" ? "ERROR" : "FAIL" };
+      return true;
+    }
+    const ran = UNITTEST_RAN.exec(text);
+    if (ran) {
+      this.#detected = true;
+      this.#unittestTotal = count(ran[1]);
+      this.#unittest = void 0;
+      return true;
+    }
+    if (this.#unittestTotal !== void 0 && (text.startsWith("OK") || text.startsWith("FAILED"))) {
+      const result = UNITTEST_RESULT.exec(text);
+      if (!result) return false;
+      let failed = 0;
+      let skipped = 0;
+      for (const part of (result[2] ?? "").split(", ")) {
+        const [name, value] = part.split("=");
+        if (name === "failures" || name === "errors" || name === "unexpected successes")
+          failed += count(value);
+        else if (name === "skipped" || name === "expected failures") skipped += count(value);
+      }
+      const total = this.#unittestTotal;
+      const counts = this.#unittestCounts ??= { passed: 0, failed: 0, skipped: 0 };
+      counts.failed += failed;
+      counts.skipped += skipped;
+      counts.passed += Math.max(0, total - failed - skipped);
+      this.#unittestTotal = void 0;
+      return true;
+    }
+    return false;
+  }
+  /** Returns true when `text` belongs to the traceback being read. */
+  #continueTraceback(text) {
+    const traceback = this.#traceback;
+    if (!traceback) return false;
+    if (text.startsWith('  File "')) {
+      const frame = PY_FRAME.exec(text);
+      if (frame) {
+        const file2 = frame[1] ?? "";
+        const lineNumber = Number(frame[2]);
+        if (!isVendorPath(file2) && !isStdlibPath(file2)) {
+          traceback.innermost = { file: file2, line: lineNumber };
+          if (traceback.frames.full) traceback.frames.frames.shift();
+          traceback.frames.push(`${frame[3] ?? "<module>"} (${file2}:${lineNumber})`);
+        }
+        return true;
+      }
+    }
+    if (text.length === 0) return true;
+    const first = text.charCodeAt(0);
+    if (first === 32 || first === 9) return true;
+    if (text.startsWith("During handling of the above exception") || text.startsWith("The above exception was")) {
+      return true;
+    }
+    if (text.startsWith("Traceback (most recent call last):")) {
+      this.#traceback = { frames: new FrameList(), syntax: false, cause: traceback.cause };
+      return true;
+    }
+    this.#endTraceback(text);
+    return true;
+  }
+  #endTraceback(exceptionLine) {
+    const traceback = this.#traceback;
+    this.#traceback = void 0;
+    if (!traceback) return;
+    const message = exceptionLine !== void 0 && EXCEPTION_LINE.test(exceptionLine) ? exceptionLine : void 0;
+    if (message === void 0) {
+      if (exceptionLine !== void 0) this.#reprocess(exceptionLine);
+      return;
+    }
+    const result = {
+      message,
+      file: traceback.innermost?.file,
+      line: traceback.innermost?.line,
+      frames: [...traceback.frames.frames].reverse(),
+      cause: traceback.cause
+    };
+    if (this.#unittest) {
+      const test = this.#unittest;
+      this.#unittest = void 0;
+      const comparison = /^AssertionError: (?:[\w ]+ differ: )?(.{1,300}?) != (.{1,300})$/.exec(message);
+      this.#findings.add({
+        kind: "test-failure",
+        tool: "unittest",
+        testName: test.testName,
+        file: result.file,
+        line: result.line,
+        message,
+        // assertEqual(first, second): the convention is assertEqual(actual, expected).
+        actual: comparison?.[1],
+        expected: comparison?.[2],
+        frames: result.frames
+      });
+      return;
+    }
+    this.#lastTracebackCause = message;
+    this.#findings.add({
+      kind: traceback.syntax || message.startsWith("SyntaxError") ? "compile-error" : "runtime-error",
+      tool: "python",
+      file: result.file,
+      line: result.line,
+      message,
+      frames: result.frames,
+      excerpt: result.cause !== void 0 ? `caused by: ${result.cause}` : void 0
+    });
+  }
+  /** A line that ended a false traceback start is an ordinary line again. */
+  #reprocess(text) {
+    if (text.startsWith("Traceback") || text.length === 0) return;
+    this.push({ text, number: 0 });
+  }
+  // ---- linters and formatters ---------------------------------------------------------------
+  #onLintLine(text, first) {
+    if (text.includes(".py")) {
+      if (text.includes(": error: ") || text.includes(": note: ") || text.includes(": warning: ")) {
+        const mypy = MYPY.exec(text);
+        if (mypy) {
+          this.#detected = true;
+          if (mypy[4] === "error") {
+            this.#addLint("mypy", "type-error", mypy[1], mypy[2], mypy[3], mypy[6], mypy[5] ?? "");
+          }
+          return;
+        }
+      }
+      if (text.includes(" - error: ")) {
+        const pyright = PYRIGHT.exec(text);
+        if (pyright) {
+          this.#addLint(
+            "pyright",
+            "type-error",
+            pyright[1],
+            pyright[2],
+            pyright[3],
+            pyright[5],
+            pyright[4] ?? ""
+          );
+          return;
+        }
+      }
+      const pylint = PYLINT.exec(text);
+      if (pylint) {
+        const column = String(count(pylint[3]) + 1);
+        this.#addLint(
+          "pylint",
+          "lint-error",
+          pylint[1],
+          pylint[2],
+          column,
+          pylint[6] ?? pylint[4],
+          pylint[5] ?? ""
+        );
+        return;
+      }
+      const flake8 = FLAKE8.exec(text);
+      if (flake8) {
+        if (flake8[5] !== void 0) this.#ruffSeen = true;
+        this.#addLint("flake8", "lint-error", flake8[1], flake8[2], flake8[3], flake8[4], flake8[6] ?? "");
+        return;
+      }
+      if (text.startsWith("would reformat ") || text.startsWith("Would reformat: ")) {
+        const ruff = text.startsWith("Would");
+        const file2 = text.slice(ruff ? 16 : 15).trim();
+        this.#detected = true;
+        this.#findings.add({
+          kind: "format-error",
+          tool: ruff ? "ruff" : "black",
+          file: file2,
+          message: ruff ? "would reformat (ruff format)" : "would reformat (black)"
+        });
+        return;
+      }
+      if (text.startsWith("error: cannot format ")) {
+        const cannot = /^error: cannot format (.+?): (.+)$/.exec(text);
+        if (cannot) {
+          const at = /Cannot parse[^:]*: (\d+):(\d+): ?(.*)$/.exec(cannot[2] ?? "");
+          this.#detected = true;
+          this.#findings.add({
+            kind: "compile-error",
+            tool: "black",
+            file: cannot[1],
+            line: positive2(at?.[1]),
+            column: positive2(at?.[2]),
+            message: cannot[2] ?? text
+          });
+          return;
+        }
+      }
+      if (text.startsWith("ERROR: ") && text.includes("Imports are incorrectly sorted")) {
+        const file2 = text.slice(7, text.indexOf(" Imports are")).trim();
+        this.#findings.add({
+          kind: "format-error",
+          tool: "isort",
+          file: file2,
+          message: "imports are incorrectly sorted (isort)"
+        });
+        return;
+      }
+    }
+    if (first >= 65 && first <= 90) {
+      const ruff = RUFF_HEADER.exec(text);
+      if (ruff) {
+        this.#ruffHeader = { code: ruff[1] ?? "", message: ruff[3] ?? "" };
+        return;
+      }
+      if (text.startsWith("Found ") && /^Found \d+ errors?\.?(?: \(\d+ fixed, \d+ remaining\)\.)?$/.test(text)) {
+        this.#ruffSeen = true;
+      } else if (text.startsWith("Found ") && /^Found \d+ errors? in \d+ files? \(checked/.test(text)) {
+        this.#detected = true;
+      } else if (text.startsWith("Success: no issues found")) this.#detected = true;
+      else if (text === "All checks passed!") this.#detected = true;
+      else if (text.startsWith("All done!") || text.startsWith("Oh no!")) this.#detected = true;
+    } else if (/^\d+ files? would be reformatted/.test(text)) this.#detected = true;
+  }
+  #addLint(tool, kind, file2, lineText, columnText, code2, message) {
+    if (tool === "ruff") this.#ruffSeen = true;
+    this.#detected = true;
+    this.#findings.add({
+      kind,
+      tool,
+      file: file2,
+      line: positive2(lineText),
+      column: positive2(columnText),
+      code: code2,
+      message
+    });
+  }
+};
+function blockKey(nodeId) {
+  const parts = nodeId.split("::");
+  return parts.length > 1 ? parts.slice(1).join(".") : nodeId;
+}
+function nodeFile(nodeId) {
+  const file2 = nodeId.split("::")[0] ?? "";
+  return file2.endsWith(".py") ? { file: file2 } : void 0;
+}
+function findAssertion(errors) {
+  for (const line of errors) {
+    const body = line.startsWith("AssertionError: ") ? line.slice(16) : line;
+    if (!body.startsWith("assert ")) continue;
+    const split = body.indexOf(" == ", 7);
+    if (split === -1) return void 0;
+    return { actual: body.slice(7, split), expected: body.slice(split + 4) };
+  }
+  return void 0;
+}
+function isStdlibPath(file2) {
+  return /[\\/]lib[\\/]python\d[\d.]*[\\/]/.test(file2) || file2.startsWith("<frozen ");
+}
+function sumCounts(...all) {
+  let result;
+  for (const counts of all) {
+    if (!counts) continue;
+    result ??= { passed: 0, failed: 0, skipped: 0 };
+    result.passed += counts.passed;
+    result.failed += counts.failed;
+    result.skipped += counts.skipped;
+  }
+  return result;
+}
+var pythonCondenserFactory = {
+  tool: TOOL8,
+  description: "Python (pytest, unittest, tracebacks, mypy, pyright, ruff, flake8, pylint, black, isort)",
+  create: () => new PythonCondenser()
+};
+
+// src/condense/rspec.ts
+var TOOL9 = "rspec";
+var EXAMPLE_HEADER = /^ {2}(\d+)\) (.+)$/;
+var FRAME4 = /^\s*# (.+?):(\d+)(?::in .*)?$/;
+var TOTALS2 = /^(\d+) examples?, (\d+) failures?(?:, (\d+) pending)?(?:, (\d+) errors? occurred outside of examples)?/;
+var RERUN = /^rspec (\S+?):(\d+) # (.+)$/;
+var RspecCondenser = class {
+  tool = TOOL9;
+  #findings = new FindingCollector2();
+  #detected = false;
+  #section = "none";
+  #example;
+  #reported = /* @__PURE__ */ new Set();
+  #counts;
+  push(line) {
+    const text = line.text;
+    if (text === "Failures:") {
+      this.#detected = true;
+      this.#finishExample();
+      this.#section = "failures";
+      return;
+    }
+    if (text.startsWith("Pending: (Failures listed here are expected")) {
+      this.#detected = true;
+      this.#finishExample();
+      this.#section = "pending";
+      return;
+    }
+    if (text.startsWith("An error occurred while loading ") || text.startsWith("An error occurred in a `before(:suite)` hook")) {
+      this.#detected = true;
+      this.#finishExample();
+      this.#example = {
+        description: text.replace(/\.$/, ""),
+        errorMessage: [],
+        frames: new FrameList(),
+        loadError: true
+      };
+      return;
+    }
+    if (text.startsWith("Finished in ")) {
+      this.#detected = true;
+      this.#finishExample();
+      this.#section = "none";
+      return;
+    }
+    if (/^\d+ examples?, /.test(text)) {
+      this.#onTotals(text);
+      return;
+    }
+    if (text === "Failed examples:") {
+      this.#finishExample();
+      this.#section = "rerun";
+      return;
+    }
+    if (this.#section === "rerun" && text.startsWith("rspec ")) {
+      this.#onRerun(text);
+      return;
+    }
+    if (this.#section === "failures") {
+      const header = EXAMPLE_HEADER.exec(text);
+      if (header) {
+        this.#finishExample();
+        this.#example = {
+          description: header[2] ?? "",
+          errorMessage: [],
+          frames: new FrameList(),
+          loadError: false
+        };
+        return;
+      }
+    }
+    if (this.#example) this.#onExampleLine(this.#example, text);
+  }
+  finish() {
+    this.#finishExample();
+    const output2 = {
+      detected: this.#detected,
+      findings: this.#findings.list()
+    };
+    if (this.#counts) output2.testCounts = this.#counts;
+    return output2;
+  }
+  #onExampleLine(example, text) {
+    const trimmed = text.trim();
+    if (trimmed.length === 0) return;
+    if (trimmed.startsWith("Failure/Error: ")) {
+      example.failureLine ??= trimmed.slice(15);
+      return;
+    }
+    if (trimmed.startsWith("# ")) {
+      const frame = FRAME4.exec(text);
+      if (frame) {
+        const file2 = frame[1] ?? "";
+        if (!isVendorPath(file2)) {
+          const clean = file2.replace(/^\.\//, "");
+          example.frames.push(`${clean}:${frame[2]}`);
+          example.firstRepo ??= { file: clean, line: Number(frame[2]) };
+        }
+      }
+      return;
+    }
+    if (trimmed.startsWith("expected: ") || trimmed.startsWith("expected ")) {
+      example.expected ??= trimmed.replace(/^expected:? /, "");
+      return;
+    }
+    if (trimmed.startsWith("got: ")) {
+      example.actual ??= trimmed.slice(5);
+      return;
+    }
+    if (trimmed.startsWith("(compared using")) return;
+    if (/^[A-Z][\w:]*(?:Error|Exception|Interrupt|Exit|Failed)?:$/.test(trimmed) && example.errorClass === void 0) {
+      example.errorClass = trimmed.slice(0, -1);
+      return;
+    }
+    if (example.errorMessage.join(" ").length < 300 && !/^\^+$/.test(trimmed))
+      example.errorMessage.push(trimmed);
+  }
+  #finishExample() {
+    const example = this.#example;
+    this.#example = void 0;
+    if (!example || this.#section === "pending") return;
+    this.#reported.add(example.description);
+    const error63 = example.errorClass !== void 0 ? `${example.errorClass}: ${example.errorMessage[0] ?? ""}`.trim() : example.expected === void 0 ? example.errorMessage[0] : void 0;
+    const parts = [
+      example.failureLine !== void 0 ? `Failure/Error: ${example.failureLine}` : void 0,
+      error63
+    ];
+    const message = parts.filter((part) => part !== void 0 && part.length > 0).join(" — ");
+    this.#findings.add({
+      kind: example.loadError ? "runtime-error" : "test-failure",
+      tool: TOOL9,
+      testName: example.loadError ? void 0 : example.description,
+      file: example.firstRepo?.file,
+      line: example.firstRepo?.line,
+      message: message.length > 0 ? message : example.description,
+      expected: example.expected,
+      actual: example.actual,
+      frames: example.frames.frames
+    });
+  }
+  #onRerun(text) {
+    const match = RERUN.exec(text);
+    if (!match) return;
+    const description = match[3] ?? "";
+    if (this.#reported.has(description)) return;
+    this.#reported.add(description);
+    this.#findings.add({
+      kind: "test-failure",
+      tool: TOOL9,
+      testName: description,
+      file: (match[1] ?? "").replace(/^\.\//, ""),
+      line: positive2(match[2]),
+      message: `${description} failed`
+    });
+  }
+  #onTotals(text) {
+    const match = TOTALS2.exec(text);
+    if (!match) return;
+    this.#detected = true;
+    this.#finishExample();
+    const total = count(match[1]);
+    const failed = count(match[2]);
+    const skipped = count(match[3]);
+    const previous = this.#counts;
+    this.#counts = {
+      passed: (previous?.passed ?? 0) + Math.max(0, total - failed - skipped),
+      failed: (previous?.failed ?? 0) + failed,
+      skipped: (previous?.skipped ?? 0) + skipped,
+      total: (previous?.total ?? 0) + total
+    };
+  }
+};
+var rspecCondenserFactory = {
+  tool: TOOL9,
+  description: "Ruby RSpec",
+  create: () => new RspecCondenser()
+};
+
+// src/condense/swift.ts
+var TOOL10 = "swift";
+var DIAGNOSTIC2 = /^(.+\.swift):(\d+):(\d+): (error|warning|note): (.+)$/;
+var XCTEST = /^(.+\.swift):(\d+): error: (-\[[\w.]+ \w+\]|[\w.]+) : (.+)$/;
+var TEST_CASE_FAILED = /^Test Case '(-\[[\w.]+ \w+\]|[\w.]+)' failed \(/;
+var EXECUTED = /^\s*Executed (\d+) tests?, with (?:(\d+) tests? skipped and )?(\d+) failures? \((\d+) unexpected\)/;
+var TOP_SUITE = /^Test Suite '(?:All tests|Selected tests|[\w-]+\.xctest)' (?:passed|failed)/;
+var SWIFT_TESTING_ISSUE = /^✘ Test (.+?) recorded an issue at (.+?\.swift):(\d+):(\d+): (.+)$/;
+var SWIFT_TESTING_FAILED = /^✘ Test (?!run with)(.+?) failed after/;
+var SWIFT_TESTING_RUN = /^[✔✘] Test run with (\d+) tests? (?:passed|failed)/;
+var XCT_EQUAL = /^XCTAssert(?:Equal|Identical)\w* failed: \("(.*)"\) is not (?:equal|identical) to \("(.*)"\)/;
+var SwiftCondenser = class {
+  tool = TOOL10;
+  #findings = new FindingCollector2();
+  #detected = false;
+  #failedTests = /* @__PURE__ */ new Set();
+  #topSuitePending = false;
+  #topCounts;
+  #lastExecuted;
+  #swiftTestingTotal;
+  #swiftTestingFailed = 0;
+  push(line) {
+    const text = line.text;
+    if (text.length === 0) return;
+    if (text.includes(".swift:")) {
+      if (this.#onSwiftFileLine(text)) return;
+    }
+    const first = text.charCodeAt(0);
+    if (first === 84 && text.startsWith("Test ")) {
+      this.#onTestLine(text);
+      return;
+    }
+    if (text.includes("Executed ")) {
+      this.#onExecuted(text);
+      return;
+    }
+    if (text.startsWith("✘ ") || text.startsWith("✔ ")) {
+      this.#onSwiftTesting(text);
+      return;
+    }
+    if (text.startsWith("error: ")) {
+      if (/^error: (?:Dependencies could not be resolved|failed to resolve dependencies|the package .* cannot be accessed|.*could not be resolved)/.test(
+        text
+      )) {
+        this.#detected = true;
+        this.#findings.add({
+          kind: "dependency-error",
+          tool: TOOL10,
+          message: text.slice(7),
+          packages: [...text.matchAll(/'([\w.-]+)'(?: (\d+(?:\.\d+)*(?:\.\.[<.]\d+(?:\.\d+)*)?))?/g)].map(
+            (match) => match[2] !== void 0 ? `${match[1]}@${match[2]}` : match[1] ?? ""
+          )
+        });
+      }
+      return;
+    }
+    if (text.startsWith("** BUILD FAILED **") || text.startsWith("** TEST FAILED **") || text.startsWith("Building for ") || text.startsWith("Compiling ")) {
+      this.#detected = true;
+    }
+  }
+  finish() {
+    const output2 = {
+      detected: this.#detected,
+      findings: this.#findings.list()
+    };
+    let counts = this.#topCounts ?? this.#lastExecuted;
+    if (!counts && this.#swiftTestingTotal !== void 0) {
+      const failed = Math.min(this.#swiftTestingFailed, this.#swiftTestingTotal);
+      counts = { passed: this.#swiftTestingTotal - failed, failed, skipped: 0 };
+    }
+    if (counts) output2.testCounts = { ...counts, total: counts.passed + counts.failed + counts.skipped };
+    return output2;
+  }
+  /** Returns true when the line was a Swift diagnostic or an XCTest failure. */
+  #onSwiftFileLine(text) {
+    const xctest = XCTEST.exec(text);
+    if (xctest) {
+      this.#detected = true;
+      const testName = normaliseTestName(xctest[3] ?? "");
+      const message = xctest[4] ?? "";
+      const equal = XCT_EQUAL.exec(message);
+      this.#failedTests.add(testName);
+      this.#findings.add({
+        kind: "test-failure",
+        tool: "xctest",
+        testName,
+        file: xctest[1],
+        line: positive2(xctest[2]),
+        message,
+        actual: equal?.[1],
+        expected: equal?.[2]
+      });
+      return true;
+    }
+    const diagnostic = DIAGNOSTIC2.exec(text);
+    if (!diagnostic) return false;
+    this.#detected = true;
+    if (diagnostic[4] !== "error") return true;
+    this.#findings.add({
+      kind: "compile-error",
+      tool: TOOL10,
+      file: diagnostic[1],
+      line: positive2(diagnostic[2]),
+      column: positive2(diagnostic[3]),
+      message: diagnostic[5] ?? ""
+    });
+    return true;
+  }
+  #onTestLine(text) {
+    if (text.startsWith("Test Suite ")) {
+      this.#detected = true;
+      if (TOP_SUITE.test(text) && /'(?:All tests|Selected tests)'/.test(text)) this.#topSuitePending = true;
+      return;
+    }
+    const failed = TEST_CASE_FAILED.exec(text);
+    if (!failed) {
+      if (text.startsWith("Test Case ")) this.#detected = true;
+      return;
+    }
+    this.#detected = true;
+    const testName = normaliseTestName(failed[1] ?? "");
+    if (this.#failedTests.has(testName)) return;
+    this.#failedTests.add(testName);
+    this.#findings.add({ kind: "test-failure", tool: "xctest", testName, message: `${testName} failed` });
+  }
+  #onExecuted(text) {
+    const match = EXECUTED.exec(text);
+    if (!match) return;
+    this.#detected = true;
+    const total = count(match[1]);
+    const skipped = count(match[2]);
+    const failed = count(match[3]);
+    const counts = { passed: Math.max(0, total - failed - skipped), failed, skipped };
+    this.#lastExecuted = counts;
+    if (this.#topSuitePending) {
+      this.#topSuitePending = false;
+      const top = this.#topCounts ??= { passed: 0, failed: 0, skipped: 0 };
+      top.passed += counts.passed;
+      top.failed += counts.failed;
+      top.skipped += counts.skipped;
+    }
+  }
+  #onSwiftTesting(text) {
+    const issue3 = SWIFT_TESTING_ISSUE.exec(text);
+    if (issue3) {
+      this.#detected = true;
+      const testName = issue3[1] ?? "";
+      this.#failedTests.add(testName);
+      const message = issue3[5] ?? "";
+      const comparison = /^Expectation failed: \(.*? → (.+)\) == (.+)$/.exec(message);
+      this.#findings.add({
+        kind: "test-failure",
+        tool: "swift-testing",
+        testName,
+        file: issue3[2],
+        line: positive2(issue3[3]),
+        column: positive2(issue3[4]),
+        message,
+        actual: comparison?.[1],
+        expected: comparison?.[2]
+      });
+      return;
+    }
+    const run2 = SWIFT_TESTING_RUN.exec(text);
+    if (run2) {
+      this.#detected = true;
+      this.#swiftTestingTotal = (this.#swiftTestingTotal ?? 0) + count(run2[1]);
+      return;
+    }
+    const failed = SWIFT_TESTING_FAILED.exec(text);
+    if (failed) {
+      this.#detected = true;
+      this.#swiftTestingFailed += 1;
+      const testName = failed[1] ?? "";
+      if (!this.#failedTests.has(testName)) {
+        this.#failedTests.add(testName);
+        this.#findings.add({ kind: "test-failure", tool: "swift-testing", testName, message: text.slice(2) });
+      }
+    }
+  }
+};
+function normaliseTestName(name) {
+  const objc = /^-\[([\w.]+) (\w+)\]$/.exec(name);
+  return objc ? `${objc[1]}.${objc[2]}` : name;
+}
+var swiftCondenserFactory = {
+  tool: TOOL10,
+  description: "Swift (swiftc, SwiftPM, XCTest, Swift Testing, xcodebuild)",
+  create: () => new SwiftCondenser()
+};
+
+// src/condense/lang-registry.ts
+var languageCondenserFactories = [
+  goCondenserFactory,
+  cargoCondenserFactory,
+  pythonCondenserFactory,
+  jvmCondenserFactory,
+  ccCondenserFactory,
+  dotnetCondenserFactory,
+  rspecCondenserFactory,
+  phpunitCondenserFactory,
+  swiftCondenserFactory
+];
+
 // src/condense/tsc.ts
-var TOOL = "tsc";
-var MAX_CONTINUATION = 12;
+var TOOL11 = "tsc";
+var MAX_CONTINUATION2 = 12;
 var PAREN_LOCATION = /^(.*)\((\d+),(\d+)\)$/;
 var COLON_LOCATION = /^(.*):(\d+):(\d+)$/;
 var CODE_AND_MESSAGE = /^(TS\d+): ?(.*)$/;
@@ -20095,7 +23275,7 @@ function parseTscLine(text) {
     const rest = CODE_AND_MESSAGE.exec(text.slice(at + 6));
     if (!rest) continue;
     const code2 = rest[1] ?? "";
-    const input2 = { kind: kindOf(code2), tool: TOOL, code: code2, message: rest[2] ?? "" };
+    const input2 = { kind: kindOf(code2), tool: TOOL11, code: code2, message: rest[2] ?? "" };
     const before = text.slice(0, at);
     if (before.endsWith("): ")) {
       const loc = PAREN_LOCATION.exec(lastToken(before.slice(0, -2)));
@@ -20120,7 +23300,7 @@ function parseTscLine(text) {
   return void 0;
 }
 var TscCondenser = class {
-  tool = TOOL;
+  tool = TOOL11;
   collector = new FindingCollector();
   pending;
   continuation = [];
@@ -20131,7 +23311,7 @@ var TscCondenser = class {
     const text = line.text;
     if (this.pending) {
       if (this.isContinuation(text)) {
-        if (this.continuation.length < MAX_CONTINUATION) this.continuation.push(text);
+        if (this.continuation.length < MAX_CONTINUATION2) this.continuation.push(text);
         return;
       }
       this.flush();
@@ -20166,7 +23346,7 @@ var TscCondenser = class {
     return {
       detected: this.detected,
       findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL),
+      overflow: this.collector.overflow(TOOL11),
       ...this.command !== void 0 && { command: this.command },
       ...this.firstLine !== void 0 && { firstLine: this.firstLine }
     };
@@ -20190,7 +23370,7 @@ var TscCondenser = class {
   }
 };
 var tscCondenser = {
-  tool: TOOL,
+  tool: TOOL11,
   description: "TypeScript compiler (tsc, vue-tsc)",
   trigger: /error TS\d|^Found \d+ error|^[>$] .*tsc/,
   create: () => new TscCondenser()
@@ -20200,10 +23380,13 @@ var tscCondenser = {
 var condenserFactories = [
   // JavaScript / TypeScript
   tscCondenser,
+  // Go, Rust, Python, JVM, C/C++, .NET, Ruby, PHP, Swift (h/langs)
+  ...languageCondenserFactories,
   // GitHub Actions channels
   actionsCommandCondenser,
   // Fallbacks: only used when nothing above found anything.
-  actionsLogCondenser
+  actionsLogCondenser,
+  genericCondenserFactory
 ];
 
 // src/condense/report.ts
@@ -21843,14 +25026,14 @@ function codePointLength(str) {
   const units = str.length;
   if (!highSurrogate.test(str))
     return units;
-  let count = units;
+  let count2 = units;
   for (let i = 0; i < units - 1; i++) {
     if ((str.charCodeAt(i) & 64512) === 55296 && (str.charCodeAt(i + 1) & 64512) === 56320) {
-      count--;
+      count2--;
       i++;
     }
   }
-  return count;
+  return count2;
 }
 function getLengthableOrigin(input2) {
   if (Array.isArray(input2))
@@ -26233,8 +29416,8 @@ function az_default() {
 }
 
 // node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count, one, few, many) {
-  const absCount = Math.abs(count);
+function getBelarusianPlural(count2, one, few, many) {
+  const absCount = Math.abs(count2);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -28881,8 +32064,8 @@ function hu_default() {
 }
 
 // node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count, one, many) {
-  return Math.abs(count) === 1 ? one : many;
+function getArmenianPlural(count2, one, many) {
+  return Math.abs(count2) === 1 ? one : many;
 }
 function withDefiniteArticle(word) {
   if (!word)
@@ -31620,8 +34803,8 @@ function ro_default() {
 }
 
 // node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count, one, few, many) {
-  const absCount = Math.abs(count);
+function getRussianPlural(count2, one, few, many) {
+  const absCount = Math.abs(count2);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -41184,12 +44367,12 @@ function fitReportJson(report, maxChars = CHECK_OUTPUT_MAX_CHARS) {
   json2 = JSON.stringify(current);
   if (json2.length <= maxChars) return { report: current, json: json2 };
   const shortened = current;
-  const withFirst = (count) => {
-    const kept = shortened.findings.slice(0, count);
+  const withFirst = (count2) => {
+    const kept = shortened.findings.slice(0, count2);
     return {
       ...shortened,
       findings: kept,
-      dropped: addDropped(shortened.dropped, shortened.findings.slice(count))
+      dropped: addDropped(shortened.dropped, shortened.findings.slice(count2))
     };
   };
   let low = 0;
