@@ -43906,6 +43906,10 @@ async function readHead(path, limit) {
 
 // action/src/exec.ts
 import { spawn } from "node:child_process";
+var ACTION_ONLY_VARIABLE = /^(INPUT_|ACTIONS_RUNTIME_|ACTIONS_ID_TOKEN_REQUEST_|ACTIONS_CACHE_URL$|ACTIONS_RESULTS_URL$)/i;
+function buildCommandEnv(env) {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !ACTION_ONLY_VARIABLE.test(name)));
+}
 var MAX_PARTIAL_LINE = 64 * 1024;
 var NEWLINE = 10;
 var SIGNAL_NUMBERS = {
@@ -43919,7 +43923,7 @@ function execCommand(command, cwd, sinks) {
   return new Promise((resolve2, reject) => {
     const child = spawn("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", command], {
       cwd,
-      env: process.env,
+      env: buildCommandEnv(process.env),
       stdio: ["inherit", "pipe", "pipe"]
     });
     let bytes = 0;

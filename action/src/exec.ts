@@ -29,6 +29,20 @@ export interface ExecResult {
   readonly bytes: number;
 }
 
+/**
+ * Variables the runner gives a JavaScript action but not a `run:` step: the Action's inputs
+ * (INPUT_TOKEN is the job's token) and the runtime/OIDC credentials. The wrapped command is the
+ * repository's own code (possibly from a pull request), so it must not see more than a plain
+ * `run:` step would.
+ */
+const ACTION_ONLY_VARIABLE =
+  /^(INPUT_|ACTIONS_RUNTIME_|ACTIONS_ID_TOKEN_REQUEST_|ACTIONS_CACHE_URL$|ACTIONS_RESULTS_URL$)/i;
+
+/** The environment for the wrapped command: the Action's, minus what a `run:` step would not have. */
+export function buildCommandEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !ACTION_ONLY_VARIABLE.test(name)));
+}
+
 /** A partial line longer than this is handed over anyway, so a newline-free stream cannot grow memory. */
 const MAX_PARTIAL_LINE = 64 * 1024;
 const NEWLINE = 0x0a;
@@ -49,7 +63,7 @@ export function execCommand(command: string, cwd: string, sinks: ExecSinks): Pro
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', command], {
       cwd,
-      env: process.env,
+      env: buildCommandEnv(process.env),
       stdio: ['inherit', 'pipe', 'pipe'],
     });
     let bytes = 0;

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { execCommand, type ExecSinks } from '../../action/src/exec.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { buildCommandEnv, execCommand, type ExecSinks } from '../../action/src/exec.ts';
 
 function capture(): ExecSinks & { out: () => string; err: () => string; pushed: () => string[] } {
   const out: Buffer[] = [];
@@ -128,5 +128,38 @@ describe('action/exec backpressure', () => {
     expect(result.exitCode).toBe(0);
     expect(received).toBe(2000 * 101);
     expect(pushed).toBe(2000 * 101);
+  });
+});
+
+describe('action/exec environment', () => {
+  it('does not hand the Action-only credentials and inputs to the command', async () => {
+    vi.stubEnv('INPUT_TOKEN', 'ghs_secret');
+    vi.stubEnv('ACTIONS_RUNTIME_TOKEN', 'runtime');
+    vi.stubEnv('ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'oidc');
+    vi.stubEnv('ACTIONS_ID_TOKEN_REQUEST_URL', 'https://oidc');
+    vi.stubEnv('ACTIONS_RESULTS_URL', 'https://results');
+    vi.stubEnv('GITHUB_WORKSPACE', '/w');
+    vi.stubEnv('CI', 'true');
+    const sinks = capture();
+
+    await execCommand('env', process.cwd(), sinks);
+
+    const names = sinks
+      .out()
+      .split('\n')
+      .map((line) => line.split('=')[0]);
+    expect(names).toEqual(expect.arrayContaining(['GITHUB_WORKSPACE', 'CI']));
+    expect(names.filter((name) => name?.startsWith('INPUT_') || name?.startsWith('ACTIONS_'))).toEqual([]);
+    vi.unstubAllEnvs();
+  });
+
+  it('buildCommandEnv keeps everything else', () => {
+    expect(
+      buildCommandEnv({ PATH: '/bin', INPUT_RUN: 'x', ACTIONS_STEP_DEBUG: 'true', GITHUB_TOKEN: 't' }),
+    ).toEqual({
+      PATH: '/bin',
+      ACTIONS_STEP_DEBUG: 'true',
+      GITHUB_TOKEN: 't',
+    });
   });
 });
