@@ -247,6 +247,7 @@ export function relativizePath(path: string, root: string): string {
 export function relativizeText(text: string, root: string): string {
   let t = text;
   if (root) {
+    if (t.includes(`file://${root}`)) t = t.split(`file://${root}`).join('');
     if (t.includes(root)) t = t.split(root).join('');
     const backslashRoot = root.replace(/\//g, '\\');
     if (backslashRoot !== root && t.includes(backslashRoot)) t = t.split(backslashRoot).join('');

@@ -6,12 +6,32 @@
  * JavaScript/TypeScript families live on h/condense; other ecosystems are added by h/langs.
  */
 import { actionsCommandCondenser, actionsLogCondenser } from './actions.ts';
+import { eslintCondenser } from './eslint.ts';
+import { jestCondenser } from './jest.ts';
+import { mochaCondenser } from './mocha.ts';
+import { nodeTestCondenser } from './node-test.ts';
+import { npmCondenser } from './npm.ts';
+import { playwrightCondenser } from './playwright.ts';
+import { pnpmCondenser } from './pnpm.ts';
+import { prettierCondenser } from './prettier.ts';
 import { tscCondenser } from './tsc.ts';
+import { vitestCondenser } from './vitest.ts';
+import { yarnCondenser } from './yarn.ts';
 import type { CondenserFactory } from './types.ts';
 
 export const condenserFactories: readonly CondenserFactory[] = [
-  // JavaScript / TypeScript
+  // JavaScript / TypeScript: package managers first (install precedes build and test)
+  npmCondenser,
+  pnpmCondenser,
+  yarnCondenser,
   tscCondenser,
+  eslintCondenser,
+  prettierCondenser,
+  vitestCondenser,
+  jestCondenser,
+  mochaCondenser,
+  nodeTestCondenser,
+  playwrightCondenser,
   // GitHub Actions channels
   actionsCommandCondenser,
   // Fallbacks: only used when nothing above found anything.
