@@ -6,16 +6,20 @@
  * JavaScript/TypeScript families live on h/condense; other ecosystems are added by h/langs.
  */
 import { actionsCommandCondenser, actionsLogCondenser } from './actions.ts';
+import { esbuildCondenser } from './esbuild.ts';
 import { eslintCondenser } from './eslint.ts';
 import { jestCondenser } from './jest.ts';
 import { mochaCondenser } from './mocha.ts';
+import { nextCondenser } from './next.ts';
 import { nodeTestCondenser } from './node-test.ts';
 import { npmCondenser } from './npm.ts';
 import { playwrightCondenser } from './playwright.ts';
 import { pnpmCondenser } from './pnpm.ts';
 import { prettierCondenser } from './prettier.ts';
 import { tscCondenser } from './tsc.ts';
+import { viteCondenser } from './vite.ts';
 import { vitestCondenser } from './vitest.ts';
+import { webpackCondenser } from './webpack.ts';
 import { yarnCondenser } from './yarn.ts';
 import type { CondenserFactory } from './types.ts';
 
@@ -27,6 +31,10 @@ export const condenserFactories: readonly CondenserFactory[] = [
   tscCondenser,
   eslintCondenser,
   prettierCondenser,
+  webpackCondenser,
+  viteCondenser,
+  esbuildCondenser,
+  nextCondenser,
   vitestCondenser,
   jestCondenser,
   mochaCondenser,
