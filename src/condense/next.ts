@@ -30,6 +30,8 @@ class NextCondenser implements Condenser {
   private detected = false;
   private firstLine: number | undefined;
   private lines = 0;
+  /** The current file's lines are an ESLint table, not a message. */
+  private lintTable = false;
 
   push(line: LogLine): void {
     const text = line.text.trimEnd();
@@ -89,6 +91,7 @@ class NextCondenser implements Condenser {
     }
     const lint = LINT.exec(text.trim());
     if (lint && this.file) {
+      this.lintTable = true;
       this.collector.add({
         kind: 'lint-error',
         tool: TOOL,
@@ -101,7 +104,12 @@ class NextCondenser implements Condenser {
       });
       return;
     }
-    if (!this.file) return;
+    if (text.startsWith('info ') || text.startsWith('Next.js build worker exited')) {
+      this.flush();
+      this.inFailure = false;
+      return;
+    }
+    if (!this.file || this.lintTable) return;
     if (!this.message) {
       if (text.trim() === '') return;
       const t = text.trim();
@@ -111,11 +119,6 @@ class NextCondenser implements Condenser {
     }
     if (text.trim() === '' && this.detail.length > 0) {
       this.flush();
-      return;
-    }
-    if (text.startsWith('info ') || text.startsWith('Next.js build worker exited')) {
-      this.flush();
-      this.inFailure = false;
       return;
     }
     if (this.detail.length < 10) this.detail.push(text);
@@ -155,6 +158,7 @@ class NextCondenser implements Condenser {
     this.file = undefined;
     this.message = undefined;
     this.detail = [];
+    this.lintTable = false;
   }
 }
 

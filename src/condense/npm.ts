@@ -33,7 +33,7 @@ export function summarizeNpmError(lines: readonly string[]): FindingInput | { co
     (code === undefined && body.some((l) => l.startsWith('Lifecycle script')))
   ) {
     const command = body
-      .find((l) => l.startsWith('command '))
+      .find((l) => l.startsWith('command ') && l !== 'command failed')
       ?.slice(8)
       .replace(/^sh -c /, '');
     return command ? { command } : undefined;

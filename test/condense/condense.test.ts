@@ -197,7 +197,9 @@ describe('condense/condense', () => {
 
   it('rejects unknown tools', () => {
     expect(() => createCondenseSession({ tools: ['nope'] })).toThrow(UnknownCondenserError);
-    expect(() => createCondenseSession({ tools: ['nope'] })).toThrow(/Unknown condenser 'nope'; known: npm, pnpm, yarn, tsc/);
+    expect(() => createCondenseSession({ tools: ['nope'] })).toThrow(
+      /Unknown condenser 'nope'; known: npm, pnpm, yarn, tsc/,
+    );
   });
 
   it('survives a condenser that throws', () => {
