@@ -146,7 +146,7 @@ export const runCondense: CliCommand = async (argv, io) => {
       io.stderr.write(`fleetwright condense: cannot read '${file}': ${(error as Error).message}\n`);
       return 2;
     }
-    input = createReadStream(file, { highWaterMark: 1024 * 1024 });
+    input = createReadStream(file);
   }
 
   let report;

@@ -121,6 +121,6 @@ class EsbuildCondenser implements Condenser {
 export const esbuildCondenser: CondenserFactory = {
   tool: TOOL,
   description: 'esbuild (and tools that print its errors: tsup, Vite 5/6 transforms)',
-  trigger: /\[(?:ERROR|WARNING)\] |: (?:ERROR|WARNING): /,
+  trigger: /^\s*(?:✘|X|×|▲) \[(?:ERROR|WARNING)\] |: (?:ERROR|WARNING): /,
   create: () => new EsbuildCondenser(),
 };

@@ -131,6 +131,6 @@ class JestCondenser implements Condenser {
 export const jestCondenser: CondenserFactory = {
   tool: TOOL,
   description: 'Jest',
-  trigger: /●|FAIL|PASS|^Tests:|^Test Suites:|^[>$] .*jest/,
+  trigger: /^\s+● |^\s*(?:FAIL|PASS)\s|^Tests:|^Test Suites:|^[>$] .*jest/,
   create: () => new JestCondenser(),
 };

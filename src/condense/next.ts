@@ -166,6 +166,6 @@ export const nextCondenser: CondenserFactory = {
   tool: TOOL,
   description: 'Next.js build',
   trigger:
-    /▲ Next\.js \d|^Failed to (?:compile|type check)|^> Build error occurred|^Error occurred prerendering page/,
+    /^\s*▲ Next\.js \d|^Failed to (?:compile|type check)|^> Build error occurred|^Error occurred prerendering page/,
   create: () => new NextCondenser(),
 };

@@ -279,6 +279,6 @@ export const nodeTestCondenser: CondenserFactory = {
   tool: TOOL,
   description: 'node:test (spec and TAP reporters; other TAP producers too)',
   trigger:
-    /^ℹ (?:tests|pass|fail|cancelled|skipped|todo) \d|^# (?:tests|pass|fail|cancelled|skipped|todo) \d|^✖ failing tests|# Subtest: |not ok \d/,
+    /^ℹ (?:tests|pass|fail|cancelled|skipped|todo) \d|^# (?:tests|pass|fail|cancelled|skipped|todo) \d|^✖ failing tests|^\s*# Subtest: |^\s*not ok \d/,
   create: () => new NodeTestCondenser(),
 };

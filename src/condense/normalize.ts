@@ -49,7 +49,10 @@ export function createLineSplitter(sink: RawLineSink, maxLineLength = MAX_LINE_L
     // bytes (backspace, bell…) are not looked for here; they are harmless to the condensers.
     const next = [-1, -1, -1, -1];
     const needles = ['\u001b', '\r', '\u0000', '\u009b'];
+    let minDirty = -1;
     const nextDirty = (from: number): number => {
+      // Most lines end before the next dirty character: answer without touching the needles.
+      if (minDirty >= from) return minDirty;
       let min = length;
       for (let k = 0; k < 4; k++) {
         let at = next[k] ?? -1;
@@ -60,6 +63,7 @@ export function createLineSplitter(sink: RawLineSink, maxLineLength = MAX_LINE_L
         }
         if (at < min) min = at;
       }
+      minDirty = min;
       return min;
     };
     while (start < length) {

@@ -140,6 +140,6 @@ class VitestCondenser implements Condenser {
 export const vitestCondenser: CondenserFactory = {
   tool: TOOL,
   description: 'Vitest',
-  trigger: /FAIL|⎯|^\s*RUN\s+v\d|^\s*Tests?(?: Files)?\s{2}|^[>$] .*vitest/,
+  trigger: /^\s*FAIL\s|^\s*⎯|^\s*RUN\s+v\d|^\s*Tests?(?: Files)?\s{2}|^[>$] .*vitest/,
   create: () => new VitestCondenser(),
 };

@@ -95,6 +95,6 @@ class YarnCondenser implements Condenser {
 export const yarnCondenser: CondenserFactory = {
   tool: TOOL,
   description: 'Yarn classic and Berry install errors',
-  trigger: /^error |^yarn (?:install|run) v|YN\d{4}: /,
+  trigger: /^error |^yarn (?:install|run) v|^(?:➤ )?YN\d{4}: /,
   create: () => new YarnCondenser(),
 };

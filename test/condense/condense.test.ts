@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  buildPrefilter,
   condenseStream,
   condenseText,
   createCondenseSession,
+  splitAlternatives,
   UnknownCondenserError,
 } from '../../src/condense/condense.ts';
 import { FailureReport } from '../../src/contracts/failure-report.ts';
@@ -260,5 +262,47 @@ describe('condense/condense', () => {
     session.finish();
 
     expect(() => session.push('x')).toThrow(/after finish/);
+  });
+});
+
+describe('condense/condense buildPrefilter', () => {
+  it('matches exactly the lines some trigger matches', () => {
+    const triggers = [
+      /^npm (?:error|ERR!)/,
+      /^\s*FAIL\s|^\s+● |error TS\d/,
+      /^[>$] .*tsc|^(?:➤ )?YN\d{4}: /,
+      /^\d+ passing/,
+    ];
+    const prefilter = buildPrefilter(triggers.map((t) => t.source));
+    const samples = [
+      'npm error code E404',
+      'npm warn deprecated',
+      ' FAIL  test/a.test.ts > x',
+      'FAIL test/a.js',
+      '  ● suite › test',
+      '● not indented',
+      'src/a.ts(1,2): error TS2322: x',
+      '> tsc --noEmit',
+      '$ tsc',
+      '> vitest',
+      '➤ YN0028: │ lockfile',
+      'YN0082: x',
+      '12 passing (3ms)',
+      'passing 12',
+      '',
+      '\t FAIL\tx',
+    ];
+
+    for (const sample of samples) {
+      expect(prefilter?.(sample), sample).toBe(triggers.some((t) => t.test(sample)));
+    }
+  });
+
+  it.each([
+    ['a|b', ['a', 'b']],
+    ['(?:a|b)|c', ['(?:a|b)', 'c']],
+    ['[|]|\\|', ['[|]', '\\|']],
+  ])('splits top-level alternatives of %j', (source, expected) => {
+    expect(splitAlternatives(source)).toEqual(expected);
   });
 });
