@@ -198,7 +198,7 @@ describe('condense on live tool output', () => {
       expect.objectContaining({
         kind: 'test-failure',
         testName: 'math > adds two numbers',
-        file: 'test/math.test.ts',
+        file: 'test/math.spec.ts',
         line: 6,
         column: 23,
         message: 'AssertionError: expected -1 to be 5 // Object.is equality',
@@ -207,7 +207,7 @@ describe('condense on live tool output', () => {
       }),
       expect.objectContaining({
         testName: 'users > returns the whole user',
-        file: 'test/math.test.ts',
+        file: 'test/math.spec.ts',
         line: 24,
         column: 48,
         message:
@@ -220,7 +220,7 @@ describe('condense on live tool output', () => {
         line: 7,
         column: 25,
         message: 'TypeError: user has no name',
-        frames: ['parseUser (src.ts:7:25)', 'test/math.test.ts:28:5'],
+        frames: ['parseUser (src.ts:7:25)', 'test/math.spec.ts:28:5'],
       }),
     ]);
   });
