@@ -8,7 +8,9 @@
 import { actionsCommandCondenser, actionsLogCondenser } from './actions.ts';
 import { esbuildCondenser } from './esbuild.ts';
 import { eslintCondenser } from './eslint.ts';
+import { genericCondenserFactory } from './generic.ts';
 import { jestCondenser } from './jest.ts';
+import { languageCondenserFactories } from './lang-registry.ts';
 import { mochaCondenser } from './mocha.ts';
 import { nextCondenser } from './next.ts';
 import { nodeTestCondenser } from './node-test.ts';
@@ -40,8 +42,11 @@ export const condenserFactories: readonly CondenserFactory[] = [
   mochaCondenser,
   nodeTestCondenser,
   playwrightCondenser,
+  // Go, Rust, Python, JVM, C/C++, .NET, Ruby, PHP, Swift (h/langs)
+  ...languageCondenserFactories,
   // GitHub Actions channels
   actionsCommandCondenser,
   // Fallbacks: only used when nothing above found anything.
   actionsLogCondenser,
+  genericCondenserFactory,
 ];

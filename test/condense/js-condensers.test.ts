@@ -395,9 +395,12 @@ describe('condense/pnpm and yarn variants', () => {
   });
 
   it('skips "error Command failed" wrappers of yarn classic', () => {
-    expect(
-      condenseText('yarn run v1.22.22\nerror Command failed with exit code 1.\n', { exitCode: 1 }).findings,
-    ).toEqual([]);
+    const report = condenseText('yarn run v1.22.22\nerror Command failed with exit code 1.\n', {
+      exitCode: 1,
+      tools: ['yarn'],
+    });
+
+    expect(report.findings).toEqual([]);
   });
 });
 
