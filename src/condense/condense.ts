@@ -106,6 +106,10 @@ export function createCondenseSession(options: CondenseOptions = {}): CondenseSe
   let hungry = 0;
   let lineNumber = 0;
   let exitCodeFromLog: number | undefined;
+  // "##[group]Run npm test" opens each step of an Actions log; the one open when the first
+  // "Process completed with exit code N" appears is the step that failed.
+  let runningStep: string | undefined;
+  let failedStep: string | undefined;
   let finished = false;
 
   const feed = (slot: Slot, line: LogLine): void => {
@@ -138,7 +142,12 @@ export function createCondenseSession(options: CondenseOptions = {}): CondenseSe
         : { text: normalized.text, number: lineNumber, marker: normalized.marker };
     if (normalized.marker === 'error') {
       const exit = EXIT_CODE_LINE.exec(normalized.text);
-      if (exit) exitCodeFromLog = Number(exit[1]);
+      if (exit && exitCodeFromLog === undefined) {
+        exitCodeFromLog = Number(exit[1]);
+        failedStep = runningStep;
+      }
+    } else if (normalized.marker === 'group' && normalized.text.startsWith('Run ')) {
+      runningStep = normalized.text.slice(4).trim() || undefined;
     }
     for (const slot of always) feed(slot, line);
     if (gated.length === 0) return;
@@ -178,7 +187,7 @@ export function createCondenseSession(options: CondenseOptions = {}): CondenseSe
         return { tool: slot.factory.tool, output, fallback: slot.factory.fallback === true };
       });
       return buildFailureReport(parts, {
-        command: options.command,
+        command: options.command ?? failedStep,
         exitCode: options.exitCode ?? exitCodeFromLog,
         repoRoot: options.repoRoot,
         maxFindings: options.maxFindings,

@@ -253,6 +253,12 @@ export function relativizeText(text: string, root: string): string {
   if (root) {
     if (t.includes(`file://${root}`)) t = t.split(`file://${root}`).join('');
     if (t.includes(root)) t = t.split(root).join('');
+    // The checkout itself, e.g. "in '/srv/app'": the repo root is "."
+    const bare = root.slice(0, -1);
+    if (bare !== '' && t.includes(bare)) {
+      const escaped = bare.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      t = t.replace(new RegExp(escaped + String.raw`(?=$|[\s'"\x60:),])`, 'g'), '.');
+    }
     const backslashRoot = root.replace(/\//g, '\\');
     if (backslashRoot !== root && t.includes(backslashRoot)) t = t.split(backslashRoot).join('');
   }

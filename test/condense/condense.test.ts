@@ -81,6 +81,23 @@ describe('condense/condense', () => {
     ]);
   });
 
+  it('records the step that failed in an Actions log as the command', () => {
+    const log = [
+      '##[group]Run npm ci',
+      'added 10 packages',
+      '##[endgroup]',
+      '##[group]Run npm run typecheck',
+      "src/a.ts(1,1): error TS2304: Cannot find name 'x'.",
+      '##[endgroup]',
+      '##[error]Process completed with exit code 2.',
+    ].join('\n');
+
+    const report = condenseText(log);
+
+    expect(report).toMatchObject({ command: 'npm run typecheck', exitCode: 2, conclusion: 'failure' });
+    expect(condenseText(log, { command: 'make ci' }).command).toBe('make ci');
+  });
+
   it('merges identical findings into occurrences', () => {
     const a = fakeFactory('a');
 
