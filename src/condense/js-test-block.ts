@@ -75,13 +75,13 @@ export class TestFailureBlock {
       return;
     }
     if (this.frames.length > 0 && CODE_FRAME.test(raw)) return;
-    if (text === '- Expected' || /^- Expected\s+- \d+$/.test(text)) {
+    // "- Expected  - 1" / "+ Received  + 0" (counts since Jest 26), "- Snapshot" for snapshots.
+    if (/^- (?:Expected|Snapshot)(?:\s+- \d+)?$/.test(text)) {
       this.inDiff = !this.diffDone;
       this.diffIndent = raw.length - raw.trimStart().length;
       return;
     }
-    if (text === '+ Received') return;
-    if (/^\+ Received\s+\+ \d+$/.test(text)) return;
+    if (/^\+ Received(?:\s+\+ \d+)?$/.test(text)) return;
     if (this.inDiff) {
       if (this.diff.length < MAX_DIFF_LINES) {
         const indent = raw.length - raw.trimStart().length;
@@ -89,12 +89,13 @@ export class TestFailureBlock {
       }
       return;
     }
-    const expected = /^Expected(?: value)?(?: \(.*\))?:\s+(.*)$/.exec(text);
+    // "Expected: 5", "Expected substring: …", "Expected length: 3", "Expected number of calls: >= 1".
+    const expected = /^Expected(?: [a-z ]{1,30})?(?: \(.*\))?:\s+(.*)$/.exec(text);
     if (expected && this.message.length > 0) {
       this.expected ??= expected[1];
       return;
     }
-    const received = /^Received(?: value)?(?: \(.*\))?:\s+(.*)$/.exec(text);
+    const received = /^Received(?: [a-z ]{1,30})?(?: \(.*\))?:\s+(.*)$/.exec(text);
     if (received && this.message.length > 0) {
       this.actual ??= received[1];
       return;

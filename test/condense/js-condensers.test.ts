@@ -529,3 +529,52 @@ describe('condense/actions', () => {
     expect(fallback.findings).toEqual([expect.objectContaining({ tool: 'actions-log', kind: 'timeout' })]);
   });
 });
+
+describe('condense/jest assertion shapes', () => {
+  it('reads toThrow, toHaveLength and call-count matchers and snapshot diffs', () => {
+    const report = condenseText(
+      [
+        'FAIL test/a.test.js',
+        '  ● errors › throws the right message',
+        '',
+        '    expect(received).toThrow(expected)',
+        '',
+        '    Expected substring: "not found"',
+        '    Received message:   "timeout"',
+        '',
+        '      at Object.toThrow (test/a.test.js:4:20)',
+        '',
+        '  ● ui › renders',
+        '',
+        '    expect(received).toMatchSnapshot()',
+        '',
+        '    Snapshot name: `ui renders 1`',
+        '',
+        '    - Snapshot  - 1',
+        '    + Received  + 1',
+        '',
+        '    - <b>Hello</b>',
+        '    + <b>Hi</b>',
+        '',
+        '      at Object.toMatchSnapshot (test/ui.test.js:9:18)',
+        '',
+        'Tests:       2 failed, 2 total',
+      ].join('\n'),
+    );
+
+    expect(report.findings).toEqual([
+      expect.objectContaining({
+        testName: 'errors › throws the right message',
+        expected: '"not found"',
+        actual: '"timeout"',
+      }),
+      expect.objectContaining({
+        testName: 'ui › renders',
+        file: 'test/ui.test.js',
+        line: 9,
+        expected: '<b>Hello</b>',
+        actual: '<b>Hi</b>',
+      }),
+    ]);
+  });
+});
