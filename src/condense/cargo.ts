@@ -113,6 +113,10 @@ class CargoCondenser implements Condenser {
     }
   }
 
+  wantsEveryLine(): boolean {
+    return this.#diagnostic !== undefined || this.#panic !== undefined;
+  }
+
   finish(): CondenserOutput {
     this.#finishPanic();
     this.#finishDiagnostic();
@@ -387,6 +391,8 @@ function crateNames(message: string): string[] {
 
 export const cargoCondenserFactory: CondenserFactory = {
   tool: TOOL,
+  trigger:
+    /^(?:error|warning)|^---- .* ----$|^thread '|^test result: |^ {3}(?:Compiling|Doc-tests) |^ {4}(?:Checking|Finished|Updating) |^ {5}Running |^ Downloading /,
   description: 'Rust (cargo, rustc, clippy, cargo test)',
   create: () => new CargoCondenser(),
 };

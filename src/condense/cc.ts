@@ -134,6 +134,10 @@ class CcCondenser implements Condenser {
       this.#detected = true;
   }
 
+  wantsEveryLine(): boolean {
+    return this.#cmake !== undefined || this.#appleUndefined !== undefined;
+  }
+
   finish(): CondenserOutput {
     this.#finishDiagnostic();
     this.#finishCMake();
@@ -389,6 +393,8 @@ function firstSentence(text: string): string | undefined {
 
 export const ccCondenserFactory: CondenserFactory = {
   tool: TOOL,
+  trigger:
+    /: (?:fatal error|error|warning|note): |undefined reference|multiple definition|\*\*\*|^CMake Error|^FAILED: |cannot find -l|library not found for -l|^Undefined symbols|\) ?: (?:fatal )?error [A-Z]+\d|^-- (?:Configuring|The C)/,
   description: 'C/C++ (gcc, clang, MSVC, ld, make, ninja, CMake)',
   create: () => new CcCondenser(),
 };

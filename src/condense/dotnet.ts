@@ -95,6 +95,10 @@ class DotnetCondenser implements Condenser {
     }
   }
 
+  wantsEveryLine(): boolean {
+    return this.#test !== undefined;
+  }
+
   finish(): CondenserOutput {
     this.#finishTest();
     const output: { detected: boolean; findings: Finding[]; testCounts?: TestCounts } = {
@@ -306,6 +310,8 @@ function nugetPackages(message: string): string[] | undefined {
 
 export const dotnetCondenserFactory: CondenserFactory = {
   tool: TOOL,
+  trigger:
+    /^\[xUnit\.net|: (?:error|warning) [A-Za-z]+\d|^\s*Failed \S.*\]$|^(?:Failed|Passed)!|Test summary: |^Build (?:FAILED|succeeded)|^MSBuild version|^Microsoft \(R\) Build/,
   description: '.NET (dotnet build/MSBuild, Roslyn, NuGet restore, dotnet test)',
   create: () => new DotnetCondenser(),
 };

@@ -148,6 +148,10 @@ class GoCondenser implements Condenser {
     else if (text.includes('go vet') || text.includes('golangci-lint')) this.#vetContext = true;
   }
 
+  wantsEveryLine(): boolean {
+    return this.#block !== undefined || this.#panic !== undefined;
+  }
+
   finish(): CondenserOutput {
     if (this.#panic) this.#finishPanic();
     if (this.#block) this.#finishBlock();
@@ -541,6 +545,8 @@ function modulePackages(text: string): string[] {
 
 export const goCondenserFactory: CondenserFactory = {
   tool: TOOL,
+  // Every line that can start or change something above; the rest only matters inside a block.
+  trigger: /^=== RUN|--- (?:FAIL|PASS|SKIP): |^panic: |\.go:\d|^go: |go vet|golangci-lint|^(?:ok {2}|FAIL|\? {3})\t/,
   description: 'Go (go build, go vet, go test, panics, golangci-lint)',
   create: () => new GoCondenser(),
 };

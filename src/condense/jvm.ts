@@ -135,6 +135,16 @@ class JvmCondenser implements Condenser {
     this.#onPlainLine(text);
   }
 
+  wantsEveryLine(): boolean {
+    return (
+      this.#compile !== undefined ||
+      this.#exception !== undefined ||
+      this.#wentWrong !== undefined ||
+      this.#pendingGoal !== undefined ||
+      this.#inMavenResults !== 'none'
+    );
+  }
+
   finish(): CondenserOutput {
     this.#flushGoal();
     this.#finishException();
@@ -450,6 +460,25 @@ class JvmCondenser implements Condenser {
 
   #onPlainLine(text: string): void {
     const first = text.charCodeAt(0);
+    // Surefire 2.x under old Maven prints its summary without `[INFO]`/`[ERROR]` prefixes.
+    if (text.startsWith('Tests run: ')) {
+      this.#onMavenTestsRun(text);
+      return;
+    }
+    if (text.startsWith('Failed tests:') || text.startsWith('Tests in error:')) {
+      this.#detected = true;
+      this.#inMavenResults = text.startsWith('Failed') ? 'failures' : 'errors';
+      const rest = text.slice(text.indexOf(':') + 1).trim();
+      if (rest.length > 0) this.#onMavenResultLine(rest);
+      return;
+    }
+    if (this.#inMavenResults !== 'none') {
+      if (text.startsWith('  ')) {
+        this.#onMavenResultLine(text.trim());
+        return;
+      }
+      this.#inMavenResults = 'none';
+    }
     if (first === 101 /* e */ && (text.startsWith('e: ') || text.startsWith('e: file:'))) {
       if (this.#onKotlinLine(text, 'kotlinc')) {
         this.#detected = true;
@@ -663,6 +692,8 @@ class JvmCondenser implements Condenser {
 
 export const jvmCondenserFactory: CondenserFactory = {
   tool: TOOL,
+  trigger:
+    /^\[(?:ERROR|WARNING)\]|^\[INFO\] (?:BUILD|Reactor Summary|Building |Results|Tests run:|Scanning)|^e: |\.java:\d+: (?:error|warning)|> .* FAILED$|^> Task |^\* What went wrong|^\d+ tests? completed|^BUILD |^FAILURE: |^\d+ errors?$|^Tests run: |^Failed tests:|^Tests in error:/,
   description: 'JVM (Maven, Gradle, javac, kotlinc, JUnit/surefire)',
   create: () => new JvmCondenser(),
 };

@@ -84,6 +84,10 @@ class PhpunitCondenser implements Condenser {
     }
   }
 
+  wantsEveryLine(): boolean {
+    return this.#section === 'error' || this.#section === 'failure';
+  }
+
   finish(): CondenserOutput {
     this.#finishBlock();
     const output: { detected: boolean; findings: Finding[]; testCounts?: TestCounts } = {
@@ -172,6 +176,7 @@ class PhpunitCondenser implements Condenser {
 
 export const phpunitCondenserFactory: CondenserFactory = {
   tool: TOOL,
+  trigger: /^PHPUnit \d|^There (?:was|were) \d|^(?:FAILURES|ERRORS)!|^Tests: \d|^OK\b/,
   description: 'PHP PHPUnit',
   create: () => new PhpunitCondenser(),
 };

@@ -154,6 +154,15 @@ class PythonCondenser implements Condenser {
     this.#onLintLine(text, first);
   }
 
+  wantsEveryLine(): boolean {
+    return (
+      this.#traceback !== undefined ||
+      this.#block !== undefined ||
+      this.#ruffHeader !== undefined ||
+      this.#unittest !== undefined
+    );
+  }
+
   finish(): CondenserOutput {
     if (this.#traceback) this.#endTraceback(undefined);
     this.#finishPytestBlock();
@@ -591,6 +600,8 @@ function sumCounts(
 
 export const pythonCondenserFactory: CondenserFactory = {
   tool: TOOL,
+  trigger:
+    /^===|^___|^(?:FAILED|ERROR)\b|^Traceback|^ {2}File "|^FAIL: |^Ran \d|^OK\b|\.pyi?\b|^Found \d|^Success: |^All (?:checks passed|done)|^Oh no|would be reformatted|^[A-Z]{1,4}\d{1,4} |^\d+ (?:failed|passed|errors?|skipped|xfailed|xpassed|deselected|warnings?)\b/,
   description: 'Python (pytest, unittest, tracebacks, mypy, pyright, ruff, flake8, pylint, black, isort)',
   create: () => new PythonCondenser(),
 };

@@ -101,6 +101,10 @@ class RspecCondenser implements Condenser {
     if (this.#example) this.#onExampleLine(this.#example, text);
   }
 
+  wantsEveryLine(): boolean {
+    return this.#section === 'failures' || this.#section === 'rerun' || this.#example !== undefined;
+  }
+
   finish(): CondenserOutput {
     this.#finishExample();
     const output: { detected: boolean; findings: Finding[]; testCounts?: TestCounts } = {
@@ -216,6 +220,7 @@ class RspecCondenser implements Condenser {
 
 export const rspecCondenserFactory: CondenserFactory = {
   tool: TOOL,
+  trigger: /^Failures:$|^Pending: \(|^An error occurred|^Finished in |^\d+ examples?, |^Failed examples:|^rspec /,
   description: 'Ruby RSpec',
   create: () => new RspecCondenser(),
 };

@@ -219,6 +219,8 @@ function normaliseTestName(name: string): string {
 
 export const swiftCondenserFactory: CondenserFactory = {
   tool: TOOL,
+  // Stateless line by line: no block ever needs the lines between triggers.
+  trigger: /\.swift:\d|^Test (?:Suite|Case) |Executed \d|^[✘✔] |^error: |^\*\* (?:BUILD|TEST) |^Building for |^Compiling /,
   description: 'Swift (swiftc, SwiftPM, XCTest, Swift Testing, xcodebuild)',
   create: () => new SwiftCondenser(),
 };

@@ -296,3 +296,45 @@ describe('condense/jvm sample lines', () => {
     });
   });
 });
+
+describe('condense/jvm surefire 2.12 plain summary', () => {
+  it('reads the un-prefixed "Failed tests:" list and totals of old surefire versions', () => {
+    const output = condenseLines(
+      jvm,
+      [
+        'Results :',
+        '',
+        'Failed tests:   testTotal(com.example.LegacyTest): expected:<10> but was:<9>',
+        '  testRounding(com.example.LegacyTest): expected:<2.5> but was:<2.0>',
+        '',
+        'Tests in error: ',
+        '  testParse(com.example.ParserTest): For input string: "x"',
+        '',
+        'Tests run: 7, Failures: 2, Errors: 1, Skipped: 0',
+        '',
+        '[INFO] BUILD FAILURE',
+      ].join('\n'),
+    );
+
+    expect(output.findings.map(brief)).toEqual([
+      {
+        kind: 'test-failure',
+        tool: 'maven',
+        testName: 'com.example.LegacyTest.testTotal',
+        message: 'expected:<10> but was:<9>',
+        expected: '10',
+        actual: '9',
+      },
+      {
+        kind: 'test-failure',
+        tool: 'maven',
+        testName: 'com.example.LegacyTest.testRounding',
+        message: 'expected:<2.5> but was:<2.0>',
+        expected: '2.5',
+        actual: '2.0',
+      },
+      { kind: 'test-failure', tool: 'maven', testName: 'com.example.ParserTest.testParse', message: 'For input string: "x"' },
+    ]);
+    expect(output.testCounts).toEqual({ passed: 4, failed: 3, skipped: 0, total: 7 });
+  });
+});

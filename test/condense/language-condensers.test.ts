@@ -50,6 +50,13 @@ describe('condense language condensers: shared guarantees', () => {
     }
   });
 
+  it.each(logs)('lose nothing to their triggers on %s (gated output equals ungated output)', (log) => {
+    const text = readLog(log);
+    for (const factory of primaries) {
+      expect(condenseLines(factory, text), factory.tool).toEqual(condenseLines(factory, text, { gating: false }));
+    }
+  });
+
   it('only the owning family (or generic) claims a failing log', () => {
     const owners: Record<string, string> = {
       'go/build-error.log': 'go',
