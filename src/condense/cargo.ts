@@ -19,6 +19,7 @@ import {
   count,
   isVendorPath,
   positive,
+  withOverflow,
 } from './lang-support.ts';
 
 const TOOL = 'cargo';
@@ -128,7 +129,7 @@ class CargoCondenser implements Condenser {
       const { passed, failed, skipped } = this.#counts;
       output.testCounts = { passed, failed, skipped, total: passed + failed + skipped };
     }
-    return output;
+    return withOverflow(output, this.#findings);
   }
 
   #startDiagnostic(text: string): void {

@@ -12,7 +12,7 @@
  */
 import type { Condenser, CondenserFactory, CondenserOutput, LogLine } from './types.ts';
 import type { Finding, FindingKind } from '../contracts/failure-report.ts';
-import { ExcerptLines, FindingCollector, clip, positive } from './lang-support.ts';
+import { ExcerptLines, FindingCollector, clip, positive, withOverflow } from './lang-support.ts';
 
 const TOOL = 'cc';
 
@@ -153,7 +153,7 @@ class CcCondenser implements Condenser {
       });
     }
     const findings: Finding[] = this.#findings.list();
-    return { detected: this.#detected, findings };
+    return withOverflow({ detected: this.#detected, findings }, this.#findings);
   }
 
   /** Returns true when the line was a compiler diagnostic. */

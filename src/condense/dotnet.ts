@@ -9,7 +9,7 @@
  */
 import type { Condenser, CondenserFactory, CondenserOutput, LogLine } from './types.ts';
 import type { Finding, FindingKind, TestCounts } from '../contracts/failure-report.ts';
-import { FindingCollector, FrameList, count, positive } from './lang-support.ts';
+import { FindingCollector, FrameList, count, positive, withOverflow } from './lang-support.ts';
 
 const TOOL = 'dotnet';
 
@@ -109,7 +109,7 @@ class DotnetCondenser implements Condenser {
       const { passed, failed, skipped } = this.#counts;
       output.testCounts = { passed, failed, skipped, total: passed + failed + skipped };
     }
-    return output;
+    return withOverflow(output, this.#findings);
   }
 
   #addCounts(passed: number, failed: number, skipped: number): void {

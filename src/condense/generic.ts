@@ -120,7 +120,8 @@ class GenericCondenser implements Condenser {
     this.#finishBlock();
     if (this.#findings.size === 0) {
       const tail =
-        this.#exitTail ?? (this.#exitCode !== undefined && this.#exitCode !== 0 ? this.#tailLines() : undefined);
+        this.#exitTail ??
+        (this.#exitCode !== undefined && this.#exitCode !== 0 ? this.#tailLines() : undefined);
       const last = tail?.at(-1);
       if (tail && last !== undefined) {
         this.#findings.add({
@@ -186,7 +187,10 @@ class GenericCondenser implements Condenser {
       }
     }
     if (
-      (text.includes('Error') || text.includes('Exception') || text.includes('Failure') || text.includes('Fault')) &&
+      (text.includes('Error') ||
+        text.includes('Exception') ||
+        text.includes('Failure') ||
+        text.includes('Fault')) &&
       EXCEPTION.test(text)
     ) {
       this.#startBlock('runtime-error', text);

@@ -19,6 +19,7 @@ import {
   indentOf,
   isVendorPath,
   positive,
+  withOverflow,
 } from './lang-support.ts';
 
 const TOOL = 'go';
@@ -179,7 +180,7 @@ class GoCondenser implements Condenser {
         total: this.#passed + this.#failed + this.#skipped,
       };
     }
-    return output;
+    return withOverflow(output, this.#findings);
   }
 
   #onVerdict(verdict: string, name: string, indent: number): void {
@@ -546,7 +547,8 @@ function modulePackages(text: string): string[] {
 export const goCondenserFactory: CondenserFactory = {
   tool: TOOL,
   // Every line that can start or change something above; the rest only matters inside a block.
-  trigger: /^=== RUN|--- (?:FAIL|PASS|SKIP): |^panic: |\.go:\d|^go: |go vet|golangci-lint|^(?:ok {2}|FAIL|\? {3})\t/,
+  trigger:
+    /^=== RUN|--- (?:FAIL|PASS|SKIP): |^panic: |\.go:\d|^go: |go vet|golangci-lint|^(?:ok {2}|FAIL|\? {3})\t/,
   description: 'Go (go build, go vet, go test, panics, golangci-lint)',
   create: () => new GoCondenser(),
 };

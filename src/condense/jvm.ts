@@ -20,7 +20,15 @@
 import type { Condenser, CondenserFactory, CondenserOutput, LogLine } from './types.ts';
 import type { FindingDraft } from './lang-support.ts';
 import type { Finding, FindingKind, TestCounts } from '../contracts/failure-report.ts';
-import { FindingCollector, FrameList, clip, count, findCoordinates, positive } from './lang-support.ts';
+import {
+  FindingCollector,
+  FrameList,
+  clip,
+  count,
+  findCoordinates,
+  positive,
+  withOverflow,
+} from './lang-support.ts';
 
 const TOOL = 'jvm';
 
@@ -156,7 +164,7 @@ class JvmCondenser implements Condenser {
     };
     const counts = this.#mavenCounts ?? this.#gradleCounts;
     if (counts) output.testCounts = { ...counts, total: counts.passed + counts.failed + counts.skipped };
-    return output;
+    return withOverflow(output, this.#findings);
   }
 
   // ---- Maven ----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@
  */
 import type { Condenser, CondenserFactory, CondenserOutput, LogLine } from './types.ts';
 import type { Finding, TestCounts } from '../contracts/failure-report.ts';
-import { FindingCollector, FrameList, count, isVendorPath } from './lang-support.ts';
+import { FindingCollector, FrameList, count, isVendorPath, withOverflow } from './lang-support.ts';
 
 const TOOL = 'phpunit';
 
@@ -95,7 +95,7 @@ class PhpunitCondenser implements Condenser {
       findings: this.#findings.list(),
     };
     if (this.#counts) output.testCounts = this.#counts;
-    return output;
+    return withOverflow(output, this.#findings);
   }
 
   #onBlockLine(block: Block, text: string): void {

@@ -12,7 +12,15 @@
  */
 import type { Condenser, CondenserFactory, CondenserOutput, LogLine } from './types.ts';
 import type { Finding, TestCounts } from '../contracts/failure-report.ts';
-import { ExcerptLines, FindingCollector, FrameList, count, isVendorPath, positive } from './lang-support.ts';
+import {
+  ExcerptLines,
+  FindingCollector,
+  FrameList,
+  count,
+  isVendorPath,
+  positive,
+  withOverflow,
+} from './lang-support.ts';
 
 const TOOL = 'python';
 /** Most pytest failure blocks held until the short summary names them. */
@@ -180,7 +188,7 @@ class PythonCondenser implements Condenser {
     };
     const counts = sumCounts(this.#pytestCounts, this.#unittestCounts);
     if (counts) output.testCounts = { ...counts, total: counts.passed + counts.failed + counts.skipped };
-    return output;
+    return withOverflow(output, this.#findings);
   }
 
   // ---- pytest -------------------------------------------------------------------------------

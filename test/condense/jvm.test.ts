@@ -333,7 +333,12 @@ describe('condense/jvm surefire 2.12 plain summary', () => {
         expected: '2.5',
         actual: '2.0',
       },
-      { kind: 'test-failure', tool: 'maven', testName: 'com.example.ParserTest.testParse', message: 'For input string: "x"' },
+      {
+        kind: 'test-failure',
+        tool: 'maven',
+        testName: 'com.example.ParserTest.testParse',
+        message: 'For input string: "x"',
+      },
     ]);
     expect(output.testCounts).toEqual({ passed: 4, failed: 3, skipped: 0, total: 7 });
   });
