@@ -426,6 +426,14 @@ class GoCondenser implements Condenser {
         });
       }
     }
+    if (status === 'FAIL') {
+      // `go test` prints test files relative to their package: name the package so the file can be found.
+      for (const finding of this.#findings.since(this.#findingsAtPackageStart)) {
+        if (finding.kind !== 'test-failure' && finding.kind !== 'timeout') continue;
+        const note = `package ${pkg}`;
+        finding.excerpt = finding.excerpt === undefined ? note : `${finding.excerpt}\n${note}`;
+      }
+    }
     this.#sawFailVerdict = false;
     this.#findingsAtPackageStart = this.#findings.size;
   }

@@ -129,6 +129,11 @@ export class FindingCollector {
     return this.#items.length;
   }
 
+  /** The stored findings from index `start` on, for a condenser to complete them in place. */
+  since(start: number): Finding[] {
+    return this.#items.slice(start);
+  }
+
   /** Findings dropped because the cap was reached. */
   get overflow(): number {
     return this.#overflow;

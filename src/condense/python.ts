@@ -28,7 +28,8 @@ const MAX_PENDING_BLOCKS = 200;
 
 const PYTEST_SECTION = /^={3,} (.+?) ={3,}$/;
 const PYTEST_BLOCK = /^_{3,} (.+?) _{3,}$/;
-const PYTEST_LOCATION = /^([^\s:][^:]*\.py):(\d+): ?(\w*)$/;
+// `tests/x.py:7: AssertionError` (long tracebacks) or `tests/x.py:7: in test_x` (--tb=short).
+const PYTEST_LOCATION = /^([^\s:][^:]*\.py):(\d+):(?: in \S+| ?\w*)$/;
 const PYTEST_SUMMARY = /^(FAILED|ERROR) (\S+?)(?: - (.*))?$/;
 const PYTEST_COUNTS =
   /^=*\s*((?:\d+ (?:failed|passed|skipped|errors?|xfailed|xpassed|deselected|warnings?|rerun)(?:, )?)+) in [\d.]+s(?: \([^)]*\))?\s*=*$/;
