@@ -193,11 +193,11 @@ class JvmCondenser implements Condenser {
       return;
     }
     if (level === 'INFO') {
+      // Any [INFO] line ends surefire's `Failures:`/`Errors:` list.
+      this.#inMavenResults = 'none';
       if (text.startsWith('BUILD ') || text.startsWith('Reactor Summary') || text.startsWith('Building ')) {
         this.#inGoalFailure = false;
-        this.#inMavenResults = 'none';
       }
-      if (text === 'Results:' || text === 'Results :') this.#inMavenResults = 'none';
       return;
     }
     if (level !== 'ERROR') return;
