@@ -43,6 +43,8 @@ const TESTS_RUN = /^Tests run: (\d+), Failures: (\d+), Errors: (\d+), Skipped: (
 const GRADLE_TEST = /^([\w.$]+(?: > [^>]+?)*) > (.+?) FAILED$/;
 const GRADLE_COUNTS = /^(\d+) tests? completed, (\d+) failed(?:, (\d+) skipped)?/;
 const FRAME = /^\s*at (?:[\w.-]+\/\/|[\w.-]+@[\w.-]+\/)?([\w.$<>/-]+)\(([^)]*)\)$/;
+// Gradle's checkstyle plugin: `[ant:checkstyle] [ERROR] /x/App.java:12:5: Missing a Javadoc comment. [MissingJavadocMethod]`.
+const CHECKSTYLE = /^\[ant:checkstyle\] \[(ERROR|WARN)\] (.+?):(\d+)(?::(\d+))?: (.+?)(?: \[(\w+)\])?$/;
 const EXPECTED_BUT_WAS = /expected: ?<(.*)> but was: ?<(.*)>/;
 
 /** Frames from these packages are never the repository's code. */
@@ -468,6 +470,22 @@ class JvmCondenser implements Condenser {
 
   #onPlainLine(text: string): void {
     const first = text.charCodeAt(0);
+    if (text.startsWith('[ant:checkstyle]')) {
+      const match = CHECKSTYLE.exec(text);
+      this.#detected = true;
+      if (match && match[1] === 'ERROR') {
+        this.#findings.add({
+          kind: 'lint-error',
+          tool: 'checkstyle',
+          file: match[2],
+          line: positive(match[3]),
+          column: positive(match[4]),
+          code: match[6],
+          message: match[5] ?? '',
+        });
+      }
+      return;
+    }
     // Surefire 2.x under old Maven prints its summary without `[INFO]`/`[ERROR]` prefixes.
     if (text.startsWith('Tests run: ')) {
       this.#onMavenTestsRun(text);
@@ -682,6 +700,21 @@ class JvmCondenser implements Condenser {
       /Could not resolve|Could not find [\w.-]+:|Could not download|Could not GET|Failed to resolve/.test(
         all,
       );
+    if (/format violations/.test(all)) {
+      // Spotless: the files follow the reason, indented; each is a format error.
+      const files = block.lines.filter((line) =>
+        /^[\w./-]+\.(?:java|kt|kts|groovy|scala|gradle)$/.test(line),
+      );
+      for (const file of files.length > 0 ? files : [undefined]) {
+        this.#findings.add({
+          kind: 'format-error',
+          tool: 'gradle',
+          file,
+          message: 'format violations (spotless)',
+        });
+      }
+      return;
+    }
     const reasons = block.lines.filter((line) => line.startsWith('>'));
     const headline = block.lines[0] ?? '';
     const deepest = reasons.at(-1);
@@ -701,7 +734,7 @@ class JvmCondenser implements Condenser {
 export const jvmCondenserFactory: CondenserFactory = {
   tool: TOOL,
   trigger:
-    /^\[(?:ERROR|WARNING)\]|^\[INFO\] (?:BUILD|Reactor Summary|Building |Results|Tests run:|Scanning)|^e: |\.java:\d+: (?:error|warning)|> .* FAILED$|^> Task |^\* What went wrong|^\d+ tests? completed|^BUILD |^FAILURE: |^\d+ errors?$|^Tests run: |^Failed tests:|^Tests in error:/,
+    /^\[(?:ERROR|WARNING)\]|^\[INFO\] (?:BUILD|Reactor Summary|Building |Results|Tests run:|Scanning)|^e: |\.java:\d+: (?:error|warning)|> .* FAILED$|^> Task |^\* What went wrong|^\d+ tests? completed|^BUILD |^FAILURE: |^\d+ errors?$|^Tests run: |^Failed tests:|^Tests in error:|^\[ant:checkstyle\]/,
   description: 'JVM (Maven, Gradle, javac, kotlinc, JUnit/surefire)',
   create: () => new JvmCondenser(),
 };
