@@ -125,7 +125,7 @@ describe('core/manifest/parse: never throws', () => {
       }),
       { numRuns: 400 },
     );
-  });
+  }, 60_000);
 
   it('returns a result for mutated examples', () => {
     fc.assert(
@@ -139,7 +139,7 @@ describe('core/manifest/parse: never throws', () => {
       ),
       { numRuns: 400 },
     );
-  });
+  }, 60_000);
 
   it('returns errors for arbitrary YAML-ish structures', () => {
     const scalar = fc.oneof(
@@ -164,7 +164,7 @@ describe('core/manifest/parse: never throws', () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 60_000);
 
   it.each([
     ['deep flow nesting', `targets: ${'['.repeat(50_000)}${']'.repeat(50_000)}`],
