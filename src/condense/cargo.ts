@@ -418,8 +418,9 @@ function crateNames(message: string): string[] {
 
 export const cargoCondenserFactory: CondenserFactory = {
   tool: TOOL,
+  // Line prefixes only: cheap to test on every line of a log.
   trigger:
-    /^(?:error|warning)|^---- .* ----$|^thread '|^test result: |^ {3}(?:Compiling|Doc-tests) |^ {4}(?:Checking|Finished|Updating) |^ {5}Running |^ Downloading /,
+    /^(?:(?:error|warning)|---- .* ----$|thread '|test result: | {3}(?:Compiling|Doc-tests) | {4}(?:Checking|Finished|Updating) | {5}Running | Downloading )/,
   description: 'Rust (cargo, rustc, clippy, cargo test)',
   create: () => new CargoCondenser(),
 };

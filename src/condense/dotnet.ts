@@ -310,8 +310,10 @@ function nugetPackages(message: string): string[] | undefined {
 
 export const dotnetCondenserFactory: CondenserFactory = {
   tool: TOOL,
+  // Line prefixes first, then the few fixed substrings that can sit anywhere in a line: the
+  // dispatcher unions every trigger into one regex tested on each line, so these stay cheap.
   trigger:
-    /^\[xUnit\.net|: (?:error|warning) [A-Za-z]+\d|^\s*Failed \S.*\]$|^(?:Failed|Passed)!|Test summary: |^Build (?:FAILED|succeeded)|^MSBuild version|^Microsoft \(R\) Build/,
+    /^(?:\[xUnit\.net|\s*Failed \S.*\]$|(?:Failed|Passed)!|\s*Test summary: |Build (?:FAILED|succeeded)|MSBuild version|Microsoft \(R\) Build)|[) ]: (?:error|warning) [A-Za-z]+\d/,
   description: '.NET (dotnet build/MSBuild, Roslyn, NuGet restore, dotnet test)',
   create: () => new DotnetCondenser(),
 };
