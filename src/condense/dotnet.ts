@@ -147,11 +147,13 @@ class DotnetCondenser implements Condenser {
     }
     const source = SOURCE_DIAGNOSTIC.exec(text);
     if (source) {
-      this.#detected = true;
       const code = source[5] ?? '';
       // MSVC C/C++ diagnostics (C2065, LNK2019) belong to the cc condenser, `x.ts(1,1): error
-      // TS2304` to tsc: only .NET files or .NET diagnostic codes are ours.
-      if (source[4] !== 'error' || !isDotnetDiagnostic(source[1] ?? '', code)) return;
+      // TS2304` to tsc: only .NET files or .NET diagnostic codes are ours (and only they show
+      // that dotnet ran, so a tsc log is not reported as a dotnet one).
+      if (!isDotnetDiagnostic(source[1] ?? '', code)) return;
+      this.#detected = true;
+      if (source[4] !== 'error') return;
       this.#add({
         kind: codeKind(code),
         file: source[1],
@@ -165,10 +167,11 @@ class DotnetCondenser implements Condenser {
     }
     const project = PROJECT_DIAGNOSTIC.exec(text);
     if (project) {
-      this.#detected = true;
       const code = project[3] ?? '';
       const file = project[1] ?? '';
-      if (project[2] !== 'error' || !isDotnetDiagnostic(file, code)) return;
+      if (!isDotnetDiagnostic(file, code)) return;
+      this.#detected = true;
+      if (project[2] !== 'error') return;
       const isProjectFile = /\.(?:csproj|fsproj|vbproj|sln|slnx|props|targets)$/.test(file);
       this.#add({
         kind: codeKind(code),
