@@ -564,7 +564,6 @@ class JvmCondenser implements Condenser {
       this.#detected = true;
       return;
     }
-    if (/^\d+ errors?$/.test(text)) this.#detected = true;
   }
 
   // ---- test failures with a JVM exception ------------------------------------------------------
@@ -734,7 +733,7 @@ export const jvmCondenserFactory: CondenserFactory = {
   // Line prefixes first, then the few fixed substrings that can sit anywhere in a line: the
   // dispatcher unions every trigger into one regex tested on each line, so these stay cheap.
   trigger:
-    /^(?:\[(?:ERROR|WARNING)\]|\[INFO\] (?:BUILD|Reactor Summary|Building |Results|Tests run:|Scanning)|[ew]: |> Task |\* What went wrong|\d+ tests? completed|BUILD |FAILURE: |\d+ errors?$|Tests run: |Failed tests:|Tests in error:|\[ant:checkstyle\])|\.java:\d+: | FAILED$/,
+    /^(?:\[(?:ERROR|WARNING)\]|\[INFO\] (?:BUILD|Reactor Summary|Building |Results|Tests run:|Scanning)|[ew]: |> Task |\* What went wrong|\d+ tests? completed|BUILD |FAILURE: |Tests run: |Failed tests:|Tests in error:|\[ant:checkstyle\])|\.java:\d+: | FAILED$/,
   description: 'JVM (Maven, Gradle, javac, kotlinc, JUnit/surefire)',
   create: () => new JvmCondenser(),
 };
