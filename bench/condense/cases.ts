@@ -389,7 +389,7 @@ export const cases: readonly Case[] = [
     },
     command: 'vite build',
     expect: 'fail',
-    facts: [{ message: './format.js' }],
+    facts: [{ file: 'src/main.js', line: 1, message: "Could not resolve './format.js'" }],
   },
   {
     id: 'esbuild/bundle-errors',
