@@ -224,9 +224,12 @@ interface SpeedResult {
 function timed(argv: string[]): Promise<{ wall: number; cpu: number; rssKb: number }> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
+    // stdout is a pipe we drain, not /dev/null: GNU grep stops at the first match when its
+    // output is /dev/null, which would make the baseline look impossibly fast.
     const child = spawn('/usr/bin/time', ['-f', 'FWTIME %M %U %S', ...argv], {
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    child.stdout.resume();
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.on('error', reject);
@@ -270,7 +273,7 @@ async function measureSpeed(path: string, bytes: number, runs: number, dir: stri
     [FLOOR, [node, child, path, 'floor-readline']],
     ['Node line count (Buffer scan, no strings)', [node, child, path, 'floor-bytes']],
     ['tail -n 200', ['tail', '-n', '200', path]],
-    ['grep -iE "error|fail"', ['grep', '-ciE', 'error|fail', path]],
+    ['grep -iE "error|fail"', ['grep', '-iE', 'error|fail', path]],
   ];
   const mb = bytes / 1024 / 1024;
   const results: SpeedResult[] = [];
