@@ -9,7 +9,7 @@
  */
 import type { Condenser, CondenserFactory, CondenserOutput, LogLine } from './types.ts';
 import type { Finding, FindingKind, TestCounts } from '../contracts/failure-report.ts';
-import { FindingCollector, FrameList, count, positive } from './lang-support.ts';
+import { FindingCollector, FrameList, count, positive, withOverflow } from './lang-support.ts';
 
 const TOOL = 'dotnet';
 
@@ -95,6 +95,10 @@ class DotnetCondenser implements Condenser {
     }
   }
 
+  wantsEveryLine(): boolean {
+    return this.#test !== undefined;
+  }
+
   finish(): CondenserOutput {
     this.#finishTest();
     const output: { detected: boolean; findings: Finding[]; testCounts?: TestCounts } = {
@@ -105,7 +109,7 @@ class DotnetCondenser implements Condenser {
       const { passed, failed, skipped } = this.#counts;
       output.testCounts = { passed, failed, skipped, total: passed + failed + skipped };
     }
-    return output;
+    return withOverflow(output, this.#findings);
   }
 
   #addCounts(passed: number, failed: number, skipped: number): void {
@@ -309,6 +313,8 @@ function nugetPackages(message: string): string[] | undefined {
 
 export const dotnetCondenserFactory: CondenserFactory = {
   tool: TOOL,
+  trigger:
+    /^\[xUnit\.net|: (?:error|warning) [A-Za-z]+\d|^\s*Failed \S.*\]$|^(?:Failed|Passed)!|Test summary: |^Build (?:FAILED|succeeded)|^MSBuild version|^Microsoft \(R\) Build/,
   description: '.NET (dotnet build/MSBuild, Roslyn, NuGet restore, dotnet test)',
   create: () => new DotnetCondenser(),
 };
