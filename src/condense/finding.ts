@@ -32,9 +32,31 @@ export interface FindingInput {
   excerpt?: string | undefined;
 }
 
+/**
+ * Returns a flat copy of a string. Lines are slices of the 64 KiB chunk they came from, and V8
+ * keeps the whole chunk alive for as long as a slice lives; a finding that keeps a slice would
+ * pin a chunk per finding (hundreds of MB on a big log). Everything a condenser keeps past the
+ * current line (findings, file names, commands) should go through this.
+ */
+export function detach(text: string): string {
+  return text.length === 0 ? text : (' ' + text).slice(1);
+}
+
+/** A copy of a finding whose strings are all detached from their log chunks (see detach). */
+export function detachFinding(finding: Finding): Finding {
+  const out: Finding = { ...finding, message: detach(finding.message) };
+  for (const key of ['file', 'code', 'testName', 'expected', 'actual', 'excerpt'] as const) {
+    const value = finding[key];
+    if (value !== undefined) out[key] = detach(value);
+  }
+  if (finding.frames) out.frames = finding.frames.map(detach);
+  if (finding.packages) out.packages = finding.packages.map(detach);
+  return out;
+}
+
 /** Cuts a string to `max` characters, marking the cut with an ellipsis. */
 export function cap(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+  return detach(text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`);
 }
 
 /** Joins excerpt lines, capped by line count and size, trailing blank lines removed. */
@@ -66,12 +88,12 @@ export function makeFinding(input: FindingInput): Finding {
     occurrences: 1,
   };
   const file = input.file?.trim();
-  if (file) finding.file = file;
+  if (file) finding.file = detach(file);
   const line = positive(input.line);
   if (line !== undefined) finding.line = line;
   const column = positive(input.column);
   if (column !== undefined && line !== undefined) finding.column = column;
-  if (input.code?.trim()) finding.code = input.code.trim();
+  if (input.code?.trim()) finding.code = detach(input.code.trim());
   if (input.testName?.trim()) finding.testName = cap(input.testName.trim(), FIELD_CAPS.message);
   if (input.expected !== undefined && input.expected.trim() !== '') {
     finding.expected = cap(input.expected, FIELD_CAPS.value);
@@ -82,8 +104,9 @@ export function makeFinding(input: FindingInput): Finding {
   if (input.frames && input.frames.length > 0) {
     finding.frames = input.frames.slice(0, FIELD_CAPS.frames).map((f) => cap(f.trim(), FIELD_CAPS.frame));
   }
-  if (input.packages && input.packages.length > 0)
-    finding.packages = [...new Set(input.packages)].slice(0, 10);
+  if (input.packages && input.packages.length > 0) {
+    finding.packages = [...new Set(input.packages)].slice(0, 10).map(detach);
+  }
   if (input.excerpt?.trim()) finding.excerpt = cap(input.excerpt, FIELD_CAPS.excerpt);
   return finding;
 }
@@ -142,7 +165,7 @@ export class FindingCollector {
       this.counts.set(input.kind, entry);
     }
     entry.count++;
-    if (input.file && entry.files.size < MAX_TRACKED_FILES) entry.files.add(input.file);
+    if (input.file && entry.files.size < MAX_TRACKED_FILES) entry.files.add(detach(input.file));
   }
   get size(): number {
     return this.findings.length;
