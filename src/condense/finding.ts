@@ -111,34 +111,6 @@ export function makeFinding(input: FindingInput): Finding {
   return finding;
 }
 
-const FOREIGN_FRAME =
-  /node_modules[\\/]|\bnode:internal\b|\(node:|^\s*at (?:node:|internal\/)|\(internal\/|<anonymous>|\bnative\b|processTicksAndRejections|new Promise \(<anonymous>\)/;
-
-/** True for a JS stack frame in the repo's own code (not node_modules, not Node internals). */
-export function isOwnJsFrame(frame: string): boolean {
-  return !FOREIGN_FRAME.test(frame);
-}
-
-/** Matches "at fn (file:line:col)" or "at file:line:col"; returns the location parts. */
-const JS_FRAME = /^\s*at (?:(.*?) \()?((?:file:\/\/)?[^()\s]+?):(\d+):(\d+)\)?\s*$/;
-
-export interface JsFrame {
-  fn?: string;
-  file: string;
-  line: number;
-  column: number;
-}
-
-/** Parses a V8 stack frame line; undefined when the line is not a frame with a location. */
-export function parseJsFrame(text: string): JsFrame | undefined {
-  if (!text.includes('at ')) return undefined;
-  const m = JS_FRAME.exec(text);
-  if (!m) return undefined;
-  const frame: JsFrame = { file: m[2] ?? '', line: Number(m[3]), column: Number(m[4]) };
-  if (m[1]) frame.fn = m[1];
-  return frame;
-}
-
 /** Findings a condenser keeps before it only counts (the report shows far fewer anyway). */
 export const MAX_KEPT_FINDINGS = 200;
 const MAX_TRACKED_FILES = 2000;
@@ -173,24 +145,6 @@ export class FindingCollector {
   /** Counts of findings beyond the cap, for `CondenserOutput.overflow`. */
   overflow(tool: string): DroppedFindings[] {
     return [...this.counts].map(([kind, { count, files }]) => ({ tool, kind, count, files: files.size }));
-  }
-}
-
-/** Keeps at most `max` items; counts the rest. */
-export class BoundedList<T> {
-  readonly items: T[] = [];
-  overflow = 0;
-  readonly max: number;
-  constructor(max: number) {
-    this.max = max;
-  }
-  push(item: T): boolean {
-    if (this.items.length >= this.max) {
-      this.overflow++;
-      return false;
-    }
-    this.items.push(item);
-    return true;
   }
 }
 
