@@ -66,6 +66,7 @@ record_cmake() {
 record_javac() {
   have javac || return
   record javac compile-error javac 'javac -d out src/com/example/Greeter.java'
+  record javac werror javac-werror 'javac -Werror -Xlint:all -d out src/com/example/Legacy.java'
 }
 
 record_maven() {

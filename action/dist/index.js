@@ -22419,6 +22419,8 @@ var JvmCondenser = class {
   #testFailures = 0;
   #reportedTests = /* @__PURE__ */ new Set();
   #mavenCounts;
+  /** The first compiler warnings, kept in case `-Werror` turns them into the build's errors. */
+  #warnings = [];
   #gradleCounts;
   push(line) {
     const raw = line.text;
@@ -22481,7 +22483,25 @@ var JvmCondenser = class {
       }
       return;
     }
+    if (level === "WARNING") {
+      const warning2 = MAVEN_COMPILE.exec(text);
+      if (warning2) {
+        this.#rememberWarning({
+          kind: "compile-error",
+          tool: "maven",
+          file: warning2[1],
+          line: positive2(warning2[2]),
+          column: positive2(warning2[3]),
+          message: warning2[4] ?? ""
+        });
+      }
+      return;
+    }
     if (level !== "ERROR") return;
+    if (text.startsWith("warnings found and -Werror specified")) {
+      this.#promoteWarnings();
+      return;
+    }
     if (text.includes(".java:[") || text.includes(".kt:[") || text.includes(".scala:[") || text.includes(".groovy:[")) {
       const match = MAVEN_COMPILE.exec(text);
       if (match) {
@@ -22599,6 +22619,18 @@ var JvmCondenser = class {
       expected: comparison?.[1],
       actual: comparison?.[2]
     });
+  }
+  #rememberWarning(draft) {
+    if (this.#warnings.length < 20) this.#warnings.push({ ...draft, code: "Werror" });
+  }
+  /** `-Werror`: the warnings printed so far are the errors that failed the build. */
+  #promoteWarnings() {
+    this.#detected = true;
+    for (const warning2 of this.#warnings) {
+      this.#compileErrors += 1;
+      this.#findings.add(warning2);
+    }
+    this.#warnings.length = 0;
   }
   #onGoalFailure(text) {
     this.#inGoalFailure = true;
@@ -22749,11 +22781,24 @@ var JvmCondenser = class {
         return;
       }
     }
+    if (text.startsWith("error: warnings found and -Werror specified")) {
+      this.#promoteWarnings();
+      return;
+    }
     if (text.includes(".java:") && (text.includes(": error: ") || text.includes(": warning: "))) {
       const javac = JAVAC.exec(text);
       if (javac) {
         this.#detected = true;
-        if (javac[3] === "warning") return;
+        if (javac[3] === "warning") {
+          this.#rememberWarning({
+            kind: "compile-error",
+            tool: "javac",
+            file: javac[1],
+            line: positive2(javac[2]),
+            message: javac[4] ?? ""
+          });
+          return;
+        }
         this.#startCompile({
           tool: "javac",
           file: javac[1] ?? "",
@@ -22938,7 +22983,7 @@ var jvmCondenserFactory = {
   tool: TOOL9,
   // Line prefixes first, then the few fixed substrings that can sit anywhere in a line: the
   // dispatcher unions every trigger into one regex tested on each line, so these stay cheap.
-  trigger: /^(?:\[(?:ERROR|WARNING)\]|\[INFO\] (?:BUILD|Reactor Summary|Building |Results|Tests run:|Scanning)|[ew]: |> Task |\* What went wrong|\d+ tests? completed|BUILD |FAILURE: |Tests run: |Failed tests:|Tests in error:|\[ant:checkstyle\])|\.java:\d+: | FAILED$/,
+  trigger: /^(?:\[(?:ERROR|WARNING)\]|\[INFO\] (?:BUILD|Reactor Summary|Building |Results|Tests run:|Scanning)|[ew]: |> Task |\* What went wrong|\d+ tests? completed|BUILD |FAILURE: |Tests run: |Failed tests:|Tests in error:|\[ant:checkstyle\]|error: warnings found)|\.java:\d+: | FAILED$/,
   description: "JVM (Maven, Gradle, javac, kotlinc, JUnit/surefire)",
   create: () => new JvmCondenser()
 };

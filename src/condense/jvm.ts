@@ -119,6 +119,8 @@ class JvmCondenser implements Condenser {
   #testFailures = 0;
   readonly #reportedTests = new Set<string>();
   #mavenCounts: { passed: number; failed: number; skipped: number } | undefined;
+  /** The first compiler warnings, kept in case `-Werror` turns them into the build's errors. */
+  readonly #warnings: FindingDraft[] = [];
   #gradleCounts: { passed: number; failed: number; skipped: number } | undefined;
 
   push(line: LogLine): void {
@@ -201,7 +203,25 @@ class JvmCondenser implements Condenser {
       }
       return;
     }
+    if (level === 'WARNING') {
+      const warning = MAVEN_COMPILE.exec(text);
+      if (warning) {
+        this.#rememberWarning({
+          kind: 'compile-error',
+          tool: 'maven',
+          file: warning[1],
+          line: positive(warning[2]),
+          column: positive(warning[3]),
+          message: warning[4] ?? '',
+        });
+      }
+      return;
+    }
     if (level !== 'ERROR') return;
+    if (text.startsWith('warnings found and -Werror specified')) {
+      this.#promoteWarnings();
+      return;
+    }
     if (
       text.includes('.java:[') ||
       text.includes('.kt:[') ||
@@ -329,6 +349,20 @@ class JvmCondenser implements Condenser {
       expected: comparison?.[1],
       actual: comparison?.[2],
     });
+  }
+
+  #rememberWarning(draft: FindingDraft): void {
+    if (this.#warnings.length < 20) this.#warnings.push({ ...draft, code: 'Werror' });
+  }
+
+  /** `-Werror`: the warnings printed so far are the errors that failed the build. */
+  #promoteWarnings(): void {
+    this.#detected = true;
+    for (const warning of this.#warnings) {
+      this.#compileErrors += 1;
+      this.#findings.add(warning);
+    }
+    this.#warnings.length = 0;
   }
 
   #onGoalFailure(text: string): void {
@@ -510,11 +544,24 @@ class JvmCondenser implements Condenser {
         return;
       }
     }
+    if (text.startsWith('error: warnings found and -Werror specified')) {
+      this.#promoteWarnings();
+      return;
+    }
     if (text.includes('.java:') && (text.includes(': error: ') || text.includes(': warning: '))) {
       const javac = JAVAC.exec(text);
       if (javac) {
         this.#detected = true;
-        if (javac[3] === 'warning') return;
+        if (javac[3] === 'warning') {
+          this.#rememberWarning({
+            kind: 'compile-error',
+            tool: 'javac',
+            file: javac[1],
+            line: positive(javac[2]),
+            message: javac[4] ?? '',
+          });
+          return;
+        }
         this.#startCompile({
           tool: 'javac',
           file: javac[1] ?? '',
@@ -733,7 +780,7 @@ export const jvmCondenserFactory: CondenserFactory = {
   // Line prefixes first, then the few fixed substrings that can sit anywhere in a line: the
   // dispatcher unions every trigger into one regex tested on each line, so these stay cheap.
   trigger:
-    /^(?:\[(?:ERROR|WARNING)\]|\[INFO\] (?:BUILD|Reactor Summary|Building |Results|Tests run:|Scanning)|[ew]: |> Task |\* What went wrong|\d+ tests? completed|BUILD |FAILURE: |Tests run: |Failed tests:|Tests in error:|\[ant:checkstyle\])|\.java:\d+: | FAILED$/,
+    /^(?:\[(?:ERROR|WARNING)\]|\[INFO\] (?:BUILD|Reactor Summary|Building |Results|Tests run:|Scanning)|[ew]: |> Task |\* What went wrong|\d+ tests? completed|BUILD |FAILURE: |Tests run: |Failed tests:|Tests in error:|\[ant:checkstyle\]|error: warnings found)|\.java:\d+: | FAILED$/,
   description: 'JVM (Maven, Gradle, javac, kotlinc, JUnit/surefire)',
   create: () => new JvmCondenser(),
 };
