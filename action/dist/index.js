@@ -24302,6 +24302,7 @@ var NextCondenser = class {
       this.flush();
       return;
     }
+    if (/^\s*https?:\/\/\S+$/.test(text)) return;
     if (this.detail.length < 10) this.detail.push(text);
   }
   wantsEveryLine() {
@@ -25067,7 +25068,9 @@ var TscCondenser = class {
   }
   flush() {
     if (!this.pending) return;
-    const excerpt = buildExcerpt(this.continuation);
+    const excerpt = buildExcerpt(
+      this.continuation.filter((l) => !/^\s*\d+ /.test(l) && !/^\s*~+\s*$/.test(l))
+    );
     this.collector.add(excerpt ? { ...this.pending.input, excerpt } : this.pending.input);
     this.pending = void 0;
     this.continuation = [];
