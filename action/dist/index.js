@@ -22820,6 +22820,21 @@ var JvmCondenser = class {
       this.#detected = true;
       return;
     }
+    if (text.startsWith('Exception in thread "')) {
+      this.#finishException();
+      this.#detected = true;
+      const message = text.slice(text.indexOf('"', 21) + 1).trim();
+      this.#exception = {
+        testName: "",
+        tool: "java",
+        kindOfFailure: "ERROR",
+        runtime: true,
+        message: [message.length > 0 ? message : text],
+        frames: new FrameList(),
+        indented: false
+      };
+      return;
+    }
     if (text === "* What went wrong:") {
       this.#detected = true;
       this.#finishWentWrong();
@@ -22862,6 +22877,10 @@ var JvmCondenser = class {
       return true;
     }
     if (block.indented && !text.startsWith(" ")) {
+      this.#finishException();
+      return false;
+    }
+    if (block.runtime === true && !/^\s/.test(text) && !text.startsWith("Caused by:") && !text.startsWith("...")) {
       this.#finishException();
       return false;
     }
@@ -22909,6 +22928,17 @@ var JvmCondenser = class {
     const block = this.#exception;
     this.#exception = void 0;
     if (!block) return;
+    if (block.runtime === true) {
+      this.#findings.add({
+        kind: "runtime-error",
+        tool: block.tool,
+        file: block.firstRepo?.file,
+        line: block.firstRepo?.line,
+        message: block.message.join(" "),
+        frames: block.frames.frames
+      });
+      return;
+    }
     const simple = block.testName.split(".").slice(-2).join(".");
     this.#reportedTests.add(simple);
     this.#testFailures += 1;
@@ -22983,7 +23013,7 @@ var jvmCondenserFactory = {
   tool: TOOL9,
   // Line prefixes first, then the few fixed substrings that can sit anywhere in a line: the
   // dispatcher unions every trigger into one regex tested on each line, so these stay cheap.
-  trigger: /^(?:\[(?:ERROR|WARNING)\]|\[INFO\] (?:BUILD|Reactor Summary|Building |Results|Tests run:|Scanning)|[ew]: |> Task |\* What went wrong|\d+ tests? completed|BUILD |FAILURE: |Tests run: |Failed tests:|Tests in error:|\[ant:checkstyle\]|error: warnings found)|\.java:\d+: | FAILED$/,
+  trigger: /^(?:\[(?:ERROR|WARNING)\]|\[INFO\] (?:BUILD|Reactor Summary|Building |Results|Tests run:|Scanning)|[ew]: |> Task |\* What went wrong|\d+ tests? completed|BUILD |FAILURE: |Tests run: |Failed tests:|Tests in error:|\[ant:checkstyle\]|error: warnings found|Exception in thread ")|\.java:\d+: | FAILED$/,
   description: "JVM (Maven, Gradle, javac, kotlinc, JUnit/surefire)",
   create: () => new JvmCondenser()
 };

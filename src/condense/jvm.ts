@@ -75,8 +75,10 @@ const LIBRARY_FRAME_PREFIXES = [
 
 interface ExceptionBlock {
   testName: string;
-  tool: 'maven' | 'gradle';
+  tool: 'maven' | 'gradle' | 'java';
   kindOfFailure: 'FAILURE' | 'ERROR';
+  /** An uncaught exception of a program (`Exception in thread "main" …`), not a test. */
+  runtime?: boolean;
   message: string[];
   expected?: string | undefined;
   actual?: string | undefined;
@@ -585,6 +587,22 @@ class JvmCondenser implements Condenser {
       this.#detected = true;
       return;
     }
+    if (text.startsWith('Exception in thread "')) {
+      // An uncaught exception of a JVM program: `Exception in thread "main" java.lang.X: msg` + frames.
+      this.#finishException();
+      this.#detected = true;
+      const message = text.slice(text.indexOf('"', 21) + 1).trim();
+      this.#exception = {
+        testName: '',
+        tool: 'java',
+        kindOfFailure: 'ERROR',
+        runtime: true,
+        message: [message.length > 0 ? message : text],
+        frames: new FrameList(),
+        indented: false,
+      };
+      return;
+    }
     if (text === '* What went wrong:') {
       this.#detected = true;
       this.#finishWentWrong();
@@ -642,6 +660,15 @@ class JvmCondenser implements Condenser {
       this.#finishException();
       return false;
     }
+    if (
+      block.runtime === true &&
+      !/^\s/.test(text) &&
+      !text.startsWith('Caused by:') &&
+      !text.startsWith('...')
+    ) {
+      this.#finishException();
+      return false;
+    }
     if (level === 'ERROR' && !text.startsWith('\t') && !text.startsWith(' ')) {
       this.#finishException();
       return false;
@@ -691,6 +718,17 @@ class JvmCondenser implements Condenser {
     const block = this.#exception;
     this.#exception = undefined;
     if (!block) return;
+    if (block.runtime === true) {
+      this.#findings.add({
+        kind: 'runtime-error',
+        tool: block.tool,
+        file: block.firstRepo?.file,
+        line: block.firstRepo?.line,
+        message: block.message.join(' '),
+        frames: block.frames.frames,
+      });
+      return;
+    }
     const simple = block.testName.split('.').slice(-2).join('.');
     this.#reportedTests.add(simple);
     this.#testFailures += 1;
@@ -780,7 +818,7 @@ export const jvmCondenserFactory: CondenserFactory = {
   // Line prefixes first, then the few fixed substrings that can sit anywhere in a line: the
   // dispatcher unions every trigger into one regex tested on each line, so these stay cheap.
   trigger:
-    /^(?:\[(?:ERROR|WARNING)\]|\[INFO\] (?:BUILD|Reactor Summary|Building |Results|Tests run:|Scanning)|[ew]: |> Task |\* What went wrong|\d+ tests? completed|BUILD |FAILURE: |Tests run: |Failed tests:|Tests in error:|\[ant:checkstyle\]|error: warnings found)|\.java:\d+: | FAILED$/,
+    /^(?:\[(?:ERROR|WARNING)\]|\[INFO\] (?:BUILD|Reactor Summary|Building |Results|Tests run:|Scanning)|[ew]: |> Task |\* What went wrong|\d+ tests? completed|BUILD |FAILURE: |Tests run: |Failed tests:|Tests in error:|\[ant:checkstyle\]|error: warnings found|Exception in thread ")|\.java:\d+: | FAILED$/,
   description: 'JVM (Maven, Gradle, javac, kotlinc, JUnit/surefire)',
   create: () => new JvmCondenser(),
 };

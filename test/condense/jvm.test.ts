@@ -471,3 +471,30 @@ describe('condense/jvm -Werror (real javac 17 output)', () => {
     expect(condenseLines(jvm, withoutWerror).findings).toEqual([]);
   });
 });
+
+describe('condense/jvm uncaught exceptions', () => {
+  it('reports `Exception in thread "main"` at the first frame outside the JDK', () => {
+    const output = condenseLines(
+      jvm,
+      [
+        'Exception in thread "main" java.lang.NumberFormatException: Cannot parse null string',
+        '\tat java.base/java.lang.Integer.parseInt(Integer.java:630)',
+        '\tat java.base/java.lang.Integer.parseInt(Integer.java:786)',
+        '\tat Main.port(Main.java:5)',
+        '\tat Main.main(Main.java:8)',
+        'done',
+      ].join('\n'),
+    );
+
+    expect(output.findings.map(brief)).toEqual([
+      {
+        kind: 'runtime-error',
+        tool: 'java',
+        file: 'Main.java',
+        line: 5,
+        message: 'java.lang.NumberFormatException: Cannot parse null string',
+      },
+    ]);
+    expect(output.findings[0]?.frames).toEqual(['Main.port(Main.java:5)', 'Main.main(Main.java:8)']);
+  });
+});
