@@ -22433,6 +22433,8 @@ var JvmCondenser = class {
   #testFailures = 0;
   #reportedTests = /* @__PURE__ */ new Set();
   #mavenCounts;
+  /** The first compiler warnings, kept in case `-Werror` turns them into the build's errors. */
+  #warnings = [];
   #gradleCounts;
   push(line) {
     const raw = line.text;
@@ -22495,7 +22497,25 @@ var JvmCondenser = class {
       }
       return;
     }
+    if (level === "WARNING") {
+      const warning2 = MAVEN_COMPILE.exec(text);
+      if (warning2) {
+        this.#rememberWarning({
+          kind: "compile-error",
+          tool: "maven",
+          file: warning2[1],
+          line: positive2(warning2[2]),
+          column: positive2(warning2[3]),
+          message: warning2[4] ?? ""
+        });
+      }
+      return;
+    }
     if (level !== "ERROR") return;
+    if (text.startsWith("warnings found and -Werror specified")) {
+      this.#promoteWarnings();
+      return;
+    }
     if (text.includes(".java:[") || text.includes(".kt:[") || text.includes(".scala:[") || text.includes(".groovy:[")) {
       const match = MAVEN_COMPILE.exec(text);
       if (match) {
@@ -22613,6 +22633,18 @@ var JvmCondenser = class {
       expected: comparison?.[1],
       actual: comparison?.[2]
     });
+  }
+  #rememberWarning(draft) {
+    if (this.#warnings.length < 20) this.#warnings.push({ ...draft, code: "Werror" });
+  }
+  /** `-Werror`: the warnings printed so far are the errors that failed the build. */
+  #promoteWarnings() {
+    this.#detected = true;
+    for (const warning2 of this.#warnings) {
+      this.#compileErrors += 1;
+      this.#findings.add(warning2);
+    }
+    this.#warnings.length = 0;
   }
   #onGoalFailure(text) {
     this.#inGoalFailure = true;
@@ -22763,11 +22795,24 @@ var JvmCondenser = class {
         return;
       }
     }
+    if (text.startsWith("error: warnings found and -Werror specified")) {
+      this.#promoteWarnings();
+      return;
+    }
     if (text.includes(".java:") && (text.includes(": error: ") || text.includes(": warning: "))) {
       const javac = JAVAC.exec(text);
       if (javac) {
         this.#detected = true;
-        if (javac[3] === "warning") return;
+        if (javac[3] === "warning") {
+          this.#rememberWarning({
+            kind: "compile-error",
+            tool: "javac",
+            file: javac[1],
+            line: positive2(javac[2]),
+            message: javac[4] ?? ""
+          });
+          return;
+        }
         this.#startCompile({
           tool: "javac",
           file: javac[1] ?? "",
@@ -22787,6 +22832,21 @@ var JvmCondenser = class {
     }
     if (text.startsWith("> Task ")) {
       this.#detected = true;
+      return;
+    }
+    if (text.startsWith('Exception in thread "')) {
+      this.#finishException();
+      this.#detected = true;
+      const message = text.slice(text.indexOf('"', 21) + 1).trim();
+      this.#exception = {
+        testName: "",
+        tool: "java",
+        kindOfFailure: "ERROR",
+        runtime: true,
+        message: [message.length > 0 ? message : text],
+        frames: new FrameList(),
+        indented: false
+      };
       return;
     }
     if (text === "* What went wrong:") {
@@ -22834,6 +22894,10 @@ var JvmCondenser = class {
       this.#finishException();
       return false;
     }
+    if (block.runtime === true && !/^\s/.test(text) && !text.startsWith("Caused by:") && !text.startsWith("...")) {
+      this.#finishException();
+      return false;
+    }
     if (level === "ERROR" && !text.startsWith("	") && !text.startsWith(" ")) {
       this.#finishException();
       return false;
@@ -22878,6 +22942,17 @@ var JvmCondenser = class {
     const block = this.#exception;
     this.#exception = void 0;
     if (!block) return;
+    if (block.runtime === true) {
+      this.#findings.add({
+        kind: "runtime-error",
+        tool: block.tool,
+        file: block.firstRepo?.file,
+        line: block.firstRepo?.line,
+        message: block.message.join(" "),
+        frames: block.frames.frames
+      });
+      return;
+    }
     const simple = block.testName.split(".").slice(-2).join(".");
     this.#reportedTests.add(simple);
     this.#testFailures += 1;
@@ -22952,7 +23027,7 @@ var jvmCondenserFactory = {
   tool: TOOL9,
   // Line prefixes first, then the few fixed substrings that can sit anywhere in a line: the
   // dispatcher unions every trigger into one regex tested on each line, so these stay cheap.
-  trigger: /^(?:\[(?:ERROR|WARNING)\]|\[INFO\] (?:BUILD|Reactor Summary|Building |Results|Tests run:|Scanning)|[ew]: |> Task |\* What went wrong|\d+ tests? completed|BUILD |FAILURE: |Tests run: |Failed tests:|Tests in error:|\[ant:checkstyle\])|\.java:\d+: | FAILED$/,
+  trigger: /^(?:\[(?:ERROR|WARNING)\]|\[INFO\] (?:BUILD|Reactor Summary|Building |Results|Tests run:|Scanning)|[ew]: |> Task |\* What went wrong|\d+ tests? completed|BUILD |FAILURE: |Tests run: |Failed tests:|Tests in error:|\[ant:checkstyle\]|error: warnings found|Exception in thread ")|\.java:\d+: | FAILED$/,
   description: "JVM (Maven, Gradle, javac, kotlinc, JUnit/surefire)",
   create: () => new JvmCondenser()
 };
