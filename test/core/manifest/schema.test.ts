@@ -44,7 +44,13 @@ describe('core/manifest/schema', () => {
       rollout: { paused: false, dryRun: false, maxOpenPrs: 10, prsPerHour: 5, maxConcurrentCoders: 2 },
       judge: { criteria: [] },
       review: { ownerPreview: false, owners: [], reviewers: 'codeowners' },
-      model: { coder: DEFAULT_CODER_MODEL, judge: DEFAULT_JUDGE_MODEL, maxOutputTokens: 16_000 },
+      guards: { severity: {}, maxChangedLines: 2000, maxChangedFiles: 60 },
+      model: {
+        coder: DEFAULT_CODER_MODEL,
+        judge: DEFAULT_JUDGE_MODEL,
+        maxOutputTokens: 16_000,
+        judgeMaxOutputTokens: 4096,
+      },
       scope: { allowedPaths: [], allowWorkflowEdits: false },
     });
   });
@@ -60,7 +66,17 @@ describe('core/manifest/schema', () => {
   });
 
   it('rejects unknown keys at every level (strict objects)', () => {
-    for (const section of ['targets', 'pr', 'budget', 'rollout', 'judge', 'review', 'model', 'scope']) {
+    for (const section of [
+      'targets',
+      'pr',
+      'budget',
+      'rollout',
+      'judge',
+      'review',
+      'guards',
+      'model',
+      'scope',
+    ]) {
       const input = {
         version: 1,
         id: 'm',
