@@ -94,7 +94,7 @@ async function tryMigration(argv: string[], io: CliIo): Promise<number> {
   if (!(await isDirectory(repo))) throw new UsageError(`--repo ${args.repo}: not a directory`);
   const { manifest, prompt } = await loadManifest(path.resolve(io.cwd, args.manifest), io.cwd);
   const orgCriteria =
-    args.orgCriteria === undefined
+    args.orgCriteria === undefined || !args.judge
       ? undefined
       : await readOrgCriteria(path.resolve(io.cwd, args.orgCriteria));
   let catalog;
