@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildManifestJsonSchema, renderManifestJsonSchema } from '../../../src/core/manifest/json-schema.ts';
+import { GUARD_KINDS, PROTECTED_GUARD_KINDS } from '../../../src/core/guards/types.ts';
 import { parseManifest } from '../../../src/core/manifest/parse.ts';
 import {
   DEFAULT_CODER_MODEL,
@@ -128,6 +129,24 @@ describe('core/manifest/schema', () => {
     expect(schema.properties.budget?.additionalProperties).toBe(false);
     expect(schema.properties.budget?.properties?.maxIterations?.default).toBe(5);
     expect(schema.properties.review?.properties?.reviewers?.default).toBe('codeowners');
+  });
+
+  it('lets editors offer only block for the deleted/skipped-test guard kinds', () => {
+    type Node = { properties: Record<string, Node>; enum?: string[] };
+    const severity = (buildManifestJsonSchema() as unknown as Node).properties.guards!.properties.severity!;
+    const levels = Object.fromEntries(
+      Object.entries(severity.properties).map(([kind, node]) => [kind, node.enum?.join('|')]),
+    );
+
+    expect(levels).toMatchObject({
+      'test-file-deleted': 'block',
+      'test-skipped': 'block',
+      'test-count-dropped': 'block',
+      'test-focused': 'off|warn|block',
+      'lockfile-only': 'off|warn|block',
+    });
+    expect(Object.values(levels).filter((l) => l === 'block')).toHaveLength(PROTECTED_GUARD_KINDS.size);
+    expect(Object.keys(levels)).toEqual([...GUARD_KINDS]);
   });
 
   it('has every field documented in the README reference', () => {
