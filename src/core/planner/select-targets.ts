@@ -4,8 +4,10 @@
  * GitHost port. Semantics follow the manifest's `targets` section: a repository is selected when
  * it is listed in `repos`, or when it matches every non-empty selector among `patterns`, `topics`
  * and `languages`; then `exclude`, archived, fork, empty and disabled rules remove it.
+ * Globs use the manifest validator's own matcher (core/manifest/repo-pattern.ts), so a pattern
+ * means the same thing in the check run and in the fan-out.
  */
-import picomatch from 'picomatch';
+import { matchesRepoPattern, parseRepoPattern } from '../manifest/repo-pattern.ts';
 
 /** The repository facts selection needs (a subset of the GitHost `RepoInfo`). */
 export interface RepoFacts {
@@ -105,13 +107,14 @@ function qualify(entry: string, orgLower: string): string {
   return lower.includes('/') ? lower : `${orgLower}/${lower}`;
 }
 
-/** Case-insensitive glob on the repository name, or on `owner/name` when the pattern has a slash. */
+/**
+ * Case-insensitive glob on the repository name (`owner/` prefix optional). A pattern the
+ * validator would reject matches nothing: fail closed rather than target the whole org.
+ */
 function buildNameMatcher(pattern: string, orgLower: string): (repo: RepoFacts) => boolean {
-  const trimmed = pattern.trim();
-  const qualified = trimmed.includes('/');
-  if (qualified && !trimmed.toLowerCase().startsWith(`${orgLower}/`) && !/^[*?[{]/.test(trimmed)) {
-    return () => false;
-  }
-  const isMatch = picomatch(trimmed, { nocase: true, dot: true });
-  return (repo) => (qualified ? isMatch(fullName(repo)) : isMatch(repo.repo));
+  const parsed = parseRepoPattern(pattern.trim());
+  if (!parsed.ok) return () => false;
+  const { owner } = parsed.pattern;
+  if (owner !== undefined && owner.toLowerCase() !== orgLower) return () => false;
+  return (repo) => matchesRepoPattern(parsed.pattern, repo.owner, repo.repo);
 }

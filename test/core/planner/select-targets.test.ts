@@ -86,6 +86,12 @@ describe('core/planner/select-targets', () => {
       ['acme/api-fork', 'acme/legacy-api'],
     ],
     ['another owner never matches', { repos: ['other/elsewhere'], patterns: ['other/*'] }, []],
+    [
+      'braces and classes',
+      { patterns: ['{web,ml}', 'api-[g]*'] },
+      ['acme/api-gateway', 'acme/ml', 'acme/web'],
+    ],
+    ['an invalid pattern matches nothing', { patterns: ['a/b/c', '!api'] }, []],
     ['nothing selected without selectors', {}, []],
   ])('%s', (_name, fields, expected) => {
     expect(pick(selectTargets(org, selector(fields), 'acme'))).toEqual(expected);
