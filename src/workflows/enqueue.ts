@@ -14,7 +14,7 @@ import type { EnqueueResult } from '../ports/jobs.ts';
 import type { InstallationDeps } from './deps.ts';
 import { targetJobKey } from './deps.ts';
 
-export type EnqueueOutcome = 'enqueued' | 'duplicate' | 'not-ours' | 'closed' | 'no-target';
+export type EnqueueOutcome = 'enqueued' | 'duplicate' | 'not-ours' | 'closed' | 'no-target' | 'stale';
 
 function outcomeOf(result: EnqueueResult): EnqueueOutcome {
   return result.accepted ? 'enqueued' : result.reason;
@@ -70,6 +70,22 @@ export function onCiChanged(
   const parsed = input.branch === null ? undefined : parseBranchName(input.branch);
   if (parsed) {
     if (!deps.view.findMigration(parsed.migrationId)) return 'not-ours';
+    // Cheap pre-filter on the view (kept current by every advance in this process and rebuilt
+    // from markers on start-up): CI news for a commit other than our last push, or for a target
+    // that is not waiting for CI, cannot change anything, so it costs no request. Human pushes
+    // come through `onBranchPushed`, which always loads from GitHub.
+    const known = deps.view.findTarget(parsed.migrationId, input.repo);
+    if (
+      known &&
+      (known.state !== 'awaiting-ci' ||
+        (known.lastPushedSha !== undefined && known.lastPushedSha !== input.headSha))
+    ) {
+      deps.log.debug(
+        { migration: parsed.migrationId, repo: input.repo, state: known.state, sha: input.headSha },
+        'CI event cannot change the target, skipping',
+      );
+      return 'stale';
+    }
     return enqueueAdvance(deps, {
       repo: input.repo,
       migrationId: parsed.migrationId,
