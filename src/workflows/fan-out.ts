@@ -1,6 +1,7 @@
 /**
  * Fan-out of one migration (a manifest landed or changed, or the app restarted):
  * 1. list the installation's repositories and select the targets (skips carry their reason);
+ *    (outcomes without a PR come back from the ledger in the dashboard issue first);
  * 2. for repositories never looked at, find an existing PR on `fleetwright/<id>` first and adopt
  *    its marker, so a rerun never opens a second PR;
  * 3. merge the selection into the known targets (edits reach only unstarted targets);
@@ -20,6 +21,7 @@ import type { Target } from '../core/target/target.ts';
 import type { RepoInfo } from '../ports/git-host.ts';
 import type { InstallationDeps } from './deps.ts';
 import { targetJobKey, toRepoRef } from './deps.ts';
+import { loadLedger } from './ledger.ts';
 
 export interface FanOutResult {
   targets: number;
@@ -51,7 +53,13 @@ export async function fanOut(
   options: { repos?: RepoInfo[] } = {},
 ): Promise<FanOutResult> {
   deps.view.setMigration(migration);
-  const repos = options.repos ?? (await deps.host.listRepositories());
+  await loadLedger(deps, migration);
+  // The config repo is never a target: a migration must not rewrite the manifests that drive it.
+  const repos = (options.repos ?? (await deps.host.listRepositories())).filter(
+    (repo) =>
+      repo.owner.toLowerCase() !== deps.configRepo.owner.toLowerCase() ||
+      repo.repo.toLowerCase() !== deps.configRepo.repo.toLowerCase(),
+  );
   const { selections, missing } = selectTargets(repos, migration.selector, deps.org);
 
   const toDiscover = selections

@@ -13,16 +13,27 @@ interface MigrationView {
   targets: Map<string, Target>;
   /** Existing branches/PRs were looked up for every selected repository at least once. */
   discovered: Set<string>;
+  /** The dashboard body last written or read, so unchanged ledgers cost no request. */
+  ledgerBody?: string;
+  ledgerLoaded: boolean;
 }
 
 export class FleetView {
   readonly #migrations = new Map<string, MigrationView>();
+  /** Start-up reconciliation completed once in this process (the tick retries it until then). */
+  reconciled = false;
 
   /** Registers or updates a migration; its targets are kept. */
   setMigration(migration: Migration): void {
     const current = this.#migrations.get(migration.id);
     if (current) current.migration = migration;
-    else this.#migrations.set(migration.id, { migration, targets: new Map(), discovered: new Set() });
+    else
+      this.#migrations.set(migration.id, {
+        migration,
+        targets: new Map(),
+        discovered: new Set(),
+        ledgerLoaded: false,
+      });
   }
 
   findMigration(id: string): Migration | undefined {
@@ -60,6 +71,24 @@ export class FleetView {
 
   markDiscovered(migrationId: string, repo: string): void {
     this.#migrations.get(migrationId)?.discovered.add(repo.toLowerCase());
+  }
+
+  findLedgerBody(migrationId: string): string | undefined {
+    return this.#migrations.get(migrationId)?.ledgerBody;
+  }
+
+  setLedgerBody(migrationId: string, body: string): void {
+    const view = this.#migrations.get(migrationId);
+    if (view) view.ledgerBody = body;
+  }
+
+  isLedgerLoaded(migrationId: string): boolean {
+    return this.#migrations.get(migrationId)?.ledgerLoaded ?? false;
+  }
+
+  markLedgerLoaded(migrationId: string): void {
+    const view = this.#migrations.get(migrationId);
+    if (view) view.ledgerLoaded = true;
   }
 
   /** The policy `step` gets: the manifest's limits plus what the migration has spent so far. */

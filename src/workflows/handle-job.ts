@@ -9,6 +9,7 @@ import type { JobHandler } from '../ports/jobs.ts';
 import { advanceTarget } from './advance-target.ts';
 import type { InstallationDeps, WorkflowJob } from './deps.ts';
 import { admitAndEnqueue, fanOut } from './fan-out.ts';
+import { saveLedger } from './ledger.ts';
 import { reconcile } from './reconcile.ts';
 import { classifyError } from './run-effects.ts';
 import { tick } from './tick.ts';
@@ -37,12 +38,28 @@ export function buildJobHandler(depsFor: DepsResolver): JobHandler<WorkflowJob> 
       }
       case 'tick':
         tick(deps);
+        await saveLedgers(deps);
         return;
       case 'reconcile':
         await reconcile(deps);
+        await saveLedgers(deps);
         return;
     }
   };
+}
+
+/** Ledger writes are best effort: a failure is logged and retried at the next tick. */
+async function saveLedgers(deps: InstallationDeps): Promise<void> {
+  for (const migration of deps.view.migrations()) {
+    try {
+      await saveLedger(deps, migration.id);
+    } catch (error) {
+      deps.log.warn(
+        { migration: migration.id, error: classifyError(error) },
+        'Could not save the migration ledger',
+      );
+    }
+  }
 }
 
 function recordLoadError(deps: InstallationDeps, migrationId: string, repo: string, error: unknown): void {

@@ -21,6 +21,7 @@ export async function reconcile(deps: InstallationDeps): Promise<Map<string, Fan
   for (const migration of migrations) {
     results.set(migration.id, await fanOut(deps, migration, { repos }));
   }
+  deps.view.reconciled = true;
   // Migrations whose manifest disappeared stop admitting; their open PRs stay as they are.
   const present = new Set(migrations.map((migration) => migration.id));
   for (const known of deps.view.migrations()) {

@@ -14,6 +14,15 @@ export interface TickResult {
 }
 
 export function tick(deps: InstallationDeps): TickResult {
+  if (!deps.view.reconciled && deps.loadMigrations) {
+    // Start-up reconciliation failed (GitHub was down?): retry it rather than stay idle until
+    // the next push to the config repo.
+    deps.jobs.enqueue({
+      key: `config#${deps.installationId}`,
+      kind: 'default',
+      payload: { type: 'reconcile', installationId: deps.installationId },
+    });
+  }
   const now = deps.clock.now().getTime();
   let woken = 0;
   let admitted = 0;

@@ -462,6 +462,20 @@ export class FakeGitHost implements GitHost {
     this.#count('addReaction');
   }
 
+  async findIssue(ref: RepoRef, issueKey: string): Promise<IssueInfo | undefined> {
+    this.#count('findIssue');
+    const issue = this.#repo(ref).issues.find((item) => findHiddenKey(item.body) === issueKey);
+    return issue
+      ? {
+          number: issue.number,
+          title: issue.title,
+          body: issue.body,
+          state: issue.state,
+          htmlUrl: issue.htmlUrl,
+        }
+      : undefined;
+  }
+
   async ensureIssue(
     ref: RepoRef,
     issueKey: string,
@@ -474,7 +488,13 @@ export class FakeGitHost implements GitHost {
     if (existing) {
       existing.title = issue.title;
       existing.body = body;
-      return { ...existing };
+      return {
+        number: existing.number,
+        title: existing.title,
+        body: existing.body,
+        state: existing.state,
+        htmlUrl: existing.htmlUrl,
+      };
     }
     const created = {
       number: repo.prs.length + repo.issues.length + 1000,
@@ -485,7 +505,13 @@ export class FakeGitHost implements GitHost {
       labels: issue.labels ?? [],
     };
     repo.issues.push(created);
-    return { ...created };
+    return {
+      number: created.number,
+      title: created.title,
+      body: created.body,
+      state: created.state,
+      htmlUrl: created.htmlUrl,
+    };
   }
 
   // ── Test controls (not part of the port) ─────────────────────────────────────────────────────
@@ -617,6 +643,17 @@ export class FakeGitHost implements GitHost {
 
   commitAuthor(sha: string): string | null | undefined {
     return this.#commits.get(sha)?.authorLogin;
+  }
+
+  /** The app's issues in a repository (the dashboard). */
+  issues(ref: RepoRef): IssueInfo[] {
+    return this.#repo(ref).issues.map((issue) => ({
+      number: issue.number,
+      title: issue.title,
+      body: issue.body,
+      state: issue.state,
+      htmlUrl: issue.htmlUrl,
+    }));
   }
 
   totalRequests(): number {

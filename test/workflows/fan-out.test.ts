@@ -67,8 +67,9 @@ describe('workflows/fan-out (one repository)', () => {
     });
     expect(harness.github.commitAuthor(pr!.headSha)).toBe('fleetwright[bot]');
     expect(harness.github.branchHead(ref, BRANCH)).toBe(pr!.headSha);
-    // Requests for the whole fan-out of one repo: list + discovery + load + baseline + tarball + branch + commit + PR.
+    // Requests for the whole fan-out of one repo: ledger + list + discovery + load + baseline + tarball + branch + commit + PR.
     expect(harness.github.counts).toEqual({
+      findIssue: 1,
       listRepositories: 1,
       findPullRequestForBranch: 2,
       findBranchHead: 2,
@@ -78,7 +79,7 @@ describe('workflows/fan-out (one repository)', () => {
       commitChangeSet: 1,
       ensureDraftPullRequest: 1,
     });
-    expect(harness.github.totalRequests()).toBe(10);
+    expect(harness.github.totalRequests()).toBe(11);
     expect(harness.workspaces.disposed).toBe(harness.workspaces.created);
   });
 
@@ -145,6 +146,7 @@ describe('workflows/fan-out (one repository)', () => {
     expect(harness.logs.some((entry) => entry.message === '[dry-run] would run the coder')).toBe(true);
     expect(Object.keys(harness.github.counts).sort()).toEqual([
       'findBranchHead',
+      'findIssue',
       'findPullRequestForBranch',
       'getCiSnapshot',
       'listRepositories',

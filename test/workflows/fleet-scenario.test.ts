@@ -264,8 +264,14 @@ describe('workflows: fleet scenario (52 repositories)', () => {
       expect(pr.labels.filter((label) => label.startsWith('fleetwright:'))).toEqual(['fleetwright:merged']);
     }
 
-    // The coder ran once per eligible repository: never again after the restart or a redelivery.
+    // The coder ran once per repository that needed it: never again after the restart (the
+    // not-applicable outcomes came back from the ledger in the dashboard issue) or a redelivery.
     for (const repo of eligible) expect(harness.coder.callsFor(repo)).toBe(1);
+    for (const plan of plans.filter((item) => item.name.startsWith('na-')))
+      expect(harness.coder.callsFor(`acme/${plan.name}`)).toBe(1);
+    const [dashboard, ...others] = github.issues({ owner: 'acme', repo: 'fleetwright-config' });
+    expect(others).toEqual([]);
+    expect(dashboard!.body).toContain('<!-- fleetwright:ledger v1 ');
     expect(harness.errors()).toEqual([]);
     if (process.env.FLEET_REPORT)
       process.stdout.write(

@@ -82,6 +82,7 @@ export class Harness {
   constructor(options: { script: CoderScript; migrations: Migration[] }) {
     this.coder = new ScriptedCoder(options.script);
     this.migrations = options.migrations;
+    this.github.addRepo({ name: 'fleetwright-config', files: { 'README.md': '# config\n' } });
     this.restart();
   }
 

@@ -8,6 +8,7 @@
  * failure; callers must then leave the PR alone rather than overwrite what they cannot read.
  */
 import { Target } from '../target/target.ts';
+import { escapeJsonForComment } from './comment-json.ts';
 
 const MARKER_START = '<!-- fleetwright:state ';
 const MARKER = /<!-- fleetwright:state (\S+) ([\s\S]*?) -->/g;
@@ -23,15 +24,10 @@ export type ParsedStateMarker =
   /** Unreadable: JSON, validation or duplicate markers. `error` says which. */
   | { status: 'damaged'; error: string };
 
-/** Escapes JSON so that it is safe inside an HTML comment. */
-function escapeForComment(json: string): string {
-  return json.replace(/-(?=-)/g, '\\u002d').replace(/>/g, '\\u003e');
-}
-
 /** `<!-- fleetwright:state v1 {...} -->` for `target` (validated first: a bug must not write junk). */
 export function renderStateMarker(target: Target): string {
   const valid = Target.parse(target);
-  return `${MARKER_START}${MARKER_VERSION} ${escapeForComment(JSON.stringify(valid))} -->`;
+  return `${MARKER_START}${MARKER_VERSION} ${escapeJsonForComment(JSON.stringify(valid))} -->`;
 }
 
 /** Reads the marker in a PR body. Never throws. */
