@@ -75,7 +75,7 @@ export class FleetRuntime {
     const state = this.#installations.get(installationId);
     if (!state) throw new Error(`Installation ${installationId} is not registered with the fleet runtime`);
     const raw = await this.#options.hostFor(installationId);
-    const { host } = buildPacedGitHost(raw, {
+    const { host, counts } = buildPacedGitHost(raw, {
       pacer: state.pacer,
       clock: this.#clock,
       log: this.#options.log,
@@ -93,6 +93,7 @@ export class FleetRuntime {
       jobs: this.jobs,
       view: state.view,
       appSlug: this.#options.appSlug,
+      requestCounts: counts,
       botLogin: `${this.#options.appSlug}[bot]`,
       loadMigrations: () => loadMigrationsFromConfigRepo(host, configRepo),
     };

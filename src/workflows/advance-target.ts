@@ -15,6 +15,7 @@ import type { Target } from '../core/target/target.ts';
 import type { InstallationDeps } from './deps.ts';
 import { toRepoRef } from './deps.ts';
 import { loadTarget } from './load-target.ts';
+import { totalRequests } from './paced-git-host.ts';
 import type { EffectContext } from './run-effects.ts';
 import { classifyError, runEffect, templateValues } from './run-effects.ts';
 
@@ -27,6 +28,8 @@ export interface AdvanceResult {
   /** Outcome of every stepped event, in order (logs and tests). */
   outcomes: { event: TargetEvent['type']; outcome: string; note?: string }[];
   skipped?: 'unknown-migration' | 'unmanaged-pr';
+  /** GitHub requests made by this advance, loading included, when deps count them. */
+  requests?: number;
 }
 
 export async function advanceTarget(
@@ -40,6 +43,7 @@ export async function advanceTarget(
     deps.log.debug({ migration: migrationId, repo }, 'Unknown migration, skipping');
     return { outcomes: [], skipped: 'unknown-migration' };
   }
+  const requestsBefore = deps.requestCounts ? totalRequests(deps.requestCounts) : 0;
   const loaded = await loadTarget(deps, migration, repo);
   if (loaded.status === 'unmanaged') {
     deps.log.warn(
@@ -106,7 +110,12 @@ export async function advanceTarget(
     }
   }
   await saveMarker(deps, context, target);
-  return { target, outcomes };
+  const requests = deps.requestCounts ? totalRequests(deps.requestCounts) - requestsBefore : undefined;
+  deps.log.debug(
+    { migration: migrationId, repo, state: target.state, events: outcomes.length, requests },
+    'Target advanced',
+  );
+  return { target, outcomes, ...(requests === undefined ? {} : { requests }) };
 }
 
 async function runEffectSafely(

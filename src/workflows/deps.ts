@@ -11,6 +11,7 @@ import type { Jobs } from '../ports/jobs.ts';
 import type { Log } from '../ports/log.ts';
 import type { WorkspaceFactory } from '../ports/workspace.ts';
 import type { FleetView } from './fleet-view.ts';
+import type { RequestCounts } from './paced-git-host.ts';
 
 /** The serialisable work items of the queue. */
 export type WorkflowJob =
@@ -36,6 +37,11 @@ export interface InstallationDeps {
   appSlug: string;
   /** The login commits made with the installation token are attributed to (`<slug>[bot]`). */
   botLogin: string;
+  /**
+   * Calls made through `host`, per method (see paced-git-host.ts). The runtime builds deps per
+   * job, so the difference across one advance is that advance's request count.
+   */
+  requestCounts?: RequestCounts;
   /** Reads the config repo's manifests (reconcile.ts); returns the valid, enabled ones. */
   loadMigrations?: () => Promise<Migration[]>;
 }

@@ -14,7 +14,7 @@ import type { Target } from '../core/target/target.ts';
 import type { ChangeSet, CoderBudget, CoderMigration, CoderTask } from '../ports/coder.ts';
 import { StaleHeadError } from '../ports/git-host.ts';
 import type { PullRequestInfo } from '../ports/git-host.ts';
-import { CoderError, GitHostError } from '../shared/errors.ts';
+import { GitHostError } from '../shared/errors.ts';
 import type { InstallationDeps } from './deps.ts';
 import { toRepoRef } from './deps.ts';
 
@@ -294,6 +294,6 @@ export function classifyError(error: unknown): EffectError {
             : 'http';
     return status === undefined ? { kind, message } : { kind, status, message };
   }
-  if (error instanceof CoderError) return { kind: 'unexpected', message };
+  // CoderError (cannot run at all) and programming errors alike: retried with back-off.
   return { kind: 'unexpected', message };
 }

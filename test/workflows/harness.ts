@@ -115,6 +115,7 @@ export class Harness {
       jobs: this.jobs,
       view: new FleetView(),
       appSlug: 'fleetwright',
+      requestCounts: paced.counts,
       botLogin: this.github.botLogin,
       loadMigrations: async () => this.migrations,
     };

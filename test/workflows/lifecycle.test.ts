@@ -10,6 +10,7 @@ import { parseStateMarker } from '../../src/core/markers/state-marker.ts';
 import type { Policy } from '../../src/core/target/policy.ts';
 import { GitHostError } from '../../src/shared/errors.ts';
 import { onCiChanged, onPullRequestClosed, onTimer } from '../../src/workflows/enqueue.ts';
+import { advanceTarget } from '../../src/workflows/advance-target.ts';
 import { fanOut } from '../../src/workflows/fan-out.ts';
 import { Harness, buildMigration } from './harness.ts';
 
@@ -111,6 +112,52 @@ describe('workflows: the target lifecycle', () => {
     expect(harness.github.allPullRequests()[0]!.labels).toEqual(
       expect.arrayContaining(['fleetwright', 'fleetwright:judging']),
     );
+  });
+
+  it('counts the requests of each step: a repair iteration and a green result', async () => {
+    const { harness, ref } = setup();
+    await fanOut(harness.deps, harness.migrations[0]!);
+    await harness.drain();
+    const pr = harness.github.allPullRequests()[0]!;
+    harness.github.setCheckRun(ref, pr.headSha, { name: 'build', conclusion: 'failure' });
+    harness.github.setCheckRun(ref, pr.headSha, {
+      name: 'fleetwright/report',
+      conclusion: 'failure',
+      text: JSON.stringify(report),
+    });
+    harness.github.resetCounts();
+
+    const repair = await advanceTarget(harness.deps, 'use-fetch', 'acme/api', {
+      type: 'ci-changed',
+      headSha: pr.headSha,
+    });
+    const repairCounts = { ...harness.github.counts };
+    harness.github.resetCounts();
+    const head = harness.github.allPullRequests()[0]!.headSha;
+    harness.github.setCheckRun(ref, head, { name: 'build', conclusion: 'success' });
+    const green = await advanceTarget(harness.deps, 'use-fetch', 'acme/api', {
+      type: 'ci-changed',
+      headSha: head,
+    });
+
+    expect(repair.requests).toBe(9);
+    expect(repairCounts).toEqual({
+      findPullRequestForBranch: 1,
+      getCiSnapshot: 1,
+      findFailureReport: 1,
+      ensureLabels: 2,
+      updatePullRequest: 2,
+      downloadTarball: 1,
+      commitChangeSet: 1,
+    });
+    expect(green.requests).toBe(5);
+    expect(harness.github.counts).toEqual({
+      findPullRequestForBranch: 1,
+      getCiSnapshot: 1,
+      ensureLabels: 1,
+      ensureComment: 1,
+      updatePullRequest: 1,
+    });
   });
 
   it('stops at the iteration budget with one comment and the needs-human label', async () => {

@@ -153,33 +153,6 @@ export const Target = z.object({
 });
 export type Target = z.infer<typeof Target>;
 
-/** States in which the app still has work to do or is waiting for GitHub. */
-export const ACTIVE_STATES: readonly TargetState[] = [
-  'queued',
-  'baseline',
-  'drafting',
-  'awaiting-ci',
-  'repairing',
-  'judging',
-];
-
-/** States after which nothing happens without a human (or a retry command). */
-export const FINAL_STATES: readonly TargetState[] = [
-  'merged',
-  'closed',
-  'skipped',
-  'not-applicable',
-  'exhausted',
-];
-
-/** Admitted and still on the way to opening a PR: these hold a rollout slot. */
-export const IN_FLIGHT_STATES: readonly TargetState[] = ['baseline', 'drafting'];
-
-/** True when the state has, or had, a pull request that is still open on GitHub. */
-export function hasOpenPr(target: Target): boolean {
-  return target.prNumber !== undefined && target.state !== 'merged' && target.state !== 'closed';
-}
-
 /** A fresh, queued target. Pure: `now` comes from the caller. */
 export function buildTarget(input: {
   migrationId: string;
