@@ -7,7 +7,14 @@
  */
 import type { Target } from '../target/target.ts';
 import type { RetrySelection } from '../dashboard/select-retry-targets.ts';
-import { codeBlock, escapeText, formatUsd, inlineCode, oneLine } from '../dashboard/markdown.ts';
+import {
+  codeBlock,
+  escapeHtmlAndMentions,
+  escapeText,
+  formatUsd,
+  inlineCode,
+  oneLine,
+} from '../dashboard/markdown.ts';
 import type { Command, CommandLocation, ParsedCommand } from './command.ts';
 import { MAX_FIX_INSTRUCTION, renderCommand } from './command.ts';
 import { listAvailableCommands } from './authorize-command.ts';
@@ -108,7 +115,7 @@ function renderStatus(reply: Extract<CommandReply, { type: 'status' }>): string 
     `| revision | ${inlineCode(target.manifestRevision, { inTable: true })} |`,
   ];
   const lines = [
-    `**fleetwright status** for ${target.repo} · ${escapeText(oneLine(reply.migrationTitle, 120))}`,
+    `**fleetwright status** for ${target.repo} · ${escapeHtmlAndMentions(reply.migrationTitle, 120)}`,
     '',
     '| | |',
     '| --- | --- |',

@@ -68,6 +68,14 @@ export function escapeText(text: string): string {
     .replace(/@/g, `@${ZWSP}`);
 }
 
+/**
+ * Owner-authored text (a manifest title) on one line: its Markdown is kept, but HTML is shown as
+ * text (`<` becomes `&lt;`, which also rules out comments) and mentions do not ping.
+ */
+export function escapeHtmlAndMentions(text: string, max = 200): string {
+  return oneLine(text, max).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/@/g, `@${ZWSP}`);
+}
+
 /** `$1.23` (cents), `$0.004` below one cent so small spends do not read as free. */
 export function formatUsd(amount: number): string {
   if (amount > 0 && amount < 0.01) return `$${amount.toFixed(3)}`;

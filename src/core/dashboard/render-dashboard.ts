@@ -26,7 +26,7 @@ import type { BurndownPoint } from './build-burndown.ts';
 import { buildBurndown } from './build-burndown.ts';
 import type { FailureGroup, FailureGroups } from './group-failures.ts';
 import { compareText, groupFailures } from './group-failures.ts';
-import { codeBlock, escapeText, formatUsd, inlineCode } from './markdown.ts';
+import { codeBlock, escapeHtmlAndMentions, formatUsd, inlineCode } from './markdown.ts';
 
 /** GitHub rejects issue bodies longer than this many characters. */
 export const MAX_ISSUE_BODY = 65_536;
@@ -260,7 +260,7 @@ function renderHeader(migration: DashboardMigration, targets: readonly Target[])
     (state) => `| ${state} | ${counts.get(state) ?? 0} |`,
   );
   return [
-    `## ${escapeText(migration.title)}`,
+    `## ${escapeHtmlAndMentions(migration.title)}`,
     '',
     `Migration ${inlineCode(migration.id)} · revision ${inlineCode(migration.revision)} · **${status}**`,
     '',
@@ -356,6 +356,8 @@ function renderGroups(groups: FailureGroups, detail: Detail, omitted: string[]):
         '',
         `<details><summary>${summary}</summary>`,
         '',
+        'The coder found nothing to change in these. If the prompt should have covered them, widen it, push, and rerun a group with `/migrate retry --group <id>`.',
+        '',
         ...groups.notApplicable.map(
           (group) =>
             `- ${inlineCode(group.id)} · ${group.count} · ${inlineCode(group.signature, { max: 160 })}: ${renderMembers(group, detail.groupMembers)}`,
@@ -387,7 +389,8 @@ function renderGroup(group: FailureGroup, detail: Detail): string {
     );
   }
   if (detail.groupMembers > 0) lines.push('', `Repositories: ${renderMembers(group, detail.groupMembers)}`);
-  lines.push('', `Rerun: \`/migrate retry --group ${group.id}\``);
+  // Ineligible repositories (archived, forks, excluded) do not change with a better prompt.
+  if (group.class !== 'ineligible') lines.push('', `Rerun: \`/migrate retry --group ${group.id}\``);
   return lines.join('\n');
 }
 
