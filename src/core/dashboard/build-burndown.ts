@@ -35,7 +35,8 @@ const DAY_MS = 86_400_000;
 /**
  * One point per day from the first target's creation to `now` (or, without `now`, to the
  * latest timestamp among the targets, so the result never depends on a clock). When the span
- * exceeds `maxPoints` days, points are spaced evenly and the last one is always the final day.
+ * exceeds `maxPoints` days, points are spaced evenly back from the last day, and the first day
+ * is always the first point.
  */
 export function buildBurndown(
   targets: readonly Target[],
@@ -59,9 +60,11 @@ export function buildBurndown(
   const firstDay = Math.floor(Math.min(...created) / DAY_MS);
   const lastDay = Math.max(firstDay, Math.floor(end / DAY_MS));
   const span = lastDay - firstDay + 1;
-  const stride = Math.ceil(span / maxPoints);
+  // Step back from the last day; the first day is always kept so the start is visible.
+  const stride = Math.max(1, Math.ceil((span - 1) / (maxPoints - 1)));
   const days: number[] = [];
-  for (let day = lastDay; day >= firstDay && days.length < maxPoints; day -= stride) days.unshift(day);
+  for (let day = lastDay; day > firstDay && days.length < maxPoints - 1; day -= stride) days.unshift(day);
+  days.unshift(firstDay);
 
   return days.map((day) => {
     const cutoff = Math.min((day + 1) * DAY_MS - 1, end);

@@ -462,7 +462,7 @@ function renderTotals(migration: DashboardMigration, targets: readonly Target[])
     '| --- | --- |',
     `| tokens | ${groupDigits(sum.input)} input · ${groupDigits(sum.output)} output · ${groupDigits(sum.cacheWrite)} cache write · ${groupDigits(sum.cacheRead)} cache read |`,
     `| model cost | ${formatUsd(cost)} of ${formatUsd(budget)} (${budget > 0 ? Math.floor((cost / budget) * 100) : 0}%) |`,
-    ...(merged > 0 ? [`| cost per merged PR | ${formatUsd(cost / merged)} |`] : []),
+    ...(merged > 0 ? [`| spend per merged PR (all spend / merged) | ${formatUsd(cost / merged)} |`] : []),
     ...(older > 0
       ? [`| on an older revision | ${older} ${older === 1 ? 'repository' : 'repositories'} |`]
       : []),

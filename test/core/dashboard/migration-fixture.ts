@@ -190,7 +190,7 @@ export function buildMigrationTargets(): Target[] {
       const cost =
         plan.state === 'queued' || plan.state === 'skipped'
           ? 0
-          : Math.round(iteration * (0.2 + next()) * 100) / 100;
+          : Math.min(4.99, Math.round(iteration * (0.2 + next()) * 100) / 100);
       const base = buildTarget({
         migrationId: MIGRATION.id,
         manifestRevision: serial % 9 === 0 ? 'm-0000000000000001' : MIGRATION.revision,
