@@ -160,6 +160,32 @@ describe('workflows: the target lifecycle', () => {
     });
   });
 
+  it('recovers from a crash between a repair push and the marker save, without another coder run', async () => {
+    const { harness, ref } = setup();
+    await fanOut(harness.deps, harness.migrations[0]!);
+    await harness.drain();
+    const pr = harness.github.allPullRequests()[0]!;
+    harness.github.setCheckRun(ref, pr.headSha, { name: 'build', conclusion: 'failure' });
+    // The marker is saved before the coder runs (state repairing); the save after the push fails.
+    let saves = 0;
+    const update = harness.github.updatePullRequest.bind(harness.github);
+    harness.github.updatePullRequest = async (...args) => {
+      saves += 1;
+      if (saves === 2) throw new GitHostError('Server Error', { status: 500 });
+      return update(...args);
+    };
+    await advanceTarget(harness.deps, 'use-fetch', 'acme/api', { type: 'ci-changed', headSha: pr.headSha });
+    const pushed = harness.github.allPullRequests()[0]!.headSha;
+    expect(marker(harness)).toMatchObject({ state: 'repairing', iteration: 2, lastPushedSha: pr.headSha });
+
+    harness.restart();
+    harness.deps.view.setMigration(harness.migrations[0]!);
+    await advanceTarget(harness.deps, 'use-fetch', 'acme/api', { type: 'tick' });
+
+    expect(marker(harness)).toMatchObject({ state: 'awaiting-ci', iteration: 2, lastPushedSha: pushed });
+    expect(harness.coder.calls).toHaveLength(2);
+  });
+
   it('stops at the iteration budget with one comment and the needs-human label', async () => {
     const { harness, ref } = setup({ policy: { maxIterations: 3 } });
     await fanOut(harness.deps, harness.migrations[0]!);
