@@ -209,7 +209,34 @@ describe('workflows: the target lifecycle', () => {
     expect(pr!.comments[0]!.body).toContain('iteration 3');
   });
 
-  it('repairs without a report when the repo lacks the Action, naming the failing checks', async () => {
+  it("without the Action, condenses the failed jobs' logs for the repair", async () => {
+    const { harness, ref } = setup();
+    await fanOut(harness.deps, harness.migrations[0]!);
+    await harness.drain();
+    const head = harness.github.allPullRequests()[0]!.headSha;
+    harness.github.setFailedJobLogs(ref, head, [
+      {
+        jobName: 'build',
+        url: 'https://ci.test/job/1',
+        log: [
+          '2026-11-21T09:00:00.0000000Z > tsc -p .',
+          "2026-11-21T09:00:01.0000000Z src/http.ts(3,7): error TS2345: Argument of type 'string' is not assignable to parameter of type 'URL'.",
+          '2026-11-21T09:00:01.0000000Z ##[error]Process completed with exit code 2.',
+        ].join('\n'),
+      },
+    ]);
+
+    await ciResult(harness, ref, 'failure', false);
+
+    const repair = harness.coder.calls[1]!.task;
+    expect(repair.mode === 'repair' && repair.report.source?.producer).toBe('app-log-fallback');
+    expect(
+      repair.mode === 'repair' && repair.report.findings.map((finding) => [finding.code, finding.file]),
+    ).toContainEqual(['TS2345', 'src/http.ts']);
+    expect(marker(harness).failure?.signature).toMatch(/TS2345/);
+  });
+
+  it("without logs either (third-party CI), repairs from the failing checks' own output", async () => {
     const { harness, ref } = setup();
     await fanOut(harness.deps, harness.migrations[0]!);
     await harness.drain();
@@ -217,8 +244,11 @@ describe('workflows: the target lifecycle', () => {
     await ciResult(harness, ref, 'failure', false);
 
     const repair = harness.coder.calls[1]!.task;
-    expect(repair.mode).toBe('repair');
-    expect(marker(harness).history[0]?.result).toBe('CI red: build');
+    expect(repair.mode === 'repair' && repair.report).toMatchObject({
+      source: { producer: 'app-check-output' },
+      findings: [{ tool: 'build', kind: 'generic' }],
+    });
+    expect(marker(harness).history[0]?.result).toBe('CI red: check run build concluded failure');
   });
 
   it('stalls a PR whose CI never reports, through ticks alone', async () => {
