@@ -103,4 +103,35 @@ export class FleetRuntime {
   installationIds(): number[] {
     return [...this.#installations.keys()];
   }
+
+  /** Start-up: register an installation and queue its reconciliation (config repo + PR markers). */
+  async reconcileInstallation(installationId: number, org: string): Promise<void> {
+    const deps = await this.forInstallation(installationId, org);
+    deps.jobs.enqueue({
+      key: `config#${installationId}`,
+      kind: 'default',
+      payload: { type: 'reconcile', installationId },
+    });
+  }
+
+  /** One timer beat: queue a tick for every registered installation. Never throws. */
+  tickAll(): void {
+    for (const installationId of this.installationIds()) {
+      this.jobs.enqueue({
+        key: `tick#${installationId}`,
+        kind: 'default',
+        payload: { type: 'tick', installationId },
+      });
+    }
+  }
+
+  /**
+   * Runs `tickAll` every `intervalMs` (default 5 minutes) until the returned function is called.
+   * The timer is unref'd so it never keeps a stopping process alive.
+   */
+  startTimer(intervalMs = 5 * 60_000): () => void {
+    const timer = setInterval(() => this.tickAll(), intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
 }

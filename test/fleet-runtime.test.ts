@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseStateMarker } from '../src/core/markers/state-marker.ts';
 import { FleetRuntime } from '../src/fleet-runtime.ts';
 import { silentLog } from '../src/ports/log.ts';
-import { onConfigPushed, onTimer } from '../src/workflows/enqueue.ts';
+import { onConfigPushed } from '../src/workflows/enqueue.ts';
 import { FakeGitHost } from './fakes/fake-git-host.ts';
 import { FakeWorkspaces } from './fakes/fake-workspaces.ts';
 import { ManualClock } from './fakes/manual-clock.ts';
@@ -39,10 +39,12 @@ describe('fleet-runtime', () => {
       clock,
     });
 
-    const deps = await runtime.forInstallation(42, 'acme');
+    await runtime.reconcileInstallation(42, 'acme');
+    const deps = await runtime.depsFor(42);
+    await runtime.jobs.drain();
     onConfigPushed(deps, { deliveryId: 'push-1' });
     await runtime.jobs.drain();
-    onTimer(deps);
+    runtime.tickAll();
     await runtime.jobs.drain();
 
     const prs = github.allPullRequests();
@@ -56,5 +58,10 @@ describe('fleet-runtime', () => {
     expect(coder.calls[0]?.task.migration.prompt).toBe('Replace every use of request with fetch.');
     expect(runtime.installationIds()).toEqual([42]);
     await expect(runtime.depsFor(7)).rejects.toThrow(/not registered/);
+    expect(github.issues({ owner: 'acme', repo: 'fleetwright-config' })[0]?.title).toBe(
+      'fleetwright: Replace request with fetch',
+    );
+    const stop = runtime.startTimer(60_000);
+    stop();
   });
 });

@@ -16,6 +16,7 @@ import { StaleHeadError } from '../ports/git-host.ts';
 import type { PullRequestInfo } from '../ports/git-host.ts';
 import { GitHostError } from '../shared/errors.ts';
 import type { InstallationDeps } from './deps.ts';
+import { buildFallbackReport } from './failure-report-fallback.ts';
 import { toRepoRef } from './deps.ts';
 
 /** What one advance carries between effects (never persisted: a restart re-derives it). */
@@ -140,8 +141,12 @@ export async function runEffect(
     case 'read-ci': {
       const snapshot = await deps.host.getCiSnapshot(ref, effect.headSha);
       const summary = summarizeCi(snapshot, { ownAppSlug: deps.appSlug });
-      const report: FailureReport | undefined =
-        summary.verdict === 'red' ? await deps.host.findFailureReport(ref, effect.headSha) : undefined;
+      let report: FailureReport | undefined;
+      if (summary.verdict === 'red') {
+        report =
+          (await deps.host.findFailureReport(ref, effect.headSha)) ??
+          (await buildFallbackReport(deps.host, ref, snapshot, summary.failing));
+      }
       return [
         {
           type: 'ci-completed',

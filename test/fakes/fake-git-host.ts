@@ -592,6 +592,11 @@ export class FakeGitHost implements GitHost {
     ]);
   }
 
+  /** The failed jobs' logs the Actions API returns for `sha` (the log fallback). */
+  setFailedJobLogs(ref: RepoRef, sha: string, logs: { jobName: string; url: string; log: string }[]): void {
+    this.#repo(ref).failedLogs.set(sha, logs);
+  }
+
   /** A person pushes a commit on `branch`. */
   pushCommit(ref: RepoRef, branch: string, files: Record<string, string>, author = 'octocat'): string {
     const repo = this.#repo(ref);

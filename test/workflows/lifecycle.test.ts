@@ -160,6 +160,32 @@ describe('workflows: the target lifecycle', () => {
     });
   });
 
+  it('recovers from a crash between a repair push and the marker save, without another coder run', async () => {
+    const { harness, ref } = setup();
+    await fanOut(harness.deps, harness.migrations[0]!);
+    await harness.drain();
+    const pr = harness.github.allPullRequests()[0]!;
+    harness.github.setCheckRun(ref, pr.headSha, { name: 'build', conclusion: 'failure' });
+    // The marker is saved before the coder runs (state repairing); the save after the push fails.
+    let saves = 0;
+    const update = harness.github.updatePullRequest.bind(harness.github);
+    harness.github.updatePullRequest = async (...args) => {
+      saves += 1;
+      if (saves === 2) throw new GitHostError('Server Error', { status: 500 });
+      return update(...args);
+    };
+    await advanceTarget(harness.deps, 'use-fetch', 'acme/api', { type: 'ci-changed', headSha: pr.headSha });
+    const pushed = harness.github.allPullRequests()[0]!.headSha;
+    expect(marker(harness)).toMatchObject({ state: 'repairing', iteration: 2, lastPushedSha: pr.headSha });
+
+    harness.restart();
+    harness.deps.view.setMigration(harness.migrations[0]!);
+    await advanceTarget(harness.deps, 'use-fetch', 'acme/api', { type: 'tick' });
+
+    expect(marker(harness)).toMatchObject({ state: 'awaiting-ci', iteration: 2, lastPushedSha: pushed });
+    expect(harness.coder.calls).toHaveLength(2);
+  });
+
   it('stops at the iteration budget with one comment and the needs-human label', async () => {
     const { harness, ref } = setup({ policy: { maxIterations: 3 } });
     await fanOut(harness.deps, harness.migrations[0]!);
@@ -183,7 +209,34 @@ describe('workflows: the target lifecycle', () => {
     expect(pr!.comments[0]!.body).toContain('iteration 3');
   });
 
-  it('repairs without a report when the repo lacks the Action, naming the failing checks', async () => {
+  it("without the Action, condenses the failed jobs' logs for the repair", async () => {
+    const { harness, ref } = setup();
+    await fanOut(harness.deps, harness.migrations[0]!);
+    await harness.drain();
+    const head = harness.github.allPullRequests()[0]!.headSha;
+    harness.github.setFailedJobLogs(ref, head, [
+      {
+        jobName: 'build',
+        url: 'https://ci.test/job/1',
+        log: [
+          '2026-11-21T09:00:00.0000000Z > tsc -p .',
+          "2026-11-21T09:00:01.0000000Z src/http.ts(3,7): error TS2345: Argument of type 'string' is not assignable to parameter of type 'URL'.",
+          '2026-11-21T09:00:01.0000000Z ##[error]Process completed with exit code 2.',
+        ].join('\n'),
+      },
+    ]);
+
+    await ciResult(harness, ref, 'failure', false);
+
+    const repair = harness.coder.calls[1]!.task;
+    expect(repair.mode === 'repair' && repair.report.source?.producer).toBe('app-log-fallback');
+    expect(
+      repair.mode === 'repair' && repair.report.findings.map((finding) => [finding.code, finding.file]),
+    ).toContainEqual(['TS2345', 'src/http.ts']);
+    expect(marker(harness).failure?.signature).toMatch(/TS2345/);
+  });
+
+  it("without logs either (third-party CI), repairs from the failing checks' own output", async () => {
     const { harness, ref } = setup();
     await fanOut(harness.deps, harness.migrations[0]!);
     await harness.drain();
@@ -191,8 +244,11 @@ describe('workflows: the target lifecycle', () => {
     await ciResult(harness, ref, 'failure', false);
 
     const repair = harness.coder.calls[1]!.task;
-    expect(repair.mode).toBe('repair');
-    expect(marker(harness).history[0]?.result).toBe('CI red: build');
+    expect(repair.mode === 'repair' && repair.report).toMatchObject({
+      source: { producer: 'app-check-output' },
+      findings: [{ tool: 'build', kind: 'generic' }],
+    });
+    expect(marker(harness).history[0]?.result).toBe('CI red: check run build concluded failure');
   });
 
   it('stalls a PR whose CI never reports, through ticks alone', async () => {

@@ -114,6 +114,10 @@ function stepAnyState(target: Target, event: TargetEvent, policy: Policy, now: D
       if (target.prNumber === undefined || target.state === 'merged' || target.state === 'closed') {
         return ignore(target, 'ignored-irrelevant', 'no open PR');
       }
+      if (target.state === 'ready' || target.state === 'exhausted') {
+        // People own the PR now (review or take-over): their commits are expected, not a pause.
+        return ignore(target, 'ignored-irrelevant', `human commit while ${target.state}`);
+      }
       const next = enter(target, 'paused', now, {
         reason: 'human-commit',
         detail: event.author

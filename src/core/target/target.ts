@@ -116,7 +116,11 @@ export const MAX_HISTORY = 8;
 const Sha = z.string().regex(/^[0-9a-f]{7,64}$/);
 
 export const Target = z.object({
-  migrationId: z.string().min(1).max(64),
+  /** Kebab-case, as the manifest requires (it is embedded in the branch name). */
+  migrationId: z
+    .string()
+    .max(64)
+    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/),
   /** The manifest revision this target was started with; later edits apply only to unstarted targets. */
   manifestRevision: z.string().min(1).max(80),
   /** `owner/name`. */

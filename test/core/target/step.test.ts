@@ -441,6 +441,18 @@ describe('core/target/step', () => {
         'ignored-irrelevant',
       ],
       [
+        'a human commit on a ready PR (reviewers may push)',
+        awaiting({ state: 'ready' }),
+        { type: 'human-commit-detected', sha: OTHER },
+        'ignored-irrelevant',
+      ],
+      [
+        'a human commit after the app gave up',
+        awaiting({ state: 'exhausted' }),
+        { type: 'human-commit-detected', sha: OTHER },
+        'ignored-irrelevant',
+      ],
+      [
         'retry (issue 8)',
         awaiting({ state: 'exhausted' }),
         { type: 'command-received', command: { name: 'retry', force: false }, actor: 'o' },
