@@ -30,6 +30,7 @@ export interface Commenter {
   type: string;
 }
 
+/** The facts `authorizeCommand` decides on, all fetched by the caller. */
 export interface CommandContext {
   command: Command;
   commenter: Commenter;
@@ -54,6 +55,7 @@ export interface CommandContext {
 export type RefusalCode =
   'wrong-place' | 'permission' | 'not-owner' | 'state' | 'human-commits' | 'coder-running';
 
+/** Allow, refuse with a reply, or ignore without a trace (see the module comment). */
 export type CommandDecision =
   | { type: 'allow' }
   /** Answer with 😕 and a reply carrying `reason`. */

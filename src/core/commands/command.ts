@@ -14,6 +14,7 @@ export const MAX_FIX_INSTRUCTION = 4000;
 /** The most repositories one `/migrate retry owner/repo …` may name. */
 export const MAX_RETRY_REPOS = 100;
 
+/** A parsed, well-formed command; `authorizeCommand` decides whether it may run. */
 export type Command =
   /** PR: start over from the manifest's latest revision; `force` discards human commits. */
   | { name: 'retry'; force: boolean }
@@ -35,6 +36,7 @@ export type Command =
   /** Dashboard: undo `pause`. */
   | { name: 'resume' };
 
+/** `retry`, `retry-group`, `fix`…: the discriminant of `Command`. */
 export type CommandName = Command['name'];
 
 /** The result of reading one comment. */

@@ -4,7 +4,9 @@
  * Rules (people quote commands when they reply, and paste them into docs):
  * 1. Only a line that starts with `/migrate` (at most three spaces of indentation) counts.
  *    Quoted lines (`> /migrate …`), fenced code blocks (``` and ~~~), indented code and HTML
- *    comments are skipped.
+ *    comments are skipped. A line right after a quote still counts, although Markdown renders it
+ *    as a lazy continuation of the quote: people reply that way ("> can you retry?" then the
+ *    command), and the line is theirs, not quoted text.
  * 2. One command per comment: the first wins; later `/migrate` lines are counted, not run.
  * 3. The verb and flags are case-insensitive. Unknown verbs and flags are errors with a
  *    "did you mean" suggestion; nothing is guessed.
@@ -16,7 +18,7 @@ import type { Command, CommandName, ParsedCommand } from './command.ts';
 import { MAX_FIX_INSTRUCTION, MAX_RETRY_REPOS } from './command.ts';
 import { inlineCode } from '../dashboard/markdown.ts';
 
-/** Verbs as people write them (`retry` covers the four retry forms). */
+/** Verbs as people write them (`retry` covers the four retry forms), for typo suggestions and help. */
 export const COMMAND_VERBS = [
   'retry',
   'continue',

@@ -19,6 +19,7 @@ import type { Command, CommandLocation, ParsedCommand } from './command.ts';
 import { MAX_FIX_INSTRUCTION, renderCommand } from './command.ts';
 import { listAvailableCommands } from './authorize-command.ts';
 
+/** What to answer: a parse error, a refusal, help, status, or a dashboard retry's outcome. */
 export type CommandReply =
   | { type: 'invalid'; parsed: Extract<ParsedCommand, { type: 'invalid' }>; where: CommandLocation }
   | { type: 'refused'; command: Command; reason: string }

@@ -7,6 +7,7 @@
  */
 import type { Target, TargetState } from '../target/target.ts';
 
+/** Counts at the end of one day (UTC). */
 export interface BurndownPoint {
   /** `YYYY-MM-DD` (UTC), the day whose end the counts describe. */
   date: string;

@@ -15,6 +15,7 @@ export const FAILURE_GROUP_STATES: readonly TargetState[] = ['exhausted', 'skipp
 /** Shortest id length; ids grow (two hex digits at a time) only to separate colliding groups. */
 export const GROUP_ID_LENGTH = 6;
 
+/** One repository of a failure group. */
 export interface FailureGroupMember {
   repo: string;
   state: TargetState;
@@ -24,6 +25,7 @@ export interface FailureGroupMember {
   revision: string;
 }
 
+/** Targets sharing a failure class and signature. */
 export interface FailureGroup {
   /** Short stable id: the first hex digits of a hash of class and signature. */
   id: string;
@@ -37,6 +39,7 @@ export interface FailureGroup {
   members: FailureGroupMember[];
 }
 
+/** The result of `groupFailures`: failures and not-applicable outcomes, each largest first. */
 export interface FailureGroups {
   /** Largest first, then by class and signature. */
   failures: FailureGroup[];

@@ -48,6 +48,7 @@ export interface DashboardQueue {
   nextSlotAt?: string;
 }
 
+/** Everything the dashboard shows; no field is read from anywhere else. */
 export interface DashboardInput {
   migration: DashboardMigration;
   targets: readonly Target[];
@@ -60,6 +61,7 @@ export interface DashboardInput {
   maxLength?: number;
 }
 
+/** `renderDashboardReport`'s result. */
 export interface RenderedDashboard {
   /** The issue body, without the hidden key line `ensureIssue` adds (its length is budgeted). */
   body: string;

@@ -17,6 +17,7 @@ import type { Target, TargetState } from '../target/target.ts';
 import type { FailureGroup, FailureGroups } from './group-failures.ts';
 import { compareText, findFailureGroup } from './group-failures.ts';
 
+/** The outcome of a dashboard retry command; `renderCommandReply` turns it into the reply. */
 export interface RetrySelection {
   /** Targets to retry, sorted by repository. */
   targets: Target[];

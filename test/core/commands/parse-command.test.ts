@@ -93,6 +93,24 @@ describe('core/commands/parse-command', () => {
     });
   });
 
+  it('runs a command written right under a quote (the reply pattern)', () => {
+    expect(parseCommand('> can you retry?\n/migrate retry')).toMatchObject({
+      type: 'command',
+      command: { name: 'retry' },
+    });
+  });
+
+  it('keeps commands quoted inside a fix instruction as text', () => {
+    const parsed = parseCommand('/migrate fix do not run this:\n```\n/migrate stop\n```');
+
+    expect(parsed).toEqual({
+      type: 'command',
+      command: { name: 'fix', instruction: 'do not run this:\n```\n/migrate stop\n```', truncated: false },
+      line: 1,
+      ignoredCommands: 0,
+    });
+  });
+
   it('takes the first command and counts the others', () => {
     const parsed = parseCommand('/migrate stop\n\n/migrate continue\n/migrate status');
 
