@@ -294,3 +294,26 @@ export function listAvailableCommands(target: Target, branchHasHumanCommits = fa
   }
   return available;
 }
+
+/** The API look-ups `authorizeCommand` needs for a command, so the caller makes no others. */
+export interface CommandLookups {
+  /** `GitHost.getPermission` for the commenter. */
+  permission: boolean;
+  /** Team memberships for the owner teams (`listOwnerTeams`), unless the login is listed itself. */
+  ownership: boolean;
+  /** `GitHost.listCommitsBetween(base, head)` to find commits the app did not make. */
+  branchCommits: boolean;
+}
+
+/**
+ * Which look-ups to make before `authorizeCommand`, cheapest path first: none for bots (call
+ * `isBot` before anything else) or `help`; ownership only for `approve`; the branch's commits
+ * only for a `retry` without `--force` on a PR (with `--force` they are discarded by consent).
+ */
+export function listCommandLookups(command: Command, where: CommandLocation): CommandLookups {
+  return {
+    permission: command.name !== 'help',
+    ownership: command.name === 'approve' && where === 'pr',
+    branchCommits: command.name === 'retry' && !command.force && where === 'pr',
+  };
+}

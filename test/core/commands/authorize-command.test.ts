@@ -5,6 +5,7 @@ import {
   isBot,
   isMigrationOwner,
   listAvailableCommands,
+  listCommandLookups,
   listOwnerTeams,
 } from '../../../src/core/commands/authorize-command.ts';
 import type { Command } from '../../../src/core/commands/command.ts';
@@ -242,5 +243,16 @@ describe('core/commands/authorize-command', () => {
     ['merged', {}, []],
   ])('lists the commands available while %s', (state, fields, expected) => {
     expect(listAvailableCommands(target(state, fields))).toEqual(expected);
+  });
+
+  it.each<[Command, 'pr' | 'dashboard', ReturnType<typeof listCommandLookups>]>([
+    [{ name: 'help' }, 'pr', { permission: false, ownership: false, branchCommits: false }],
+    [STOP, 'pr', { permission: true, ownership: false, branchCommits: false }],
+    [{ name: 'approve' }, 'pr', { permission: true, ownership: true, branchCommits: false }],
+    [RETRY, 'pr', { permission: true, ownership: false, branchCommits: true }],
+    [FORCE, 'pr', { permission: true, ownership: false, branchCommits: false }],
+    [{ name: 'retry-failed' }, 'dashboard', { permission: true, ownership: false, branchCommits: false }],
+  ])('look-ups for %o on the %s', (command, where, expected) => {
+    expect(listCommandLookups(command, where)).toEqual(expected);
   });
 });
