@@ -26,6 +26,7 @@ export interface CoderRunSummary {
     | 'max-tokens'
     | 'refused'
     | 'timeout'
+    | 'context-exceeded'
     | 'error';
   summary: string;
   reason?: string;
