@@ -181,6 +181,24 @@ const LEVELS: readonly Detail[] = [
   },
 ];
 
+/** GitHub rejects issue titles longer than this. */
+const MAX_ISSUE_TITLE = 256;
+
+/**
+ * Everything `GitHost.ensureIssue(configRepo, key, { title, body })` needs for the dashboard:
+ * the hidden key (`buildDashboardKey`, which `ensureIssue` writes as the body's first line and
+ * finds the issue by), the title (`fleetwright: <migration title>`, as the ledger workflow names
+ * it) and the body.
+ */
+export function renderDashboardIssue(input: DashboardInput): { key: string; title: string; body: string } {
+  const title = `fleetwright: ${input.migration.title.replace(/\s+/g, ' ').trim()}`;
+  return {
+    key: buildDashboardKey(input.migration.id),
+    title: title.length > MAX_ISSUE_TITLE ? `${title.slice(0, MAX_ISSUE_TITLE - 1)}…` : title,
+    body: renderDashboard(input),
+  };
+}
+
 /** The dashboard issue body. See `renderDashboardReport` for the summarisation details. */
 export function renderDashboard(input: DashboardInput): string {
   return renderDashboardReport(input).body;

@@ -186,6 +186,17 @@ describe('core/dashboard/render-dashboard', () => {
     expect(report.body).not.toContain('Summarised');
   });
 
+  it('gives ensureIssue its key, title and body', () => {
+    const input = { migration: { ...MIGRATION, title: `Long\n${'x'.repeat(300)}` }, targets: [] };
+
+    const issue = renderDashboardIssue(input);
+
+    expect(issue.key).toBe('fleetwright:dashboard:use-fetch');
+    expect(issue.title).toHaveLength(256);
+    expect(issue.title.startsWith('fleetwright: Long xxx')).toBe(true);
+    expect(issue.body).toBe(renderDashboard(input));
+  });
+
   it('renders an empty migration', () => {
     const body = renderDashboard({
       migration: { ...MIGRATION, policy: { ...MIGRATION.policy, paused: true } },
