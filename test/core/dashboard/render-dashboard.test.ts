@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   MAX_ISSUE_BODY,
   renderDashboard,
+  renderDashboardIssue,
   renderDashboardReport,
 } from '../../../src/core/dashboard/render-dashboard.ts';
 import { buildDashboardKey, findHiddenKey, withHiddenKey } from '../../../src/core/markers/hidden-key.ts';
