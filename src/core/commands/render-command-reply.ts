@@ -32,8 +32,11 @@ export type CommandReply =
       limits: { maxIterations: number; maxCostPerRepoUsd: number };
       branchHasHumanCommits?: boolean;
     }
-  /** A `/migrate fix` whose instruction was cut at `MAX_FIX_INSTRUCTION` characters. */
-  | { type: 'fix-truncated' }
+  /**
+   * An allowed command that still needs a word: a `fix` whose instruction was cut, or a comment
+   * with more than one command. (Otherwise the 🚀 reaction is the whole answer; see `needsReply`.)
+   */
+  | { type: 'accepted'; command: Command }
   | { type: 'retry-selection'; selection: RetrySelection; revision: string };
 
 /**
@@ -65,11 +68,23 @@ function renderBody(reply: CommandReply): string {
       return renderHelp(reply.where);
     case 'status':
       return renderStatus(reply);
-    case 'fix-truncated':
-      return `Your instruction was longer than ${MAX_FIX_INSTRUCTION} characters; the coder gets the first ${MAX_FIX_INSTRUCTION}.`;
+    case 'accepted': {
+      const written = inlineCode(renderCommand(reply.command), { max: 80 });
+      return reply.command.name === 'fix' && reply.command.truncated
+        ? `${written} accepted. Your instruction was longer than ${MAX_FIX_INSTRUCTION} characters; the coder gets the first ${MAX_FIX_INSTRUCTION}.`
+        : `${written} accepted.`;
+    }
     case 'retry-selection':
       return renderRetrySelection(reply.selection, reply.revision);
   }
+}
+
+/**
+ * Whether an allowed command deserves an `accepted` reply: only when something the commenter
+ * wrote was not used (a cut `fix` instruction, extra commands); otherwise reactions suffice.
+ */
+export function needsReply(command: Command, ignoredCommands: number): boolean {
+  return ignoredCommands > 0 || (command.name === 'fix' && command.truncated);
 }
 
 /** `/migrate help` for a PR or for the dashboard issue. */

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { renderCommandReply, renderHelp } from '../../../src/core/commands/render-command-reply.ts';
+import {
+  needsReply,
+  renderCommandReply,
+  renderHelp,
+} from '../../../src/core/commands/render-command-reply.ts';
 import { parseCommand } from '../../../src/core/commands/parse-command.ts';
 import { groupFailures } from '../../../src/core/dashboard/group-failures.ts';
 import { selectRetryTargets } from '../../../src/core/dashboard/select-retry-targets.ts';
@@ -149,5 +153,24 @@ describe('core/commands/render-command-reply', () => {
     expect(renderCommandReply({ type: 'retry-selection', selection, revision: 'm-2' })).toMatch(
       /^😕 No failure group `abcdef`/,
     );
+  });
+
+  it.each<[Parameters<typeof needsReply>[0], number, boolean, string]>([
+    [{ name: 'stop' }, 0, false, '`/migrate stop` accepted.'],
+    [
+      { name: 'stop' },
+      1,
+      true,
+      '`/migrate stop` accepted.\n\n_Only the first `/migrate` line of a comment runs; 1 later one was ignored. Send each command in its own comment._',
+    ],
+    [
+      { name: 'fix', instruction: 'x', truncated: true },
+      0,
+      true,
+      '`/migrate fix` accepted. Your instruction was longer than 4000 characters; the coder gets the first 4000.',
+    ],
+  ])('accepts %o (ignored %i): reply %s', (command, ignoredCommands, expected, text) => {
+    expect(needsReply(command, ignoredCommands)).toBe(expected);
+    expect(renderCommandReply({ type: 'accepted', command }, { ignoredCommands })).toBe(text);
   });
 });
