@@ -12,6 +12,7 @@ import {
   escapeHtmlAndMentions,
   escapeText,
   formatUsd,
+  groupDigits,
   inlineCode,
   oneLine,
 } from '../dashboard/markdown.ts';
@@ -127,7 +128,7 @@ function renderStatus(reply: Extract<CommandReply, { type: 'status' }>): string 
     ...(target.detail ? [`| detail | ${escapeText(oneLine(target.detail, 300))} |`] : []),
     `| iteration | ${target.iteration} of ${limits.maxIterations} |`,
     `| cost so far | ${formatUsd(usage.costUsd)} of ${formatUsd(limits.maxCostPerRepoUsd)} |`,
-    `| tokens | ${usage.inputTokens} input · ${usage.outputTokens} output · ${usage.cacheWriteTokens} cache write · ${usage.cacheReadTokens} cache read |`,
+    `| tokens | ${groupDigits(usage.inputTokens)} input · ${groupDigits(usage.outputTokens)} output · ${groupDigits(usage.cacheWriteTokens)} cache write · ${groupDigits(usage.cacheReadTokens)} cache read |`,
     `| revision | ${inlineCode(target.manifestRevision, { inTable: true })} |`,
   ];
   const lines = [

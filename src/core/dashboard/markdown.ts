@@ -88,3 +88,8 @@ export function formatCount(count: number): string {
   if (count >= 10_000) return `${(count / 1000).toFixed(1)}k`;
   return String(count);
 }
+
+/** `1,234,567` without the runtime's locale (Intl output may differ between Node builds). */
+export function groupDigits(value: number): string {
+  return String(Math.round(value)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}

@@ -26,7 +26,7 @@ import type { BurndownPoint } from './build-burndown.ts';
 import { buildBurndown } from './build-burndown.ts';
 import type { FailureGroup, FailureGroups } from './group-failures.ts';
 import { compareText, groupFailures } from './group-failures.ts';
-import { codeBlock, escapeHtmlAndMentions, formatUsd, inlineCode } from './markdown.ts';
+import { codeBlock, escapeHtmlAndMentions, formatUsd, groupDigits, inlineCode } from './markdown.ts';
 
 /** GitHub rejects issue bodies longer than this many characters. */
 export const MAX_ISSUE_BODY = 65_536;
@@ -515,9 +515,4 @@ function countBy(values: readonly string[]): string {
 function renderBar(done: number, total: number, width = 20): string {
   const filled = total === 0 ? 0 : Math.round((done / total) * width);
   return `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-}
-
-/** `1,234,567` without the runtime's locale (Intl output may differ between Node builds). */
-export function groupDigits(value: number): string {
-  return String(Math.round(value)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }

@@ -65,7 +65,7 @@ describe('core/commands/render-command-reply', () => {
       | state | \`exhausted\` (iteration-budget) since 2026-11-21 11:30 UTC |
       | iteration | 5 of 5 |
       | cost so far | $2.46 of $5.00 |
-      | tokens | 51000 input · 12000 output · 9000 cache write · 36000 cache read |
+      | tokens | 51,000 input · 12,000 output · 9,000 cache write · 36,000 cache read |
       | revision | \`m-1\` |
 
       **Last attempt** (iteration 5, repair, changed, abcdef1): Passed the body as a string; cc @<ZWSP>acme/everyone
