@@ -2721,34 +2721,34 @@ var require_constants2 = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.SPECIAL_HEADERS = exports.HEADER_STATE = exports.MINOR = exports.MAJOR = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.STRICT_TOKEN = exports.HEX = exports.URL_CHAR = exports.STRICT_URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.FINISH = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
     var utils_1 = require_utils();
-    var ERROR;
-    (function(ERROR2) {
-      ERROR2[ERROR2["OK"] = 0] = "OK";
-      ERROR2[ERROR2["INTERNAL"] = 1] = "INTERNAL";
-      ERROR2[ERROR2["STRICT"] = 2] = "STRICT";
-      ERROR2[ERROR2["LF_EXPECTED"] = 3] = "LF_EXPECTED";
-      ERROR2[ERROR2["UNEXPECTED_CONTENT_LENGTH"] = 4] = "UNEXPECTED_CONTENT_LENGTH";
-      ERROR2[ERROR2["CLOSED_CONNECTION"] = 5] = "CLOSED_CONNECTION";
-      ERROR2[ERROR2["INVALID_METHOD"] = 6] = "INVALID_METHOD";
-      ERROR2[ERROR2["INVALID_URL"] = 7] = "INVALID_URL";
-      ERROR2[ERROR2["INVALID_CONSTANT"] = 8] = "INVALID_CONSTANT";
-      ERROR2[ERROR2["INVALID_VERSION"] = 9] = "INVALID_VERSION";
-      ERROR2[ERROR2["INVALID_HEADER_TOKEN"] = 10] = "INVALID_HEADER_TOKEN";
-      ERROR2[ERROR2["INVALID_CONTENT_LENGTH"] = 11] = "INVALID_CONTENT_LENGTH";
-      ERROR2[ERROR2["INVALID_CHUNK_SIZE"] = 12] = "INVALID_CHUNK_SIZE";
-      ERROR2[ERROR2["INVALID_STATUS"] = 13] = "INVALID_STATUS";
-      ERROR2[ERROR2["INVALID_EOF_STATE"] = 14] = "INVALID_EOF_STATE";
-      ERROR2[ERROR2["INVALID_TRANSFER_ENCODING"] = 15] = "INVALID_TRANSFER_ENCODING";
-      ERROR2[ERROR2["CB_MESSAGE_BEGIN"] = 16] = "CB_MESSAGE_BEGIN";
-      ERROR2[ERROR2["CB_HEADERS_COMPLETE"] = 17] = "CB_HEADERS_COMPLETE";
-      ERROR2[ERROR2["CB_MESSAGE_COMPLETE"] = 18] = "CB_MESSAGE_COMPLETE";
-      ERROR2[ERROR2["CB_CHUNK_HEADER"] = 19] = "CB_CHUNK_HEADER";
-      ERROR2[ERROR2["CB_CHUNK_COMPLETE"] = 20] = "CB_CHUNK_COMPLETE";
-      ERROR2[ERROR2["PAUSED"] = 21] = "PAUSED";
-      ERROR2[ERROR2["PAUSED_UPGRADE"] = 22] = "PAUSED_UPGRADE";
-      ERROR2[ERROR2["PAUSED_H2_UPGRADE"] = 23] = "PAUSED_H2_UPGRADE";
-      ERROR2[ERROR2["USER"] = 24] = "USER";
-    })(ERROR = exports.ERROR || (exports.ERROR = {}));
+    var ERROR3;
+    (function(ERROR4) {
+      ERROR4[ERROR4["OK"] = 0] = "OK";
+      ERROR4[ERROR4["INTERNAL"] = 1] = "INTERNAL";
+      ERROR4[ERROR4["STRICT"] = 2] = "STRICT";
+      ERROR4[ERROR4["LF_EXPECTED"] = 3] = "LF_EXPECTED";
+      ERROR4[ERROR4["UNEXPECTED_CONTENT_LENGTH"] = 4] = "UNEXPECTED_CONTENT_LENGTH";
+      ERROR4[ERROR4["CLOSED_CONNECTION"] = 5] = "CLOSED_CONNECTION";
+      ERROR4[ERROR4["INVALID_METHOD"] = 6] = "INVALID_METHOD";
+      ERROR4[ERROR4["INVALID_URL"] = 7] = "INVALID_URL";
+      ERROR4[ERROR4["INVALID_CONSTANT"] = 8] = "INVALID_CONSTANT";
+      ERROR4[ERROR4["INVALID_VERSION"] = 9] = "INVALID_VERSION";
+      ERROR4[ERROR4["INVALID_HEADER_TOKEN"] = 10] = "INVALID_HEADER_TOKEN";
+      ERROR4[ERROR4["INVALID_CONTENT_LENGTH"] = 11] = "INVALID_CONTENT_LENGTH";
+      ERROR4[ERROR4["INVALID_CHUNK_SIZE"] = 12] = "INVALID_CHUNK_SIZE";
+      ERROR4[ERROR4["INVALID_STATUS"] = 13] = "INVALID_STATUS";
+      ERROR4[ERROR4["INVALID_EOF_STATE"] = 14] = "INVALID_EOF_STATE";
+      ERROR4[ERROR4["INVALID_TRANSFER_ENCODING"] = 15] = "INVALID_TRANSFER_ENCODING";
+      ERROR4[ERROR4["CB_MESSAGE_BEGIN"] = 16] = "CB_MESSAGE_BEGIN";
+      ERROR4[ERROR4["CB_HEADERS_COMPLETE"] = 17] = "CB_HEADERS_COMPLETE";
+      ERROR4[ERROR4["CB_MESSAGE_COMPLETE"] = 18] = "CB_MESSAGE_COMPLETE";
+      ERROR4[ERROR4["CB_CHUNK_HEADER"] = 19] = "CB_CHUNK_HEADER";
+      ERROR4[ERROR4["CB_CHUNK_COMPLETE"] = 20] = "CB_CHUNK_COMPLETE";
+      ERROR4[ERROR4["PAUSED"] = 21] = "PAUSED";
+      ERROR4[ERROR4["PAUSED_UPGRADE"] = 22] = "PAUSED_UPGRADE";
+      ERROR4[ERROR4["PAUSED_H2_UPGRADE"] = 23] = "PAUSED_H2_UPGRADE";
+      ERROR4[ERROR4["USER"] = 24] = "USER";
+    })(ERROR3 = exports.ERROR || (exports.ERROR = {}));
     var TYPE;
     (function(TYPE2) {
       TYPE2[TYPE2["BOTH"] = 0] = "BOTH";
@@ -7506,7 +7506,7 @@ var require_redirect_handler = __commonJS({
         this.handler.onError(error63);
       }
       onHeaders(statusCode, headers, resume, statusText) {
-        this.location = this.history.length >= this.maxRedirections || util.isDisturbed(this.opts.body) ? null : parseLocation(statusCode, headers);
+        this.location = this.history.length >= this.maxRedirections || util.isDisturbed(this.opts.body) ? null : parseLocation2(statusCode, headers);
         if (this.opts.throwOnMaxRedirect && this.history.length >= this.maxRedirections) {
           if (this.request) {
             this.request.abort(new Error("max redirects"));
@@ -7554,7 +7554,7 @@ var require_redirect_handler = __commonJS({
         }
       }
     };
-    function parseLocation(statusCode, headers) {
+    function parseLocation2(statusCode, headers) {
       if (redirectableStatusCodes.indexOf(statusCode) === -1) {
         return null;
       }
@@ -18324,7 +18324,7 @@ var require_eventsource_stream = __commonJS({
     var DATA = Buffer.from("data");
     var EVENT = Buffer.from("event");
     var ID = Buffer.from("id");
-    var RETRY = Buffer.from("retry");
+    var RETRY2 = Buffer.from("retry");
     var minParserItems = 1024;
     var maxParserItems = 131072;
     var bytesPerParserItem = 128;
@@ -18532,7 +18532,7 @@ ${value}`;
           this.dataLineCount++;
           return;
         }
-        if (isFieldName(line, fieldLength, RETRY)) {
+        if (isFieldName(line, fieldLength, RETRY2)) {
           if (isASCIINumberBytes(line, valueStart)) {
             this.setEventFieldSize("retry", line.length - valueStart);
             event.retry = line.toString("utf8", valueStart);
@@ -19723,7 +19723,9 @@ function createLineSplitter(sink, maxLineLength = MAX_LINE_LENGTH) {
     const length = text.length;
     const next = [-1, -1, -1, -1];
     const needles = ["\x1B", "\r", "\0", ""];
+    let minDirty = -1;
     const nextDirty = (from) => {
+      if (minDirty >= from) return minDirty;
       let min = length;
       for (let k = 0; k < 4; k++) {
         let at = next[k] ?? -1;
@@ -19734,6 +19736,7 @@ function createLineSplitter(sink, maxLineLength = MAX_LINE_LENGTH) {
         }
         if (at < min) min = at;
       }
+      minDirty = min;
       return min;
     };
     while (start < length) {
@@ -19876,7 +19879,13 @@ function relativizePath(path, root) {
 function relativizeText(text, root) {
   let t = text;
   if (root) {
+    if (t.includes(`file://${root}`)) t = t.split(`file://${root}`).join("");
     if (t.includes(root)) t = t.split(root).join("");
+    const bare = root.slice(0, -1);
+    if (bare !== "" && t.includes(bare)) {
+      const escaped = bare.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      t = t.replace(new RegExp(escaped + String.raw`(?=$|[\s'"\x60:),])`, "g"), ".");
+    }
     const backslashRoot = root.replace(/\//g, "\\");
     if (backslashRoot !== root && t.includes(backslashRoot)) t = t.split(backslashRoot).join("");
   }
@@ -19981,6 +19990,14 @@ var FindingCollector = class {
     return [...this.counts].map(([kind, { count: count2, files }]) => ({ tool, kind, count: count2, files: files.size }));
   }
 };
+function addCounts(a, b) {
+  return {
+    passed: a.passed + b.passed,
+    failed: a.failed + b.failed,
+    skipped: a.skipped + b.skipped,
+    total: (a.total ?? a.passed + a.failed + a.skipped) + (b.total ?? b.passed + b.failed + b.skipped)
+  };
+}
 
 // src/condense/actions.ts
 var COMMAND = /^::(error|warning)(?: ([^:]*))?::(.*)$/;
@@ -20072,6 +20089,244 @@ var actionsLogCondenser = {
   create: () => new ActionsLogCondenser()
 };
 
+// src/condense/esbuild.ts
+var TOOL = "esbuild";
+var HEADER = /^\s*(?:✘|X|×|▲) \[(ERROR|WARNING)\] (.*)$/;
+var LOCATION = /^\s+((?:[A-Za-z]:)?[^\s:][^:]*):(\d+):(\d+):\s*$/;
+var INLINE = /^(?:.*?: )?((?:[A-Za-z]:)?[^\s:][^:]*):(\d+):(\d+): (ERROR|WARNING): (.*)$/;
+var SUMMARY = /^\d+ (?:warnings? and \d+ )?errors?$/;
+var EsbuildCondenser = class {
+  tool = TOOL;
+  collector = new FindingCollector();
+  pending;
+  firstLine;
+  push(line) {
+    const text = line.text;
+    if (text.includes("[ERROR]") || text.includes("[WARNING]")) {
+      const m = HEADER.exec(text);
+      if (m) {
+        this.flush();
+        this.firstLine ??= line.number;
+        this.pending = {
+          severity: m[1] === "WARNING" ? "warning" : "error",
+          message: m[2] ?? "",
+          detail: []
+        };
+        return;
+      }
+    }
+    if (text.includes(": ERROR: ") || text.includes(": WARNING: ")) {
+      const m = INLINE.exec(text);
+      if (m) {
+        this.flush();
+        this.firstLine ??= line.number;
+        this.collector.add({
+          kind: "build-error",
+          tool: TOOL,
+          severity: m[4] === "WARNING" ? "warning" : "error",
+          file: m[1],
+          line: Number(m[2]),
+          column: Number(m[3]) + 1,
+          message: m[5] ?? ""
+        });
+        return;
+      }
+    }
+    const p = this.pending;
+    if (!p) return;
+    if (SUMMARY.test(text.trim())) {
+      this.flush();
+      return;
+    }
+    if (p.file === void 0) {
+      const loc = LOCATION.exec(text);
+      if (loc) {
+        p.file = loc[1];
+        p.line = Number(loc[2]);
+        p.column = Number(loc[3]) + 1;
+        return;
+      }
+    }
+    if (text.trim() === "") {
+      if (p.file !== void 0 && p.detail.length > 0) this.flush();
+      return;
+    }
+    if (text.startsWith(" ") && p.detail.length < 10) p.detail.push(text.trimEnd());
+    else if (!text.startsWith(" ")) this.flush();
+  }
+  wantsEveryLine() {
+    return this.pending !== void 0;
+  }
+  finish() {
+    this.flush();
+    return {
+      detected: this.firstLine !== void 0,
+      findings: this.collector.findings,
+      overflow: this.collector.overflow(TOOL),
+      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
+    };
+  }
+  flush() {
+    const p = this.pending;
+    this.pending = void 0;
+    if (!p) return;
+    this.collector.add({
+      kind: "build-error",
+      tool: TOOL,
+      severity: p.severity,
+      file: p.file,
+      line: p.line,
+      column: p.column,
+      message: p.message,
+      excerpt: buildExcerpt(p.detail)
+    });
+  }
+};
+var esbuildCondenser = {
+  tool: TOOL,
+  description: "esbuild (and tools that print its errors: tsup, Vite 5/6 transforms)",
+  trigger: /^\s*(?:✘|X|×|▲) \[(?:ERROR|WARNING)\] |: (?:ERROR|WARNING): /,
+  create: () => new EsbuildCondenser()
+};
+
+// src/condense/eslint.ts
+var TOOL2 = "eslint";
+var STYLISH = /^\s+(\d+):(\d+)\s+(error|warning)\s+(.*)$/;
+var UNIX = /^(.+?):(\d+):(\d+): (.*) \[(Error|Warning)(?:\/([^\]\s]+))?\]$/;
+var COMPACT = /^(.+?): line (\d+), col (\d+), (Error|Warning) - (.*?)(?: \(([^()\s]+)\))?$/;
+var SUMMARY2 = /^[✖×] (\d+) problems? \((\d+) errors?, (\d+) warnings?\)/;
+var MAX_WARNINGS = /^ESLint found too many warnings \(maximum: (\d+)\)/;
+var FILE_HEADER = /^(?:[A-Za-z]:)?[^\s:].*\.(?:[cm]?[jt]sx?|vue|svelte|astro|json5?|jsonc|mdx?|html?|ya?ml|css|scss|graphql|gql)$/;
+var COMMAND2 = /^(?:> |\$ )((?:npx |pnpm (?:exec )?|yarn )?eslint(?:\s.*)?)$/;
+function splitStylishMessage(rest) {
+  const text = rest.trimEnd();
+  const gap = text.lastIndexOf("  ");
+  if (gap !== -1) {
+    const rule = text.slice(gap + 2).trim();
+    if (rule !== "" && !rule.includes(" ")) return { message: text.slice(0, gap).trim(), rule };
+  }
+  return { message: text.trim() };
+}
+var EslintCondenser = class {
+  tool = TOOL2;
+  collector = new FindingCollector();
+  file;
+  firstLine;
+  command;
+  crash;
+  crashDone = false;
+  push(line) {
+    const text = line.text;
+    if (this.crash && !this.crashDone) {
+      if (text.trim() !== "" && this.crash.length < 6) this.crash.push(text.trim());
+      else if (this.crash.length > 1) this.endCrash();
+      return;
+    }
+    if (text.startsWith("  ") || text.startsWith("	")) {
+      if (this.file === void 0) return;
+      const m = STYLISH.exec(text);
+      if (!m) return;
+      this.see(line);
+      const { message, rule } = splitStylishMessage(m[4] ?? "");
+      this.collector.add({
+        kind: "lint-error",
+        tool: TOOL2,
+        severity: m[3] === "warning" ? "warning" : "error",
+        file: this.file,
+        line: Number(m[1]),
+        column: Number(m[2]),
+        code: rule,
+        message
+      });
+      return;
+    }
+    if (text.includes(": line ")) {
+      const m = COMPACT.exec(text);
+      if (m) return this.addLocated(line, m[1], m[2], m[3], m[4], m[5], m[6]);
+    }
+    if (text.endsWith("]") && (text.includes("[Error") || text.includes("[Warning"))) {
+      const m = UNIX.exec(text);
+      if (m) return this.addLocated(line, m[1], m[2], m[3], m[5], m[4], m[6]);
+    }
+    const first = text.charCodeAt(0);
+    if (first === 10006 || first === 215) {
+      if (SUMMARY2.test(text)) this.see(line);
+      this.file = void 0;
+      return;
+    }
+    if (text.startsWith("ESLint found too many warnings")) {
+      const m = MAX_WARNINGS.exec(text);
+      if (m) {
+        this.see(line);
+        this.collector.add({ kind: "lint-error", tool: TOOL2, message: text.trim(), code: "max-warnings" });
+      }
+      return;
+    }
+    if (text.startsWith("Oops! Something went wrong!")) {
+      this.see(line);
+      this.crash = [];
+      return;
+    }
+    if (this.command === void 0 && (text.startsWith("> ") || text.startsWith("$ "))) {
+      const m = COMMAND2.exec(text.trim());
+      if (m) {
+        this.command = m[1];
+        this.see(line);
+      }
+      return;
+    }
+    if (FILE_HEADER.test(text)) this.file = text.trim();
+    else if (text.trim() !== "") this.file = void 0;
+  }
+  wantsEveryLine() {
+    return this.file !== void 0 || this.crash !== void 0 && !this.crashDone;
+  }
+  finish() {
+    if (this.crash && !this.crashDone) this.endCrash();
+    return {
+      detected: this.firstLine !== void 0,
+      findings: this.collector.findings,
+      overflow: this.collector.overflow(TOOL2),
+      ...this.command !== void 0 && { command: this.command },
+      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
+    };
+  }
+  see(line) {
+    this.firstLine ??= line.number;
+  }
+  endCrash() {
+    this.crashDone = true;
+    const lines = (this.crash ?? []).filter((l) => !/^ESLint: \d/.test(l));
+    if (lines.length === 0) return;
+    this.collector.add({
+      kind: "build-error",
+      tool: TOOL2,
+      message: lines[0] ?? "ESLint crashed",
+      excerpt: lines.slice(1).join("\n") || void 0
+    });
+  }
+  addLocated(line, file2, ln, col, severity, message, rule) {
+    this.see(line);
+    this.collector.add({
+      kind: "lint-error",
+      tool: TOOL2,
+      severity: severity === "Warning" ? "warning" : "error",
+      file: file2,
+      line: Number(ln),
+      column: Number(col),
+      code: rule,
+      message: message ?? ""
+    });
+  }
+};
+var eslintCondenser = {
+  tool: TOOL2,
+  description: "ESLint (stylish, unix and compact formats)",
+  // Headers are recognised by their extension; problem lines only matter after a header.
+  trigger: /\.(?:[cm]?[jt]sx?|vue|svelte|astro|json5?|jsonc|mdx?|html?|ya?ml|css|scss|graphql|gql)$|: line \d+, col \d+, |\[(?:Error|Warning)[/\]]|^[✖×] \d+ problem|^ESLint found too many|^Oops! Something went wrong|^[>$] .*eslint/,
+  create: () => new EslintCondenser()
+};
+
 // src/condense/lang-support.ts
 var MAX_FINDINGS_PER_CONDENSER = 500;
 var MAX_MESSAGE_CHARS = 400;
@@ -20103,6 +20358,8 @@ var FindingCollector2 = class {
   #items = [];
   #byKey = /* @__PURE__ */ new Map();
   #overflow = 0;
+  /** Findings past the cap, counted per tool and kind with their distinct files (bounded). */
+  #dropped = /* @__PURE__ */ new Map();
   /** Adds a finding, or merges it into an identical earlier one. Returns the stored finding. */
   add(draft) {
     const message = clip(draft.message);
@@ -20115,6 +20372,14 @@ var FindingCollector2 = class {
     }
     if (this.#items.length >= MAX_FINDINGS_PER_CONDENSER) {
       this.#overflow += 1;
+      const dropKey = `${draft.tool}\0${draft.kind}`;
+      let entry = this.#dropped.get(dropKey);
+      if (!entry) {
+        entry = { tool: draft.tool, kind: draft.kind, count: 0, files: /* @__PURE__ */ new Set() };
+        this.#dropped.set(dropKey, entry);
+      }
+      entry.count += 1;
+      if (draft.file !== void 0 && entry.files.size < 2e3) entry.files.add(draft.file);
       return void 0;
     }
     const finding = buildFinding(draft, message);
@@ -20140,6 +20405,10 @@ var FindingCollector2 = class {
   get size() {
     return this.#items.length;
   }
+  /** The stored findings from index `start` on, for a condenser to complete them in place. */
+  since(start) {
+    return this.#items.slice(start);
+  }
   /** Findings dropped because the cap was reached. */
   get overflow() {
     return this.#overflow;
@@ -20147,7 +20416,20 @@ var FindingCollector2 = class {
   list() {
     return [...this.#items];
   }
+  /** Findings past the cap, for `CondenserOutput.overflow` (the report's `dropped` totals). */
+  dropped() {
+    return [...this.#dropped.values()].map(({ tool, kind, count: count2, files }) => ({
+      tool,
+      kind,
+      count: count2,
+      files: files.size
+    }));
+  }
 };
+function withOverflow(output2, collector) {
+  const overflow = collector.dropped();
+  return overflow.length > 0 ? { ...output2, overflow } : output2;
+}
 function findingKey(draft, message) {
   return [
     draft.kind,
@@ -20237,7 +20519,7 @@ function findCoordinates(text) {
 }
 
 // src/condense/generic.ts
-var TOOL = "generic";
+var TOOL3 = "generic";
 var MAX_GENERIC_FINDINGS = 50;
 var TAIL_LINES = 8;
 var MAX_CONTINUATION = 6;
@@ -20249,12 +20531,25 @@ var EXIT_MARKER = /(?:Process completed with exit code|Command failed with exit 
 var LOCATION_IN_TEXT = /(?:^|[\s(])((?:[A-Za-z]:)?[\w@.~/\\-]+\.[A-Za-z]\w{0,9}):(\d+)(?::(\d+))?/;
 var TERRAFORM_LOCATION = /^on (\S+) line (\d+)/;
 var PYTHON_FRAME = /^File "([^"]+)", line (\d+)/;
+function hasLocationShape(text) {
+  for (let i = text.indexOf(":"); i !== -1 && i < 400; i = text.indexOf(":", i + 1)) {
+    const next = text.charCodeAt(i + 1);
+    if (next >= 48 && next <= 57) return true;
+  }
+  for (let i = text.indexOf("("); i !== -1 && i < 400; i = text.indexOf("(", i + 1)) {
+    const next = text.charCodeAt(i + 1);
+    if (next >= 48 && next <= 57) return true;
+  }
+  return false;
+}
 var GenericCondenser = class {
-  tool = TOOL;
+  tool = TOOL3;
   #findings = new FindingCollector2();
   #exitCode;
   #block;
   #tail = [];
+  #tailNext = 0;
+  #tailSize = 0;
   #exitTail;
   #exitMarker;
   constructor(options) {
@@ -20271,7 +20566,7 @@ var GenericCondenser = class {
     if (text.includes("exit") || text.includes("Exit")) {
       const marker = EXIT_MARKER.exec(text);
       if (marker && marker[1] !== "0") {
-        this.#exitTail ??= [...this.#tail];
+        this.#exitTail ??= this.#tailLines();
         this.#exitMarker ??= clip(text.replace(/^##\[error\]/, ""), 200);
         return;
       }
@@ -20285,17 +20580,17 @@ var GenericCondenser = class {
   finish() {
     this.#finishBlock();
     if (this.#findings.size === 0) {
-      const tail = this.#exitTail ?? (this.#exitCode !== void 0 && this.#exitCode !== 0 ? this.#tail : void 0);
+      const tail = this.#exitTail ?? (this.#exitCode !== void 0 && this.#exitCode !== 0 ? this.#tailLines() : void 0);
       const last = tail?.at(-1);
       if (tail && last !== void 0) {
         this.#findings.add({
           kind: "generic",
-          tool: TOOL,
+          tool: TOOL3,
           message: this.#exitMarker !== void 0 ? `${last} (${this.#exitMarker})` : last,
           excerpt: tail
         });
       } else if (this.#exitMarker !== void 0) {
-        this.#findings.add({ kind: "generic", tool: TOOL, message: this.#exitMarker });
+        this.#findings.add({ kind: "generic", tool: TOOL3, message: this.#exitMarker });
       }
     }
     const findings = this.#findings.list();
@@ -20303,8 +20598,18 @@ var GenericCondenser = class {
   }
   #remember(text) {
     if (text.startsWith("##[") || text.startsWith("Run ") || text.startsWith("shell: ")) return;
-    this.#tail.push(clip(text, 200));
-    if (this.#tail.length > TAIL_LINES) this.#tail.shift();
+    this.#tail[this.#tailNext] = text;
+    this.#tailNext = (this.#tailNext + 1) % TAIL_LINES;
+    if (this.#tailSize < TAIL_LINES) this.#tailSize += 1;
+  }
+  /** The remembered last lines, oldest first, clipped for the report. */
+  #tailLines() {
+    const lines = [];
+    for (let i = 0; i < this.#tailSize; i += 1) {
+      const text = this.#tail[(this.#tailNext - this.#tailSize + i + TAIL_LINES) % TAIL_LINES];
+      if (text !== void 0) lines.push(clip(text, 200));
+    }
+    return lines;
   }
   #onLine(text) {
     if (text.startsWith("##[error]")) {
@@ -20323,7 +20628,7 @@ var GenericCondenser = class {
       this.#startBlock("runtime-error", text);
       return;
     }
-    if (text.includes(":") || text.includes("(")) {
+    if (hasLocationShape(text)) {
       const path = PATH_LINE.exec(text);
       if (path && !text.includes("://")) {
         const message = path[6] ?? "";
@@ -20336,10 +20641,12 @@ var GenericCondenser = class {
         return;
       }
     }
-    if (EXCEPTION.test(text)) {
+    if ((text.includes("Error") || text.includes("Exception") || text.includes("Failure") || text.includes("Fault")) && EXCEPTION.test(text)) {
       this.#startBlock("runtime-error", text);
       return;
     }
+    const first = text.charCodeAt(0) | 32;
+    if (first !== 101 && first !== 102 && first !== 112) return;
     const word = ERROR_WORD.exec(text);
     if (word) {
       const rest = (word[1] ?? "").trim();
@@ -20403,7 +20710,7 @@ var GenericCondenser = class {
     if (!block) return;
     this.#findings.add({
       kind: block.kind,
-      tool: TOOL,
+      tool: TOOL3,
       file: block.file,
       line: block.line,
       column: block.column,
@@ -20416,14 +20723,240 @@ function createGenericCondenser(options = {}) {
   return new GenericCondenser(options);
 }
 var genericCondenserFactory = {
-  tool: TOOL,
+  tool: TOOL3,
   fallback: true,
   description: "Generic fallback: error-shaped blocks of any other tool, and the tail before a non-zero exit",
   create: () => createGenericCondenser()
 };
 
+// src/condense/js-test-block.ts
+var MAX_DIFF_LINES = 24;
+var MAX_FRAMES2 = 8;
+var MAX_MESSAGE_LINES = 4;
+var VITEST_FRAME = /^\s*[❯→>] (?:(.+) )?((?:[A-Za-z]:)?[^\s:]+?):(\d+):(\d+)\s*$/;
+var V8_FRAME = /^\s*at (?:(.*?) \()?((?:file:\/\/)?(?:[A-Za-z]:)?[^\s():]+?):(\d+):(\d+)\)?\s*$/;
+var CODE_FRAME = /^\s*(?:>\s*)?\d*\s*\|/;
+function parseTestFrame(text) {
+  const m = VITEST_FRAME.exec(text) ?? (text.includes("at ") ? V8_FRAME.exec(text) : null);
+  if (!m) return void 0;
+  const file2 = (m[2] ?? "").replace(/^file:\/\//, "");
+  const line = Number(m[3]);
+  const column = Number(m[4]);
+  const where = `${file2}:${line}:${column}`;
+  return { text: m[1] ? `${m[1]} (${where})` : where, file: file2, line, column };
+}
+var TestFailureBlock = class {
+  testNames;
+  file;
+  message = [];
+  diff = [];
+  inDiff = false;
+  diffIndent = 0;
+  diffDone = false;
+  expected;
+  actual;
+  frames = [];
+  lines = 0;
+  constructor(testNames, file2) {
+    this.testNames = testNames;
+    this.file = file2;
+  }
+  get hasMessage() {
+    return this.message.length > 0;
+  }
+  /** Feeds one line of the block (without the runner's own indentation handling). */
+  push(raw) {
+    this.lines++;
+    const text = raw.trim();
+    if (text === "") {
+      if (this.inDiff && this.diff.length > 0) {
+        this.inDiff = false;
+        this.diffDone = true;
+      }
+      return;
+    }
+    const frame = parseTestFrame(raw);
+    if (frame) {
+      this.inDiff = false;
+      if (this.frames.length < MAX_FRAMES2) this.frames.push(frame);
+      return;
+    }
+    if (this.frames.length > 0 && CODE_FRAME.test(raw)) return;
+    if (/^- (?:Expected|Snapshot)(?:\s+- \d+)?$/.test(text)) {
+      this.inDiff = !this.diffDone;
+      this.diffIndent = raw.length - raw.trimStart().length;
+      return;
+    }
+    if (/^\+ Received(?:\s+\+ \d+)?$/.test(text)) return;
+    if (this.inDiff) {
+      if (this.diff.length < MAX_DIFF_LINES) {
+        const indent = raw.length - raw.trimStart().length;
+        this.diff.push(raw.slice(Math.min(indent, this.diffIndent)).trimEnd());
+      }
+      return;
+    }
+    const expected = /^Expected(?: [a-z ]{1,30})?(?: \(.*\))?:\s+(.*)$/.exec(text);
+    if (expected && this.message.length > 0) {
+      this.expected ??= expected[1];
+      return;
+    }
+    const received = /^Received(?: [a-z ]{1,30})?(?: \(.*\))?:\s+(.*)$/.exec(text);
+    if (received && this.message.length > 0) {
+      this.actual ??= received[1];
+      return;
+    }
+    if (CODE_FRAME.test(raw)) return;
+    if (this.frames.length === 0 && this.message.length < MAX_MESSAGE_LINES) this.message.push(text);
+  }
+  /** One finding per test name sharing this error. */
+  toFindings(tool) {
+    let expected = this.expected;
+    let actual = this.actual;
+    let excerpt;
+    if (this.diff.length > 0) {
+      const minus = this.diff.filter((l) => l.startsWith("-")).map((l) => l.slice(1).trim());
+      const plus = this.diff.filter((l) => l.startsWith("+")).map((l) => l.slice(1).trim());
+      const context = this.diff.some((l) => !l.startsWith("-") && !l.startsWith("+"));
+      if (!context && minus.length <= 3 && plus.length <= 3) {
+        expected ??= minus.join("\n");
+        actual ??= plus.join("\n");
+      } else {
+        excerpt = buildExcerpt(["- Expected  + Received", ...this.diff]);
+      }
+    }
+    if (!excerpt && this.message.length > 1) excerpt = buildExcerpt(this.message.slice(1));
+    const own2 = this.frames.find((f) => !/node_modules[\\/]|node:internal|\(internal\//.test(f.file));
+    const names = this.testNames.length > 0 ? this.testNames : [void 0];
+    return names.map((testName) => ({
+      kind: "test-failure",
+      tool,
+      testName,
+      message: this.message[0] ?? "Test failed",
+      file: own2?.file ?? this.file,
+      line: own2?.line,
+      column: own2?.column,
+      expected,
+      actual,
+      frames: this.frames.map((f) => f.text),
+      excerpt
+    }));
+  }
+};
+
+// src/condense/jest.ts
+var TOOL4 = "jest";
+var FILE_HEADER2 = /^\s*(FAIL|PASS)\s+(?:\S+\s+)??(\S+\.\S+)(?:\s+\([\d.]+ m?s\))?\s*$/;
+var BULLET = /^\s+● (.+)$/;
+var SUMMARY3 = /^Tests:\s+(.*\d+ total)\s*$/;
+var COMMAND3 = /^(?:> |\$ )((?:npx |pnpm (?:exec )?|yarn )?jest(?:\s.*)?)$/;
+function parseJestCounts(list) {
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  for (const part of list.split(",")) {
+    const m = /(\d+) (\w+)/.exec(part.trim());
+    if (!m) continue;
+    const n = Number(m[1]);
+    if (m[2] === "passed") counts.passed += n;
+    else if (m[2] === "failed") counts.failed += n;
+    else if (m[2] === "skipped" || m[2] === "todo" || m[2] === "pending") counts.skipped += n;
+    else if (m[2] === "total") counts.total = n;
+  }
+  return counts;
+}
+var JestCondenser = class {
+  tool = TOOL4;
+  collector = new FindingCollector();
+  file;
+  block;
+  skipBlock = false;
+  detected = false;
+  firstLine;
+  counts;
+  command;
+  push(line) {
+    const text = line.text;
+    if (text.includes("●")) {
+      const m = BULLET.exec(text);
+      if (m) {
+        this.flush();
+        const title = (m[1] ?? "").trim();
+        this.see(line);
+        this.detected = true;
+        if (title === "Console" || title.startsWith("Console ")) {
+          this.skipBlock = true;
+          return;
+        }
+        this.skipBlock = false;
+        const name = title === "Test suite failed to run" ? this.file ?? title : title;
+        this.block = new TestFailureBlock([name], this.file);
+        return;
+      }
+    }
+    if (this.block || this.skipBlock) {
+      if (text === "" || text.startsWith(" ") || text.startsWith("	")) {
+        this.block?.push(text);
+        return;
+      }
+      this.flush();
+    }
+    if (text.includes("FAIL") || text.includes("PASS")) {
+      const m = FILE_HEADER2.exec(text);
+      if (m) {
+        this.file = m[2];
+        if (m[1] === "FAIL") this.see(line);
+        return;
+      }
+    }
+    if (text.startsWith("Tests:")) {
+      const m = SUMMARY3.exec(text);
+      if (m) {
+        this.see(line);
+        this.detected = true;
+        const counts = parseJestCounts(m[1] ?? "");
+        this.counts = this.counts ? addCounts(this.counts, counts) : counts;
+      }
+      return;
+    }
+    if (text.startsWith("Test Suites:")) {
+      this.detected = true;
+      return;
+    }
+    if (this.command === void 0 && (text.startsWith("> ") || text.startsWith("$ "))) {
+      const m = COMMAND3.exec(text.trim());
+      if (m) this.command = m[1];
+    }
+  }
+  wantsEveryLine() {
+    return this.block !== void 0 || this.skipBlock;
+  }
+  finish() {
+    this.flush();
+    return {
+      detected: this.detected,
+      findings: this.detected ? this.collector.findings : [],
+      overflow: this.detected ? this.collector.overflow(TOOL4) : [],
+      ...this.counts && { testCounts: this.counts },
+      ...this.command !== void 0 && { command: this.command },
+      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
+    };
+  }
+  see(line) {
+    this.firstLine ??= line.number;
+  }
+  flush() {
+    if (this.block) for (const finding of this.block.toFindings(TOOL4)) this.collector.add(finding);
+    this.block = void 0;
+    this.skipBlock = false;
+  }
+};
+var jestCondenser = {
+  tool: TOOL4,
+  description: "Jest",
+  trigger: /^\s+● |^\s*(?:FAIL|PASS)\s|^Tests:|^Test Suites:|^[>$] .*jest/,
+  create: () => new JestCondenser()
+};
+
 // src/condense/cargo.ts
-var TOOL2 = "cargo";
+var TOOL5 = "cargo";
 var DIAGNOSTIC = /^(error|warning)(?:\[([A-Za-z]*\d+)\])?: (.+)$/;
 var ARROW = /^\s*--> (.+?):(\d+):(\d+)$/;
 var LINT_NOTE = /#\[(?:deny|warn|forbid)\(((?:clippy|rustdoc)::[\w-]+|[a-z_]+)\)\]|`?-D ((?:clippy::)?[\w-]+)`? implied by/;
@@ -20434,13 +20967,14 @@ var TEST_RESULT = /^test result: (ok|FAILED)\. (\d+) passed; (\d+) failed; (\d+)
 var BACKTRACE_FN = /^\s+\d+: (.+)$/;
 var BACKTRACE_AT = /^\s+at (.+?):(\d+)(?::\d+)?$/;
 var CargoCondenser = class {
-  tool = TOOL2;
+  tool = TOOL5;
   #findings = new FindingCollector2();
   #detected = false;
   #diagnostic;
   #panic;
   /** The test whose captured output follows (`---- tests::x stdout ----`). */
   #outputOf;
+  #outputFirstLine;
   #errors = 0;
   /** Cargo printed its own progress lines (`Compiling x v1`, `Running`, `test result:`). */
   #cargoSeen = false;
@@ -20455,9 +20989,18 @@ var CargoCondenser = class {
       return;
     }
     if (text.startsWith("---- ") && text.endsWith(" ----")) {
+      this.#finishOutput();
       this.#detected = true;
       this.#outputOf = text.slice(5, -5).replace(/ std(?:out|err)$/, "");
+      this.#outputFirstLine = void 0;
       return;
+    }
+    if (this.#outputOf !== void 0) {
+      if (text === "failures:" || text.startsWith("test result: ")) this.#finishOutput();
+      else if (!text.startsWith("thread ") && text.trim().length > 0) {
+        this.#outputFirstLine ??= text.trim();
+        return;
+      }
     }
     if (text.startsWith("thread ")) {
       this.#startPanic(text);
@@ -20472,9 +21015,26 @@ var CargoCondenser = class {
       this.#cargoSeen = true;
     }
   }
+  wantsEveryLine() {
+    return this.#diagnostic !== void 0 || this.#panic !== void 0 || this.#outputOf !== void 0;
+  }
+  /** The captured output of a failed test ended without a panic: report its first line. */
+  #finishOutput() {
+    const testName = this.#outputOf;
+    this.#outputOf = void 0;
+    if (testName === void 0) return;
+    this.#testFailures += 1;
+    this.#findings.add({
+      kind: "test-failure",
+      tool: TOOL5,
+      testName,
+      message: this.#outputFirstLine ?? `${testName} failed`
+    });
+  }
   finish() {
     this.#finishPanic();
     this.#finishDiagnostic();
+    this.#finishOutput();
     const output2 = {
       detected: this.#detected,
       findings: this.#findings.list()
@@ -20483,7 +21043,7 @@ var CargoCondenser = class {
       const { passed, failed, skipped } = this.#counts;
       output2.testCounts = { passed, failed, skipped, total: passed + failed + skipped };
     }
-    return output2;
+    return withOverflow(output2, this.#findings);
   }
   #startDiagnostic(text) {
     this.#finishDiagnostic();
@@ -20494,7 +21054,7 @@ var CargoCondenser = class {
     if (message.startsWith("could not compile") || message.startsWith("aborting due to") || message.startsWith("test failed, to rerun pass") && this.#testFailures > 0 || /^`[^`]+` \([^)]*\) generated \d+ warnings?/.test(message) || /^\d+ warnings? emitted/.test(message)) {
       this.#detected = true;
       if (message.startsWith("could not compile") && this.#errors === 0 && this.#cargoSeen) {
-        this.#findings.add({ kind: "compile-error", tool: TOOL2, message: `error: ${message}` });
+        this.#findings.add({ kind: "compile-error", tool: TOOL5, message: `error: ${message}` });
       }
       return;
     }
@@ -20569,7 +21129,7 @@ var CargoCondenser = class {
     const mismatch = label === void 0 ? void 0 : /^expected (.+), found (.+)$/.exec(label);
     this.#findings.add({
       kind,
-      tool: TOOL2,
+      tool: TOOL5,
       file: diagnostic.file,
       line: diagnostic.line,
       column: diagnostic.column,
@@ -20668,7 +21228,7 @@ var CargoCondenser = class {
     const message = panic.message.length > 0 ? panic.message.join(" ") : "panicked";
     this.#findings.add({
       kind: panic.inTestOutput ? "test-failure" : "runtime-error",
-      tool: TOOL2,
+      tool: TOOL5,
       file: panic.file,
       line: panic.line,
       column: panic.column,
@@ -20710,15 +21270,16 @@ function crateNames(message) {
   return found.length > 0 ? found : [clip(message, 80)];
 }
 var cargoCondenserFactory = {
-  tool: TOOL2,
+  tool: TOOL5,
+  trigger: /^(?:error|warning)|^---- .* ----$|^thread '|^test result: |^ {3}(?:Compiling|Doc-tests) |^ {4}(?:Checking|Finished|Updating) |^ {5}Running |^ Downloading /,
   description: "Rust (cargo, rustc, clippy, cargo test)",
   create: () => new CargoCondenser()
 };
 
 // src/condense/cc.ts
-var TOOL3 = "cc";
+var TOOL6 = "cc";
 var SEVERITIES = [": fatal error: ", ": error: ", ": warning: ", ": note: "];
-var LOCATION = /^(.*?):(\d+)(?::(\d+))?$/;
+var LOCATION2 = /^(.*?):(\d+)(?::(\d+))?$/;
 var SOURCE_EXTENSION = /\.(?:c|h|cc|cpp|cxx|c\+\+|hpp|hh|hxx|h\+\+|ipp|tpp|inl|m|mm|cu|cuh|ino|s|S|asm|f|f90|f95|F90)$/;
 var FLAG = / \[(-W[\w=+-]+|[\w-]+(?:,[\w-]+)*)\]$/;
 var MSVC = /^\s*(.+?)\((\d+)(?:,(\d+))?\)\s*: (?:fatal )?error ([A-Z]+\d+): (.+)$/;
@@ -20728,7 +21289,7 @@ var MAKEFILE_ERROR = /^((?:GNUm|M|m)akefile|[\w./-]+\.mk):(\d+): \*\*\* (.+?)\.?
 var NINJA_TARGET = /^FAILED: (?:CMakeFiles\/|\S+\.(?:o|obj|a|so|lib|dll|dylib|exe|stamp|ninja)\b)/;
 var CMAKE_ERROR = /^CMake Error(?: at (.+?):(\d+) \(([\w.-]+)\))?(?: in (.+?))?:\s*(.*)$/;
 var CcCondenser = class {
-  tool = TOOL3;
+  tool = TOOL6;
   #findings = new FindingCollector2();
   #detected = false;
   #diagnostic;
@@ -20808,6 +21369,9 @@ var CcCondenser = class {
     if (text.startsWith("-- ") && (text.startsWith("-- Configuring") || text.startsWith("-- The C")))
       this.#detected = true;
   }
+  wantsEveryLine() {
+    return this.#cmake !== void 0 || this.#appleUndefined !== void 0;
+  }
   finish() {
     this.#finishDiagnostic();
     this.#finishCMake();
@@ -20823,11 +21387,11 @@ var CcCondenser = class {
       });
     }
     const findings = this.#findings.list();
-    return { detected: this.#detected, findings };
+    return withOverflow({ detected: this.#detected, findings }, this.#findings);
   }
   /** Returns true when the line was a compiler diagnostic. */
   #onDiagnostic(text, at, marker) {
-    const location2 = LOCATION.exec(text.slice(0, at));
+    const location2 = LOCATION2.exec(text.slice(0, at));
     if (!location2) return false;
     const file2 = location2[1] ?? "";
     if (!SOURCE_EXTENSION.test(file2) && !file2.endsWith(">")) {
@@ -20873,7 +21437,7 @@ var CcCondenser = class {
     const missingHeader = diagnostic.fatal && /: No such file or directory$|file not found$/.test(diagnostic.message);
     this.#findings.add({
       kind: missingHeader ? "dependency-error" : "compile-error",
-      tool: TOOL3,
+      tool: TOOL6,
       file: diagnostic.file,
       line: diagnostic.line,
       column: diagnostic.column,
@@ -21029,13 +21593,14 @@ function firstSentence(text) {
   return end === -1 ? text : text.slice(0, end + 1);
 }
 var ccCondenserFactory = {
-  tool: TOOL3,
+  tool: TOOL6,
+  trigger: /: (?:fatal error|error|warning|note): |undefined reference|multiple definition|\*\*\*|^CMake Error|^FAILED: |cannot find -l|library not found for -l|^Undefined symbols|\) ?: (?:fatal )?error [A-Z]+\d|^-- (?:Configuring|The C)/,
   description: "C/C++ (gcc, clang, MSVC, ld, make, ninja, CMake)",
   create: () => new CcCondenser()
 };
 
 // src/condense/dotnet.ts
-var TOOL4 = "dotnet";
+var TOOL7 = "dotnet";
 var SOURCE_DIAGNOSTIC = /^\s*(.+?)\((\d+),(\d+)(?:,\d+,\d+)?\): (error|warning) ([A-Z]{1,4}\d{3,5}): (.+?)(?: \[([^\]]+)\])?$/;
 var PROJECT_DIAGNOSTIC = /^\s*(.+?) : (error|warning) ([A-Z]{1,4}\d{3,5}): (.+?)(?: \[([^\]]+)\])?$/;
 var FAILED_TEST = /^\s*Failed (\S.*?) \[(?:< )?\d[\d.,]* ?(?:ms|s|m|min)\]$/;
@@ -21053,7 +21618,7 @@ var LIBRARY_FRAME_PREFIXES = [
   "Castle."
 ];
 var DotnetCondenser = class {
-  tool = TOOL4;
+  tool = TOOL7;
   #findings = new FindingCollector2();
   #detected = false;
   #afterBuildFailed = false;
@@ -21099,6 +21664,9 @@ var DotnetCondenser = class {
       this.#afterBuildFailed = false;
     }
   }
+  wantsEveryLine() {
+    return this.#test !== void 0;
+  }
   finish() {
     this.#finishTest();
     const output2 = {
@@ -21109,7 +21677,7 @@ var DotnetCondenser = class {
       const { passed, failed, skipped } = this.#counts;
       output2.testCounts = { passed, failed, skipped, total: passed + failed + skipped };
     }
-    return output2;
+    return withOverflow(output2, this.#findings);
   }
   #addCounts(passed, failed, skipped) {
     this.#detected = true;
@@ -21121,9 +21689,10 @@ var DotnetCondenser = class {
   #onDiagnostic(text) {
     const source = SOURCE_DIAGNOSTIC.exec(text);
     if (source) {
-      this.#detected = true;
       const code2 = source[5] ?? "";
-      if (source[4] !== "error" || !isDotnetDiagnostic(source[1] ?? "", code2)) return;
+      if (!isDotnetDiagnostic(source[1] ?? "", code2)) return;
+      this.#detected = true;
+      if (source[4] !== "error") return;
       this.#add({
         kind: codeKind(code2),
         file: source[1],
@@ -21137,10 +21706,11 @@ var DotnetCondenser = class {
     }
     const project = PROJECT_DIAGNOSTIC.exec(text);
     if (project) {
-      this.#detected = true;
       const code2 = project[3] ?? "";
       const file2 = project[1] ?? "";
-      if (project[2] !== "error" || !isDotnetDiagnostic(file2, code2)) return;
+      if (!isDotnetDiagnostic(file2, code2)) return;
+      this.#detected = true;
+      if (project[2] !== "error") return;
       const isProjectFile = /\.(?:csproj|fsproj|vbproj|sln|slnx|props|targets)$/.test(file2);
       this.#add({
         kind: codeKind(code2),
@@ -21154,7 +21724,7 @@ var DotnetCondenser = class {
   #add(diagnostic) {
     const draft = {
       kind: diagnostic.kind,
-      tool: TOOL4,
+      tool: TOOL7,
       file: diagnostic.file,
       line: diagnostic.line,
       column: diagnostic.column,
@@ -21236,7 +21806,7 @@ var DotnetCondenser = class {
     if (!block) return;
     this.#findings.add({
       kind: "test-failure",
-      tool: TOOL4,
+      tool: TOOL7,
       testName: block.testName,
       file: block.firstRepo?.file,
       line: block.firstRepo?.line,
@@ -21274,13 +21844,14 @@ function nugetPackages(message) {
   return found.length > 0 ? found : void 0;
 }
 var dotnetCondenserFactory = {
-  tool: TOOL4,
+  tool: TOOL7,
+  trigger: /^\[xUnit\.net|: (?:error|warning) [A-Za-z]+\d|^\s*Failed \S.*\]$|^(?:Failed|Passed)!|Test summary: |^Build (?:FAILED|succeeded)|^MSBuild version|^Microsoft \(R\) Build/,
   description: ".NET (dotnet build/MSBuild, Roslyn, NuGet restore, dotnet test)",
   create: () => new DotnetCondenser()
 };
 
 // src/condense/go.ts
-var TOOL5 = "go";
+var TOOL8 = "go";
 var MAX_PENDING_MESSAGES = 256;
 var SOURCE_ERROR = /^(?:vet: )?((?:[A-Za-z]:)?[^\s:]*\.go):(\d+)(?::(\d+))?: (.+)$/;
 var TEST_MESSAGE = /^(\s+)([\w.-]+\.go):(\d+): ?(.*)$/;
@@ -21308,7 +21879,7 @@ var VET_HINTS = [
   "redundant and:"
 ];
 var GoCondenser = class {
-  tool = TOOL5;
+  tool = TOOL8;
   #findings = new FindingCollector2();
   #detected = false;
   #vetContext = false;
@@ -21371,6 +21942,9 @@ var GoCondenser = class {
     if (text.includes(".go:")) this.#onSourceError(text);
     else if (text.includes("go vet") || text.includes("golangci-lint")) this.#vetContext = true;
   }
+  wantsEveryLine() {
+    return this.#block !== void 0 || this.#panic !== void 0;
+  }
   finish() {
     if (this.#panic) this.#finishPanic();
     if (this.#block) this.#finishBlock();
@@ -21393,7 +21967,7 @@ var GoCondenser = class {
         total: this.#passed + this.#failed + this.#skipped
       };
     }
-    return output2;
+    return withOverflow(output2, this.#findings);
   }
   #onVerdict(verdict, name, indent) {
     this.#detected = true;
@@ -21486,7 +22060,7 @@ var GoCondenser = class {
     const got = parseGotWant(message);
     this.#findings.add({
       kind: "test-failure",
-      tool: TOOL5,
+      tool: TOOL8,
       testName: block.name,
       file: block.file,
       line: block.line,
@@ -21564,7 +22138,7 @@ var GoCondenser = class {
     const testName = panic.testName ?? (panic.timeout ? panic.testFrame?.name : void 0);
     this.#findings.add({
       kind: panic.timeout ? "timeout" : testName !== void 0 ? "test-failure" : "runtime-error",
-      tool: TOOL5,
+      tool: TOOL8,
       file: where?.file,
       line: where?.line,
       message: panic.message,
@@ -21595,7 +22169,7 @@ var GoCondenser = class {
       this.#detected = true;
       this.#findings.add({
         kind: "dependency-error",
-        tool: TOOL5,
+        tool: TOOL8,
         message: clip(text),
         packages: modulePackages(body)
       });
@@ -21612,9 +22186,17 @@ var GoCondenser = class {
       if (!this.#sawFailVerdict || reason.length > 0) {
         this.#findings.add({
           kind: reason.includes("build failed") ? "build-error" : "test-failure",
-          tool: TOOL5,
+          tool: TOOL8,
           message: `FAIL ${pkg}${reason}`
         });
+      }
+    }
+    if (status === "FAIL") {
+      for (const finding of this.#findings.since(this.#findingsAtPackageStart)) {
+        if (finding.kind !== "test-failure" && finding.kind !== "timeout") continue;
+        const note = `package ${pkg}`;
+        finding.excerpt = finding.excerpt === void 0 ? note : `${finding.excerpt}
+${note}`;
       }
     }
     this.#sawFailVerdict = false;
@@ -21642,7 +22224,7 @@ var GoCondenser = class {
     if (message === "too many errors") return;
     this.#findings.add({
       kind,
-      tool: TOOL5,
+      tool: TOOL8,
       file: file2,
       line: positive2(lineText),
       column: positive2(columnText),
@@ -21714,13 +22296,15 @@ function modulePackages(text) {
   return found;
 }
 var goCondenserFactory = {
-  tool: TOOL5,
+  tool: TOOL8,
+  // Every line that can start or change something above; the rest only matters inside a block.
+  trigger: /^=== RUN|--- (?:FAIL|PASS|SKIP): |^panic: |\.go:\d|^go: |go vet|golangci-lint|^(?:ok {2}|FAIL|\? {3})\t/,
   description: "Go (go build, go vet, go test, panics, golangci-lint)",
   create: () => new GoCondenser()
 };
 
 // src/condense/jvm.ts
-var TOOL6 = "jvm";
+var TOOL9 = "jvm";
 var MAVEN_LEVEL = /^\[(ERROR|WARNING|INFO|DEBUG)\] ?/;
 var MAVEN_COMPILE = /^(.+\.(?:java|kt|kts|scala|groovy)):\[(\d+),(\d+)\] (.+)$/;
 var KOTLIN_NEW = /^(?:e: )?file:\/\/(\/?.+?\.kts?):(\d+):(\d+) (.+)$/;
@@ -21732,6 +22316,7 @@ var TESTS_RUN = /^Tests run: (\d+), Failures: (\d+), Errors: (\d+), Skipped: (\d
 var GRADLE_TEST = /^([\w.$]+(?: > [^>]+?)*) > (.+?) FAILED$/;
 var GRADLE_COUNTS = /^(\d+) tests? completed, (\d+) failed(?:, (\d+) skipped)?/;
 var FRAME2 = /^\s*at (?:[\w.-]+\/\/|[\w.-]+@[\w.-]+\/)?([\w.$<>/-]+)\(([^)]*)\)$/;
+var CHECKSTYLE = /^\[ant:checkstyle\] \[(ERROR|WARN)\] (.+?):(\d+)(?::(\d+))?: (.+?)(?: \[(\w+)\])?$/;
 var EXPECTED_BUT_WAS = /expected: ?<(.*)> but was: ?<(.*)>/;
 var LIBRARY_FRAME_PREFIXES2 = [
   "java.",
@@ -21759,7 +22344,7 @@ var LIBRARY_FRAME_PREFIXES2 = [
   "net.bytebuddy."
 ];
 var JvmCondenser = class {
-  tool = TOOL6;
+  tool = TOOL9;
   #findings = new FindingCollector2();
   #detected = false;
   #compile;
@@ -21795,6 +22380,9 @@ var JvmCondenser = class {
     }
     this.#onPlainLine(text);
   }
+  wantsEveryLine() {
+    return this.#compile !== void 0 || this.#exception !== void 0 || this.#wentWrong !== void 0 || this.#pendingGoal !== void 0 || this.#inMavenResults !== "none";
+  }
   finish() {
     this.#flushGoal();
     this.#finishException();
@@ -21806,7 +22394,7 @@ var JvmCondenser = class {
     };
     const counts = this.#mavenCounts ?? this.#gradleCounts;
     if (counts) output2.testCounts = { ...counts, total: counts.passed + counts.failed + counts.skipped };
-    return output2;
+    return withOverflow(output2, this.#findings);
   }
   // ---- Maven ----------------------------------------------------------------------------------
   #onMavenLine(text, level) {
@@ -21826,11 +22414,10 @@ var JvmCondenser = class {
       return;
     }
     if (level === "INFO") {
+      this.#inMavenResults = "none";
       if (text.startsWith("BUILD ") || text.startsWith("Reactor Summary") || text.startsWith("Building ")) {
         this.#inGoalFailure = false;
-        this.#inMavenResults = "none";
       }
-      if (text === "Results:" || text === "Results :") this.#inMavenResults = "none";
       return;
     }
     if (level !== "ERROR") return;
@@ -22061,6 +22648,40 @@ var JvmCondenser = class {
   // ---- plain lines: Gradle, javac, kotlinc, stand-alone stack traces ---------------------------
   #onPlainLine(text) {
     const first = text.charCodeAt(0);
+    if (text.startsWith("[ant:checkstyle]")) {
+      const match = CHECKSTYLE.exec(text);
+      this.#detected = true;
+      if (match && match[1] === "ERROR") {
+        this.#findings.add({
+          kind: "lint-error",
+          tool: "checkstyle",
+          file: match[2],
+          line: positive2(match[3]),
+          column: positive2(match[4]),
+          code: match[6],
+          message: match[5] ?? ""
+        });
+      }
+      return;
+    }
+    if (text.startsWith("Tests run: ")) {
+      this.#onMavenTestsRun(text);
+      return;
+    }
+    if (text.startsWith("Failed tests:") || text.startsWith("Tests in error:")) {
+      this.#detected = true;
+      this.#inMavenResults = text.startsWith("Failed") ? "failures" : "errors";
+      const rest = text.slice(text.indexOf(":") + 1).trim();
+      if (rest.length > 0) this.#onMavenResultLine(rest);
+      return;
+    }
+    if (this.#inMavenResults !== "none") {
+      if (text.startsWith("  ")) {
+        this.#onMavenResultLine(text.trim());
+        return;
+      }
+      this.#inMavenResults = "none";
+    }
     if (first === 101 && (text.startsWith("e: ") || text.startsWith("e: file:"))) {
       if (this.#onKotlinLine(text, "kotlinc")) {
         this.#detected = true;
@@ -22227,6 +22848,20 @@ var JvmCondenser = class {
     const dependency = /Could not resolve|Could not find [\w.-]+:|Could not download|Could not GET|Failed to resolve/.test(
       all
     );
+    if (/format violations/.test(all)) {
+      const files = block.lines.filter(
+        (line) => /^[\w./-]+\.(?:java|kt|kts|groovy|scala|gradle)$/.test(line)
+      );
+      for (const file2 of files.length > 0 ? files : [void 0]) {
+        this.#findings.add({
+          kind: "format-error",
+          tool: "gradle",
+          file: file2,
+          message: "format violations (spotless)"
+        });
+      }
+      return;
+    }
     const reasons = block.lines.filter((line) => line.startsWith(">"));
     const headline = block.lines[0] ?? "";
     const deepest = reasons.at(-1);
@@ -22243,21 +22878,23 @@ var JvmCondenser = class {
   }
 };
 var jvmCondenserFactory = {
-  tool: TOOL6,
+  tool: TOOL9,
+  trigger: /^\[(?:ERROR|WARNING)\]|^\[INFO\] (?:BUILD|Reactor Summary|Building |Results|Tests run:|Scanning)|^e: |\.java:\d+: (?:error|warning)|> .* FAILED$|^> Task |^\* What went wrong|^\d+ tests? completed|^BUILD |^FAILURE: |^\d+ errors?$|^Tests run: |^Failed tests:|^Tests in error:|^\[ant:checkstyle\]/,
   description: "JVM (Maven, Gradle, javac, kotlinc, JUnit/surefire)",
   create: () => new JvmCondenser()
 };
 
 // src/condense/phpunit.ts
-var TOOL7 = "phpunit";
+var TOOL10 = "phpunit";
 var SECTION = /^There (?:was|were) \d+ (errors?|failures?|risky tests?|warnings?|skipped tests?|incomplete tests?|deprecations?|notices?|PHPUnit (?:warnings?|deprecations?)):$/;
 var BLOCK = /^(\d+)\) (\S.*)$/;
 var FRAME3 = /^(\S.*\.php):(\d+)$/;
 var ASSERTION = /^Failed asserting that (.+?) (?:is identical to|matches expected|is equal to) (.+)\.$/;
 var TOTALS_FAILED = /^Tests: (\d+), Assertions: \d+(.*)\.$/;
+var PHP_ERROR = /^(?:PHP )?(Parse|Fatal) error: {1,2}(.+?) in (\S+\.php)(?: on line |:)(\d+)$/;
 var TOTALS_OK = /^OK(?:, but [^(]*)? \((\d+) tests?, \d+ assertions?\)$/;
 var PhpunitCondenser = class {
-  tool = TOOL7;
+  tool = TOOL10;
   #findings = new FindingCollector2();
   #detected = false;
   #section = "none";
@@ -22265,6 +22902,20 @@ var PhpunitCondenser = class {
   #counts;
   push(line) {
     const text = line.text;
+    if (text.includes(" error: ") && (text.startsWith("PHP ") || text.startsWith("Parse") || text.startsWith("Fatal"))) {
+      const php = PHP_ERROR.exec(text);
+      if (php) {
+        this.#detected = true;
+        this.#findings.add({
+          kind: php[1] === "Parse" ? "compile-error" : "runtime-error",
+          tool: "php",
+          file: php[3],
+          line: Number(php[4]),
+          message: `${php[1]} error: ${php[2] ?? ""}`
+        });
+        return;
+      }
+    }
     if (text.startsWith("PHPUnit ") && /^PHPUnit \d+\.\d+/.test(text)) {
       this.#detected = true;
       return;
@@ -22307,6 +22958,9 @@ var PhpunitCondenser = class {
       if (this.#block) this.#onBlockLine(this.#block, text);
     }
   }
+  wantsEveryLine() {
+    return this.#section === "error" || this.#section === "failure";
+  }
   finish() {
     this.#finishBlock();
     const output2 = {
@@ -22314,7 +22968,7 @@ var PhpunitCondenser = class {
       findings: this.#findings.list()
     };
     if (this.#counts) output2.testCounts = this.#counts;
-    return output2;
+    return withOverflow(output2, this.#findings);
   }
   #onBlockLine(block, text) {
     if (text.length === 0) {
@@ -22350,7 +23004,7 @@ var PhpunitCondenser = class {
     if (!block) return;
     this.#findings.add({
       kind: "test-failure",
-      tool: TOOL7,
+      tool: TOOL10,
       testName: block.testName,
       file: block.firstRepo?.file,
       line: block.firstRepo?.line,
@@ -22386,17 +23040,18 @@ var PhpunitCondenser = class {
   }
 };
 var phpunitCondenserFactory = {
-  tool: TOOL7,
-  description: "PHP PHPUnit",
+  tool: TOOL10,
+  trigger: /^PHPUnit \d|^There (?:was|were) \d|^(?:FAILURES|ERRORS)!|^Tests: \d|^OK\b|^(?:PHP )?(?:Parse|Fatal) error: /,
+  description: "PHP (PHPUnit, PHP parse and fatal errors)",
   create: () => new PhpunitCondenser()
 };
 
 // src/condense/python.ts
-var TOOL8 = "python";
+var TOOL11 = "python";
 var MAX_PENDING_BLOCKS = 200;
 var PYTEST_SECTION = /^={3,} (.+?) ={3,}$/;
 var PYTEST_BLOCK = /^_{3,} (.+?) _{3,}$/;
-var PYTEST_LOCATION = /^([^\s:][^:]*\.py):(\d+): ?(\w*)$/;
+var PYTEST_LOCATION = /^([^\s:][^:]*\.py):(\d+):(?: in \S+| ?\w*)$/;
 var PYTEST_SUMMARY = /^(FAILED|ERROR) (\S+?)(?: - (.*))?$/;
 var PYTEST_COUNTS = /^=*\s*((?:\d+ (?:failed|passed|skipped|errors?|xfailed|xpassed|deselected|warnings?|rerun)(?:, )?)+) in [\d.]+s(?: \([^)]*\))?\s*=*$/;
 var PY_FRAME = /^\s*File "([^"]+)", line (\d+)(?:, in (.+))?$/;
@@ -22411,7 +23066,7 @@ var PYLINT = /^(.+?\.pyi?):(\d+):(\d+): ([CRWEFI]\d{4}): (.+?)(?: \(([\w-]+)\))?
 var RUFF_HEADER = /^([A-Z]{1,4}\d{1,4}) (\[\*\] )?(.+)$/;
 var ARROW2 = /^\s*--> (.+?):(\d+):(\d+)$/;
 var PythonCondenser = class {
-  tool = TOOL8;
+  tool = TOOL11;
   #findings = new FindingCollector2();
   #detected = false;
   // pytest
@@ -22491,6 +23146,9 @@ var PythonCondenser = class {
     }
     this.#onLintLine(text, first);
   }
+  wantsEveryLine() {
+    return this.#traceback !== void 0 || this.#block !== void 0 || this.#ruffHeader !== void 0 || this.#unittest !== void 0;
+  }
   finish() {
     if (this.#traceback) this.#endTraceback(void 0);
     this.#finishPytestBlock();
@@ -22504,7 +23162,7 @@ var PythonCondenser = class {
     };
     const counts = sumCounts(this.#pytestCounts, this.#unittestCounts);
     if (counts) output2.testCounts = { ...counts, total: counts.passed + counts.failed + counts.skipped };
-    return output2;
+    return withOverflow(output2, this.#findings);
   }
   // ---- pytest -------------------------------------------------------------------------------
   #onPytestRule(text) {
@@ -22865,19 +23523,20 @@ function sumCounts(...all) {
   return result;
 }
 var pythonCondenserFactory = {
-  tool: TOOL8,
+  tool: TOOL11,
+  trigger: /^===|^___|^(?:FAILED|ERROR)\b|^Traceback|^ {2}File "|^FAIL: |^Ran \d|^OK\b|\.pyi?\b|^Found \d|^Success: |^All (?:checks passed|done)|^Oh no|would be reformatted|^[A-Z]{1,4}\d{1,4} |^\d+ (?:failed|passed|errors?|skipped|xfailed|xpassed|deselected|warnings?)\b/,
   description: "Python (pytest, unittest, tracebacks, mypy, pyright, ruff, flake8, pylint, black, isort)",
   create: () => new PythonCondenser()
 };
 
 // src/condense/rspec.ts
-var TOOL9 = "rspec";
+var TOOL12 = "rspec";
 var EXAMPLE_HEADER = /^ {2}(\d+)\) (.+)$/;
 var FRAME4 = /^\s*# (.+?):(\d+)(?::in .*)?$/;
 var TOTALS2 = /^(\d+) examples?, (\d+) failures?(?:, (\d+) pending)?(?:, (\d+) errors? occurred outside of examples)?/;
 var RERUN = /^rspec (\S+?):(\d+) # (.+)$/;
 var RspecCondenser = class {
-  tool = TOOL9;
+  tool = TOOL12;
   #findings = new FindingCollector2();
   #detected = false;
   #section = "none";
@@ -22943,6 +23602,9 @@ var RspecCondenser = class {
     }
     if (this.#example) this.#onExampleLine(this.#example, text);
   }
+  wantsEveryLine() {
+    return this.#section === "failures" || this.#section === "rerun" || this.#example !== void 0;
+  }
   finish() {
     this.#finishExample();
     const output2 = {
@@ -22950,7 +23612,7 @@ var RspecCondenser = class {
       findings: this.#findings.list()
     };
     if (this.#counts) output2.testCounts = this.#counts;
-    return output2;
+    return withOverflow(output2, this.#findings);
   }
   #onExampleLine(example, text) {
     const trimmed = text.trim();
@@ -23000,7 +23662,7 @@ var RspecCondenser = class {
     const message = parts.filter((part) => part !== void 0 && part.length > 0).join(" — ");
     this.#findings.add({
       kind: example.loadError ? "runtime-error" : "test-failure",
-      tool: TOOL9,
+      tool: TOOL12,
       testName: example.loadError ? void 0 : example.description,
       file: example.firstRepo?.file,
       line: example.firstRepo?.line,
@@ -23018,7 +23680,7 @@ var RspecCondenser = class {
     this.#reported.add(description);
     this.#findings.add({
       kind: "test-failure",
-      tool: TOOL9,
+      tool: TOOL12,
       testName: description,
       file: (match[1] ?? "").replace(/^\.\//, ""),
       line: positive2(match[2]),
@@ -23043,13 +23705,14 @@ var RspecCondenser = class {
   }
 };
 var rspecCondenserFactory = {
-  tool: TOOL9,
+  tool: TOOL12,
+  trigger: /^Failures:$|^Pending: \(|^An error occurred|^Finished in |^\d+ examples?, |^Failed examples:|^rspec /,
   description: "Ruby RSpec",
   create: () => new RspecCondenser()
 };
 
 // src/condense/swift.ts
-var TOOL10 = "swift";
+var TOOL13 = "swift";
 var DIAGNOSTIC2 = /^(.+\.swift):(\d+):(\d+): (error|warning|note): (.+)$/;
 var XCTEST = /^(.+\.swift):(\d+): error: (-\[[\w.]+ \w+\]|[\w.]+) : (.+)$/;
 var TEST_CASE_FAILED = /^Test Case '(-\[[\w.]+ \w+\]|[\w.]+)' failed \(/;
@@ -23060,7 +23723,7 @@ var SWIFT_TESTING_FAILED = /^✘ Test (?!run with)(.+?) failed after/;
 var SWIFT_TESTING_RUN = /^[✔✘] Test run with (\d+) tests? (?:passed|failed)/;
 var XCT_EQUAL = /^XCTAssert(?:Equal|Identical)\w* failed: \("(.*)"\) is not (?:equal|identical) to \("(.*)"\)/;
 var SwiftCondenser = class {
-  tool = TOOL10;
+  tool = TOOL13;
   #findings = new FindingCollector2();
   #detected = false;
   #failedTests = /* @__PURE__ */ new Set();
@@ -23095,7 +23758,7 @@ var SwiftCondenser = class {
         this.#detected = true;
         this.#findings.add({
           kind: "dependency-error",
-          tool: TOOL10,
+          tool: TOOL13,
           message: text.slice(7),
           packages: [...text.matchAll(/'([\w.-]+)'(?: (\d+(?:\.\d+)*(?:\.\.[<.]\d+(?:\.\d+)*)?))?/g)].map(
             (match) => match[2] !== void 0 ? `${match[1]}@${match[2]}` : match[1] ?? ""
@@ -23119,7 +23782,7 @@ var SwiftCondenser = class {
       counts = { passed: this.#swiftTestingTotal - failed, failed, skipped: 0 };
     }
     if (counts) output2.testCounts = { ...counts, total: counts.passed + counts.failed + counts.skipped };
-    return output2;
+    return withOverflow(output2, this.#findings);
   }
   /** Returns true when the line was a Swift diagnostic or an XCTest failure. */
   #onSwiftFileLine(text) {
@@ -23148,7 +23811,7 @@ var SwiftCondenser = class {
     if (diagnostic[4] !== "error") return true;
     this.#findings.add({
       kind: "compile-error",
-      tool: TOOL10,
+      tool: TOOL13,
       file: diagnostic[1],
       line: positive2(diagnostic[2]),
       column: positive2(diagnostic[3]),
@@ -23234,7 +23897,9 @@ function normaliseTestName(name) {
   return objc ? `${objc[1]}.${objc[2]}` : name;
 }
 var swiftCondenserFactory = {
-  tool: TOOL10,
+  tool: TOOL13,
+  // Stateless line by line: no block ever needs the lines between triggers.
+  trigger: /\.swift:\d|^Test (?:Suite|Case) |Executed \d|^[✘✔] |^error: |^\*\* (?:BUILD|TEST) |^Building for |^Compiling /,
   description: "Swift (swiftc, SwiftPM, XCTest, Swift Testing, xcodebuild)",
   create: () => new SwiftCondenser()
 };
@@ -23252,14 +23917,943 @@ var languageCondenserFactories = [
   swiftCondenserFactory
 ];
 
+// src/condense/mocha.ts
+var TOOL14 = "mocha";
+var COUNT = /^\s*(\d+) (passing|pending|failing)\b/;
+var HEADER2 = /^\s{1,4}(\d+)\) (.*)$/;
+var COMMAND4 = /^(?:> |\$ )((?:npx |pnpm (?:exec )?|yarn )?mocha(?:\s.*)?)$/;
+var MAX_BLOCK_LINES = 80;
+var MochaCondenser = class {
+  tool = TOOL14;
+  collector = new FindingCollector();
+  inFailures = false;
+  block;
+  counts;
+  total;
+  firstLine;
+  command;
+  push(line) {
+    const text = line.text;
+    const count2 = COUNT.exec(text);
+    if (count2) {
+      this.firstLine ??= line.number;
+      const n = Number(count2[1]);
+      if (count2[2] === "passing") {
+        this.closeRun();
+        this.flush();
+        this.counts = { passed: n, failed: 0, skipped: 0 };
+      } else if (this.counts) {
+        if (count2[2] === "pending") this.counts.skipped = n;
+        else {
+          this.counts.failed = n;
+          this.inFailures = true;
+        }
+      }
+      return;
+    }
+    if (this.inFailures) {
+      const header = HEADER2.exec(text);
+      if (header && (!this.block || this.block.frames.length > 0 || this.block.message.length > 0)) {
+        this.flush();
+        const title = (header[2] ?? "").trim();
+        this.block = {
+          title: [title.replace(/:$/, "")],
+          titleDone: title.endsWith(":"),
+          message: [],
+          diff: void 0,
+          diffIndent: 0,
+          diffDone: false,
+          frames: [],
+          lines: 0
+        };
+        return;
+      }
+      if (this.block) {
+        this.pushBlock(text);
+        return;
+      }
+      if (text.trim() !== "") this.inFailures = false;
+    }
+    if (this.command === void 0 && (text.startsWith("> ") || text.startsWith("$ "))) {
+      const m = COMMAND4.exec(text.trim());
+      if (m) this.command = m[1];
+    }
+  }
+  wantsEveryLine() {
+    return this.inFailures;
+  }
+  finish() {
+    this.flush();
+    this.closeRun();
+    const detected = this.total !== void 0;
+    return {
+      detected,
+      findings: detected ? this.collector.findings : [],
+      overflow: detected ? this.collector.overflow(TOOL14) : [],
+      ...this.total && { testCounts: this.total },
+      ...this.command !== void 0 && { command: this.command },
+      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
+    };
+  }
+  closeRun() {
+    if (!this.counts) return;
+    const c = {
+      ...this.counts,
+      total: this.counts.passed + this.counts.failed + this.counts.skipped
+    };
+    this.total = this.total ? addCounts(this.total, c) : c;
+    this.counts = void 0;
+  }
+  pushBlock(text) {
+    const b = this.block;
+    if (!b) return;
+    if (++b.lines > MAX_BLOCK_LINES) {
+      this.flush();
+      this.inFailures = false;
+      return;
+    }
+    const trimmed = text.trim();
+    if (!b.titleDone) {
+      if (trimmed === "") return;
+      b.title.push(trimmed.replace(/:$/, ""));
+      b.titleDone = trimmed.endsWith(":");
+      return;
+    }
+    if (trimmed === "") {
+      if (b.diff && b.diff.length > 0) b.diffDone = true;
+      if (b.frames.length > 0) this.flush();
+      return;
+    }
+    const frame = parseTestFrame(text);
+    if (frame) {
+      if (b.frames.length < 8) b.frames.push(frame);
+      return;
+    }
+    if (trimmed === "+ expected - actual") {
+      b.diff = [];
+      b.diffIndent = text.length - text.trimStart().length;
+      return;
+    }
+    if (b.diff && !b.diffDone) {
+      const indent = text.length - text.trimStart().length;
+      if (b.diff.length < 24) b.diff.push(text.slice(Math.min(indent, b.diffIndent)).trimEnd());
+      return;
+    }
+    if (b.message.length < 4 && b.frames.length === 0) b.message.push(trimmed);
+  }
+  flush() {
+    const b = this.block;
+    this.block = void 0;
+    if (!b) return;
+    let message = b.message[0] ?? "Test failed";
+    const next = b.message[1];
+    if (message.endsWith(":") && next !== void 0 && next !== "+ actual - expected") message += ` ${next}`;
+    let expected;
+    let actual;
+    let excerpt;
+    if (b.diff && b.diff.length > 0) {
+      const plus = b.diff.filter((l) => l.startsWith("+")).map((l) => l.slice(1));
+      const minus = b.diff.filter((l) => l.startsWith("-")).map((l) => l.slice(1));
+      if (plus.length + minus.length === b.diff.length && plus.length <= 3 && minus.length <= 3) {
+        expected = plus.join("\n");
+        actual = minus.join("\n");
+      } else {
+        excerpt = buildExcerpt(["+ expected - actual", ...b.diff]);
+      }
+    }
+    const own2 = b.frames.find((f) => !/node_modules[\\/]|node:internal|\(internal\//.test(f.file));
+    this.collector.add({
+      kind: "test-failure",
+      tool: TOOL14,
+      testName: b.title.join(" "),
+      message,
+      file: own2?.file,
+      line: own2?.line,
+      column: own2?.column,
+      expected,
+      actual,
+      frames: b.frames.map((f) => f.text),
+      excerpt
+    });
+  }
+};
+var mochaCondenser = {
+  tool: TOOL14,
+  description: "Mocha",
+  trigger: /^\s*\d+ (?:passing|pending|failing)\b|^[>$] .*mocha/,
+  create: () => new MochaCondenser()
+};
+
+// src/condense/next.ts
+var TOOL15 = "next";
+var BANNER = /^\s*▲ Next\.js \d+/;
+var FAILED = /^Failed to (?:compile|type check)\.?$/;
+var PATH_LINE2 = /^(\.{0,2}\/[^\s:]+|[\w@-][\w./@-]*\.[cm]?[jt]sx?)(?::(\d+):(\d+))?$/;
+var LINT = /^(\d+):(\d+)\s+(Error|Warning): (.*?)(?:\s{2,}(\S+))?$/;
+var BUILD_ERROR = /^> Build error occurred$/;
+var PRERENDER = /^Error occurred prerendering page "([^"]+)"/;
+var NextCondenser = class {
+  tool = TOOL15;
+  collector = new FindingCollector();
+  inFailure = false;
+  afterBuildError = false;
+  file;
+  detail = [];
+  message;
+  detected = false;
+  firstLine;
+  lines = 0;
+  /** The current file's lines are an ESLint table, not a message. */
+  lintTable = false;
+  push(line) {
+    const text = line.text.trimEnd();
+    if (BANNER.test(text)) {
+      this.detected = true;
+      this.firstLine ??= line.number;
+      return;
+    }
+    if (FAILED.test(text.trim())) {
+      this.see(line);
+      this.inFailure = true;
+      this.lines = 0;
+      return;
+    }
+    if (BUILD_ERROR.test(text.trim())) {
+      this.flush();
+      this.see(line);
+      this.inFailure = false;
+      this.afterBuildError = true;
+      return;
+    }
+    const prerender = PRERENDER.exec(text);
+    if (prerender) {
+      this.see(line);
+      this.flush();
+      this.file = { path: prerender[1] ?? "" };
+      this.message = { kind: "runtime-error", text: text.trim() };
+      this.inFailure = true;
+      this.lines = 0;
+      return;
+    }
+    if (this.afterBuildError) {
+      if (text.trim() === "") return;
+      this.afterBuildError = false;
+      if (this.collector.size === 0 && !this.message) {
+        this.collector.add({ kind: "build-error", tool: TOOL15, message: text.trim() });
+      }
+      return;
+    }
+    if (!this.inFailure) return;
+    if (++this.lines > 200) {
+      this.flush();
+      this.inFailure = false;
+      return;
+    }
+    const path = PATH_LINE2.exec(text.trim());
+    if (path && !text.startsWith(" ")) {
+      this.flush();
+      const loc = { path: path[1] ?? "" };
+      if (path[2] !== void 0) {
+        loc.line = Number(path[2]);
+        loc.column = Number(path[3]);
+      }
+      this.file = loc;
+      return;
+    }
+    const lint = LINT.exec(text.trim());
+    if (lint && this.file) {
+      this.lintTable = true;
+      this.collector.add({
+        kind: "lint-error",
+        tool: TOOL15,
+        severity: lint[3] === "Warning" ? "warning" : "error",
+        file: this.file.path,
+        line: Number(lint[1]),
+        column: Number(lint[2]),
+        code: lint[5],
+        message: lint[4] ?? ""
+      });
+      return;
+    }
+    if (text.startsWith("info ") || text.startsWith("Next.js build worker exited")) {
+      this.flush();
+      this.inFailure = false;
+      return;
+    }
+    if (!this.file || this.lintTable) return;
+    if (!this.message) {
+      if (text.trim() === "") return;
+      const t = text.trim();
+      const kind = t.startsWith("Type error:") ? "type-error" : "build-error";
+      this.message = { kind, text: t.replace(/^Type error: /, "") };
+      return;
+    }
+    if (text.trim() === "" && this.detail.length > 0) {
+      this.flush();
+      return;
+    }
+    if (this.detail.length < 10) this.detail.push(text);
+  }
+  wantsEveryLine() {
+    return this.inFailure || this.afterBuildError;
+  }
+  finish() {
+    this.flush();
+    return {
+      detected: this.detected || this.collector.size > 0,
+      findings: this.collector.findings,
+      overflow: this.collector.overflow(TOOL15),
+      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
+    };
+  }
+  see(line) {
+    this.detected = true;
+    this.firstLine ??= line.number;
+  }
+  flush() {
+    if (this.file && this.message) {
+      this.collector.add({
+        kind: this.message.kind,
+        tool: TOOL15,
+        file: this.file.path,
+        line: this.file.line,
+        column: this.file.column,
+        message: this.message.text,
+        excerpt: buildExcerpt(this.detail)
+      });
+    }
+    this.file = void 0;
+    this.message = void 0;
+    this.detail = [];
+    this.lintTable = false;
+  }
+};
+var nextCondenser = {
+  tool: TOOL15,
+  description: "Next.js build",
+  trigger: /^\s*▲ Next\.js \d|^Failed to (?:compile|type check)|^> Build error occurred|^Error occurred prerendering page/,
+  create: () => new NextCondenser()
+};
+
+// src/condense/node-test.ts
+var TOOL16 = "node-test";
+var SPEC_COUNT = /^ℹ (tests|pass|fail|cancelled|skipped|todo) (\d+)$/;
+var TAP_COUNT = /^# (tests|pass|fail|cancelled|skipped|todo) (\d+)$/;
+var SPEC_LOCATION = /^test at (.+?):(\d+):(\d+)$/;
+var SPEC_NAME = /^✖ (.+?)(?: \([\d.]+m?s\))?(?: # .*)?$/;
+var SUBTEST = /^(\s*)# Subtest: (.*)$/;
+var NOT_OK = /^(\s*)not ok \d+ - (.*?)(?: # (?:SKIP|TODO).*)?$/;
+var MAX_LINES = 120;
+function newEntry() {
+  return { message: [], frames: [], diff: [], lines: 0 };
+}
+function unquote2(value) {
+  const v = value.trim().replace(/,$/, "");
+  if (v.length >= 2 && (v.startsWith("'") && v.endsWith("'") || v.startsWith('"') && v.endsWith('"'))) {
+    return v.slice(1, -1).replace(/\\'/g, "'");
+  }
+  return v;
+}
+function parseLocation(value) {
+  const m = /^(.+?):(\d+):(\d+)$/.exec(unquote2(value));
+  return m ? { file: m[1] ?? "", line: Number(m[2]), column: Number(m[3]) } : void 0;
+}
+var NodeTestCondenser = class {
+  tool = TOOL16;
+  collector = new FindingCollector();
+  counts = /* @__PURE__ */ new Map();
+  detected = false;
+  firstLine;
+  // spec
+  inSpecFailures = false;
+  entry;
+  // TAP
+  subtests = [];
+  yaml;
+  push(line) {
+    const text = line.text;
+    if (this.yaml) return this.pushYaml(text);
+    if (this.inSpecFailures) {
+      if (this.pushSpec(text)) return;
+    }
+    const first = text.charCodeAt(0);
+    if (first === 8505 || first === 35) {
+      const count2 = SPEC_COUNT.exec(text) ?? TAP_COUNT.exec(text);
+      if (count2) {
+        this.see(line);
+        this.counts.set(count2[1] ?? "", (this.counts.get(count2[1] ?? "") ?? 0) + Number(count2[2]));
+        return;
+      }
+    }
+    if (text.startsWith("✖ failing tests")) {
+      this.see(line);
+      this.inSpecFailures = true;
+      return;
+    }
+    const subtest = SUBTEST.exec(text);
+    if (subtest) {
+      const indent = (subtest[1] ?? "").length;
+      while (this.subtests.length > 0 && (this.subtests[this.subtests.length - 1]?.indent ?? 0) >= indent) {
+        this.subtests.pop();
+      }
+      if (this.subtests.length < 32) this.subtests.push({ indent, name: subtest[2] ?? "" });
+      return;
+    }
+    if (text.includes("not ok ")) {
+      const m = NOT_OK.exec(text);
+      if (m) {
+        this.see(line);
+        const indent = (m[1] ?? "").length;
+        const parents = this.subtests.filter((s) => s.indent < indent).map((s) => s.name);
+        const entry = newEntry();
+        entry.name = [...parents, m[2] ?? ""].join(" > ");
+        this.yaml = { indent, entry, keyIndent: -1 };
+      }
+    }
+  }
+  wantsEveryLine() {
+    return this.yaml !== void 0 || this.inSpecFailures || this.subtests.length > 0;
+  }
+  finish() {
+    this.flushSpec();
+    if (this.yaml) this.emit(this.yaml.entry);
+    this.yaml = void 0;
+    let testCounts;
+    if (this.counts.has("tests") || this.counts.has("pass")) {
+      const get = (k) => this.counts.get(k) ?? 0;
+      testCounts = {
+        passed: get("pass"),
+        failed: get("fail") + get("cancelled"),
+        skipped: get("skipped") + get("todo"),
+        total: get("tests")
+      };
+    }
+    return {
+      detected: this.detected,
+      findings: this.collector.findings,
+      overflow: this.collector.overflow(TOOL16),
+      ...testCounts && { testCounts },
+      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
+    };
+  }
+  see(line) {
+    this.detected = true;
+    this.firstLine ??= line.number;
+  }
+  /** Returns true when the line belonged to the failing-tests section. */
+  pushSpec(text) {
+    const location2 = SPEC_LOCATION.exec(text);
+    if (location2) {
+      this.flushSpec();
+      this.entry = {
+        ...newEntry(),
+        file: location2[1] ?? "",
+        line: Number(location2[2]),
+        column: Number(location2[3])
+      };
+      return true;
+    }
+    const name = SPEC_NAME.exec(text);
+    if (name && !text.startsWith(" ")) {
+      if (this.entry?.name !== void 0) this.flushSpec();
+      this.entry ??= newEntry();
+      this.entry.name = name[1] ?? "";
+      return true;
+    }
+    const e = this.entry;
+    if (!e) {
+      if (text.trim() === "") return true;
+      this.inSpecFailures = false;
+      return false;
+    }
+    if (++e.lines > MAX_LINES) {
+      this.flushSpec();
+      this.inSpecFailures = false;
+      return false;
+    }
+    if (text !== "" && !text.startsWith(" ")) {
+      this.flushSpec();
+      this.inSpecFailures = false;
+      return false;
+    }
+    const trimmed = text.trim();
+    if (trimmed === "" || trimmed === "{" || trimmed === "}") return true;
+    const frame = parseTestFrame(text);
+    if (frame) {
+      if (e.frames.length < 8) e.frames.push(frame.text);
+      return true;
+    }
+    const prop = /^(actual|expected): (.+)$/.exec(trimmed);
+    if (prop && e.frames.length > 0) {
+      if (prop[1] === "actual") e.actual ??= unquote2(prop[2] ?? "");
+      else e.expected ??= unquote2(prop[2] ?? "");
+      return true;
+    }
+    if (e.frames.length > 0) return true;
+    if (trimmed === "+ actual - expected") {
+      e.inDiff = true;
+      return true;
+    }
+    if (e.inDiff) {
+      if (e.diff.length < 24) e.diff.push(text.slice(2));
+    } else if (e.message.length < 4) e.message.push(trimmed);
+    return true;
+  }
+  flushSpec() {
+    if (this.entry) this.emit(this.entry);
+    this.entry = void 0;
+  }
+  pushYaml(text) {
+    const y = this.yaml;
+    if (!y) return;
+    const e = y.entry;
+    const trimmed = text.trim();
+    if (trimmed === "---") return;
+    if (trimmed === "..." || ++e.lines > MAX_LINES) {
+      this.emit(e);
+      this.yaml = void 0;
+      return;
+    }
+    const indent = text.length - text.trimStart().length;
+    if (indent <= y.indent && trimmed !== "") {
+      this.emit(e);
+      this.yaml = void 0;
+      this.push({ text, number: 0 });
+      return;
+    }
+    const kv = /^([A-Za-z_]+):(?: (.*))?$/.exec(trimmed);
+    if (kv && (y.keyIndent === -1 || indent <= y.keyIndent)) {
+      y.keyIndent = indent;
+      const key = kv[1] ?? "";
+      const value = kv[2];
+      y.key = key;
+      if (value === void 0 || value === "|-" || value === "|" || value === ">-") return;
+      if (key === "location") {
+        const loc = parseLocation(value);
+        if (loc) Object.assign(e, loc);
+      } else if (key === "error") e.message.push(unquote2(value));
+      else if (key === "expected") e.expected = unquote2(value);
+      else if (key === "actual") e.actual = unquote2(value);
+      else if (key === "failureType" && unquote2(value) === "subtestsFailed") e.skip = true;
+      return;
+    }
+    if (trimmed === "") return;
+    if (y.key === "error") {
+      if (trimmed === "+ actual - expected") e.inDiff = true;
+      else if (e.inDiff) {
+        if (e.diff.length < 24) e.diff.push(text.slice(Math.min(indent, y.keyIndent + 2)));
+      } else if (e.message.length < 4) e.message.push(trimmed);
+    } else if (y.key === "stack" && e.frames.length < 8) e.frames.push(trimmed);
+  }
+  emit(e) {
+    if (e.skip) return;
+    const lines = e.message.filter((l) => l !== "");
+    let message = lines[0] ?? "Test failed";
+    const next = lines[1];
+    if (message.endsWith(":") && next !== void 0 && next !== "+ actual - expected") message += ` ${next}`;
+    const rest = lines.slice(message === lines[0] ? 1 : 2);
+    const finding = {
+      kind: "test-failure",
+      tool: TOOL16,
+      testName: e.name,
+      message,
+      file: e.file,
+      line: e.line,
+      column: e.column,
+      expected: e.expected,
+      actual: e.actual,
+      frames: e.frames,
+      excerpt: buildExcerpt(e.diff.length > 0 ? e.diff : rest.filter((l) => l !== "+ actual - expected"))
+    };
+    this.collector.add(finding);
+  }
+};
+var nodeTestCondenser = {
+  tool: TOOL16,
+  description: "node:test (spec and TAP reporters; other TAP producers too)",
+  trigger: /^ℹ (?:tests|pass|fail|cancelled|skipped|todo) \d|^# (?:tests|pass|fail|cancelled|skipped|todo) \d|^✖ failing tests|^\s*# Subtest: |^\s*not ok \d/,
+  create: () => new NodeTestCondenser()
+};
+
+// src/condense/npm.ts
+var TOOL17 = "npm";
+var PREFIX = /^npm (?:error|ERR!)(?: (.*))?$/;
+var MAX_BLOCK = 80;
+var NOISE = /^(?:A complete log of this run|For a full report see|\/.*\.(?:log|txt)$|Log files were not written)/;
+function spec(name, range) {
+  return `${name}@${range.replace(/^"|"$/g, "")}`;
+}
+function summarizeNpmError(lines) {
+  const codeLine = lines.find((l) => l.startsWith("code "));
+  const code2 = codeLine?.slice(5).trim();
+  const body = lines.filter((l) => l !== codeLine && l.trim() !== "" && !NOISE.test(l.trim()));
+  if (code2 === "1" || code2 === "ELIFECYCLE" || code2 === void 0 && body.some((l) => l.startsWith("Lifecycle script"))) {
+    const command = body.find((l) => l.startsWith("command ") && l !== "command failed")?.slice(8).replace(/^sh -c /, "");
+    return command ? { command } : void 0;
+  }
+  if (code2 === void 0 && body.length === 0) return void 0;
+  const base = { kind: "dependency-error", tool: TOOL17, code: code2, message: "" };
+  if (code2 === "ERESOLVE") {
+    const packages = [];
+    let resolving;
+    let found;
+    let conflict;
+    for (const l of body) {
+      let m = /^While resolving: (\S+)/.exec(l);
+      if (m) resolving = m[1];
+      m = /^Found: (\S+)/.exec(l);
+      if (m && found === void 0) found = m[1];
+      m = /^(?:Could not resolve dependency:\s*)?(peer(?:Optional)? |dev |optional )?(\S+?)@("[^"]*"|\S+) from (\S+)$/.exec(
+        l.trim()
+      );
+      if (m && conflict === void 0 && !l.startsWith(" ")) {
+        conflict = `${m[4]} needs ${m[1] ?? ""}${spec(m[2] ?? "", m[3] ?? "")}`;
+        packages.push(m[4] ?? "", spec(m[2] ?? "", m[3] ?? ""));
+      }
+      m = /^Conflicting peer dependency: (\S+)/.exec(l);
+      if (m) packages.push(m[1] ?? "");
+    }
+    if (found) packages.unshift(found);
+    const parts = ["Unable to resolve dependency tree"];
+    if (resolving) parts.push(`while resolving ${resolving}`);
+    let message = parts.join(" ");
+    if (conflict) message += `: ${conflict}${found ? `, but found ${found}` : ""}`;
+    return {
+      ...base,
+      message,
+      packages: packages.filter(Boolean),
+      // The message already names the conflict; the raw tree only helps when it could not be read.
+      excerpt: conflict ? void 0 : buildExcerpt(body)
+    };
+  }
+  if (code2 === "ETARGET") {
+    const line = body.find((l) => /No matching version found for/.test(l)) ?? body[0] ?? "";
+    const message = line.replace(/^notarget /, "");
+    const pkg = /found for (\S+?)\.?$/.exec(message)?.[1];
+    return { ...base, message, packages: pkg ? [pkg] : void 0 };
+  }
+  if (code2 === "E404") {
+    const resource = body.map((l) => /requested resource '([^']+)'/.exec(l)?.[1]).find(Boolean);
+    const get = body.find((l) => /^404 Not Found/.test(l));
+    const message = resource ? `Package not found in the registry: ${resource}` : (get ?? body[0] ?? "Not found").replace(/^404\s*/, "");
+    return { ...base, message, packages: resource ? [resource] : void 0 };
+  }
+  if (body.some((l) => l.includes("can only install packages when your package.json and package-lock.json"))) {
+    const entries = body.filter((l) => /^(?:Missing|Invalid): /.test(l));
+    const packages = entries.map((l) => /^Missing: (\S+)/.exec(l)?.[1] ?? /does not satisfy (\S+)/.exec(l)?.[1]).filter((p) => Boolean(p));
+    return {
+      ...base,
+      code: code2 === "EUSAGE" ? "lockfile-out-of-sync" : code2,
+      file: "package-lock.json",
+      message: `npm ci: package.json and package-lock.json are out of sync${entries.length > 0 ? ` (${entries.slice(0, 3).join("; ")})` : ""}; run npm install and commit the lock file`,
+      packages
+    };
+  }
+  const first = body[0] ?? `npm failed with ${code2 ?? "an error"}`;
+  return { ...base, message: first, excerpt: buildExcerpt(body.slice(1, 8)) };
+}
+var NpmCondenser = class {
+  tool = TOOL17;
+  collector = new FindingCollector();
+  block;
+  firstLine;
+  command;
+  push(line) {
+    const m = line.text.startsWith("npm ") ? PREFIX.exec(line.text) : null;
+    if (m) {
+      this.firstLine ??= line.number;
+      this.block ??= [];
+      const rest = m[1] ?? "";
+      if (rest.startsWith("code ") && this.block.some((l) => l.startsWith("code "))) {
+        this.flush();
+        this.block = [];
+      }
+      if (this.block.length < MAX_BLOCK) this.block.push(rest);
+      return;
+    }
+    this.flush();
+  }
+  wantsEveryLine() {
+    return this.block !== void 0;
+  }
+  finish() {
+    this.flush();
+    return {
+      detected: this.firstLine !== void 0,
+      findings: this.collector.findings,
+      overflow: this.collector.overflow(TOOL17),
+      ...this.command !== void 0 && { command: this.command },
+      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
+    };
+  }
+  flush() {
+    if (!this.block) return;
+    const result = summarizeNpmError(this.block);
+    this.block = void 0;
+    if (!result) return;
+    if ("command" in result && !("kind" in result)) this.command ??= result.command;
+    else this.collector.add(result);
+  }
+};
+var npmCondenser = {
+  tool: TOOL17,
+  description: "npm install / ci errors (ERESOLVE, ETARGET, E404, lock file out of sync)",
+  trigger: /^npm (?:error|ERR!)/,
+  create: () => new NpmCondenser()
+};
+
+// src/condense/playwright.ts
+var TOOL18 = "playwright";
+var BANNER2 = /^Running \d+ tests? using \d+ workers?/;
+var HEADER3 = /^\s*\d+\) (?:\[([^\]]+)\] › )?(\S+?):(\d+):(\d+) › (.*?)\s*─*\s*$/;
+var COUNT2 = /^\s*(\d+) (failed|flaky|skipped|passed|did not run|interrupted)\b/;
+var RETRY = /^\s*(?:Retry #\d+|attempt #\d+)\b.*─/;
+var COMMAND5 = /^(?:> |\$ )((?:npx |pnpm (?:exec )?|yarn )?playwright test(?:\s.*)?)$/;
+var PlaywrightCondenser = class {
+  tool = TOOL18;
+  collector = new FindingCollector();
+  block;
+  detected = false;
+  firstLine;
+  current;
+  total;
+  command;
+  inCounts = false;
+  push(line) {
+    const text = line.text;
+    if (BANNER2.test(text)) {
+      this.closeCounts();
+      this.detected = true;
+      this.firstLine ??= line.number;
+      return;
+    }
+    if (text.includes(" › ") && text.includes(") ")) {
+      const m = HEADER3.exec(text);
+      if (m) {
+        this.flush();
+        this.firstLine ??= line.number;
+        const name = [m[1] ? `[${m[1]}]` : void 0, m[5]].filter(Boolean).join(" ");
+        this.block = new TestFailureBlock([name], m[2]);
+        return;
+      }
+    }
+    const count2 = COUNT2.exec(text);
+    if (count2 && (this.detected || this.block)) {
+      this.flush();
+      this.detected = true;
+      this.inCounts = true;
+      this.current ??= { passed: 0, failed: 0, skipped: 0 };
+      const n = Number(count2[1]);
+      if (count2[2] === "passed" || count2[2] === "flaky") this.current.passed += n;
+      else if (count2[2] === "failed" || count2[2] === "interrupted") this.current.failed += n;
+      else this.current.skipped += n;
+      return;
+    }
+    if (this.block) {
+      if (RETRY.test(text)) {
+        this.flush();
+        return;
+      }
+      if (/^\s*(?:Error Context|attachment #\d+|Usage:)/.test(text)) return;
+      this.block.push(text);
+      return;
+    }
+    if (this.inCounts && text.trim() !== "" && !text.startsWith("    ")) this.closeCounts();
+    if (this.command === void 0 && (text.startsWith("> ") || text.startsWith("$ "))) {
+      const m = COMMAND5.exec(text.trim());
+      if (m) this.command = m[1];
+    }
+  }
+  wantsEveryLine() {
+    return this.block !== void 0 || this.inCounts;
+  }
+  finish() {
+    this.flush();
+    this.closeCounts();
+    return {
+      detected: this.detected,
+      findings: this.detected ? this.collector.findings : [],
+      overflow: this.detected ? this.collector.overflow(TOOL18) : [],
+      ...this.total && { testCounts: this.total },
+      ...this.command !== void 0 && { command: this.command },
+      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
+    };
+  }
+  closeCounts() {
+    this.inCounts = false;
+    if (!this.current) return;
+    const c = { ...this.current, total: this.current.passed + this.current.failed + this.current.skipped };
+    this.total = this.total ? addCounts(this.total, c) : c;
+    this.current = void 0;
+  }
+  flush() {
+    if (this.block) for (const finding of this.block.toFindings(TOOL18)) this.collector.add(finding);
+    this.block = void 0;
+  }
+};
+var playwrightCondenser = {
+  tool: TOOL18,
+  description: "Playwright Test",
+  trigger: /^Running \d+ tests? using|^\s*\d+\) .* › |^\s*\d+ (?:failed|flaky|skipped|passed|did not run|interrupted)\b|^[>$] .*playwright/,
+  create: () => new PlaywrightCondenser()
+};
+
+// src/condense/pnpm.ts
+var TOOL19 = "pnpm";
+var ERROR = /^\s*(?:\[)?(ERR_PNPM_[A-Z0-9_]+)\]?\s+(.*)$/;
+var WRAPPERS = /* @__PURE__ */ new Set(["ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL", "ERR_PNPM_RECURSIVE_EXEC_FIRST_FAIL"]);
+var MAX_DETAIL = 12;
+var PnpmCondenser = class {
+  tool = TOOL19;
+  collector = new FindingCollector();
+  current;
+  firstLine;
+  push(line) {
+    const text = line.text;
+    if (text.includes("ERR_PNPM_")) {
+      const m = ERROR.exec(text);
+      if (m) {
+        this.flush();
+        this.firstLine ??= line.number;
+        this.current = { code: m[1] ?? "", message: (m[2] ?? "").trim(), detail: [], blanks: 0 };
+        return;
+      }
+    }
+    const c = this.current;
+    if (!c) return;
+    if (text.trim() === "") {
+      if (++c.blanks >= 2 && c.detail.length > 0) this.flush();
+      return;
+    }
+    c.blanks = 0;
+    if (c.detail.length < MAX_DETAIL) c.detail.push(text.trimEnd());
+    else this.flush();
+  }
+  wantsEveryLine() {
+    return this.current !== void 0;
+  }
+  finish() {
+    this.flush();
+    return {
+      detected: this.firstLine !== void 0,
+      findings: this.collector.findings,
+      overflow: this.collector.overflow(TOOL19),
+      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
+    };
+  }
+  flush() {
+    const c = this.current;
+    this.current = void 0;
+    if (!c || WRAPPERS.has(c.code)) return;
+    const packages = [];
+    const spec2 = /found for (\S+)$/.exec(c.message)?.[1];
+    if (spec2) packages.push(spec2);
+    for (const d of c.detail) {
+      const peer = /unmet peer (\S+): found (\S+)/.exec(d);
+      if (peer) packages.push(peer[1] ?? "", `found ${peer[2] ?? ""}`);
+    }
+    const reason = c.detail.findIndex((d) => d.trim() === "Failure reason:");
+    const message = reason !== -1 && c.detail[reason + 1] ? `${c.message} (${(c.detail[reason + 1] ?? "").trim()})` : c.message;
+    const lockfile = c.code === "ERR_PNPM_OUTDATED_LOCKFILE" || c.code === "ERR_PNPM_LOCKFILE_CONFIG_MISMATCH";
+    this.collector.add({
+      kind: "dependency-error",
+      tool: TOOL19,
+      code: c.code,
+      message,
+      file: lockfile ? "pnpm-lock.yaml" : void 0,
+      packages,
+      excerpt: buildExcerpt(
+        c.detail.filter(
+          (d, i) => !d.startsWith("Note that in CI environments") && (reason === -1 || i !== reason && i !== reason + 1)
+        )
+      )
+    });
+  }
+};
+var pnpmCondenser = {
+  tool: TOOL19,
+  description: "pnpm install errors (ERR_PNPM_*)",
+  trigger: /ERR_PNPM_/,
+  create: () => new PnpmCondenser()
+};
+
+// src/condense/prettier.ts
+var TOOL20 = "prettier";
+var SUMMARY4 = /^\[warn\] Code style issues (?:found|were found)/;
+var ERROR2 = /^\[error\] ([^\s:][^:]*?): (\w*Error): (.*?)(?: \((\d+):(\d+)\))?$/;
+var MAX_PENDING = 200;
+var PrettierCondenser = class {
+  tool = TOOL20;
+  collector = new FindingCollector();
+  pending = [];
+  pendingOverflow = 0;
+  firstLine;
+  push(line) {
+    const text = line.text;
+    if (text.startsWith("[warn] ")) {
+      if (SUMMARY4.test(text)) {
+        this.firstLine ??= this.pending[0]?.line ?? line.number;
+        for (const p of this.pending) {
+          this.collector.add({
+            kind: "format-error",
+            tool: TOOL20,
+            file: p.file,
+            message: "File is not formatted (prettier --check)"
+          });
+        }
+        for (let i = 0; i < this.pendingOverflow; i++) {
+          this.collector.add({ kind: "format-error", tool: TOOL20, message: "File is not formatted" });
+        }
+        this.pending = [];
+        this.pendingOverflow = 0;
+        return;
+      }
+      const file2 = text.slice(7).trim();
+      if (file2 !== "" && !file2.includes(" ")) {
+        if (this.pending.length < MAX_PENDING) this.pending.push({ file: file2, line: line.number });
+        else this.pendingOverflow++;
+      }
+      return;
+    }
+    if (text.startsWith("[error] ")) {
+      const m = ERROR2.exec(text);
+      if (!m) return;
+      this.firstLine ??= line.number;
+      this.collector.add({
+        kind: "format-error",
+        tool: TOOL20,
+        file: m[1],
+        line: m[4] === void 0 ? void 0 : Number(m[4]),
+        column: m[5] === void 0 ? void 0 : Number(m[5]),
+        code: m[2],
+        message: m[3] ?? ""
+      });
+    }
+  }
+  finish() {
+    return {
+      detected: this.firstLine !== void 0,
+      findings: this.collector.findings,
+      overflow: this.collector.overflow(TOOL20),
+      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
+    };
+  }
+};
+var prettierCondenser = {
+  tool: TOOL20,
+  description: "Prettier --check",
+  trigger: /^\[(?:warn|error)\] /,
+  create: () => new PrettierCondenser()
+};
+
 // src/condense/tsc.ts
-var TOOL11 = "tsc";
+var TOOL21 = "tsc";
 var MAX_CONTINUATION2 = 12;
 var PAREN_LOCATION = /^(.*)\((\d+),(\d+)\)$/;
 var COLON_LOCATION = /^(.*):(\d+):(\d+)$/;
 var CODE_AND_MESSAGE = /^(TS\d+): ?(.*)$/;
-var SUMMARY = /^Found (\d+) errors?\b/;
-var COMMAND2 = /^(?:> |\$ )((?:npx |pnpm (?:exec )?|yarn )?(?:vue-)?tsc(?:\s.*)?)$/;
+var SUMMARY5 = /^Found (\d+) errors?\b/;
+var COMMAND6 = /^(?:> |\$ )((?:npx |pnpm (?:exec )?|yarn )?(?:vue-)?tsc(?:\s.*)?)$/;
 function kindOf(code2) {
   return /^TS1\d{3}$/.test(code2) ? "compile-error" : "type-error";
 }
@@ -23275,7 +24869,7 @@ function parseTscLine(text) {
     const rest = CODE_AND_MESSAGE.exec(text.slice(at + 6));
     if (!rest) continue;
     const code2 = rest[1] ?? "";
-    const input2 = { kind: kindOf(code2), tool: TOOL11, code: code2, message: rest[2] ?? "" };
+    const input2 = { kind: kindOf(code2), tool: TOOL21, code: code2, message: rest[2] ?? "" };
     const before = text.slice(0, at);
     if (before.endsWith("): ")) {
       const loc = PAREN_LOCATION.exec(lastToken(before.slice(0, -2)));
@@ -23300,7 +24894,7 @@ function parseTscLine(text) {
   return void 0;
 }
 var TscCondenser = class {
-  tool = TOOL11;
+  tool = TOOL21;
   collector = new FindingCollector();
   pending;
   continuation = [];
@@ -23326,12 +24920,12 @@ var TscCondenser = class {
       }
     }
     if (text.startsWith("Found ")) {
-      const summary2 = SUMMARY.exec(text);
+      const summary2 = SUMMARY5.exec(text);
       if (summary2) this.see(line);
       return;
     }
     if (this.command === void 0 && (text.startsWith("> ") || text.startsWith("$ "))) {
-      const command = COMMAND2.exec(text.trim());
+      const command = COMMAND6.exec(text.trim());
       if (command) {
         this.see(line);
         this.command = command[1];
@@ -23346,7 +24940,7 @@ var TscCondenser = class {
     return {
       detected: this.detected,
       findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL11),
+      overflow: this.collector.overflow(TOOL21),
       ...this.command !== void 0 && { command: this.command },
       ...this.firstLine !== void 0 && { firstLine: this.firstLine }
     };
@@ -23370,16 +24964,471 @@ var TscCondenser = class {
   }
 };
 var tscCondenser = {
-  tool: TOOL11,
+  tool: TOOL21,
   description: "TypeScript compiler (tsc, vue-tsc)",
   trigger: /error TS\d|^Found \d+ error|^[>$] .*tsc/,
   create: () => new TscCondenser()
 };
 
+// src/condense/vite.ts
+var TOOL22 = "vite";
+var BANNER3 = /^vite v\d+\.\d+\.\d+ building/;
+var START = /^(?:error during build:|Build failed with \d+ errors?:?)$/;
+var ROLLDOWN = /^\[([A-Z_]+)\] (?:Error: )?(.*)$/;
+var BOX_LOCATION = /[╭┌]─+\[ ?(.+?):(\d+):(\d+) ?\]/;
+var FILE_LINE = /^file: (.+?)(?::(\d+):(\d+))?$/;
+var PLUGIN = /^\[([\w:@/.-]+)\] (.*)$/;
+var STACK = /^\s+at /;
+var MAX_SECTION = 120;
+var ViteCondenser = class {
+  tool = TOOL22;
+  collector = new FindingCollector();
+  inSection = false;
+  sectionLines = 0;
+  current;
+  detected = false;
+  firstLine;
+  push(line) {
+    const text = line.text;
+    if (BANNER3.test(text)) {
+      this.detected = true;
+      this.firstLine ??= line.number;
+      return;
+    }
+    if (START.test(text.trim())) {
+      if (!this.detected && !text.startsWith("error during build")) return;
+      this.detected = true;
+      this.firstLine ??= line.number;
+      this.inSection = true;
+      this.sectionLines = 0;
+      return;
+    }
+    if (!this.inSection) return;
+    if (++this.sectionLines > MAX_SECTION || STACK.test(text) || text.startsWith("}")) {
+      this.end();
+      return;
+    }
+    const trimmed = text.trim();
+    if (trimmed === "" || /^Build failed with \d+ errors?:?$/.test(trimmed)) return;
+    const c = this.current;
+    const rolldown = ROLLDOWN.exec(trimmed);
+    if (rolldown && !(c && c.file === void 0 && c.code === void 0 && c.detail.length === 0)) {
+      this.flush();
+      this.current = {
+        kind: "build-error",
+        tool: TOOL22,
+        code: rolldown[1],
+        message: rolldown[2] ?? "",
+        detail: []
+      };
+      return;
+    }
+    if (!c) {
+      const plugin = PLUGIN.exec(trimmed);
+      this.current = {
+        kind: "build-error",
+        tool: TOOL22,
+        code: plugin ? plugin[1] : void 0,
+        message: plugin ? plugin[2] ?? "" : trimmed,
+        detail: []
+      };
+      const resolve2 = /^Rollup failed to resolve import "[^"]+" from "([^"]+)"/.exec(this.current.message);
+      if (resolve2) this.current.file = resolve2[1];
+      return;
+    }
+    const box = BOX_LOCATION.exec(trimmed);
+    if (box && c.file === void 0) {
+      c.file = box[1];
+      c.line = Number(box[2]);
+      c.column = Number(box[3]);
+      return;
+    }
+    const file2 = FILE_LINE.exec(trimmed);
+    if (file2) {
+      c.file = file2[1];
+      if (file2[2] !== void 0) {
+        c.line = Number(file2[2]);
+        c.column = Number(file2[3]);
+      }
+      return;
+    }
+    const inline = /^(.+?):(\d+):(\d+): ERROR: (.*)$/.exec(trimmed);
+    if (inline && c.line === void 0) {
+      c.file = inline[1];
+      c.line = Number(inline[2]);
+      c.column = Number(inline[3]) + 1;
+      c.message = `${c.message} ${inline[4] ?? ""}`.trim();
+      return;
+    }
+    if (c.detail.length < 10) c.detail.push(text.trimEnd());
+  }
+  wantsEveryLine() {
+    return this.inSection;
+  }
+  finish() {
+    this.end();
+    return {
+      detected: this.detected,
+      findings: this.collector.findings,
+      overflow: this.collector.overflow(TOOL22),
+      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
+    };
+  }
+  end() {
+    this.flush();
+    this.inSection = false;
+  }
+  flush() {
+    const c = this.current;
+    this.current = void 0;
+    if (!c) return;
+    const { detail, ...finding } = c;
+    const help = detail.map((d) => d.replace(/^[\s│|╰─┬]+/, "").trim()).filter((d) => d !== "" && !/^\d+ [│|]/.test(d) && !/^[\s│|╰╯╭╮─┬┴]*$/.test(d));
+    this.collector.add({ ...finding, excerpt: buildExcerpt(help.slice(0, 6)) });
+  }
+};
+var viteCondenser = {
+  tool: TOOL22,
+  description: "Vite build (Rollup and Rolldown errors)",
+  trigger: /^vite v\d|^error during build:|^Build failed with \d+ error/,
+  create: () => new ViteCondenser()
+};
+
+// src/condense/vitest.ts
+var TOOL23 = "vitest";
+var BANNER4 = /^\s*RUN\s+v\d+\.\d+/;
+var FAIL = /^\s*FAIL\s+(?:\|[^|]+\|\s+)?(\S+?)(?: > (.+?)| \[ .+ \])?\s*$/;
+var SUMMARY6 = /^\s*Tests\s{2,}(.+?)\s*\((\d+)\)\s*$/;
+var FILES_SUMMARY = /^\s*Test Files\s{2,}/;
+var UNHANDLED = /⎯ (Unhandled (?:Rejection|Error)|Uncaught Exception) ⎯/;
+var COMMAND7 = /^(?:> |\$ )((?:npx |pnpm (?:exec )?|yarn )?vitest(?:\s.*)?)$/;
+function parseVitestCounts(list, total) {
+  const counts = { passed: 0, failed: 0, skipped: 0, total };
+  for (const part of list.split("|")) {
+    const m = /(\d+)\s+(\w+)/.exec(part.trim());
+    if (!m) continue;
+    const n = Number(m[1]);
+    if (m[2] === "passed") counts.passed += n;
+    else if (m[2] === "failed") counts.failed += n;
+    else if (m[2] === "skipped" || m[2] === "todo") counts.skipped += n;
+  }
+  return counts;
+}
+var VitestCondenser = class {
+  tool = TOOL23;
+  collector = new FindingCollector();
+  block;
+  runtime = false;
+  detected = false;
+  firstLine;
+  counts;
+  command;
+  push(line) {
+    const text = line.text;
+    if (text.includes("FAIL")) {
+      const m = FAIL.exec(text);
+      if (m) {
+        this.see(line);
+        const name = m[2];
+        if (this.block && !this.block.hasMessage && this.block.file === m[1] && name !== void 0) {
+          this.block.testNames.push(name);
+          return;
+        }
+        this.flush();
+        this.block = new TestFailureBlock([name ?? m[1] ?? "test file"], m[1]);
+        this.runtime = false;
+        return;
+      }
+    }
+    if (text.includes("⎯")) {
+      this.flush();
+      const unhandled = UNHANDLED.exec(text);
+      if (unhandled) {
+        this.see(line);
+        this.block = new TestFailureBlock([], void 0);
+        this.runtime = true;
+      }
+      return;
+    }
+    if (this.block) {
+      if (FILES_SUMMARY.test(text) || SUMMARY6.test(text)) this.flush();
+      else {
+        this.block.push(text);
+        return;
+      }
+    }
+    if (BANNER4.test(text)) {
+      this.see(line);
+      this.detected = true;
+      return;
+    }
+    if (FILES_SUMMARY.test(text)) {
+      this.see(line);
+      this.detected = true;
+      return;
+    }
+    const summary2 = SUMMARY6.exec(text);
+    if (summary2) {
+      this.see(line);
+      this.detected = true;
+      const counts = parseVitestCounts(summary2[1] ?? "", Number(summary2[2]));
+      this.counts = this.counts ? addCounts(this.counts, counts) : counts;
+      return;
+    }
+    if (this.command === void 0 && (text.startsWith("> ") || text.startsWith("$ "))) {
+      const m = COMMAND7.exec(text.trim());
+      if (m) this.command = m[1];
+    }
+  }
+  wantsEveryLine() {
+    return this.block !== void 0;
+  }
+  finish() {
+    this.flush();
+    const detected = this.detected;
+    return {
+      detected,
+      findings: detected ? this.collector.findings : [],
+      overflow: detected ? this.collector.overflow(TOOL23) : [],
+      ...this.counts && { testCounts: this.counts },
+      ...this.command !== void 0 && { command: this.command },
+      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
+    };
+  }
+  see(line) {
+    this.firstLine ??= line.number;
+  }
+  flush() {
+    if (!this.block) return;
+    for (const finding of this.block.toFindings(TOOL23)) {
+      this.collector.add(this.runtime && !finding.testName ? { ...finding, kind: "runtime-error" } : finding);
+    }
+    this.block = void 0;
+    this.runtime = false;
+  }
+};
+var vitestCondenser = {
+  tool: TOOL23,
+  description: "Vitest",
+  trigger: /^\s*FAIL\s|^\s*⎯|^\s*RUN\s+v\d|^\s*Tests?(?: Files)?\s{2}|^[>$] .*vitest/,
+  create: () => new VitestCondenser()
+};
+
+// src/condense/webpack.ts
+var TOOL24 = "webpack";
+var HEADER4 = /^(ERROR|WARNING) in (.+?)(?: (\d+):(\d+)(?:-\d+(?::\d+)?)?)?\s*$/;
+var COLON_LOCATION2 = /^(.+?):(\d+):(\d+)$/;
+var SUMMARY7 = /^webpack(?: [\d.]+)? compiled with (?:(\d+) errors?)?/;
+var TS_CODE = /^\[?(?:tsl\] )?(?:ERROR in .*\n)?(TS\d+): (.*)$/;
+var MAX_DETAIL2 = 14;
+var WebpackCondenser = class {
+  tool = TOOL24;
+  collector = new FindingCollector();
+  pending;
+  detected = false;
+  firstLine;
+  push(line) {
+    const text = line.text;
+    if (text.startsWith("ERROR in ") || text.startsWith("WARNING in ")) {
+      const m = HEADER4.exec(text);
+      if (m) {
+        this.flush();
+        this.firstLine ??= line.number;
+        let file2 = (m[2] ?? "").trim();
+        let ln = m[3] === void 0 ? void 0 : Number(m[3]);
+        let col = m[4] === void 0 ? void 0 : Number(m[4]) + 1;
+        const colon = ln === void 0 ? COLON_LOCATION2.exec(file2) : null;
+        if (colon) {
+          file2 = colon[1] ?? file2;
+          ln = Number(colon[2]);
+          col = Number(colon[3]);
+        }
+        file2 = file2.replace(/ \+ \d+ modules?$/, "");
+        this.pending = {
+          severity: m[1] === "WARNING" ? "warning" : "error",
+          file: file2,
+          line: ln,
+          column: col,
+          detail: []
+        };
+        return;
+      }
+    }
+    if (text.startsWith("webpack ")) {
+      if (SUMMARY7.test(text)) {
+        this.detected = true;
+        this.firstLine ??= line.number;
+      }
+      this.flush();
+      return;
+    }
+    const p = this.pending;
+    if (!p) return;
+    if (text.trim() === "") {
+      if (p.detail.length > 0) this.flush();
+      return;
+    }
+    if (p.detail.length < MAX_DETAIL2) p.detail.push(text.trimEnd());
+  }
+  wantsEveryLine() {
+    return this.pending !== void 0;
+  }
+  finish() {
+    this.flush();
+    const detected = this.detected || this.collector.size > 0;
+    return {
+      detected,
+      findings: this.collector.findings,
+      overflow: this.collector.overflow(TOOL24),
+      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
+    };
+  }
+  flush() {
+    const p = this.pending;
+    this.pending = void 0;
+    if (!p) return;
+    const [first = "webpack error", ...rest] = p.detail;
+    let message = first;
+    let code2;
+    let kind = "build-error";
+    let detail = rest;
+    if (/^Module build failed\b.*:$/.test(first) && rest[0] !== void 0) {
+      message = rest[0].replace(/^(?:Error|SyntaxError): (?:\/\S+: )?/, (s) => s.replace(/\/\S+: /, ""));
+      detail = rest.slice(1);
+    }
+    const ts = TS_CODE.exec(message);
+    if (ts) {
+      code2 = ts[1];
+      message = ts[2] ?? message;
+      kind = "type-error";
+    } else if (/^Module not found\b/.test(message)) kind = "build-error";
+    const paren = /\((\d+):(\d+)\)\s*$/.exec(message);
+    this.collector.add({
+      kind,
+      tool: TOOL24,
+      severity: p.severity,
+      file: p.file,
+      line: p.line ?? (paren ? Number(paren[1]) : void 0),
+      column: p.column ?? (paren ? Number(paren[2]) + 1 : void 0),
+      code: code2,
+      message,
+      excerpt: buildExcerpt(
+        detail.filter(
+          (d) => !d.startsWith("You may need an appropriate loader") && !d.startsWith("File was processed with these loaders")
+        )
+      )
+    });
+  }
+};
+var webpackCondenser = {
+  tool: TOOL24,
+  description: "webpack",
+  trigger: /^(?:ERROR|WARNING) in |^webpack(?: [\d.]+)? compiled/,
+  create: () => new WebpackCondenser()
+};
+
+// src/condense/yarn.ts
+var TOOL25 = "yarn";
+var CLASSIC = /^error (.+)$/;
+var BERRY = /^(?:➤ )?YN(\d{4}): (?:[│|] ?)?(.*)$/;
+var BERRY_ERRORS = /* @__PURE__ */ new Set([
+  "0001",
+  "0009",
+  "0018",
+  "0028",
+  "0035",
+  "0041",
+  "0046",
+  "0071",
+  "0078",
+  "0080",
+  "0082"
+]);
+var CLASSIC_WRAPPER = /^Command failed with exit code \d+\.?$/;
+function packagesOf(message) {
+  const classic = /versions for "([^"]+)" that matches "([^"]+)"/.exec(message);
+  if (classic) return [`${classic[1]}@${classic[2]}`];
+  const berry = /^(@?[^@\s:]+)@(?:npm:)?([^:\s]+): /.exec(message);
+  if (berry) return [`${berry[1]}@${berry[2]}`];
+  return [];
+}
+var YarnCondenser = class {
+  tool = TOOL25;
+  collector = new FindingCollector();
+  firstLine;
+  classicSeen = false;
+  push(line) {
+    const text = line.text.trimEnd();
+    if (text.startsWith("yarn install v") || text.startsWith("yarn run v")) {
+      this.classicSeen = true;
+      return;
+    }
+    if (text.startsWith("error ")) {
+      const m = CLASSIC.exec(text);
+      if (!m || !this.classicSeen) return;
+      const message = (m[1] ?? "").trim();
+      if (CLASSIC_WRAPPER.test(message)) return;
+      this.firstLine ??= line.number;
+      const lockfile = message.includes("lockfile needs to be updated");
+      this.collector.add({
+        kind: "dependency-error",
+        tool: TOOL25,
+        code: lockfile ? "lockfile-out-of-sync" : void 0,
+        file: lockfile ? "yarn.lock" : void 0,
+        message,
+        packages: packagesOf(message)
+      });
+      return;
+    }
+    if (text.includes("YN")) {
+      const m = BERRY.exec(text);
+      if (!m || !BERRY_ERRORS.has(m[1] ?? "")) return;
+      this.firstLine ??= line.number;
+      const message = (m[2] ?? "").trim();
+      this.collector.add({
+        kind: "dependency-error",
+        tool: TOOL25,
+        code: `YN${m[1] ?? ""}`,
+        file: m[1] === "0028" ? "yarn.lock" : void 0,
+        message,
+        packages: packagesOf(message)
+      });
+    }
+  }
+  finish() {
+    return {
+      detected: this.firstLine !== void 0,
+      findings: this.collector.findings,
+      overflow: this.collector.overflow(TOOL25),
+      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
+    };
+  }
+};
+var yarnCondenser = {
+  tool: TOOL25,
+  description: "Yarn classic and Berry install errors",
+  trigger: /^error |^yarn (?:install|run) v|^(?:➤ )?YN\d{4}: /,
+  create: () => new YarnCondenser()
+};
+
 // src/condense/registry.ts
 var condenserFactories = [
-  // JavaScript / TypeScript
+  // JavaScript / TypeScript: package managers first (install precedes build and test)
+  npmCondenser,
+  pnpmCondenser,
+  yarnCondenser,
   tscCondenser,
+  eslintCondenser,
+  prettierCondenser,
+  webpackCondenser,
+  viteCondenser,
+  esbuildCondenser,
+  nextCondenser,
+  vitestCondenser,
+  jestCondenser,
+  mochaCondenser,
+  nodeTestCondenser,
+  playwrightCondenser,
   // Go, Rust, Python, JVM, C/C++, .NET, Ruby, PHP, Swift (h/langs)
   ...languageCondenserFactories,
   // GitHub Actions channels
@@ -23494,10 +25543,15 @@ function buildFailureReport(parts, options = {}) {
         tallies.set(key, tally);
       }
       tally.count += o.count;
-      tally.extraFiles += o.files;
+      tally.extraFiles = Math.max(tally.extraFiles, o.files);
     }
   }
-  const dropped = [...tallies.values()].filter((t) => t.count > 0).map((t) => ({ tool: t.tool, kind: t.kind, count: t.count, files: t.files.size + t.extraFiles }));
+  const dropped = [...tallies.values()].filter((t) => t.count > 0).map((t) => ({
+    tool: t.tool,
+    kind: t.kind,
+    count: t.count,
+    files: Math.max(t.files.size, t.extraFiles)
+  }));
   let testCounts;
   for (const part of seen) {
     const c = part.output.testCounts;
@@ -23563,17 +25617,19 @@ function createCondenseSession(options = {}) {
   });
   const always = slots.filter((s) => s.trigger === void 0);
   const gated = slots.filter((s) => s.trigger !== void 0);
-  const plain = gated.filter((s) => s.trigger?.flags.replace(/[gy]/g, "") === "");
-  const flagged = gated.filter((s) => !plain.includes(s));
-  const union2 = plain.length > 0 ? new RegExp(plain.map((s) => `(?:${s.trigger?.source ?? ""})`).join("|")) : void 0;
   for (const s of gated) {
     if (s.trigger && /[gy]/.test(s.trigger.flags)) {
       s.trigger = new RegExp(s.trigger.source, s.trigger.flags.replace(/[gy]/g, ""));
     }
   }
+  const plain = gated.filter((s) => s.trigger?.flags === "");
+  const flagged = gated.filter((s) => !plain.includes(s));
+  const prefilter = buildPrefilter(plain.map((s) => s.trigger?.source ?? ""));
   let hungry = 0;
   let lineNumber = 0;
   let exitCodeFromLog;
+  let runningStep;
+  let failedStep;
   let finished = false;
   const feed = (slot, line) => {
     slot.lastLine = line.number;
@@ -23600,7 +25656,12 @@ function createCondenseSession(options = {}) {
     const line = normalized.marker === void 0 ? { text: normalized.text, number: lineNumber } : { text: normalized.text, number: lineNumber, marker: normalized.marker };
     if (normalized.marker === "error") {
       const exit = EXIT_CODE_LINE.exec(normalized.text);
-      if (exit) exitCodeFromLog = Number(exit[1]);
+      if (exit && exitCodeFromLog === void 0) {
+        exitCodeFromLog = Number(exit[1]);
+        failedStep = runningStep;
+      }
+    } else if (normalized.marker === "group" && normalized.text.startsWith("Run ")) {
+      runningStep = normalized.text.slice(4).trim() || void 0;
     }
     for (const slot of always) feed(slot, line);
     if (gated.length === 0) return;
@@ -23609,7 +25670,7 @@ function createCondenseSession(options = {}) {
     }
     const text = line.text;
     if (text === "") return;
-    if (union2 !== void 0 && union2.test(text)) {
+    if (prefilter !== void 0 && prefilter(text)) {
       for (const slot of plain) {
         if (slot.lastLine !== line.number && slot.trigger?.test(text)) feed(slot, line);
       }
@@ -23638,7 +25699,7 @@ function createCondenseSession(options = {}) {
         return { tool: slot.factory.tool, output: output2, fallback: slot.factory.fallback === true };
       });
       return buildFailureReport(parts, {
-        command: options.command,
+        command: options.command ?? failedStep,
         exitCode: options.exitCode ?? exitCodeFromLog,
         repoRoot: options.repoRoot,
         maxFindings: options.maxFindings,
@@ -23647,6 +25708,107 @@ function createCondenseSession(options = {}) {
         inputTruncated: splitter.cutLines > 0
       });
     }
+  };
+}
+function splitAlternatives(source) {
+  const parts = [];
+  let depth = 0;
+  let inClass = false;
+  let from = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === "\\") {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === "]") inClass = false;
+    } else if (c === "[") inClass = true;
+    else if (c === "(") depth++;
+    else if (c === ")") depth--;
+    else if (c === "|" && depth === 0) {
+      parts.push(source.slice(from, i));
+      from = i + 1;
+    }
+  }
+  parts.push(source.slice(from));
+  return parts;
+}
+var META = /* @__PURE__ */ new Set(["\\", "^", "$", ".", "*", "+", "?", "(", ")", "[", "]", "{", "}", "|"]);
+function firstChars(alt) {
+  let rest = alt;
+  let ws = false;
+  if (rest.startsWith("\\s*") || rest.startsWith("\\s+")) {
+    ws = true;
+    rest = rest.slice(3);
+  }
+  let chars;
+  let tokenLength = 0;
+  const c = rest[0];
+  if (c === void 0) return { ws, chars: void 0 };
+  if (c === "\\") {
+    const e = rest[1];
+    if (e === "d") chars = [..."0123456789"];
+    else if (e !== void 0 && !/[a-zA-Z0-9]/.test(e)) chars = [e];
+    tokenLength = 2;
+  } else if (c === "[") {
+    const close = rest.indexOf("]", 1);
+    const body = close > 1 ? rest.slice(1, close) : "";
+    if (body !== "" && !/[\\^-]/.test(body)) chars = [...body];
+    tokenLength = close + 1;
+  } else if (!META.has(c)) {
+    chars = [String.fromCodePoint(rest.codePointAt(0) ?? 0)];
+    tokenLength = chars[0]?.length ?? 1;
+  }
+  const after = rest[tokenLength];
+  if (after === "?" || after === "*" || after === "{" && rest[tokenLength + 1] === "0") chars = void 0;
+  return { ws, chars };
+}
+function buildPrefilter(sources) {
+  const direct = /* @__PURE__ */ new Map();
+  const blank = /* @__PURE__ */ new Map();
+  const anyStart = [];
+  const floating = [];
+  const add = (map2, key, alt) => {
+    const list = map2.get(key) ?? [];
+    list.push(alt);
+    map2.set(key, list);
+  };
+  for (const source of sources) {
+    for (const alt of splitAlternatives(source)) {
+      if (!alt.startsWith("^")) {
+        floating.push(`(?:${alt})`);
+        continue;
+      }
+      const body = alt.slice(1);
+      const { ws, chars } = firstChars(body);
+      if (chars === void 0) anyStart.push(`(?:${body})`);
+      else for (const ch of chars) add(ws ? blank : direct, ch, `(?:${body})`);
+    }
+  }
+  if (direct.size + blank.size + anyStart.length + floating.length === 0) return void 0;
+  const compile2 = (alts) => new RegExp(alts.join("|"), "y");
+  const directRegex = new Map([...direct].map(([k, v]) => [k, compile2(v)]));
+  const blankRegex = new Map([...blank].map(([k, v]) => [k, compile2(v)]));
+  const anyRegex = anyStart.length > 0 ? compile2(anyStart) : void 0;
+  const scan = floating.length > 0 ? new RegExp(floating.join("|")) : void 0;
+  const sticky = (re, text) => {
+    if (re === void 0) return false;
+    re.lastIndex = 0;
+    return re.test(text);
+  };
+  return (text) => {
+    const first = text.codePointAt(0) ?? 0;
+    const firstChar = first > 65535 ? String.fromCodePoint(first) : text.charAt(0);
+    if (sticky(directRegex.get(firstChar), text)) return true;
+    if (blankRegex.size > 0) {
+      let i = 0;
+      while (i < text.length && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+      const c = text.codePointAt(i) ?? 0;
+      if (sticky(blankRegex.get(c > 65535 ? String.fromCodePoint(c) : text.charAt(i)), text)) return true;
+    }
+    if (sticky(anyRegex, text)) return true;
+    return scan !== void 0 && scan.test(text);
   };
 }
 
@@ -23707,7 +25869,10 @@ function renderFinding(f) {
   if (f.expected !== void 0) lines.push(`  - Expected: ${code(f.expected)}`);
   if (f.actual !== void 0) lines.push(`  - Received: ${code(f.actual)}`);
   if (f.packages && f.packages.length > 0) lines.push(`  - Packages: ${f.packages.map(code).join(", ")}`);
-  for (const frame of f.frames ?? []) lines.push(`  - ${code(frame.trim())}`);
+  (f.frames ?? []).forEach((frame, i) => {
+    if (i === 0 && loc !== void 0 && frame.trim().replace(/[()]/g, "").endsWith(loc)) return;
+    lines.push(`  - ${code(frame.trim())}`);
+  });
   if (f.excerpt) lines.push(...fenced(f.excerpt, "  "));
   return lines;
 }

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { renderBranchName } from '../../src/core/markers/branch-name.ts';
 import { parseStateMarker } from '../../src/core/markers/state-marker.ts';
+import { buildTarget } from '../../src/core/target/target.ts';
 import { GitHostError } from '../../src/shared/errors.ts';
 import { advanceTarget } from '../../src/workflows/advance-target.ts';
 import { fanOut } from '../../src/workflows/fan-out.ts';
-import { onCiChanged } from '../../src/workflows/enqueue.ts';
+import { onCiChanged, onTimer } from '../../src/workflows/enqueue.ts';
 import { reconcile } from '../../src/workflows/reconcile.ts';
 import { tick } from '../../src/workflows/tick.ts';
 import { Harness, buildMigration } from './harness.ts';
@@ -135,22 +136,46 @@ describe('workflows/fan-out (one repository)', () => {
     expect(harness.github.allPullRequests()).toHaveLength(0);
   });
 
-  it('dry-run: plans, reads the baseline, but runs no coder and writes nothing', async () => {
+  it('dry-run: plans and logs the admissions, writes nothing, and never leaves a target holding a slot', async () => {
     const { harness } = oneRepo({ dryRun: true });
 
-    await fanOut(harness.deps, harness.migrations[0]!);
+    const result = await fanOut(harness.deps, harness.migrations[0]!);
+    await harness.drain();
+    harness.clock.advance(60 * 60_000);
+    onTimer(harness.deps);
     await harness.drain();
 
+    expect(result.admitted).toEqual(['acme/api']);
+    expect(harness.deps.view.findTarget('use-fetch', 'acme/api')).toMatchObject({ state: 'queued' });
+    expect(harness.logs.some((entry) => entry.message === '[dry-run] would admit targets')).toBe(true);
     expect(harness.coder.calls).toHaveLength(0);
-    expect(harness.github.allPullRequests()).toHaveLength(0);
-    expect(harness.logs.some((entry) => entry.message === '[dry-run] would run the coder')).toBe(true);
     expect(Object.keys(harness.github.counts).sort()).toEqual([
-      'findBranchHead',
       'findIssue',
       'findPullRequestForBranch',
-      'getCiSnapshot',
       'listRepositories',
     ]);
+  });
+
+  it('dry-run switched on mid-flight: effects are logged, not carried out', async () => {
+    const { harness } = oneRepo({ dryRun: true });
+    harness.deps.view.setMigration(harness.migrations[0]!);
+    harness.deps.view.putTarget({
+      ...buildTarget({
+        migrationId: 'use-fetch',
+        manifestRevision: 'rev-1',
+        repo: 'acme/api',
+        now: harness.clock.now(),
+      }),
+      state: 'baseline',
+      baseRef: 'main',
+    });
+
+    const result = await advanceTarget(harness.deps, 'use-fetch', 'acme/api', { type: 'tick' });
+
+    expect(result.target).toMatchObject({ state: 'drafting' });
+    expect(harness.logs.some((entry) => entry.message === '[dry-run] would run the coder')).toBe(true);
+    expect(harness.coder.calls).toHaveLength(0);
+    expect(harness.github.allPullRequests()).toHaveLength(0);
   });
 
   it('a rerun of fan-out and a restart never open a second PR', async () => {
