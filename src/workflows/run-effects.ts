@@ -48,7 +48,7 @@ export async function runEffect(
   effect: Effect,
 ): Promise<TargetEvent[]> {
   const ref = toRepoRef(target.repo);
-  const dryRun = context.migration.dryRun;
+  const dryRun = context.migration.policy.dryRun;
   const meta = { migration: target.migrationId, repo: target.repo, pr: target.prNumber, effect: effect.type };
   switch (effect.type) {
     case 'read-baseline': {
