@@ -113,6 +113,7 @@ const SETTLED: ReadonlySet<TargetState> = new Set(['merged', 'closed', 'not-appl
 
 const BLOCK_TEXT: Record<AdmissionBlock, string> = {
   disabled: 'the migration is disabled',
+  'dry-run': 'the dry run (`rollout.dryRun`: the plan is logged, nothing is opened)',
   paused: 'the migration is paused',
   'migration-budget': "the migration's total budget is spent",
   'max-open-prs': 'the limit of open PRs (`rollout.maxOpenPrs`)',

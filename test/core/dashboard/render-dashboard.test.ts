@@ -5,6 +5,7 @@ import {
   renderDashboardIssue,
   renderDashboardReport,
 } from '../../../src/core/dashboard/render-dashboard.ts';
+import type { DashboardQueue } from '../../../src/core/dashboard/render-dashboard.ts';
 import { buildDashboardKey, findHiddenKey, withHiddenKey } from '../../../src/core/markers/hidden-key.ts';
 import { belongsInLedger, parseLedger } from '../../../src/core/markers/ledger.ts';
 import type { Target } from '../../../src/core/target/target.ts';
@@ -196,6 +197,24 @@ describe('core/dashboard/render-dashboard', () => {
     expect(issue.title).toHaveLength(256);
     expect(issue.title.startsWith('fleetwright: Long xxx')).toBe(true);
     expect(issue.body).toBe(renderDashboard(input));
+  });
+
+  it.each<[DashboardQueue, string | undefined]>([
+    [{ waiting: 0 }, undefined],
+    [{ waiting: 1 }, '**Queue:** 1 repository waits for admission.'],
+    [
+      { waiting: 4, blockedBy: 'dry-run' },
+      '**Queue:** 4 repositories wait for admission, held by the dry run',
+    ],
+    [
+      { waiting: 4, blockedBy: 'prs-per-hour', nextSlotAt: '2026-11-21T12:40:00.000Z' },
+      '**Queue:** 4 repositories wait for admission, held by the limit of PRs per hour (`rollout.prsPerHour`) until 2026-11-21 12:40 UTC.',
+    ],
+  ])('shows the queue %o', (queue, expected) => {
+    const body = renderDashboard({ migration: MIGRATION, targets: [], queue });
+
+    if (expected === undefined) expect(body).not.toContain('**Queue:**');
+    else expect(body).toContain(expected);
   });
 
   it('renders an empty migration', () => {
