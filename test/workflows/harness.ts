@@ -111,7 +111,7 @@ export class Harness {
       org: 'acme',
       configRepo: { owner: 'acme', repo: 'fleetwright-config' },
       host: paced.host,
-      coder: this.coder,
+      coderFor: () => this.coder,
       workspaces: this.workspaces,
       clock: this.clock,
       log,
