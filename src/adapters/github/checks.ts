@@ -1,0 +1,170 @@
+/**
+ * CI signals: every check run (latest per name) and commit status of a commit, the companion
+ * Action's `fleetwright/report` check run, and the app's own check runs (created or updated in
+ * place, annotations sent 50 per request, summary/text capped at GitHub's 65,535 characters).
+ */
+import { FailureReport, REPORT_CHECK_NAME } from '../../contracts/failure-report.ts';
+import type { Annotation, CheckRunInfo, CheckRunRequest, CiSnapshot, CommitStatusInfo, RepoRef } from '../../ports/git-host.ts';
+import type { AdapterContext } from './client.ts';
+import { attempt } from './map-request-error.ts';
+import { checkSha } from './paths.ts';
+
+/** GitHub's limit for check run `output.summary` and `output.text`. */
+export const MAX_CHECK_OUTPUT = 65_535;
+const ANNOTATION_BATCH = 50;
+const TRUNCATION_NOTE = '\n\n… (truncated by fleetwright to fit GitHub’s 65,535-character limit)';
+
+/** Caps text at `max` characters, cutting at a line break when one is near and saying so. */
+export function capText(text: string, max = MAX_CHECK_OUTPUT): string {
+  if (text.length <= max) return text;
+  const room = max - TRUNCATION_NOTE.length;
+  const lastBreak = text.lastIndexOf('\n', room);
+  const cut = lastBreak > room - 2000 ? lastBreak : room;
+  return text.slice(0, cut) + TRUNCATION_NOTE;
+}
+
+interface RestCheckRun {
+  id: number;
+  name: string;
+  head_sha: string;
+  status: string;
+  conclusion: string | null;
+  app: { id?: number; slug?: string } | null;
+  check_suite: { id: number } | null;
+  details_url: string | null;
+  started_at: string | null;
+  completed_at: string | null;
+  output: { title: string | null; summary: string | null; text: string | null };
+}
+
+function toCheckRunInfo(run: RestCheckRun): CheckRunInfo {
+  return {
+    id: run.id,
+    name: run.name,
+    headSha: run.head_sha,
+    status: run.status,
+    conclusion: run.conclusion,
+    appSlug: run.app?.slug ?? null,
+    checkSuiteId: run.check_suite?.id ?? null,
+    detailsUrl: run.details_url,
+    startedAt: run.started_at,
+    completedAt: run.completed_at,
+    output: { title: run.output.title, summary: run.output.summary, text: run.output.text },
+  };
+}
+
+async function listCheckRuns(ctx: AdapterContext, ref: RepoRef, sha: string, filters: { check_name?: string; app_id?: number } = {}): Promise<RestCheckRun[]> {
+  return (await ctx.octokit.paginate(ctx.octokit.rest.checks.listForRef, {
+    owner: ref.owner,
+    repo: ref.repo,
+    ref: sha,
+    filter: 'latest',
+    per_page: 100,
+    ...filters,
+  })) as unknown as RestCheckRun[];
+}
+
+export function getCiSnapshot(ctx: AdapterContext, ref: RepoRef, sha: string): Promise<CiSnapshot> {
+  checkSha(sha, 'getCiSnapshot');
+  return attempt(`read CI of ${ref.owner}/${ref.repo}@${sha}`, async () => {
+    const [runs, combined] = await Promise.all([
+      listCheckRuns(ctx, ref, sha),
+      ctx.octokit.rest.repos.getCombinedStatusForRef({ owner: ref.owner, repo: ref.repo, ref: sha, per_page: 100 }),
+    ]);
+    const statuses: CommitStatusInfo[] = combined.data.statuses.map((s) => ({
+      context: s.context,
+      state: s.state as CommitStatusInfo['state'],
+      description: s.description,
+      targetUrl: s.target_url,
+      creatorLogin: (s as { creator?: { login?: string } | null }).creator?.login ?? null,
+    }));
+    return { sha, checkRuns: runs.map(toCheckRunInfo), statuses };
+  });
+}
+
+/** The report JSON from a check run's `output.text`: the whole text, or a ```json fenced block. */
+export function parseReportText(text: string | null): FailureReport | undefined {
+  if (!text) return undefined;
+  const candidates = [text.trim()];
+  const fenced = /```(?:json)?\s*\n([\s\S]*?)\n```/.exec(text);
+  if (fenced?.[1]) candidates.push(fenced[1].trim());
+  for (const candidate of candidates) {
+    let json: unknown;
+    try {
+      json = JSON.parse(candidate);
+    } catch {
+      continue;
+    }
+    const parsed = FailureReport.safeParse(json);
+    if (parsed.success) return parsed.data;
+  }
+  return undefined;
+}
+
+export function findFailureReport(ctx: AdapterContext, ref: RepoRef, sha: string): Promise<FailureReport | undefined> {
+  checkSha(sha, 'findFailureReport');
+  return attempt(`read ${REPORT_CHECK_NAME} of ${ref.owner}/${ref.repo}@${sha}`, async () => {
+    const runs = await listCheckRuns(ctx, ref, sha, { check_name: REPORT_CHECK_NAME });
+    // Several workflows may each publish one; the newest completed one wins.
+    const completed = runs.filter((r) => r.status === 'completed').sort((a, b) => b.id - a.id);
+    for (const run of completed) {
+      const report = parseReportText(run.output.text);
+      if (report) return report;
+      ctx.log.warn({ repo: `${ref.owner}/${ref.repo}`, sha, checkRunId: run.id }, 'Ignoring a fleetwright/report check run whose output.text is not a FailureReport');
+    }
+    return undefined;
+  });
+}
+
+function toRestAnnotation(a: Annotation) {
+  const singleLine = a.startLine === a.endLine;
+  return {
+    path: a.path,
+    start_line: a.startLine,
+    end_line: a.endLine,
+    // GitHub accepts columns only on single-line annotations.
+    ...(singleLine && a.startColumn !== undefined ? { start_column: a.startColumn } : {}),
+    ...(singleLine && a.endColumn !== undefined ? { end_column: a.endColumn } : {}),
+    annotation_level: a.level,
+    message: capText(a.message, 64 * 1024 - 100),
+    ...(a.title ? { title: a.title.slice(0, 255) } : {}),
+  };
+}
+
+export function ensureCheckRun(ctx: AdapterContext, ref: RepoRef, request: CheckRunRequest): Promise<{ id: number }> {
+  checkSha(request.headSha, 'ensureCheckRun');
+  return attempt(`write check run "${request.name}" on ${ref.owner}/${ref.repo}@${request.headSha}`, async () => {
+    const annotations = (request.annotations ?? []).map(toRestAnnotation);
+    const output = (batch: ReturnType<typeof toRestAnnotation>[]) => ({
+      title: request.title.slice(0, 1000),
+      summary: capText(request.summary),
+      ...(request.text !== undefined ? { text: capText(request.text) } : {}),
+      ...(batch.length > 0 ? { annotations: batch } : {}),
+    });
+    const fields = {
+      owner: ref.owner,
+      repo: ref.repo,
+      name: request.name,
+      ...(request.detailsUrl ? { details_url: request.detailsUrl } : {}),
+      ...(request.externalId ? { external_id: request.externalId } : {}),
+      ...(request.conclusion ? { conclusion: request.conclusion, status: 'completed' as const } : request.status ? { status: request.status } : {}),
+    };
+    const existing = (await listCheckRuns(ctx, ref, request.headSha, { check_name: request.name, app_id: ctx.appId }))
+      .filter((r) => r.app?.id === undefined || r.app.id === ctx.appId)
+      .sort((a, b) => b.id - a.id)[0];
+    const first = annotations.slice(0, ANNOTATION_BATCH);
+    let id: number;
+    if (existing) {
+      await ctx.octokit.rest.checks.update({ ...fields, check_run_id: existing.id, output: output(first) });
+      id = existing.id;
+    } else {
+      const { data } = await ctx.octokit.rest.checks.create({ ...fields, head_sha: request.headSha, output: output(first) });
+      id = data.id;
+    }
+    // Each update appends its annotations to the run.
+    for (let i = ANNOTATION_BATCH; i < annotations.length; i += ANNOTATION_BATCH) {
+      await ctx.octokit.rest.checks.update({ owner: ref.owner, repo: ref.repo, check_run_id: id, output: output(annotations.slice(i, i + ANNOTATION_BATCH)) });
+    }
+    return { id };
+  });
+}

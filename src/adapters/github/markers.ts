@@ -1,0 +1,34 @@
+/**
+ * The hidden key marker that makes `ensureComment` and `ensureIssue` idempotent: an HTML
+ * comment GitHub does not render, placed on the first line of the body the app writes.
+ * Only bodies written by this app count (see `isOwnedByApp`), so a human pasting a marker
+ * cannot make the app edit their comment.
+ */
+import { GitHostError } from '../../shared/errors.ts';
+
+const KEY = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$/;
+
+export function renderKeyMarker(key: string): string {
+  if (!KEY.test(key)) {
+    throw new GitHostError(`invalid comment/issue key "${key}": use letters, digits and . _ : / - (at most 200)`);
+  }
+  return `<!-- fleetwright:key ${key} -->`;
+}
+
+export function withKeyMarker(key: string, body: string): string {
+  return `${renderKeyMarker(key)}\n${body}`;
+}
+
+export function hasKeyMarker(body: string | null | undefined, key: string): boolean {
+  return (body ?? '').split('\n', 1)[0] === renderKeyMarker(key);
+}
+
+/** Was this comment/issue written by our app (its installation token)? */
+export function isOwnedByApp(
+  item: { user?: { login?: string; type?: string } | null; performed_via_github_app?: { id?: number } | null },
+  appId: number,
+  botLogin: string | undefined,
+): boolean {
+  if (item.performed_via_github_app?.id === appId) return true;
+  return botLogin !== undefined && item.user?.login === botLogin;
+}
