@@ -141,9 +141,8 @@ export class GitHubSim {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** `http://127.0.0.1:<port>`: the GHE host root (what `GHE_HOST` names). */
+  /** `http://127.0.0.1:<port>`: the GHE host root (what `GHE_HOST` names); port 0 until started. */
   get baseUrl(): string {
-    if (!this.server) throw new Error('simulator not started');
     return `http://127.0.0.1:${this.port}`;
   }
 
@@ -262,7 +261,9 @@ export class GitHubSim {
       statuses: [],
       workflowRuns: [],
       jobs: [],
-      collaborators: new Map(Object.entries(options.collaborators ?? {})),
+      collaborators: new Map(
+        Object.entries(options.collaborators ?? {}).map(([login, permission]) => [this.ensureUser(login).login.toLowerCase(), permission]),
+      ),
     };
     this.repos.set(key, repo);
     if (!options.empty) {

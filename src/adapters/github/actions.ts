@@ -21,7 +21,7 @@ export function capLog(log: string, maxBytes: number): string {
   return `${bytes.subarray(0, head).toString('utf8')}\n… [fleetwright: ${omitted} bytes of log omitted] …\n${bytes.subarray(bytes.length - tail).toString('utf8')}`;
 }
 
-export function listFailedJobLogs(ctx: AdapterContext, ref: RepoRef, sha: string): Promise<{ jobName: string; url: string; log: string }[]> {
+export async function listFailedJobLogs(ctx: AdapterContext, ref: RepoRef, sha: string): Promise<{ jobName: string; url: string; log: string }[]> {
   checkSha(sha, 'listFailedJobLogs');
   return attempt(`read failed job logs of ${ref.owner}/${ref.repo}@${sha}`, async () => {
     const runs = await ctx.octokit.paginate(ctx.octokit.rest.actions.listWorkflowRunsForRepo, {

@@ -11,7 +11,7 @@ import type { AdapterContext } from './client.ts';
 import { attempt, graphqlErrorTypes, isNotFound, isRequestError, validationMessages } from './map-request-error.ts';
 import { checkBranchName, checkRepoPath, checkSha } from './paths.ts';
 
-export function findBranchHead(ctx: AdapterContext, ref: RepoRef, branch: string): Promise<string | undefined> {
+export async function findBranchHead(ctx: AdapterContext, ref: RepoRef, branch: string): Promise<string | undefined> {
   checkBranchName(branch, 'findBranchHead');
   return attempt(`read branch ${ref.owner}/${ref.repo}:${branch}`, async () => {
     try {
@@ -24,7 +24,7 @@ export function findBranchHead(ctx: AdapterContext, ref: RepoRef, branch: string
   });
 }
 
-export function ensureBranch(ctx: AdapterContext, ref: RepoRef, branch: string, sha: string): Promise<void> {
+export async function ensureBranch(ctx: AdapterContext, ref: RepoRef, branch: string, sha: string): Promise<void> {
   checkBranchName(branch, 'ensureBranch');
   checkSha(sha, 'ensureBranch');
   return attempt(`create branch ${ref.owner}/${ref.repo}:${branch}`, async () => {
@@ -45,7 +45,7 @@ const CREATE_COMMIT = `mutation FleetwrightCommit($input: CreateCommitOnBranchIn
   createCommitOnBranch(input: $input) { commit { oid } }
 }`;
 
-export function commitChangeSet(
+export async function commitChangeSet(
   ctx: AdapterContext,
   ref: RepoRef,
   commit: { branch: string; expectedHeadSha: string; headline: string; body?: string; changeSet: ChangeSet },
@@ -104,7 +104,7 @@ async function repositoryNodeId(ctx: AdapterContext, ref: RepoRef): Promise<stri
   return data.repository.id;
 }
 
-export function resetBranch(ctx: AdapterContext, ref: RepoRef, branch: string, sha: string, expectedHeadSha: string): Promise<void> {
+export async function resetBranch(ctx: AdapterContext, ref: RepoRef, branch: string, sha: string, expectedHeadSha: string): Promise<void> {
   const what = `reset ${ref.owner}/${ref.repo}:${branch}`;
   checkBranchName(branch, what);
   const target = checkSha(sha, what);
@@ -124,7 +124,7 @@ export function resetBranch(ctx: AdapterContext, ref: RepoRef, branch: string, s
   });
 }
 
-export function listCommitsBetween(ctx: AdapterContext, ref: RepoRef, base: string, head: string): Promise<CommitInfo[]> {
+export async function listCommitsBetween(ctx: AdapterContext, ref: RepoRef, base: string, head: string): Promise<CommitInfo[]> {
   return attempt(`list commits ${ref.owner}/${ref.repo} ${base}...${head}`, async () => {
     const out: CommitInfo[] = [];
     // Paged compare returns the commits oldest first, 100 per page.

@@ -64,7 +64,7 @@ async function listCheckRuns(ctx: AdapterContext, ref: RepoRef, sha: string, fil
   })) as unknown as RestCheckRun[];
 }
 
-export function getCiSnapshot(ctx: AdapterContext, ref: RepoRef, sha: string): Promise<CiSnapshot> {
+export async function getCiSnapshot(ctx: AdapterContext, ref: RepoRef, sha: string): Promise<CiSnapshot> {
   checkSha(sha, 'getCiSnapshot');
   return attempt(`read CI of ${ref.owner}/${ref.repo}@${sha}`, async () => {
     const [runs, combined] = await Promise.all([
@@ -101,7 +101,7 @@ export function parseReportText(text: string | null): FailureReport | undefined 
   return undefined;
 }
 
-export function findFailureReport(ctx: AdapterContext, ref: RepoRef, sha: string): Promise<FailureReport | undefined> {
+export async function findFailureReport(ctx: AdapterContext, ref: RepoRef, sha: string): Promise<FailureReport | undefined> {
   checkSha(sha, 'findFailureReport');
   return attempt(`read ${REPORT_CHECK_NAME} of ${ref.owner}/${ref.repo}@${sha}`, async () => {
     const runs = await listCheckRuns(ctx, ref, sha, { check_name: REPORT_CHECK_NAME });
@@ -131,7 +131,7 @@ function toRestAnnotation(a: Annotation) {
   };
 }
 
-export function ensureCheckRun(ctx: AdapterContext, ref: RepoRef, request: CheckRunRequest): Promise<{ id: number }> {
+export async function ensureCheckRun(ctx: AdapterContext, ref: RepoRef, request: CheckRunRequest): Promise<{ id: number }> {
   checkSha(request.headSha, 'ensureCheckRun');
   return attempt(`write check run "${request.name}" on ${ref.owner}/${ref.repo}@${request.headSha}`, async () => {
     const annotations = (request.annotations ?? []).map(toRestAnnotation);

@@ -20,7 +20,7 @@ function decodeText(bytes: Buffer): string | undefined {
   }
 }
 
-export function findFile(ctx: AdapterContext, ref: RepoRef, path: string, gitRef?: string): Promise<FileContent | undefined> {
+export async function findFile(ctx: AdapterContext, ref: RepoRef, path: string, gitRef?: string): Promise<FileContent | undefined> {
   checkRepoPath(path, 'findFile');
   return attempt(`read ${ref.owner}/${ref.repo}:${path}`, async () => {
     let data: unknown;
@@ -46,7 +46,7 @@ export function findFile(ctx: AdapterContext, ref: RepoRef, path: string, gitRef
   });
 }
 
-export function listDirectory(ctx: AdapterContext, ref: RepoRef, path: string, gitRef?: string): Promise<DirEntry[]> {
+export async function listDirectory(ctx: AdapterContext, ref: RepoRef, path: string, gitRef?: string): Promise<DirEntry[]> {
   const dir = checkDirPath(path, 'listDirectory');
   return attempt(`list ${ref.owner}/${ref.repo}:${dir || '/'}`, async () => {
     let data: unknown;
@@ -77,7 +77,7 @@ async function treeFiles(ctx: AdapterContext, ref: RepoRef, sha: string): Promis
   return files;
 }
 
-export function listChangedFiles(ctx: AdapterContext, ref: RepoRef, base: string, head: string): Promise<ChangedFile[]> {
+export async function listChangedFiles(ctx: AdapterContext, ref: RepoRef, base: string, head: string): Promise<ChangedFile[]> {
   return attempt(`compare ${ref.owner}/${ref.repo} ${base}...${head}`, async () => {
     const { data } = await ctx.octokit.rest.repos.compareCommitsWithBasehead({ owner: ref.owner, repo: ref.repo, basehead: `${base}...${head}` });
     const files = data.files ?? [];
@@ -104,7 +104,7 @@ export function listChangedFiles(ctx: AdapterContext, ref: RepoRef, base: string
   });
 }
 
-export function downloadTarball(ctx: AdapterContext, ref: RepoRef, sha: string): Promise<Uint8Array> {
+export async function downloadTarball(ctx: AdapterContext, ref: RepoRef, sha: string): Promise<Uint8Array> {
   checkSha(sha, 'downloadTarball');
   return attempt(`download tarball ${ref.owner}/${ref.repo}@${sha}`, async () => {
     const { data } = await ctx.octokit.rest.repos.downloadTarballArchive({ owner: ref.owner, repo: ref.repo, ref: sha });

@@ -11,7 +11,7 @@ import { hasKeyMarker, isOwnedByApp, withKeyMarker } from './markers.ts';
  * Adds missing labels (GitHub creates unknown ones in the repository) and removes `remove`.
  * `current` skips the read when the caller already knows the PR's labels.
  */
-export function ensureLabels(
+export async function ensureLabels(
   ctx: AdapterContext,
   ref: RepoRef,
   number: number,
@@ -43,7 +43,7 @@ export function ensureLabels(
   });
 }
 
-export function ensureComment(ctx: AdapterContext, ref: RepoRef, number: number, key: string, body: string): Promise<{ id: number; created: boolean }> {
+export async function ensureComment(ctx: AdapterContext, ref: RepoRef, number: number, key: string, body: string): Promise<{ id: number; created: boolean }> {
   const full = withKeyMarker(key, body);
   return attempt(`write comment "${key}" on ${ref.owner}/${ref.repo}#${number}`, async () => {
     const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, {
@@ -64,14 +64,14 @@ export function ensureComment(ctx: AdapterContext, ref: RepoRef, number: number,
   });
 }
 
-export function createComment(ctx: AdapterContext, ref: RepoRef, number: number, body: string): Promise<{ id: number }> {
+export async function createComment(ctx: AdapterContext, ref: RepoRef, number: number, body: string): Promise<{ id: number }> {
   return attempt(`comment on ${ref.owner}/${ref.repo}#${number}`, async () => {
     const { data } = await ctx.octokit.rest.issues.createComment({ owner: ref.owner, repo: ref.repo, issue_number: number, body });
     return { id: data.id };
   });
 }
 
-export function addReaction(ctx: AdapterContext, ref: RepoRef, commentId: number, reaction: Reaction): Promise<void> {
+export async function addReaction(ctx: AdapterContext, ref: RepoRef, commentId: number, reaction: Reaction): Promise<void> {
   return attempt(`react to comment ${commentId} in ${ref.owner}/${ref.repo}`, async () => {
     // 200 (already there) and 201 (created) both mean done.
     await ctx.octokit.rest.reactions.createForIssueComment({ owner: ref.owner, repo: ref.repo, comment_id: commentId, content: reaction });
@@ -80,7 +80,7 @@ export function addReaction(ctx: AdapterContext, ref: RepoRef, commentId: number
 
 const ROLES: RepoPermission[] = ['admin', 'maintain', 'write', 'triage', 'read', 'none'];
 
-export function getPermission(ctx: AdapterContext, ref: RepoRef, login: string): Promise<RepoPermission> {
+export async function getPermission(ctx: AdapterContext, ref: RepoRef, login: string): Promise<RepoPermission> {
   return attempt(`read permission of ${login} on ${ref.owner}/${ref.repo}`, async () => {
     try {
       const { data } = await ctx.octokit.rest.repos.getCollaboratorPermissionLevel({ owner: ref.owner, repo: ref.repo, username: login });
@@ -99,7 +99,7 @@ function toIssueInfo(issue: { number: number; title: string; body?: string | nul
   return { number: issue.number, title: issue.title, body: issue.body ?? '', state: issue.state === 'open' ? 'open' : 'closed', htmlUrl: issue.html_url };
 }
 
-export function ensureIssue(
+export async function ensureIssue(
   ctx: AdapterContext,
   ref: RepoRef,
   key: string,

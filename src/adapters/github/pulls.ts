@@ -58,19 +58,19 @@ async function newestForHead(ctx: AdapterContext, ref: RepoRef, branch: string, 
   return pull ? toPullRequestInfo(pull as RestPull) : undefined;
 }
 
-export function findPullRequestForBranch(ctx: AdapterContext, ref: RepoRef, branch: string): Promise<PullRequestInfo | undefined> {
+export async function findPullRequestForBranch(ctx: AdapterContext, ref: RepoRef, branch: string): Promise<PullRequestInfo | undefined> {
   checkBranchName(branch, 'findPullRequestForBranch');
   return attempt(`find PR for ${ref.owner}/${ref.repo}:${branch}`, () => newestForHead(ctx, ref, branch, 'all'));
 }
 
-export function getPullRequest(ctx: AdapterContext, ref: RepoRef, number: number): Promise<PullRequestInfo> {
+export async function getPullRequest(ctx: AdapterContext, ref: RepoRef, number: number): Promise<PullRequestInfo> {
   return attempt(`read PR ${ref.owner}/${ref.repo}#${number}`, async () => {
     const { data } = await ctx.octokit.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: number });
     return toPullRequestInfo(data as RestPull);
   });
 }
 
-export function ensureDraftPullRequest(
+export async function ensureDraftPullRequest(
   ctx: AdapterContext,
   ref: RepoRef,
   pr: { head: string; base: string; title: string; body: string; labels: string[] },
@@ -109,7 +109,7 @@ export function ensureDraftPullRequest(
   });
 }
 
-export function updatePullRequest(ctx: AdapterContext, ref: RepoRef, number: number, update: { title?: string; body?: string }): Promise<void> {
+export async function updatePullRequest(ctx: AdapterContext, ref: RepoRef, number: number, update: { title?: string; body?: string }): Promise<void> {
   return attempt(`update PR ${ref.owner}/${ref.repo}#${number}`, async () => {
     if (update.title === undefined && update.body === undefined) return;
     await ctx.octokit.rest.pulls.update({
@@ -126,13 +126,13 @@ const READY = `mutation FleetwrightReady($input: MarkPullRequestReadyForReviewIn
   markPullRequestReadyForReview(input: $input) { pullRequest { id isDraft } }
 }`;
 
-export function markReadyForReview(ctx: AdapterContext, ref: RepoRef, pullRequestNodeId: string): Promise<void> {
+export async function markReadyForReview(ctx: AdapterContext, ref: RepoRef, pullRequestNodeId: string): Promise<void> {
   return attempt(`mark ready for review ${ref.owner}/${ref.repo} ${pullRequestNodeId}`, async () => {
     await ctx.octokit.graphql(READY, { input: { pullRequestId: pullRequestNodeId } });
   });
 }
 
-export function requestReviewers(ctx: AdapterContext, ref: RepoRef, number: number, reviewers: { users: string[]; teams: string[] }): Promise<void> {
+export async function requestReviewers(ctx: AdapterContext, ref: RepoRef, number: number, reviewers: { users: string[]; teams: string[] }): Promise<void> {
   return attempt(`request reviewers on ${ref.owner}/${ref.repo}#${number}`, async () => {
     if (reviewers.users.length === 0 && reviewers.teams.length === 0) return;
     await ctx.octokit.rest.pulls.requestReviewers({

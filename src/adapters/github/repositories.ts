@@ -52,7 +52,7 @@ async function toRepoInfo(ctx: AdapterContext, repo: RestRepo): Promise<RepoInfo
   };
 }
 
-export function listRepositories(ctx: AdapterContext): Promise<RepoInfo[]> {
+export async function listRepositories(ctx: AdapterContext): Promise<RepoInfo[]> {
   return attempt('list installation repositories', async () => {
     const repos = (await ctx.octokit.paginate(ctx.octokit.rest.apps.listReposAccessibleToInstallation, {
       per_page: 100,
@@ -63,7 +63,7 @@ export function listRepositories(ctx: AdapterContext): Promise<RepoInfo[]> {
   });
 }
 
-export function findRepository(ctx: AdapterContext, ref: RepoRef): Promise<RepoInfo | undefined> {
+export async function findRepository(ctx: AdapterContext, ref: RepoRef): Promise<RepoInfo | undefined> {
   return attempt(`read repository ${ref.owner}/${ref.repo}`, async () => {
     try {
       const { data } = await ctx.octokit.rest.repos.get({ owner: ref.owner, repo: ref.repo });
