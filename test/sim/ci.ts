@@ -13,7 +13,8 @@ import type { SimApp, SimCheckRun, SimRepo, SimStatus, SimWorkflowRun } from './
 import * as ser from './serialize.ts';
 import type { Actor, GitHubSim } from './simulator.ts';
 
-export type CiConclusion = 'success' | 'failure' | 'cancelled' | 'timed_out' | 'neutral' | 'skipped' | 'action_required';
+export type CiConclusion =
+  'success' | 'failure' | 'cancelled' | 'timed_out' | 'neutral' | 'skipped' | 'action_required';
 
 export interface CiJobPlan {
   name: string;
@@ -33,9 +34,19 @@ export interface CiPlan {
   /** GitHub Actions workflow runs (one check suite each). */
   workflows?: CiWorkflowPlan[];
   /** Check runs from a third-party CI app. */
-  checkRuns?: { name: string; conclusion: CiConclusion; app?: { id: number; slug: string }; output?: { title: string; summary: string; text?: string } }[];
+  checkRuns?: {
+    name: string;
+    conclusion: CiConclusion;
+    app?: { id: number; slug: string };
+    output?: { title: string; summary: string; text?: string };
+  }[];
   /** Commit statuses from a status-only CI. */
-  statuses?: { context: string; state: 'success' | 'failure' | 'error'; description?: string; targetUrl?: string }[];
+  statuses?: {
+    context: string;
+    state: 'success' | 'failure' | 'error';
+    description?: string;
+    targetUrl?: string;
+  }[];
   /**
    * The companion Action's report: posted as the `fleetwright/report` check run by the
    * github-actions app on the head SHA, JSON in `output.text`, Markdown in `output.summary`.
@@ -65,7 +76,11 @@ interface PendingCi {
   sha: string;
   plan: CiPlan;
   runs: { run: SimWorkflowRun; checkRuns: SimCheckRun[]; plan: CiWorkflowPlan }[];
-  thirdParty: { run: SimCheckRun; conclusion: CiConclusion; output?: { title: string; summary: string; text?: string } }[];
+  thirdParty: {
+    run: SimCheckRun;
+    conclusion: CiConclusion;
+    output?: { title: string; summary: string; text?: string };
+  }[];
 }
 
 export const REPORT_CHECK_NAME = 'fleetwright/report';
@@ -78,7 +93,13 @@ export class CiEngine {
   private readonly held = new Map<string, PendingCi>();
   private readonly apps = new Map<number, SimApp>();
   /** Every (repo, sha, trigger) the script was asked about, in order. */
-  readonly history: { repo: string; sha: string; branch: string; trigger: 'push' | 'pull_request'; plan: CiPlan | undefined }[] = [];
+  readonly history: {
+    repo: string;
+    sha: string;
+    branch: string;
+    trigger: 'push' | 'pull_request';
+    plan: CiPlan | undefined;
+  }[] = [];
 
   constructor(sim: GitHubSim) {
     this.sim = sim;
@@ -99,7 +120,11 @@ export class CiEngine {
   }
 
   /** Runs the script for a SHA now (e.g. a baseline created before the script was set). */
-  async run(ref: { owner: string; repo: string }, sha: string, trigger: 'push' | 'pull_request' = 'push'): Promise<void> {
+  async run(
+    ref: { owner: string; repo: string },
+    sha: string,
+    trigger: 'push' | 'pull_request' = 'push',
+  ): Promise<void> {
     const repo = this.sim.getRepo(ref);
     this.ran.add(`${repo.id}:${sha}`);
     await this.execute(repo, sha, this.sim.branchesAt(repo, sha) ?? repo.defaultBranch, trigger);
@@ -147,13 +172,23 @@ export class CiEngine {
     if (!spec) spec = { id: 9001, slug: 'external-ci' };
     let app = this.apps.get(spec.id);
     if (!app) {
-      app = { id: spec.id, slug: spec.slug, name: spec.slug, owner: this.sim.ensureUser(spec.slug, 'Organization') };
+      app = {
+        id: spec.id,
+        slug: spec.slug,
+        name: spec.slug,
+        owner: this.sim.ensureUser(spec.slug, 'Organization'),
+      };
       this.apps.set(spec.id, app);
     }
     return app;
   }
 
-  private async execute(repo: SimRepo, sha: string, branch: string, trigger: 'push' | 'pull_request'): Promise<void> {
+  private async execute(
+    repo: SimRepo,
+    sha: string,
+    branch: string,
+    trigger: 'push' | 'pull_request',
+  ): Promise<void> {
     const script = this.script;
     if (!script) return;
     const files = repo.git.filesAt(sha);
@@ -162,7 +197,9 @@ export class CiEngine {
       sha,
       branch,
       trigger,
-      pullRequests: [...repo.issues.values()].filter((i) => i.pull && i.state === 'open' && i.pull.headSha === sha).map((i) => i.number),
+      pullRequests: [...repo.issues.values()]
+        .filter((i) => i.pull && i.state === 'open' && i.pull.headSha === sha)
+        .map((i) => i.number),
       files: () => [...files.keys()].sort(),
       readFile: (path) => {
         const file = files.get(path);
@@ -181,7 +218,8 @@ export class CiEngine {
       const run: SimWorkflowRun = {
         id: sim.nextId(),
         name: workflow.name,
-        path: workflow.path ?? `.github/workflows/${workflow.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.yml`,
+        path:
+          workflow.path ?? `.github/workflows/${workflow.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.yml`,
         workflowId: 100 + (plan.workflows ?? []).indexOf(workflow),
         headSha: sha,
         headBranch: branch,
@@ -201,7 +239,12 @@ export class CiEngine {
       run.status = 'in_progress';
       this.emitWorkflowRun(repo, run, 'in_progress');
       const checkRuns = workflow.jobs.map((job) => {
-        const checkRun = sim.createCheckRun(repo, { name: job.name, headSha: sha, status: 'in_progress', suiteId: suite.id }, sim.actionsApp, actions);
+        const checkRun = sim.createCheckRun(
+          repo,
+          { name: job.name, headSha: sha, status: 'in_progress', suiteId: suite.id },
+          sim.actionsApp,
+          actions,
+        );
         repo.jobs.push({
           id: sim.nextId(),
           runId: run.id,
@@ -221,11 +264,26 @@ export class CiEngine {
     for (const spec of plan.checkRuns ?? []) {
       const app = this.appFor(spec.app);
       const actor: Actor = { user: sim.ensureUser(`${app.slug}[bot]`, 'Bot'), app };
-      const run = sim.createCheckRun(repo, { name: spec.name, headSha: sha, status: 'in_progress' }, app, actor);
+      const run = sim.createCheckRun(
+        repo,
+        { name: spec.name, headSha: sha, status: 'in_progress' },
+        app,
+        actor,
+      );
       pending.thirdParty.push({ run, conclusion: spec.conclusion, output: spec.output });
     }
     for (const status of plan.statuses ?? []) {
-      sim.createStatus(repo, { sha, state: 'pending', context: status.context, description: 'In progress', targetUrl: status.targetUrl }, sim.human('ci-bot'));
+      sim.createStatus(
+        repo,
+        {
+          sha,
+          state: 'pending',
+          context: status.context,
+          description: 'In progress',
+          targetUrl: status.targetUrl,
+        },
+        sim.human('ci-bot'),
+      );
     }
     if (plan.hold) this.held.set(`${repo.id}:${sha}`, pending);
     else this.finish(pending);
@@ -245,7 +303,15 @@ export class CiEngine {
         record.completedAt = sim.now();
         sim.updateCheckRun(repo, checkRuns[index]!, { conclusion: job.conclusion }, actions);
       });
-      const order: CiConclusion[] = ['action_required', 'cancelled', 'timed_out', 'failure', 'neutral', 'skipped', 'success'];
+      const order: CiConclusion[] = [
+        'action_required',
+        'cancelled',
+        'timed_out',
+        'failure',
+        'neutral',
+        'skipped',
+        'success',
+      ];
       const conclusions = workflow.jobs.map((j) => j.conclusion);
       run.status = 'completed';
       run.conclusion = order.find((c) => conclusions.includes(c)) ?? 'success';
@@ -255,12 +321,28 @@ export class CiEngine {
     if (plan.report && pending.runs.length === 0) this.postReport(repo, sha, undefined, plan.report);
     for (const { run, conclusion, output } of pending.thirdParty) {
       const actor: Actor = { user: sim.ensureUser(`${run.app.slug}[bot]`, 'Bot'), app: run.app };
-      sim.updateCheckRun(repo, run, { conclusion, output: output ? { title: output.title, summary: output.summary, text: output.text ?? null } : undefined }, actor);
+      sim.updateCheckRun(
+        repo,
+        run,
+        {
+          conclusion,
+          output: output
+            ? { title: output.title, summary: output.summary, text: output.text ?? null }
+            : undefined,
+        },
+        actor,
+      );
     }
     for (const status of plan.statuses ?? []) {
       sim.createStatus(
         repo,
-        { sha, state: status.state as SimStatus['state'], context: status.context, description: status.description ?? null, targetUrl: status.targetUrl ?? null },
+        {
+          sha,
+          state: status.state as SimStatus['state'],
+          context: status.context,
+          description: status.description ?? null,
+          targetUrl: status.targetUrl ?? null,
+        },
         sim.human('ci-bot'),
       );
     }
@@ -289,7 +371,10 @@ export class CiEngine {
         suiteId,
         output: {
           title: report.conclusion === 'success' ? 'CI passed' : `${report.findings.length} finding(s)`,
-          summary: report.findings.map((f) => `- ${f.file ?? ''}${f.line ? `:${f.line}` : ''} ${f.message}`).join('\n') || 'No findings',
+          summary:
+            report.findings
+              .map((f) => `- ${f.file ?? ''}${f.line ? `:${f.line}` : ''} ${f.message}`)
+              .join('\n') || 'No findings',
           text: JSON.stringify(report),
           annotations: findings,
         },

@@ -43,10 +43,7 @@ export interface TreeEntry {
 }
 
 function hashObject(type: string, body: Buffer): string {
-  return createHash('sha1')
-    .update(`${type} ${body.length}\0`)
-    .update(body)
-    .digest('hex');
+  return createHash('sha1').update(`${type} ${body.length}\0`).update(body).digest('hex');
 }
 
 /** Validates a repository-relative path the way GitHub would refuse a bad one. */
@@ -189,7 +186,13 @@ export class GitStore {
       const rest = prefix ? path.slice(prefix.length + 1) : path;
       const slash = rest.indexOf('/');
       if (slash === -1) {
-        entries.push({ path: rest, mode: file.mode, type: 'blob', sha: file.sha, size: this.blobs.get(file.sha)?.length ?? 0 });
+        entries.push({
+          path: rest,
+          mode: file.mode,
+          type: 'blob',
+          sha: file.sha,
+          size: this.blobs.get(file.sha)?.length ?? 0,
+        });
       } else {
         dirs.add(rest.slice(0, slash));
       }

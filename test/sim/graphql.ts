@@ -45,7 +45,11 @@ function stripDocument(query: string): string {
 }
 
 /** The operation type, name and root field names (alias → field) of the first operation. */
-export function parseOperation(query: string): { type: 'query' | 'mutation'; name: string | undefined; fields: { alias: string; field: string }[] } {
+export function parseOperation(query: string): {
+  type: 'query' | 'mutation';
+  name: string | undefined;
+  fields: { alias: string; field: string }[];
+} {
   const doc = stripDocument(query);
   const header = /^\s*(query|mutation|subscription)?\s*([A-Za-z_]\w*)?/.exec(doc);
   const type = header?.[1] === 'mutation' ? 'mutation' : 'query';
@@ -92,17 +96,26 @@ function decodeNodeId(id: unknown, kind: string): number | undefined {
 }
 
 function accessibleRepos(sim: GitHubSim, installationId: number | undefined): SimRepo[] {
-  return [...sim.repos.values()].filter((r) => installationId === undefined || r.installationId === installationId);
+  return [...sim.repos.values()].filter(
+    (r) => installationId === undefined || r.installationId === installationId,
+  );
 }
 
-function findPull(sim: GitHubSim, installationId: number | undefined, id: unknown): { repo: SimRepo; issue: SimIssue } {
+function findPull(
+  sim: GitHubSim,
+  installationId: number | undefined,
+  id: unknown,
+): { repo: SimRepo; issue: SimIssue } {
   const numeric = decodeNodeId(id, 'PullRequest');
   for (const repo of accessibleRepos(sim, installationId)) {
     for (const issue of repo.issues.values()) {
       if (issue.pull && issue.id === numeric) return { repo, issue };
     }
   }
-  throw new GraphqlFieldError('NOT_FOUND', `Could not resolve to a node with the global id of '${String(id)}'`);
+  throw new GraphqlFieldError(
+    'NOT_FOUND',
+    `Could not resolve to a node with the global id of '${String(id)}'`,
+  );
 }
 
 function pullNode(sim: GitHubSim, repo: SimRepo, issue: SimIssue) {
@@ -115,8 +128,16 @@ function pullNode(sim: GitHubSim, repo: SimRepo, issue: SimIssue) {
   };
 }
 
-function createCommitOnBranch(sim: GitHubSim, installationId: number | undefined, input: Record<string, unknown>) {
-  const branch = (input.branch ?? {}) as { repositoryNameWithOwner?: string; branchName?: string; id?: string };
+function createCommitOnBranch(
+  sim: GitHubSim,
+  installationId: number | undefined,
+  input: Record<string, unknown>,
+) {
+  const branch = (input.branch ?? {}) as {
+    repositoryNameWithOwner?: string;
+    branchName?: string;
+    id?: string;
+  };
   let repo: SimRepo | undefined;
   let branchName = branch.branchName;
   if (branch.repositoryNameWithOwner) {
@@ -129,26 +150,41 @@ function createCommitOnBranch(sim: GitHubSim, installationId: number | undefined
     repo = match ? accessibleRepos(sim, installationId).find((r) => r.id === Number(match[1])) : undefined;
     branchName = match?.[2];
   }
-  if (!repo) throw new GraphqlFieldError('NOT_FOUND', `Could not resolve to a Repository with the name '${branch.repositoryNameWithOwner ?? branch.id}'.`);
+  if (!repo)
+    throw new GraphqlFieldError(
+      'NOT_FOUND',
+      `Could not resolve to a Repository with the name '${branch.repositoryNameWithOwner ?? branch.id}'.`,
+    );
   if (repo.archived) throw new GraphqlFieldError('FORBIDDEN', 'Repository was archived so is read-only.');
   const head = branchName ? sim.branchHead(repo, branchName) : undefined;
-  if (!branchName || !head) throw new GraphqlFieldError('NOT_FOUND', `Could not resolve to a Ref with the name 'refs/heads/${branchName}'.`);
+  if (!branchName || !head)
+    throw new GraphqlFieldError(
+      'NOT_FOUND',
+      `Could not resolve to a Ref with the name 'refs/heads/${branchName}'.`,
+    );
   const expected = String(input.expectedHeadOid ?? '');
   if (expected !== head) {
-    throw new GraphqlFieldError('STALE_DATA', `Expected branch to point to "${expected}" but it did not. Pull and try again.`);
+    throw new GraphqlFieldError(
+      'STALE_DATA',
+      `Expected branch to point to "${expected}" but it did not. Pull and try again.`,
+    );
   }
   const message = (input.message ?? {}) as { headline?: string; body?: string };
   if (typeof message.headline !== 'string' || message.headline.trim() === '') {
     throw new GraphqlFieldError('UNPROCESSABLE', 'A commit message headline is required.');
   }
-  const changes = (input.fileChanges ?? {}) as { additions?: { path: string; contents: string }[]; deletions?: { path: string }[] };
+  const changes = (input.fileChanges ?? {}) as {
+    additions?: { path: string; contents: string }[];
+    deletions?: { path: string }[];
+  };
   const additions = changes.additions ?? [];
   const deletions = changes.deletions ?? [];
   const seen = new Set<string>();
   for (const { path } of [...additions, ...deletions]) {
     const problem = checkPath(path ?? '');
     if (problem) throw new GraphqlFieldError('UNPROCESSABLE', `Invalid path '${path}': ${problem}.`);
-    if (seen.has(path)) throw new GraphqlFieldError('UNPROCESSABLE', `A path was specified more than once: '${path}'.`);
+    if (seen.has(path))
+      throw new GraphqlFieldError('UNPROCESSABLE', `A path was specified more than once: '${path}'.`);
     seen.add(path);
     if (path.startsWith('.github/workflows/') && !sim.appPermissions.workflows) {
       throw new GraphqlFieldError(
@@ -160,11 +196,17 @@ function createCommitOnBranch(sim: GitHubSim, installationId: number | undefined
   const files: FileMap = new Map(repo.git.filesAt(head));
   for (const { path } of deletions) {
     if (!files.delete(path)) {
-      throw new GraphqlFieldError('UNPROCESSABLE', `A path was requested for deletion which does not exist as of commit oid \`${head}\``);
+      throw new GraphqlFieldError(
+        'UNPROCESSABLE',
+        `A path was requested for deletion which does not exist as of commit oid \`${head}\``,
+      );
     }
   }
   for (const { path, contents } of additions) {
-    files.set(path, { sha: repo.git.putBlob(Buffer.from(contents, 'base64')), mode: files.get(path)?.mode ?? '100644' });
+    files.set(path, {
+      sha: repo.git.putBlob(Buffer.from(contents, 'base64')),
+      mode: files.get(path)?.mode ?? '100644',
+    });
   }
   const actor = sim.appActor();
   const commit = sim.writeCommit(repo, {
@@ -190,20 +232,38 @@ function createCommitOnBranch(sim: GitHubSim, installationId: number | undefined
 function updateRefs(sim: GitHubSim, installationId: number | undefined, input: Record<string, unknown>) {
   const repoId = decodeNodeId(input.repositoryId, 'Repository');
   const repo = accessibleRepos(sim, installationId).find((r) => r.id === repoId);
-  if (!repo) throw new GraphqlFieldError('NOT_FOUND', `Could not resolve to a node with the global id of '${String(input.repositoryId)}'`);
+  if (!repo)
+    throw new GraphqlFieldError(
+      'NOT_FOUND',
+      `Could not resolve to a node with the global id of '${String(input.repositoryId)}'`,
+    );
   if (repo.archived) throw new GraphqlFieldError('FORBIDDEN', 'Repository was archived so is read-only.');
-  const updates = (input.refUpdates ?? []) as { name: string; afterOid: string; beforeOid?: string; force?: boolean }[];
+  const updates = (input.refUpdates ?? []) as {
+    name: string;
+    afterOid: string;
+    beforeOid?: string;
+    force?: boolean;
+  }[];
   // Validate everything first: the mutation is atomic.
   for (const update of updates) {
-    if (!update.name?.startsWith('refs/')) throw new GraphqlFieldError('UNPROCESSABLE', `Invalid ref name '${update.name}'.`);
+    if (!update.name?.startsWith('refs/'))
+      throw new GraphqlFieldError('UNPROCESSABLE', `Invalid ref name '${update.name}'.`);
     const current = repo.refs.get(update.name);
     if (update.beforeOid !== undefined && (current ?? ZERO_SHA) !== update.beforeOid) {
-      throw new GraphqlFieldError('STALE_DATA', `Ref '${update.name}' does not point to '${update.beforeOid}'.`);
+      throw new GraphqlFieldError(
+        'STALE_DATA',
+        `Ref '${update.name}' does not point to '${update.beforeOid}'.`,
+      );
     }
     if (update.afterOid !== ZERO_SHA && !repo.git.getCommit(update.afterOid)) {
       throw new GraphqlFieldError('UNPROCESSABLE', `Object '${update.afterOid}' does not exist.`);
     }
-    if (current && update.afterOid !== ZERO_SHA && !update.force && !repo.git.isAncestor(current, update.afterOid)) {
+    if (
+      current &&
+      update.afterOid !== ZERO_SHA &&
+      !update.force &&
+      !repo.git.isAncestor(current, update.afterOid)
+    ) {
       throw new GraphqlFieldError('UNPROCESSABLE', `Update to '${update.name}' is not a fast forward.`);
     }
   }
@@ -214,7 +274,12 @@ function updateRefs(sim: GitHubSim, installationId: number | undefined, input: R
   return { clientMutationId: input.clientMutationId ?? null };
 }
 
-function setDraft(sim: GitHubSim, installationId: number | undefined, input: Record<string, unknown>, draft: boolean) {
+function setDraft(
+  sim: GitHubSim,
+  installationId: number | undefined,
+  input: Record<string, unknown>,
+  draft: boolean,
+) {
   const { repo, issue } = findPull(sim, installationId, input.pullRequestId);
   if (repo.archived) throw new GraphqlFieldError('FORBIDDEN', 'Repository was archived so is read-only.');
   if (issue.state !== 'open') throw new GraphqlFieldError('UNPROCESSABLE', 'Pull request is closed.');
@@ -226,10 +291,17 @@ function setDraft(sim: GitHubSim, installationId: number | undefined, input: Rec
   return { clientMutationId: input.clientMutationId ?? null, pullRequest: pullNode(sim, repo, issue) };
 }
 
-function repositoryQuery(sim: GitHubSim, installationId: number | undefined, variables: Record<string, unknown>) {
+function repositoryQuery(
+  sim: GitHubSim,
+  installationId: number | undefined,
+  variables: Record<string, unknown>,
+) {
   const repo = sim.findRepo(String(variables.owner ?? ''), String(variables.name ?? variables.repo ?? ''));
   if (!repo || (installationId !== undefined && repo.installationId !== installationId)) {
-    throw new GraphqlFieldError('NOT_FOUND', `Could not resolve to a Repository with the name '${String(variables.owner)}/${String(variables.name ?? variables.repo)}'.`);
+    throw new GraphqlFieldError(
+      'NOT_FOUND',
+      `Could not resolve to a Repository with the name '${String(variables.owner)}/${String(variables.name ?? variables.repo)}'.`,
+    );
   }
   const head = sim.branchHead(repo, repo.defaultBranch);
   return {
@@ -245,7 +317,11 @@ function repositoryQuery(sim: GitHubSim, installationId: number | undefined, var
   };
 }
 
-export async function handleGraphql(sim: GitHubSim, body: Record<string, unknown>, installationId: number | undefined): Promise<GraphqlResult> {
+export async function handleGraphql(
+  sim: GitHubSim,
+  body: Record<string, unknown>,
+  installationId: number | undefined,
+): Promise<GraphqlResult> {
   const query = typeof body.query === 'string' ? body.query : '';
   const variables = (body.variables ?? {}) as Record<string, unknown>;
   const op = parseOperation(query);
@@ -254,11 +330,17 @@ export async function handleGraphql(sim: GitHubSim, body: Record<string, unknown
   try {
     sim.faults.check(`graphql ${operation}`);
   } catch (error) {
-    if (error instanceof HttpError) return { status: error.status, json: error.body, headers: error.headers, operation, mutation };
+    if (error instanceof HttpError)
+      return { status: error.status, json: error.body, headers: error.headers, operation, mutation };
     throw error;
   }
   if (op.fields.length === 0) {
-    return { status: 200, json: { errors: [{ message: 'A query attribute must be specified and must be a string.' }] }, operation, mutation };
+    return {
+      status: 200,
+      json: { errors: [{ message: 'A query attribute must be specified and must be a string.' }] },
+      operation,
+      mutation,
+    };
   }
   const data: Record<string, unknown> = {};
   const errors: Record<string, unknown>[] = [];
@@ -266,7 +348,8 @@ export async function handleGraphql(sim: GitHubSim, body: Record<string, unknown
     try {
       const input = (variables.input ?? {}) as Record<string, unknown>;
       if (mutation && field === 'createCommitOnBranch') {
-        const additions = ((input.fileChanges as { additions?: { contents?: unknown }[] } | undefined)?.additions ?? []);
+        const additions =
+          (input.fileChanges as { additions?: { contents?: unknown }[] } | undefined)?.additions ?? [];
         const bad = additions.findIndex((a) => typeof a.contents !== 'string' || !BASE64.test(a.contents));
         if (bad !== -1) {
           // Variable coercion fails before execution: no `data` at all, like GitHub.
@@ -279,7 +362,14 @@ export async function handleGraphql(sim: GitHubSim, body: Record<string, unknown
                 {
                   message: `Variable $input of type CreateCommitOnBranchInput! was provided invalid value for fileChanges.additions.${bad}.contents (Could not coerce value to Base64String)`,
                   locations: [{ line: 1, column: 1 }],
-                  extensions: { problems: [{ path: ['fileChanges', 'additions', bad, 'contents'], explanation: 'Could not coerce value to Base64String' }] },
+                  extensions: {
+                    problems: [
+                      {
+                        path: ['fileChanges', 'additions', bad, 'contents'],
+                        explanation: 'Could not coerce value to Base64String',
+                      },
+                    ],
+                  },
                 },
               ],
             },
@@ -295,7 +385,12 @@ export async function handleGraphql(sim: GitHubSim, body: Record<string, unknown
       } else if (!mutation && field === 'repository') {
         data[alias] = repositoryQuery(sim, installationId, variables);
       } else if (!mutation && field === 'rateLimit') {
-        data[alias] = { cost: 1, limit: 5000, remaining: 4999, resetAt: new Date(Date.now() + 3600_000).toISOString() };
+        data[alias] = {
+          cost: 1,
+          limit: 5000,
+          remaining: 4999,
+          resetAt: new Date(Date.now() + 3600_000).toISOString(),
+        };
       } else {
         return {
           status: 200,
@@ -307,7 +402,11 @@ export async function handleGraphql(sim: GitHubSim, body: Record<string, unknown
                 message: `Field '${field}' doesn't exist on type '${mutation ? 'Mutation' : 'Query'}'`,
                 locations: [{ line: 1, column: 1 }],
                 path: [mutation ? 'mutation' : 'query', field],
-                extensions: { code: 'undefinedField', typeName: mutation ? 'Mutation' : 'Query', fieldName: field },
+                extensions: {
+                  code: 'undefinedField',
+                  typeName: mutation ? 'Mutation' : 'Query',
+                  fieldName: field,
+                },
               },
             ],
           },
@@ -316,7 +415,12 @@ export async function handleGraphql(sim: GitHubSim, body: Record<string, unknown
     } catch (error) {
       if (!(error instanceof GraphqlFieldError)) throw error;
       data[alias] = null;
-      errors.push({ type: error.type, path: [alias], locations: [{ line: 2, column: 3 }], message: error.message });
+      errors.push({
+        type: error.type,
+        path: [alias],
+        locations: [{ line: 2, column: 3 }],
+        message: error.message,
+      });
     }
   }
   return { status: 200, json: errors.length > 0 ? { data, errors } : { data }, operation, mutation };

@@ -8,7 +8,10 @@ import type { GitHubSim } from './simulator.ts';
 
 export type SimOctokit = InstanceType<typeof ProbotOctokit>;
 
-export function simOctokit(sim: GitHubSim, options: { installationId?: number; baseUrl?: string } = {}): SimOctokit {
+export function simOctokit(
+  sim: GitHubSim,
+  options: { installationId?: number; baseUrl?: string } = {},
+): SimOctokit {
   const installationId = options.installationId ?? [...sim.installations.keys()][0];
   if (installationId === undefined) throw new Error('the simulator has no installation yet');
   const token = sim.mintToken(installationId);

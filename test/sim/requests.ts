@@ -139,7 +139,12 @@ export class FaultInjector {
           { 'retry-after': retryAfter },
         );
       case 'too-many':
-        throw new HttpError(429, 'You have exceeded a secondary rate limit.', {}, { 'retry-after': retryAfter });
+        throw new HttpError(
+          429,
+          'You have exceeded a secondary rate limit.',
+          {},
+          { 'retry-after': retryAfter },
+        );
       case 'rate-limit':
         throw new HttpError(
           fault.status ?? 403,

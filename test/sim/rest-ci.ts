@@ -9,7 +9,16 @@ import { paginate, type Route, type RouteContext } from './server.ts';
 import type { GitHubSim } from './simulator.ts';
 
 const MAX_OUTPUT = 65535;
-const CONCLUSIONS = ['action_required', 'cancelled', 'failure', 'neutral', 'success', 'skipped', 'stale', 'timed_out'];
+const CONCLUSIONS = [
+  'action_required',
+  'cancelled',
+  'failure',
+  'neutral',
+  'success',
+  'skipped',
+  'stale',
+  'timed_out',
+];
 
 function shaOf(sim: GitHubSim, repo: SimRepo, ref: string): string {
   const sha = sim.resolveRef(repo, ref);
@@ -27,25 +36,44 @@ interface OutputInput {
 function checkOutput(output: OutputInput | undefined): void {
   if (!output) return;
   if (typeof output.title !== 'string' || typeof output.summary !== 'string') {
-    throw validationFailed('CheckRun', 'output', 'missing_field', 'output.title and output.summary are required');
+    throw validationFailed(
+      'CheckRun',
+      'output',
+      'missing_field',
+      'output.title and output.summary are required',
+    );
   }
   for (const field of ['summary', 'text'] as const) {
     const value = output[field];
     if (typeof value === 'string' && value.length > MAX_OUTPUT) {
-      throw new HttpError(422, `Invalid request.\n\nOnly ${MAX_OUTPUT} characters are allowed; ${value.length} were supplied.`);
+      throw new HttpError(
+        422,
+        `Invalid request.\n\nOnly ${MAX_OUTPUT} characters are allowed; ${value.length} were supplied.`,
+      );
     }
   }
   const annotations = output.annotations ?? [];
-  if (annotations.length > 50) throw new HttpError(422, 'Invalid request.\n\nOnly 50 annotations are allowed per request.');
+  if (annotations.length > 50)
+    throw new HttpError(422, 'Invalid request.\n\nOnly 50 annotations are allowed per request.');
   for (const a of annotations) {
     if (!a.path || !Number.isInteger(a.start_line) || !Number.isInteger(a.end_line) || !a.message) {
-      throw validationFailed('CheckRun', 'annotations', 'invalid', 'path, start_line, end_line and message are required');
+      throw validationFailed(
+        'CheckRun',
+        'annotations',
+        'invalid',
+        'path, start_line, end_line and message are required',
+      );
     }
     if (!['notice', 'warning', 'failure'].includes(a.annotation_level)) {
       throw validationFailed('CheckRun', 'annotation_level', 'invalid');
     }
     if ((a.start_column !== undefined || a.end_column !== undefined) && a.start_line !== a.end_line) {
-      throw validationFailed('CheckRun', 'annotations', 'invalid', 'start_column and end_column are only allowed on a single line');
+      throw validationFailed(
+        'CheckRun',
+        'annotations',
+        'invalid',
+        'start_column and end_column are only allowed on a single line',
+      );
     }
   }
 }
@@ -54,7 +82,8 @@ function checkConclusion(body: Record<string, unknown>): void {
   if (body.conclusion !== undefined && !CONCLUSIONS.includes(String(body.conclusion))) {
     throw validationFailed('CheckRun', 'conclusion', 'invalid');
   }
-  if (body.conclusion === 'stale') throw validationFailed('CheckRun', 'conclusion', 'invalid', 'only GitHub can set stale');
+  if (body.conclusion === 'stale')
+    throw validationFailed('CheckRun', 'conclusion', 'invalid', 'only GitHub can set stale');
   if (body.status === 'completed' && body.conclusion === undefined) {
     throw new HttpError(422, 'Invalid request.\n\nConclusion required if status is completed.');
   }
@@ -87,7 +116,8 @@ export const ciRoutes: Route[] = [
     write: true,
     handler: (ctx) => {
       const { sim, repo, body, actor } = ctx;
-      if (typeof body.name !== 'string' || body.name === '') throw validationFailed('CheckRun', 'name', 'missing_field');
+      if (typeof body.name !== 'string' || body.name === '')
+        throw validationFailed('CheckRun', 'name', 'missing_field');
       const sha = String(body.head_sha ?? '');
       if (!repo.git.getCommit(sha)) throw new HttpError(422, `No commit found for SHA: ${sha}`);
       checkConclusion(body);
@@ -100,7 +130,14 @@ export const ciRoutes: Route[] = [
           headSha: sha,
           status: body.status as SimCheckRun['status'] | undefined,
           conclusion: (body.conclusion as string | undefined) ?? null,
-          output: output ? { title: output.title, summary: output.summary, text: output.text ?? null, annotations: output.annotations ?? [] } : undefined,
+          output: output
+            ? {
+                title: output.title,
+                summary: output.summary,
+                text: output.text ?? null,
+                annotations: output.annotations ?? [],
+              }
+            : undefined,
           detailsUrl: (body.details_url as string | undefined) ?? null,
           externalId: (body.external_id as string | undefined) ?? null,
           startedAt: body.started_at as string | undefined,
@@ -120,7 +157,11 @@ export const ciRoutes: Route[] = [
       const { sim, repo, body, actor } = ctx;
       const run = repo.checkRuns.find((r) => r.id === Number(ctx.params.check_run_id));
       if (!run) throw notFound();
-      if (actor.app && run.app.id !== actor.app.id) throw new HttpError(403, 'Invalid app_id `' + actor.app.id + '` - check run can only be modified by its creating app.');
+      if (actor.app && run.app.id !== actor.app.id)
+        throw new HttpError(
+          403,
+          'Invalid app_id `' + actor.app.id + '` - check run can only be modified by its creating app.',
+        );
       checkConclusion(body);
       const output = body.output as OutputInput | undefined;
       checkOutput(output);
@@ -204,7 +245,10 @@ export const ciRoutes: Route[] = [
       const pulls = sim.pullsForSha(repo, sha);
       return {
         headers,
-        json: { total_count: suites.length, check_suites: page.map((s) => ser.checkSuite(s, repo, sim.urls, repo.checkRuns, pulls)) },
+        json: {
+          total_count: suites.length,
+          check_suites: page.map((s) => ser.checkSuite(s, repo, sim.urls, repo.checkRuns, pulls)),
+        },
       };
     },
   },
@@ -225,7 +269,8 @@ export const ciRoutes: Route[] = [
     handler: ({ sim, repo, params, body, actor }) => {
       const sha = params.sha!;
       if (!repo.git.getCommit(sha)) throw new HttpError(422, `No commit found for SHA: ${sha}`);
-      if (!['pending', 'success', 'failure', 'error'].includes(String(body.state))) throw validationFailed('Status', 'state', 'custom', 'State is not included in the list');
+      if (!['pending', 'success', 'failure', 'error'].includes(String(body.state)))
+        throw validationFailed('Status', 'state', 'custom', 'State is not included in the list');
       const created = sim.createStatus(
         repo,
         {
@@ -287,7 +332,12 @@ export const ciRoutes: Route[] = [
       const { page, headers } = paginate(ctx, runs);
       return {
         headers,
-        json: { total_count: runs.length, workflow_runs: page.map((r) => ser.workflowRun(r, repo, sim.urls, sim.pullsForSha(repo, r.headSha))) },
+        json: {
+          total_count: runs.length,
+          workflow_runs: page.map((r) =>
+            ser.workflowRun(r, repo, sim.urls, sim.pullsForSha(repo, r.headSha)),
+          ),
+        },
       };
     },
   },
@@ -309,7 +359,10 @@ export const ciRoutes: Route[] = [
       if (!run) throw notFound();
       const jobs = repo.jobs.filter((j) => j.runId === run.id);
       const { page, headers } = paginate(ctx, jobs);
-      return { headers, json: { total_count: jobs.length, jobs: page.map((j) => ser.job(j, run, repo, sim.urls)) } };
+      return {
+        headers,
+        json: { total_count: jobs.length, jobs: page.map((j) => ser.job(j, run, repo, sim.urls)) },
+      };
     },
   },
   {
@@ -318,7 +371,14 @@ export const ciRoutes: Route[] = [
     handler: ({ sim, repo, params }) => {
       const job = repo.jobs.find((j) => j.id === Number(params.job_id));
       if (!job) throw notFound();
-      return { json: ser.job(job, repo.workflowRuns.find((r) => r.id === job.runId)!, repo, sim.urls) };
+      return {
+        json: ser.job(
+          job,
+          repo.workflowRuns.find((r) => r.id === job.runId)!,
+          repo,
+          sim.urls,
+        ),
+      };
     },
   },
   {

@@ -16,7 +16,12 @@ function checkBody(body: unknown, resource: string): string {
   if (body === undefined || body === null) return '';
   if (typeof body !== 'string') throw validationFailed(resource, 'body', 'invalid');
   if (body.length > MAX_BODY) {
-    throw validationFailed(resource, 'body', 'custom', `body is too long (maximum is ${MAX_BODY} characters)`);
+    throw validationFailed(
+      resource,
+      'body',
+      'custom',
+      `body is too long (maximum is ${MAX_BODY} characters)`,
+    );
   }
   return body;
 }
@@ -40,7 +45,8 @@ function pullJson(sim: GitHubSim, repo: SimRepo, issue: SimIssue) {
 function sortIssues(list: SimIssue[], query: URLSearchParams): SimIssue[] {
   const sort = query.get('sort') ?? 'created';
   const direction = query.get('direction') ?? 'desc';
-  const key = (i: SimIssue) => (sort === 'updated' ? i.updatedAt : i.createdAt) + String(i.number).padStart(9, '0');
+  const key = (i: SimIssue) =>
+    (sort === 'updated' ? i.updatedAt : i.createdAt) + String(i.number).padStart(9, '0');
   const sorted = [...list].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   return direction === 'asc' ? sorted : sorted.reverse();
 }
@@ -99,7 +105,9 @@ function editIssue(ctx: RouteContext, issue: SimIssue): void {
   }
   if (Array.isArray(body.labels)) {
     const wanted = labelNames(body);
-    for (const name of [...issue.labels]) if (!wanted.some((w) => w.toLowerCase() === name.toLowerCase())) removeLabel(sim, repo, issue, name, actor);
+    for (const name of [...issue.labels])
+      if (!wanted.some((w) => w.toLowerCase() === name.toLowerCase()))
+        removeLabel(sim, repo, issue, name, actor);
     addLabels(sim, repo, issue, wanted, actor);
   }
   if (body.state === 'closed') {
@@ -134,11 +142,15 @@ export const issueRoutes: Route[] = [
     write: true,
     handler: ({ sim, repo, body, actor }) => {
       const title = body.title;
-      if (typeof title !== 'string' || title.trim() === '') throw validationFailed('PullRequest', 'title', 'missing_field');
+      if (typeof title !== 'string' || title.trim() === '')
+        throw validationFailed('PullRequest', 'title', 'missing_field');
       const text = checkBody(body.body, 'PullRequest');
       const rawHead = String(body.head ?? '');
       const headRef = rawHead.includes(':') ? rawHead.slice(rawHead.indexOf(':') + 1) : rawHead;
-      if (rawHead.includes(':') && rawHead.slice(0, rawHead.indexOf(':')).toLowerCase() !== repo.owner.login.toLowerCase()) {
+      if (
+        rawHead.includes(':') &&
+        rawHead.slice(0, rawHead.indexOf(':')).toLowerCase() !== repo.owner.login.toLowerCase()
+      ) {
         throw validationFailed('PullRequest', 'head', 'invalid');
       }
       const baseRef = String(body.base ?? '');
@@ -150,10 +162,20 @@ export const issueRoutes: Route[] = [
         (i) => i.state === 'open' && i.pull?.headRef === headRef && i.pull.baseRef === baseRef,
       );
       if (duplicate) {
-        throw validationFailed('PullRequest', 'head', 'custom', `A pull request already exists for ${repo.owner.login}:${headRef}.`);
+        throw validationFailed(
+          'PullRequest',
+          'head',
+          'custom',
+          `A pull request already exists for ${repo.owner.login}:${headRef}.`,
+        );
       }
       if (repo.git.commitsBetween(baseSha, headSha).length === 0) {
-        throw validationFailed('PullRequest', 'base', 'custom', `No commits between ${baseRef} and ${headRef}`);
+        throw validationFailed(
+          'PullRequest',
+          'base',
+          'custom',
+          `No commits between ${baseRef} and ${headRef}`,
+        );
       }
       if (body.draft === true && !repo.draftPullRequests) {
         throw new HttpError(422, 'Draft pull requests are not supported in this repository.');
@@ -193,7 +215,10 @@ export const issueRoutes: Route[] = [
       const head = query.get('head');
       if (head) {
         const [owner, branch] = head.includes(':') ? head.split(/:(.*)/s, 2) : [repo.owner.login, head];
-        pulls = owner!.toLowerCase() === repo.owner.login.toLowerCase() ? pulls.filter((i) => i.pull!.headRef === branch) : [];
+        pulls =
+          owner!.toLowerCase() === repo.owner.login.toLowerCase()
+            ? pulls.filter((i) => i.pull!.headRef === branch)
+            : [];
       }
       if (query.get('base')) pulls = pulls.filter((i) => i.pull!.baseRef === query.get('base'));
       const { page, headers } = paginate(ctx, sortIssues(pulls, query));
@@ -230,7 +255,10 @@ export const issueRoutes: Route[] = [
       const base = repo.git.mergeBase(issue.pull!.baseSha, issue.pull!.headSha) ?? issue.pull!.baseSha;
       const commits = repo.git.commitsBetween(base, issue.pull!.headSha);
       const { page, headers } = paginate(ctx, commits);
-      return { headers, json: page.map((c) => ser.commit(c, repo, sim.urls, (login) => sim.findUser(login))) };
+      return {
+        headers,
+        json: page.map((c) => ser.commit(c, repo, sim.urls, (login) => sim.findUser(login))),
+      };
     },
   },
   {
@@ -240,7 +268,13 @@ export const issueRoutes: Route[] = [
       const { sim, repo } = ctx;
       const pull = pullOr404(repo, ctx.params.pull_number).pull!;
       const base = repo.git.mergeBase(pull.baseSha, pull.headSha) ?? pull.baseSha;
-      const files = diffFiles(sim, repo, repo.git.filesAt(base), repo.git.filesAt(pull.headSha), pull.headSha);
+      const files = diffFiles(
+        sim,
+        repo,
+        repo.git.filesAt(base),
+        repo.git.filesAt(pull.headSha),
+        pull.headSha,
+      );
       const { page, headers } = paginate(ctx, files);
       return { headers, json: page };
     },
@@ -258,13 +292,19 @@ export const issueRoutes: Route[] = [
           throw new HttpError(422, 'Review cannot be requested from pull request author.');
         }
         if (!repo.collaborators.has(login.toLowerCase())) {
-          throw new HttpError(422, 'Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the ' + `${repo.owner.login}/${repo.name} repository.`);
+          throw new HttpError(
+            422,
+            'Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the ' +
+              `${repo.owner.login}/${repo.name} repository.`,
+          );
         }
       }
       for (const login of users) {
         if (issue.pull!.requestedReviewers.includes(login)) continue;
         issue.pull!.requestedReviewers.push(login);
-        sim.emitPull(repo, issue, 'review_requested', actor, { requested_reviewer: ser.user(sim.ensureUser(login), sim.urls) });
+        sim.emitPull(repo, issue, 'review_requested', actor, {
+          requested_reviewer: ser.user(sim.ensureUser(login), sim.urls),
+        });
       }
       for (const slug of teams) {
         if (issue.pull!.requestedTeams.includes(slug)) continue;
@@ -292,10 +332,15 @@ export const issueRoutes: Route[] = [
     template: '/repos/{owner}/{repo}/issues',
     write: true,
     handler: ({ sim, repo, body, actor }) => {
-      if (typeof body.title !== 'string' || body.title.trim() === '') throw validationFailed('Issue', 'title', 'missing_field');
+      if (typeof body.title !== 'string' || body.title.trim() === '')
+        throw validationFailed('Issue', 'title', 'missing_field');
       const issue = sim.createIssue(
         repo,
-        { title: body.title, body: checkBody(body.body, 'Issue'), labels: Array.isArray(body.labels) ? labelNames(body) : [] },
+        {
+          title: body.title,
+          body: checkBody(body.body, 'Issue'),
+          labels: Array.isArray(body.labels) ? labelNames(body) : [],
+        },
         actor,
       );
       return { status: 201, json: ser.issue(issue, repo, sim.urls) };
@@ -324,7 +369,9 @@ export const issueRoutes: Route[] = [
   {
     method: 'GET',
     template: '/repos/{owner}/{repo}/issues/{issue_number}',
-    handler: ({ sim, repo, params }) => ({ json: ser.issue(issueOr404(repo, params.issue_number), repo, sim.urls) }),
+    handler: ({ sim, repo, params }) => ({
+      json: ser.issue(issueOr404(repo, params.issue_number), repo, sim.urls),
+    }),
   },
   {
     method: 'PATCH',
@@ -343,7 +390,9 @@ export const issueRoutes: Route[] = [
       const { sim, repo } = ctx;
       const issue = issueOr404(repo, ctx.params.issue_number);
       const since = ctx.query.get('since');
-      const comments = [...repo.comments.values()].filter((c) => c.issueNumber === issue.number && (!since || c.updatedAt >= since));
+      const comments = [...repo.comments.values()].filter(
+        (c) => c.issueNumber === issue.number && (!since || c.updatedAt >= since),
+      );
       const { page, headers } = paginate(ctx, comments);
       return { headers, json: page.map((c) => ser.comment(c, repo, sim.urls)) };
     },
@@ -363,7 +412,9 @@ export const issueRoutes: Route[] = [
   {
     method: 'GET',
     template: '/repos/{owner}/{repo}/issues/comments/{comment_id}',
-    handler: ({ sim, repo, params }) => ({ json: ser.comment(findComment(repo, params.comment_id), repo, sim.urls) }),
+    handler: ({ sim, repo, params }) => ({
+      json: ser.comment(findComment(repo, params.comment_id), repo, sim.urls),
+    }),
   },
   {
     method: 'PATCH',
@@ -380,7 +431,9 @@ export const issueRoutes: Route[] = [
         const from = comment.body;
         comment.body = text;
         comment.updatedAt = sim.now();
-        sim.emitComment(repo, repo.issues.get(comment.issueNumber)!, comment, 'edited', actor, { changes: { body: { from } } });
+        sim.emitComment(repo, repo.issues.get(comment.issueNumber)!, comment, 'edited', actor, {
+          changes: { body: { from } },
+        });
       }
       return { json: ser.comment(comment, repo, sim.urls) };
     },
@@ -421,7 +474,9 @@ export const issueRoutes: Route[] = [
     template: '/repos/{owner}/{repo}/issues/{issue_number}/labels',
     handler: (ctx) => {
       const issue = issueOr404(ctx.repo, ctx.params.issue_number);
-      const labels = issue.labels.map((n) => ser.label(ctx.repo.labels.get(n.toLowerCase())!, ctx.repo, ctx.sim.urls));
+      const labels = issue.labels.map((n) =>
+        ser.label(ctx.repo.labels.get(n.toLowerCase())!, ctx.repo, ctx.sim.urls),
+      );
       const { page, headers } = paginate(ctx, labels);
       return { headers, json: page };
     },
@@ -443,7 +498,9 @@ export const issueRoutes: Route[] = [
     handler: ({ sim, repo, params, body, actor }) => {
       const issue = issueOr404(repo, params.issue_number);
       const wanted = labelNames(body);
-      for (const name of [...issue.labels]) if (!wanted.some((w) => w.toLowerCase() === name.toLowerCase())) removeLabel(sim, repo, issue, name, actor);
+      for (const name of [...issue.labels])
+        if (!wanted.some((w) => w.toLowerCase() === name.toLowerCase()))
+          removeLabel(sim, repo, issue, name, actor);
       addLabels(sim, repo, issue, wanted, actor);
       return { json: issue.labels.map((n) => ser.label(repo.labels.get(n.toLowerCase())!, repo, sim.urls)) };
     },
@@ -454,7 +511,8 @@ export const issueRoutes: Route[] = [
     write: true,
     handler: ({ sim, repo, params, actor }) => {
       const issue = issueOr404(repo, params.issue_number);
-      if (!removeLabel(sim, repo, issue, params.name!, actor)) throw new HttpError(404, 'Label does not exist');
+      if (!removeLabel(sim, repo, issue, params.name!, actor))
+        throw new HttpError(404, 'Label does not exist');
       return { json: issue.labels.map((n) => ser.label(repo.labels.get(n.toLowerCase())!, repo, sim.urls)) };
     },
   },

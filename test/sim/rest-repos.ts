@@ -66,17 +66,32 @@ function lineDelta(before: Buffer, after: Buffer): { additions: number; deletion
 }
 
 /** The files changed between two trees, as compare's `files[]`. */
-export function diffFiles(sim: GitHubSim, repo: SimRepo, from: FileMap, to: FileMap, headSha: string): Record<string, unknown>[] {
+export function diffFiles(
+  sim: GitHubSim,
+  repo: SimRepo,
+  from: FileMap,
+  to: FileMap,
+  headSha: string,
+): Record<string, unknown>[] {
   const api = `${sim.apiUrl}/repos/${repo.owner.login}/${repo.name}`;
   const html = `${sim.baseUrl}/${repo.owner.login}/${repo.name}`;
   const removed = [...from.keys()].filter((p) => !to.has(p));
   const added = [...to.keys()].filter((p) => !from.has(p));
   const renamedFrom = new Map<string, string>();
   for (const path of added) {
-    const match = removed.find((old) => from.get(old)!.sha === to.get(path)!.sha && ![...renamedFrom.values()].includes(old));
+    const match = removed.find(
+      (old) => from.get(old)!.sha === to.get(path)!.sha && ![...renamedFrom.values()].includes(old),
+    );
     if (match) renamedFrom.set(path, match);
   }
-  const entry = (filename: string, status: string, file: TreeFile | undefined, additions: number, deletions: number, previous?: string) => ({
+  const entry = (
+    filename: string,
+    status: string,
+    file: TreeFile | undefined,
+    additions: number,
+    deletions: number,
+    previous?: string,
+  ) => ({
     sha: file?.sha ?? ZERO_SHA,
     filename,
     status,
@@ -108,7 +123,15 @@ export function diffFiles(sim: GitHubSim, repo: SimRepo, from: FileMap, to: File
   return files;
 }
 
-function contentsEntry(sim: GitHubSim, repo: SimRepo, path: string, type: string, sha: string, size: number, ref: string): Record<string, unknown> {
+function contentsEntry(
+  sim: GitHubSim,
+  repo: SimRepo,
+  path: string,
+  type: string,
+  sha: string,
+  size: number,
+  ref: string,
+): Record<string, unknown> {
   const api = `${sim.apiUrl}/repos/${repo.owner.login}/${repo.name}`;
   const html = `${sim.baseUrl}/${repo.owner.login}/${repo.name}`;
   const self = `${api}/contents/${path}?ref=${encodeURIComponent(ref)}`;
@@ -143,7 +166,12 @@ function getContents(ctx: RouteContext) {
       return { text: data, contentType: 'text/plain; charset=utf-8' };
     }
     if (file.mode === '120000') {
-      return { json: { ...contentsEntry(sim, repo, path, 'symlink', file.sha, data.length, ref), target: data.toString('utf8') } };
+      return {
+        json: {
+          ...contentsEntry(sim, repo, path, 'symlink', file.sha, data.length, ref),
+          target: data.toString('utf8'),
+        },
+      };
     }
     const tooLarge = data.length > 1024 * 1024;
     return {
@@ -186,12 +214,22 @@ function compare(ctx: RouteContext) {
   if (!mergeBase) throw new HttpError(404, `No common ancestor between ${baseRef} and ${headRef}.`);
   const ahead = repo.git.commitsBetween(baseSha, headSha);
   const behind = repo.git.commitsBetween(headSha, baseSha);
-  const status = ahead.length === 0 && behind.length === 0 ? 'identical' : behind.length === 0 ? 'ahead' : ahead.length === 0 ? 'behind' : 'diverged';
+  const status =
+    ahead.length === 0 && behind.length === 0
+      ? 'identical'
+      : behind.length === 0
+        ? 'ahead'
+        : ahead.length === 0
+          ? 'behind'
+          : 'diverged';
   const paged = ctx.query.has('page') || ctx.query.has('per_page');
   const perPage = Math.min(Number(ctx.query.get('per_page') ?? 250) || 250, paged ? 100 : 250);
   const page = Math.max(Number(ctx.query.get('page') ?? 1) || 1, 1);
   const commits = paged ? ahead.slice((page - 1) * perPage, page * perPage) : ahead.slice(0, 250);
-  const files = page === 1 ? diffFiles(sim, repo, repo.git.filesAt(mergeBase), repo.git.filesAt(headSha), headSha).slice(0, 300) : [];
+  const files =
+    page === 1
+      ? diffFiles(sim, repo, repo.git.filesAt(mergeBase), repo.git.filesAt(headSha), headSha).slice(0, 300)
+      : [];
   const html = `${sim.baseUrl}/${repo.owner.login}/${repo.name}`;
   const headers: Record<string, string> = {};
   if (paged && page * perPage < ahead.length) {
@@ -269,12 +307,16 @@ function treeJson(sim: GitHubSim, repo: SimRepo, sha: string, files: FileMap, re
 
 function createTree(ctx: RouteContext) {
   const { repo } = ctx;
-  const body = ctx.body as { base_tree?: string; tree?: { path: string; mode: string; type: string; sha?: string | null; content?: string }[] };
+  const body = ctx.body as {
+    base_tree?: string;
+    tree?: { path: string; mode: string; type: string; sha?: string | null; content?: string }[];
+  };
   if (!Array.isArray(body.tree)) throw validationFailed('Tree', 'tree', 'missing_field');
   let files: FileMap = new Map();
   if (body.base_tree) {
     const base = repo.git.getTree(body.base_tree);
-    if (!base) throw new HttpError(422, 'Invalid tree info', { errors: ['base_tree is not a valid tree oid'] });
+    if (!base)
+      throw new HttpError(422, 'Invalid tree info', { errors: ['base_tree is not a valid tree oid'] });
     files = new Map(base);
   }
   for (const item of body.tree) {
@@ -293,7 +335,9 @@ function createTree(ctx: RouteContext) {
       for (const [path, file] of sub) files.set(`${item.path}/${path}`, file);
       continue;
     }
-    const mode = (['100644', '100755', '120000'].includes(item.mode) ? item.mode : '100644') as TreeFile['mode'];
+    const mode = (
+      ['100644', '100755', '120000'].includes(item.mode) ? item.mode : '100644'
+    ) as TreeFile['mode'];
     if (item.content !== undefined) {
       files.set(item.path, { sha: repo.git.putBlob(item.content), mode });
     } else if (item.sha && repo.git.getBlob(item.sha)) {
@@ -318,7 +362,8 @@ function createGitCommit(ctx: RouteContext) {
   if (typeof body.message !== 'string') throw validationFailed('Commit', 'message', 'missing_field');
   if (!body.tree || !repo.git.getTree(body.tree)) throw new HttpError(422, 'Tree SHA does not exist');
   for (const parent of body.parents ?? []) {
-    if (!repo.git.getCommit(parent)) throw new HttpError(422, 'Parent SHA does not exist or is not a commit object');
+    if (!repo.git.getCommit(parent))
+      throw new HttpError(422, 'Parent SHA does not exist or is not a commit object');
   }
   const person = sim.person(ctx.actor);
   // Only commits without a custom author/committer get GitHub's bot signature ("Verified").
@@ -327,7 +372,9 @@ function createGitCommit(ctx: RouteContext) {
     treeSha: body.tree,
     parents: body.parents ?? [],
     message: body.message,
-    author: body.author ? { name: body.author.name, email: body.author.email, date: body.author.date ?? person.date } : person,
+    author: body.author
+      ? { name: body.author.name, email: body.author.email, date: body.author.date ?? person.date }
+      : person,
     committer: body.committer
       ? { name: body.committer.name, email: body.committer.email, date: body.committer.date ?? person.date }
       : { name: 'GitHub', email: 'noreply@github.com', date: person.date },
@@ -362,7 +409,9 @@ export const repoRoutes: Route[] = [
     template: '/app/installations',
     appAuth: true,
     handler: (ctx) => {
-      const all = [...ctx.sim.installations.values()].map((i) => ser.installation(i, ctx.sim.app, ctx.sim.urls));
+      const all = [...ctx.sim.installations.values()].map((i) =>
+        ser.installation(i, ctx.sim.app, ctx.sim.urls),
+      );
       const { page, headers } = paginate(ctx, all);
       return { json: page, headers };
     },
@@ -401,7 +450,9 @@ export const repoRoutes: Route[] = [
     method: 'GET',
     template: '/repos/{owner}/{repo}/installation',
     appAuth: true,
-    handler: ({ sim, repo }) => ({ json: ser.installation(sim.installations.get(repo.installationId)!, sim.app, sim.urls) }),
+    handler: ({ sim, repo }) => ({
+      json: ser.installation(sim.installations.get(repo.installationId)!, sim.app, sim.urls),
+    }),
   },
   {
     method: 'GET',
@@ -414,7 +465,11 @@ export const repoRoutes: Route[] = [
       const { page, headers } = paginate(ctx, repos);
       return {
         headers,
-        json: { total_count: repos.length, repository_selection: 'selected', repositories: page.map((r) => ser.repo(r, sim.urls)) },
+        json: {
+          total_count: repos.length,
+          repository_selection: 'selected',
+          repositories: page.map((r) => ser.repo(r, sim.urls)),
+        },
       };
     },
   },
@@ -438,7 +493,9 @@ export const repoRoutes: Route[] = [
     handler: (ctx) => {
       const { sim, repo } = ctx;
       if (repo.refs.size === 0) throw new HttpError(409, 'Git Repository is empty.');
-      const head = ctx.query.get('sha') ? resolveOr404(sim, repo, ctx.query.get('sha')!) : defaultHead(sim, repo);
+      const head = ctx.query.get('sha')
+        ? resolveOr404(sim, repo, ctx.query.get('sha')!)
+        : defaultHead(sim, repo);
       const path = ctx.query.get('path');
       let commits = repo.git.commitsBetween(ZERO_SHA, head).reverse();
       if (path) {
@@ -461,7 +518,13 @@ export const repoRoutes: Route[] = [
       const sha = resolveOr404(sim, repo, ctx.params.ref!);
       const commit = repo.git.getCommit(sha)!;
       const parent = commit.parents[0];
-      const files = diffFiles(sim, repo, parent ? repo.git.filesAt(parent) : new Map(), repo.git.filesAt(sha), sha);
+      const files = diffFiles(
+        sim,
+        repo,
+        parent ? repo.git.filesAt(parent) : new Map(),
+        repo.git.filesAt(sha),
+        sha,
+      );
       return { json: { ...commitJson(sim, repo, commit), files } };
     },
   },
@@ -472,7 +535,11 @@ export const repoRoutes: Route[] = [
       const { sim, repo } = ctx;
       const branches = [...repo.refs]
         .filter(([ref]) => ref.startsWith('refs/heads/'))
-        .map(([ref, sha]) => ({ name: ref.slice(11), commit: { sha, url: `${sim.apiUrl}/repos/${repo.owner.login}/${repo.name}/commits/${sha}` }, protected: false }))
+        .map(([ref, sha]) => ({
+          name: ref.slice(11),
+          commit: { sha, url: `${sim.apiUrl}/repos/${repo.owner.login}/${repo.name}/commits/${sha}` },
+          protected: false,
+        }))
         .sort((a, b) => a.name.localeCompare(b.name));
       const { page, headers } = paginate(ctx, branches);
       return { headers, json: page };
@@ -502,7 +569,9 @@ export const repoRoutes: Route[] = [
     template: '/repos/{owner}/{repo}/git/matching-refs/{ref*}',
     handler: ({ sim, repo, params }) => {
       const prefix = parseRefParam(params.ref ?? '');
-      const refs = [...repo.refs].filter(([ref]) => ref.startsWith(prefix)).sort(([a], [b]) => a.localeCompare(b));
+      const refs = [...repo.refs]
+        .filter(([ref]) => ref.startsWith(prefix))
+        .sort(([a], [b]) => a.localeCompare(b));
       return { json: refs.map(([ref, sha]) => refJson(sim, repo, ref, sha)) };
     },
   },
@@ -532,7 +601,8 @@ export const repoRoutes: Route[] = [
       if (!current) throw new HttpError(422, 'Reference does not exist');
       const sha = String(body.sha ?? '');
       if (!repo.git.getCommit(sha)) throw new HttpError(422, 'Object does not exist');
-      if (body.force !== true && !repo.git.isAncestor(current, sha)) throw new HttpError(422, 'Update is not a fast forward');
+      if (body.force !== true && !repo.git.isAncestor(current, sha))
+        throw new HttpError(422, 'Update is not a fast forward');
       sim.setRef(repo, ref, sha, actor);
       return { json: refJson(sim, repo, ref, sha) };
     },
@@ -555,9 +625,13 @@ export const repoRoutes: Route[] = [
     handler: ({ sim, repo, body }) => {
       if (typeof body.content !== 'string') throw validationFailed('Blob', 'content', 'missing_field');
       const encoding = body.encoding ?? 'utf-8';
-      if (encoding !== 'utf-8' && encoding !== 'base64') throw new HttpError(422, 'encoding must be utf-8 or base64');
+      if (encoding !== 'utf-8' && encoding !== 'base64')
+        throw new HttpError(422, 'encoding must be utf-8 or base64');
       const sha = repo.git.putBlob(Buffer.from(body.content, encoding === 'base64' ? 'base64' : 'utf8'));
-      return { status: 201, json: { sha, url: `${sim.apiUrl}/repos/${repo.owner.login}/${repo.name}/git/blobs/${sha}` } };
+      return {
+        status: 201,
+        json: { sha, url: `${sim.apiUrl}/repos/${repo.owner.login}/${repo.name}/git/blobs/${sha}` },
+      };
     },
   },
   {
@@ -600,12 +674,30 @@ export const repoRoutes: Route[] = [
       if (!user) throw notFound();
       const role = repo.collaborators.get(user.login.toLowerCase());
       // GitHub folds maintain into write and triage into read in `permission`; role_name keeps them.
-      const permission = role === undefined ? (repo.private ? 'none' : 'read') : role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role;
+      const permission =
+        role === undefined
+          ? repo.private
+            ? 'none'
+            : 'read'
+          : role === 'maintain'
+            ? 'write'
+            : role === 'triage'
+              ? 'read'
+              : role;
       return {
         json: {
           permission,
           role_name: role ?? (repo.private ? 'none' : 'read'),
-          user: { ...ser.user(user, sim.urls), permissions: { admin: role === 'admin', maintain: role === 'maintain' || role === 'admin', push: permission === 'write' || permission === 'admin', triage: role !== undefined, pull: permission !== 'none' } },
+          user: {
+            ...ser.user(user, sim.urls),
+            permissions: {
+              admin: role === 'admin',
+              maintain: role === 'maintain' || role === 'admin',
+              push: permission === 'write' || permission === 'admin',
+              triage: role !== undefined,
+              pull: permission !== 'none',
+            },
+          },
         },
       };
     },

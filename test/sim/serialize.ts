@@ -231,7 +231,12 @@ function branchRef(r: SimRepo, ref: string, sha: string, urls: Urls): Record<str
   };
 }
 
-export function pull(i: SimIssue, r: SimRepo, urls: Urls, teams: (slug: string) => Record<string, unknown>): Record<string, unknown> {
+export function pull(
+  i: SimIssue,
+  r: SimRepo,
+  urls: Urls,
+  teams: (slug: string) => Record<string, unknown>,
+): Record<string, unknown> {
   const p = i.pull!;
   const fullName = `${r.owner.login}/${r.name}`;
   const api = `${urls.api}/repos/${fullName}/pulls/${i.number}`;
@@ -259,7 +264,9 @@ export function pull(i: SimIssue, r: SimRepo, urls: Urls, teams: (slug: string) 
     merge_commit_sha: p.mergeCommitSha,
     assignee: null,
     assignees: [],
-    requested_reviewers: p.requestedReviewers.map((login) => user({ login, id: loginId(login), type: 'User' }, urls)),
+    requested_reviewers: p.requestedReviewers.map((login) =>
+      user({ login, id: loginId(login), type: 'User' }, urls),
+    ),
     requested_teams: p.requestedTeams.map(teams),
     head: branchRef(r, p.headRef, p.headSha, urls),
     base: branchRef(r, p.baseRef, p.baseSha, urls),
@@ -296,12 +303,21 @@ export function comment(c: SimComment, r: SimRepo, urls: Urls): Record<string, u
     updated_at: c.updatedAt,
     author_association: c.viaApp ? 'NONE' : 'MEMBER',
     performed_via_github_app: c.viaApp ? app(c.viaApp, urls) : null,
-    reactions: reactionSummary(c.reactions, `${urls.api}/repos/${fullName}/issues/comments/${c.id}/reactions`),
+    reactions: reactionSummary(
+      c.reactions,
+      `${urls.api}/repos/${fullName}/issues/comments/${c.id}/reactions`,
+    ),
   };
 }
 
 export function reaction(x: SimReaction, urls: Urls): Record<string, unknown> {
-  return { id: x.id, node_id: nodeId('Reaction', x.id), user: user(x.user, urls), content: x.content, created_at: x.createdAt };
+  return {
+    id: x.id,
+    node_id: nodeId('Reaction', x.id),
+    user: user(x.user, urls),
+    content: x.content,
+    created_at: x.createdAt,
+  };
 }
 
 export function gitPerson(p: { name: string; email: string; date: string }): Record<string, unknown> {
@@ -319,7 +335,11 @@ export function gitCommit(c: GitCommit, r: SimRepo, urls: Urls): Record<string, 
     committer: gitPerson(c.committer),
     message: c.message,
     tree: { sha: c.treeSha, url: `${api}/git/trees/${c.treeSha}` },
-    parents: c.parents.map((sha) => ({ sha, url: `${api}/git/commits/${sha}`, html_url: `${urls.html}/${r.owner.login}/${r.name}/commit/${sha}` })),
+    parents: c.parents.map((sha) => ({
+      sha,
+      url: `${api}/git/commits/${sha}`,
+      html_url: `${urls.html}/${r.owner.login}/${r.name}/commit/${sha}`,
+    })),
     verification: {
       verified: c.verified,
       reason: c.verified ? 'valid' : 'unsigned',
@@ -361,7 +381,13 @@ export function commit(
   };
 }
 
-export function checkSuite(s: SimCheckSuite, r: SimRepo, urls: Urls, runs: SimCheckRun[], pulls: unknown[]): Record<string, unknown> {
+export function checkSuite(
+  s: SimCheckSuite,
+  r: SimRepo,
+  urls: Urls,
+  runs: SimCheckRun[],
+  pulls: unknown[],
+): Record<string, unknown> {
   const api = `${urls.api}/repos/${r.owner.login}/${r.name}`;
   return {
     id: s.id,
@@ -429,7 +455,12 @@ export function status(s: SimStatus, urls: Urls, r: SimRepo): Record<string, unk
   };
 }
 
-export function workflowRun(w: SimWorkflowRun, r: SimRepo, urls: Urls, pulls: unknown[]): Record<string, unknown> {
+export function workflowRun(
+  w: SimWorkflowRun,
+  r: SimRepo,
+  urls: Urls,
+  pulls: unknown[],
+): Record<string, unknown> {
   const api = `${urls.api}/repos/${r.owner.login}/${r.name}`;
   return {
     id: w.id,

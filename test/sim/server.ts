@@ -57,7 +57,10 @@ const routes: CompiledRoute[] = [...ciRoutes, ...issueRoutes, ...repoRoutes].map
   segments: route.template.split('/').slice(1),
 }));
 
-function matchRoute(method: string, segments: string[]): { route: CompiledRoute; params: Record<string, string> } | undefined {
+function matchRoute(
+  method: string,
+  segments: string[],
+): { route: CompiledRoute; params: Record<string, string> } | undefined {
   outer: for (const route of routes) {
     if (route.method !== method) continue;
     const params: Record<string, string> = {};
@@ -98,12 +101,18 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 function send(res: ServerResponse, result: RouteResult): void {
-  const headers: Record<string, string> = { 'x-github-media-type': 'github.v3; format=json', ...result.headers };
+  const headers: Record<string, string> = {
+    'x-github-media-type': 'github.v3; format=json',
+    ...result.headers,
+  };
   if (result.json !== undefined) {
     res.writeHead(result.status ?? 200, { 'content-type': 'application/json; charset=utf-8', ...headers });
     res.end(JSON.stringify(result.json));
   } else if (result.text !== undefined) {
-    res.writeHead(result.status ?? 200, { 'content-type': result.contentType ?? 'text/plain; charset=utf-8', ...headers });
+    res.writeHead(result.status ?? 200, {
+      'content-type': result.contentType ?? 'text/plain; charset=utf-8',
+      ...headers,
+    });
     res.end(result.text);
   } else {
     res.writeHead(result.status ?? 204, headers);
@@ -116,7 +125,10 @@ function sendError(res: ServerResponse, error: HttpError): void {
 }
 
 /** Resolves the caller from the Authorization header. */
-function authenticate(sim: GitHubSim, req: IncomingMessage): { installationId: number | undefined; jwt: boolean } {
+function authenticate(
+  sim: GitHubSim,
+  req: IncomingMessage,
+): { installationId: number | undefined; jwt: boolean } {
   const header = req.headers.authorization;
   if (!header) throw new HttpError(401, 'Requires authentication');
   const [scheme, token] = header.split(' ', 2) as [string, string | undefined];
@@ -127,7 +139,11 @@ function authenticate(sim: GitHubSim, req: IncomingMessage): { installationId: n
   return { installationId, jwt };
 }
 
-export async function handleRequest(sim: GitHubSim, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function handleRequest(
+  sim: GitHubSim,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const url = new URL(req.url ?? '/', sim.baseUrl);
   const method = (req.method ?? 'GET').toUpperCase();
   const raw = await readBody(req);

@@ -18,7 +18,13 @@ afterEach(async () => {
 });
 
 /** An HTTP receiver that verifies signatures like Probot's middleware does. */
-async function receiver(secret: string): Promise<{ url: string; received: { event: string; id: string; valid: boolean; payload: Record<string, unknown> }[]; close: () => Promise<void> }> {
+async function receiver(
+  secret: string,
+): Promise<{
+  url: string;
+  received: { event: string; id: string; valid: boolean; payload: Record<string, unknown> }[];
+  close: () => Promise<void>;
+}> {
   const webhooks = new Webhooks({ secret });
   const received: { event: string; id: string; valid: boolean; payload: Record<string, unknown> }[] = [];
   const server: Server = createServer((req: IncomingMessage, res) => {
@@ -27,7 +33,12 @@ async function receiver(secret: string): Promise<{ url: string; received: { even
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       void webhooks.verify(body, String(req.headers['x-hub-signature-256'])).then((valid) => {
-        received.push({ event: String(req.headers['x-github-event']), id: String(req.headers['x-github-delivery']), valid, payload: JSON.parse(body) as Record<string, unknown> });
+        received.push({
+          event: String(req.headers['x-github-event']),
+          id: String(req.headers['x-github-delivery']),
+          valid,
+          payload: JSON.parse(body) as Record<string, unknown>,
+        });
         res.writeHead(valid ? 200 : 401).end();
       });
     });
@@ -47,9 +58,11 @@ describe('test/sim git model', () => {
     expect(stored.git.putBlob('hello\n')).toBe('ce013625030ba8dba906f756967f9e9ca394464a');
     expect(stored.git.hashTree(new Map(), '')).toBe('4b825dc642cb6eb9a060e54bf8d69288fbee4904');
     // `git mktree` of a single `hello\n` file named a.txt
-    expect(stored.git.putTree(new Map([['a.txt', { sha: 'ce013625030ba8dba906f756967f9e9ca394464a', mode: '100644' as const }]]))).toBe(
-      '2e81171448eb9f2ee3821e3d447aa6b2fe3ddba1',
-    );
+    expect(
+      stored.git.putTree(
+        new Map([['a.txt', { sha: 'ce013625030ba8dba906f756967f9e9ca394464a', mode: '100644' as const }]]),
+      ),
+    ).toBe('2e81171448eb9f2ee3821e3d447aa6b2fe3ddba1');
   });
 
   it('compares diverged branches against their merge base', async () => {
@@ -58,9 +71,18 @@ describe('test/sim git model', () => {
     const feature = sim.commit(repo, { branch: 'feature/x', parents: [fork], files: { 'src/b.ts': 'b\n' } });
     sim.commit(repo, { branch: 'main', files: { 'README.md': 'changed\n' } });
 
-    const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: 'main...feature/x' });
-    const identical = await octokit.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${feature}...${feature}` });
-    const behind = await octokit.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `main...${fork}` });
+    const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
+      ...repo,
+      basehead: 'main...feature/x',
+    });
+    const identical = await octokit.rest.repos.compareCommitsWithBasehead({
+      ...repo,
+      basehead: `${feature}...${feature}`,
+    });
+    const behind = await octokit.rest.repos.compareCommitsWithBasehead({
+      ...repo,
+      basehead: `main...${fork}`,
+    });
 
     expect(data).toMatchObject({ status: 'diverged', ahead_by: 1, behind_by: 1, total_commits: 1 });
     expect(data.merge_base_commit.sha).toBe(fork);
@@ -73,13 +95,17 @@ describe('test/sim git model', () => {
   it('serves refs with percent-encoded or raw slashes, and fast-forward/force semantics', async () => {
     const octokit = simOctokit(sim);
     const main = sim.branchHead(sim.getRepo(repo), 'main')!;
-    const side = sim.commit(repo, { branch: 'side', parents: [main], files: { 'x': 'x' } });
+    const side = sim.commit(repo, { branch: 'side', parents: [main], files: { x: 'x' } });
     await octokit.rest.git.createRef({ ...repo, ref: 'refs/heads/a/b/c', sha: main });
 
     const encoded = await octokit.rest.git.getRef({ ...repo, ref: 'heads/a/b/c' });
-    const raw = await fetch(`${sim.apiUrl}/repos/acme/app/git/ref/heads/a/b/c`, { headers: { authorization: 'token test' } });
+    const raw = await fetch(`${sim.apiUrl}/repos/acme/app/git/ref/heads/a/b/c`, {
+      headers: { authorization: 'token test' },
+    });
     await octokit.rest.git.updateRef({ ...repo, ref: 'heads/a/b/c', sha: side });
-    const rewind = await octokit.rest.git.updateRef({ ...repo, ref: 'heads/a/b/c', sha: main }).catch((e: { status: number; message: string }) => e);
+    const rewind = await octokit.rest.git
+      .updateRef({ ...repo, ref: 'heads/a/b/c', sha: main })
+      .catch((e: { status: number; message: string }) => e);
     await octokit.rest.git.updateRef({ ...repo, ref: 'heads/a/b/c', sha: main, force: true });
 
     expect(encoded.data.object.sha).toBe(main);
@@ -95,10 +121,19 @@ describe('test/sim git model', () => {
   });
 
   it('redirects tarball requests to a gzipped tar with the owner-repo-sha top directory', async () => {
-    sim.commit(repo, { files: { 'bin/run': { content: '#!/bin/sh\necho hi\n', mode: '100755' }, 'link': { content: 'README.md', mode: '120000' }, [`${'deep/'.repeat(40)}f.txt`]: 'deep\n' } });
+    sim.commit(repo, {
+      files: {
+        'bin/run': { content: '#!/bin/sh\necho hi\n', mode: '100755' },
+        link: { content: 'README.md', mode: '120000' },
+        [`${'deep/'.repeat(40)}f.txt`]: 'deep\n',
+      },
+    });
     const sha = sim.branchHead(sim.getRepo(repo), 'main')!;
 
-    const redirect = await fetch(`${sim.apiUrl}/repos/acme/app/tarball/main`, { headers: { authorization: 'token test' }, redirect: 'manual' });
+    const redirect = await fetch(`${sim.apiUrl}/repos/acme/app/tarball/main`, {
+      headers: { authorization: 'token test' },
+      redirect: 'manual',
+    });
     const location = redirect.headers.get('location')!;
     const archive = await fetch(location);
     const entries = await readTarball(new Uint8Array(await archive.arrayBuffer()));
@@ -147,18 +182,30 @@ describe('test/sim REST behaviour', () => {
     sim.createRepo({ owner: 'acme', name: 'old', archived: true });
     const octokit = simOctokit(sim);
 
-    const error = await octokit.rest.issues.create({ owner: 'acme', repo: 'old', title: 'x' }).catch((e: { status: number; message: string }) => e);
+    const error = await octokit.rest.issues
+      .create({ owner: 'acme', repo: 'old', title: 'x' })
+      .catch((e: { status: number; message: string }) => e);
 
     expect(error).toMatchObject({ status: 403, message: expect.stringContaining('archived') });
   });
 
   it('injects faults for the next N matching requests, counted like real requests', async () => {
     const octokit = simOctokit(sim);
-    const fault = sim.faults.add({ kind: /^GET \/repos\/\{owner\}\/\{repo\}$/, type: 'server-error', status: 503, times: 2 });
+    const fault = sim.faults.add({
+      kind: /^GET \/repos\/\{owner\}\/\{repo\}$/,
+      type: 'server-error',
+      status: 503,
+      times: 2,
+    });
 
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) {
-      statuses.push(await octokit.rest.repos.get(repo).then((r) => r.status, (e: { status: number }) => e.status));
+      statuses.push(
+        await octokit.rest.repos.get(repo).then(
+          (r) => r.status,
+          (e: { status: number }) => e.status,
+        ),
+      );
     }
 
     expect(statuses).toEqual([503, 503, 200]);
@@ -172,10 +219,20 @@ describe('test/sim REST behaviour', () => {
 
     await octokit.rest.repos.get(repo);
     await octokit.rest.git.createRef({ ...repo, ref: 'refs/heads/b', sha: main });
-    await octokit.graphql('query Q($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { id } }', { owner: 'acme', name: 'app' });
+    await octokit.graphql(
+      'query Q($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { id } }',
+      { owner: 'acme', name: 'app' },
+    );
     await octokit.graphql(
       'mutation C($input: CreateCommitOnBranchInput!) { createCommitOnBranch(input: $input) { commit { oid } } }',
-      { input: { branch: { repositoryNameWithOwner: 'acme/app', branchName: 'b' }, expectedHeadOid: main, message: { headline: 'h' }, fileChanges: { additions: [{ path: 'n.txt', contents: 'bg==' }] } } },
+      {
+        input: {
+          branch: { repositoryNameWithOwner: 'acme/app', branchName: 'b' },
+          expectedHeadOid: main,
+          message: { headline: 'h' },
+          fileChanges: { additions: [{ path: 'n.txt', contents: 'bg==' }] },
+        },
+      },
     );
 
     expect(sim.requests.summary()).toEqual({ total: 4, rest: 2, graphql: 2, writes: 2, contentCreating: 2 });
@@ -189,22 +246,34 @@ describe('test/sim REST behaviour', () => {
 });
 
 describe('test/sim GraphQL', () => {
-  const mutation = 'mutation C($input: CreateCommitOnBranchInput!) { createCommitOnBranch(input: $input) { commit { oid } } }';
+  const mutation =
+    'mutation C($input: CreateCommitOnBranchInput!) { createCommitOnBranch(input: $input) { commit { oid } } }';
 
-  async function post(query: string, variables: unknown): Promise<{ data?: Record<string, unknown>; errors?: { type?: string; message: string }[] }> {
+  async function post(
+    query: string,
+    variables: unknown,
+  ): Promise<{ data?: Record<string, unknown>; errors?: { type?: string; message: string }[] }> {
     const response = await fetch(`${sim.baseUrl}/api/graphql`, {
       method: 'POST',
       headers: { authorization: 'token test', 'content-type': 'application/json' },
       body: JSON.stringify({ query, variables }),
     });
-    return (await response.json()) as { data?: Record<string, unknown>; errors?: { type?: string; message: string }[] };
+    return (await response.json()) as {
+      data?: Record<string, unknown>;
+      errors?: { type?: string; message: string }[];
+    };
   }
 
   it('rejects non-strict base64 before executing, like variable coercion', async () => {
     const main = sim.branchHead(sim.getRepo(repo), 'main')!;
 
     const result = await post(mutation, {
-      input: { branch: { repositoryNameWithOwner: 'acme/app', branchName: 'main' }, expectedHeadOid: main, message: { headline: 'h' }, fileChanges: { additions: [{ path: 'a', contents: 'abc' }] } },
+      input: {
+        branch: { repositoryNameWithOwner: 'acme/app', branchName: 'main' },
+        expectedHeadOid: main,
+        message: { headline: 'h' },
+        fileChanges: { additions: [{ path: 'a', contents: 'abc' }] },
+      },
     });
 
     expect(result.data).toBeUndefined();
@@ -220,12 +289,18 @@ describe('test/sim GraphQL', () => {
         branch: { repositoryNameWithOwner: 'acme/app', branchName: 'main' },
         expectedHeadOid: main,
         message: { headline: 'h' },
-        fileChanges: { additions: [{ path: 'src/a.ts', contents: 'YQ==' }], deletions: [{ path: 'src/a.ts' }] },
+        fileChanges: {
+          additions: [{ path: 'src/a.ts', contents: 'YQ==' }],
+          deletions: [{ path: 'src/a.ts' }],
+        },
       },
     });
     const unknown = await post('query { viewer { login } }', {});
 
-    expect(duplicate).toMatchObject({ data: { createCommitOnBranch: null }, errors: [{ type: 'UNPROCESSABLE' }] });
+    expect(duplicate).toMatchObject({
+      data: { createCommitOnBranch: null },
+      errors: [{ type: 'UNPROCESSABLE' }],
+    });
     expect(unknown.errors?.[0]?.message).toBe("Field 'viewer' doesn't exist on type 'Query'");
   });
 });
@@ -304,7 +379,11 @@ describe('test/sim webhooks', () => {
     await sim.settle();
 
     expect(events).toEqual(['third', 'first']);
-    expect(sim.deliveries.filter((d) => d.event === 'push').map((d) => d.state)).toEqual(['delivered', 'dropped', 'delivered']);
+    expect(sim.deliveries.filter((d) => d.event === 'push').map((d) => d.state)).toEqual([
+      'delivered',
+      'dropped',
+      'delivered',
+    ]);
   });
 
   it('delays deliveries, and settle() waits for them', async () => {
@@ -325,24 +404,48 @@ describe('test/sim webhooks', () => {
     const octokit = simOctokit(sim);
     const main = sim.branchHead(sim.getRepo(repo), 'main')!;
     sim.commit(repo, { branch: 'fw/x', parents: [main], files: { x: '1' } });
-    const { data: pr } = await octokit.rest.pulls.create({ ...repo, head: 'fw/x', base: 'main', title: 't', draft: true });
+    const { data: pr } = await octokit.rest.pulls.create({
+      ...repo,
+      head: 'fw/x',
+      base: 'main',
+      title: 't',
+      draft: true,
+    });
     sim.commit(repo, { branch: 'fw/x', files: { x: '2' }, by: 'alice' });
     sim.pushRef(repo, 'fw/x', undefined, 'alice');
 
-    const prEvents = sim.deliveries.filter((d) => d.event === 'pull_request').map((d) => [d.action, (d.payload.sender as { login: string; type: string }).type]);
+    const prEvents = sim.deliveries
+      .filter((d) => d.event === 'pull_request')
+      .map((d) => [d.action, (d.payload.sender as { login: string; type: string }).type]);
     expect(prEvents).toEqual([
       ['opened', 'Bot'],
       ['synchronize', 'User'],
       ['closed', 'User'],
     ]);
-    expect(sim.pullRequests(repo)[0]).toMatchObject({ number: pr.number, state: 'closed', merged: false, draft: true });
+    expect(sim.pullRequests(repo)[0]).toMatchObject({
+      number: pr.number,
+      state: 'closed',
+      merged: false,
+      draft: true,
+    });
   });
 });
 
 describe('test/sim scripted CI', () => {
   it('turns a push into workflow runs, check runs, statuses and the report, with completion webhooks', async () => {
     sim.setCi((ctx) => ({
-      workflows: [{ name: 'CI', jobs: [{ name: 'test', conclusion: ctx.readFile('src/a.ts') === 'fixed\n' ? 'success' : 'failure', log: 'log text' }] }],
+      workflows: [
+        {
+          name: 'CI',
+          jobs: [
+            {
+              name: 'test',
+              conclusion: ctx.readFile('src/a.ts') === 'fixed\n' ? 'success' : 'failure',
+              log: 'log text',
+            },
+          ],
+        },
+      ],
       statuses: [{ context: 'legacy', state: 'success' }],
     }));
 
@@ -353,8 +456,13 @@ describe('test/sim scripted CI', () => {
     const completed = (sha: string) =>
       sim.deliveries
         .filter((d) => ['check_suite', 'workflow_run'].includes(d.event) && d.action === 'completed')
-        .filter((d) => ((d.payload.check_suite ?? d.payload.workflow_run) as { head_sha: string }).head_sha === sha)
-        .map((d) => [d.event, ((d.payload.check_suite ?? d.payload.workflow_run) as { conclusion: string }).conclusion]);
+        .filter(
+          (d) => ((d.payload.check_suite ?? d.payload.workflow_run) as { head_sha: string }).head_sha === sha,
+        )
+        .map((d) => [
+          d.event,
+          ((d.payload.check_suite ?? d.payload.workflow_run) as { conclusion: string }).conclusion,
+        ]);
     expect(completed(red)).toEqual([
       ['check_suite', 'failure'],
       ['workflow_run', 'failure'],
@@ -363,13 +471,21 @@ describe('test/sim scripted CI', () => {
       ['check_suite', 'success'],
       ['workflow_run', 'success'],
     ]);
-    expect(sim.deliveries.filter((d) => d.event === 'status').map((d) => d.payload.state)).toEqual(['pending', 'success', 'pending', 'success']);
+    expect(sim.deliveries.filter((d) => d.event === 'status').map((d) => d.payload.state)).toEqual([
+      'pending',
+      'success',
+      'pending',
+      'success',
+    ]);
     expect(sim.ci.history.map((h) => h.trigger)).toEqual(['push', 'push']);
   });
 
   it('holds CI until the test completes it', async () => {
-    sim.setCi(() => ({ workflows: [{ name: 'CI', jobs: [{ name: 'test', conclusion: 'success' }] }], hold: true }));
-    const sha = sim.commit(repo, { files: { 'x': 'x' } });
+    sim.setCi(() => ({
+      workflows: [{ name: 'CI', jobs: [{ name: 'test', conclusion: 'success' }] }],
+      hold: true,
+    }));
+    const sha = sim.commit(repo, { files: { x: 'x' } });
     await sim.settle();
 
     expect(sim.checkRuns(repo, sha).map((r) => r.status)).toEqual(['in_progress']);

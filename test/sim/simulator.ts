@@ -27,7 +27,12 @@ import {
 import { RequestLog, FaultInjector } from './requests.ts';
 import { handleRequest } from './server.ts';
 import * as ser from './serialize.ts';
-import { WebhookDispatcher, type DeliveryOptions, type DeliveryRecord, type WebhookEvent } from './webhooks.ts';
+import {
+  WebhookDispatcher,
+  type DeliveryOptions,
+  type DeliveryRecord,
+  type WebhookEvent,
+} from './webhooks.ts';
 
 /** Who does something: a user, and the app when an installation token made the request. */
 export interface Actor {
@@ -100,7 +105,12 @@ export class GitHubSim {
   constructor(options: SimOptions = {}) {
     this.clock = options.now ?? (() => new Date());
     const owner = this.ensureUser('fleetwright-owner', 'Organization');
-    this.app = { id: options.appId ?? 4242, slug: options.appSlug ?? 'fleetwright', name: 'fleetwright', owner };
+    this.app = {
+      id: options.appId ?? 4242,
+      slug: options.appSlug ?? 'fleetwright',
+      name: 'fleetwright',
+      owner,
+    };
     this.botUser = this.ensureUser(`${this.app.slug}[bot]`, 'Bot');
     this.actionsApp = {
       id: 15368,
@@ -161,7 +171,9 @@ export class GitHubSim {
   }
 
   now(): string {
-    return this.clock().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return this.clock()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z');
   }
 
   nextId(): number {
@@ -173,7 +185,12 @@ export class GitHubSim {
   ensureUser(login: string, type: SimUser['type'] = 'User'): SimUser {
     const existing = this.users.get(login.toLowerCase());
     if (existing) return existing;
-    const created: SimUser = { login, id: this.nextId(), type, email: `${login.replace(/\[bot\]$/, '')}@users.noreply.sim` };
+    const created: SimUser = {
+      login,
+      id: this.nextId(),
+      type,
+      email: `${login.replace(/\[bot\]$/, '')}@users.noreply.sim`,
+    };
     this.users.set(login.toLowerCase(), created);
     return created;
   }
@@ -193,7 +210,11 @@ export class GitHubSim {
   }
 
   createInstallation(account: string, type: 'Organization' | 'User' = 'Organization'): SimInstallation {
-    const installation: SimInstallation = { id: this.nextId(), account: this.ensureUser(account, type), suspended: false };
+    const installation: SimInstallation = {
+      id: this.nextId(),
+      account: this.ensureUser(account, type),
+      suspended: false,
+    };
     this.installations.set(installation.id, installation);
     this.emit(
       'installation',
@@ -230,7 +251,9 @@ export class GitHubSim {
     const ownerUser = this.ensureUser(options.owner, 'Organization');
     let installationId = options.installationId;
     if (installationId === undefined) {
-      const existing = [...this.installations.values()].find((i) => i.account.login.toLowerCase() === options.owner.toLowerCase());
+      const existing = [...this.installations.values()].find(
+        (i) => i.account.login.toLowerCase() === options.owner.toLowerCase(),
+      );
       installationId = (existing ?? this.createInstallation(options.owner)).id;
     }
     const now = this.now();
@@ -262,7 +285,10 @@ export class GitHubSim {
       workflowRuns: [],
       jobs: [],
       collaborators: new Map(
-        Object.entries(options.collaborators ?? {}).map(([login, permission]) => [this.ensureUser(login).login.toLowerCase(), permission]),
+        Object.entries(options.collaborators ?? {}).map(([login, permission]) => [
+          this.ensureUser(login).login.toLowerCase(),
+          permission,
+        ]),
       ),
     };
     this.repos.set(key, repo);
@@ -294,17 +320,29 @@ export class GitHubSim {
   }
 
   blobFor(repo: SimRepo, input: FileInput): { sha: string; mode: '100644' | '100755' | '120000' } {
-    if (typeof input === 'string' || Buffer.isBuffer(input)) return { sha: repo.git.putBlob(input), mode: '100644' };
+    if (typeof input === 'string' || Buffer.isBuffer(input))
+      return { sha: repo.git.putBlob(input), mode: '100644' };
     return { sha: repo.git.putBlob(input.content), mode: input.mode ?? '100644' };
   }
 
   person(actor: Actor): GitPerson {
-    return { name: actor.user.login, email: actor.user.email ?? `${actor.user.login}@users.noreply.sim`, date: this.now() };
+    return {
+      name: actor.user.login,
+      email: actor.user.email ?? `${actor.user.login}@users.noreply.sim`,
+      date: this.now(),
+    };
   }
 
   writeCommit(
     repo: SimRepo,
-    spec: { parents: string[]; files: FileMap; message: string; actor: Actor; verified?: boolean; author?: GitPerson },
+    spec: {
+      parents: string[];
+      files: FileMap;
+      message: string;
+      actor: Actor;
+      verified?: boolean;
+      author?: GitPerson;
+    },
   ): GitCommit {
     const treeSha = repo.git.putTree(spec.files);
     const person = this.person(spec.actor);
@@ -325,7 +363,8 @@ export class GitHubSim {
 
   /** Resolves a branch, tag, full ref or (abbreviated) SHA to a commit SHA. */
   resolveRef(repo: SimRepo, ref: string): string | undefined {
-    if (/^[0-9a-f]{40}$/i.test(ref)) return repo.git.getCommit(ref.toLowerCase()) ? ref.toLowerCase() : undefined;
+    if (/^[0-9a-f]{40}$/i.test(ref))
+      return repo.git.getCommit(ref.toLowerCase()) ? ref.toLowerCase() : undefined;
     for (const candidate of [ref, `refs/heads/${ref}`, `refs/tags/${ref}`, `refs/${ref}`]) {
       const sha = repo.refs.get(candidate);
       if (sha) return sha;
@@ -370,7 +409,13 @@ export class GitHubSim {
   /** Control API: commits files (null deletes) on a branch as `by`, like `git push`. */
   commit(
     ref: RepoRef,
-    spec: { branch?: string; files?: Record<string, FileInput | null>; message?: string; by?: string; parents?: string[] },
+    spec: {
+      branch?: string;
+      files?: Record<string, FileInput | null>;
+      message?: string;
+      by?: string;
+      parents?: string[];
+    },
   ): string {
     const repo = this.getRepo(ref);
     const branch = spec.branch ?? repo.defaultBranch;
@@ -382,7 +427,13 @@ export class GitHubSim {
       else files.set(path, this.blobFor(repo, input));
     }
     const actor = this.human(spec.by);
-    const commit = this.writeCommit(repo, { parents, files, message: spec.message ?? 'Update files', actor, verified: false });
+    const commit = this.writeCommit(repo, {
+      parents,
+      files,
+      message: spec.message ?? 'Update files',
+      actor,
+      verified: false,
+    });
     this.setRef(repo, `refs/heads/${branch}`, commit.sha, actor);
     return commit.sha;
   }
@@ -398,7 +449,8 @@ export class GitHubSim {
     const sha = this.resolveRef(repo, gitRef ?? repo.defaultBranch);
     if (!sha) throw new Error(`no ref ${gitRef}`);
     const out: Record<string, string> = {};
-    for (const [path, file] of repo.git.filesAt(sha)) out[path] = repo.git.getBlob(file.sha)!.toString('utf8');
+    for (const [path, file] of repo.git.filesAt(sha))
+      out[path] = repo.git.getBlob(file.sha)!.toString('utf8');
     return out;
   }
 
@@ -574,7 +626,11 @@ export class GitHubSim {
     for (const issue of repo.issues.values()) {
       const pull = issue.pull;
       if (!pull || issue.state !== 'open' || pull.headSha !== sha) continue;
-      const repoLite = { id: repo.id, url: `${this.apiUrl}/repos/${repo.owner.login}/${repo.name}`, name: repo.name };
+      const repoLite = {
+        id: repo.id,
+        url: `${this.apiUrl}/repos/${repo.owner.login}/${repo.name}`,
+        name: repo.name,
+      };
       out.push({
         url: `${this.apiUrl}/repos/${repo.owner.login}/${repo.name}/pulls/${issue.number}`,
         id: issue.id,
@@ -690,7 +746,8 @@ export class GitHubSim {
     const order = ['action_required', 'cancelled', 'timed_out', 'failure', 'neutral', 'skipped', 'success'];
     const conclusions = runs.map((r) => r.conclusion ?? 'neutral');
     suite.conclusion = order.find((c) => conclusions.includes(c)) ?? 'neutral';
-    if (suite.conclusion === 'skipped' && conclusions.some((c) => c === 'success')) suite.conclusion = 'success';
+    if (suite.conclusion === 'skipped' && conclusions.some((c) => c === 'success'))
+      suite.conclusion = 'success';
   }
 
   private completeSuiteIfDone(repo: SimRepo, suite: SimCheckSuite, actor: Actor): void {
@@ -698,7 +755,16 @@ export class GitHubSim {
     suite.completedSent = true;
     this.emit(
       'check_suite',
-      { action: 'completed', check_suite: ser.checkSuite(suite, repo, this.urls, repo.checkRuns, this.pullsForSha(repo, suite.headSha)) },
+      {
+        action: 'completed',
+        check_suite: ser.checkSuite(
+          suite,
+          repo,
+          this.urls,
+          repo.checkRuns,
+          this.pullsForSha(repo, suite.headSha),
+        ),
+      },
       actor,
       repo.installationId,
       repo,
@@ -707,7 +773,13 @@ export class GitHubSim {
 
   createStatus(
     repo: SimRepo,
-    spec: { sha: string; state: SimStatus['state']; context?: string; description?: string | null; targetUrl?: string | null },
+    spec: {
+      sha: string;
+      state: SimStatus['state'];
+      context?: string;
+      description?: string | null;
+      targetUrl?: string | null;
+    },
     actor: Actor,
   ): SimStatus {
     const now = this.now();
@@ -737,7 +809,11 @@ export class GitHubSim {
         commit: ser.commit(commit, repo, this.urls, (login) => this.findUser(login)),
         branches: [...repo.refs]
           .filter(([ref, sha]) => sha === spec.sha && ref.startsWith('refs/heads/'))
-          .map(([ref, sha]) => ({ name: ref.slice(11), commit: { sha, url: `${this.apiUrl}/repos/${repo.owner.login}/${repo.name}/commits/${sha}` }, protected: false })),
+          .map(([ref, sha]) => ({
+            name: ref.slice(11),
+            commit: { sha, url: `${this.apiUrl}/repos/${repo.owner.login}/${repo.name}/commits/${sha}` },
+            protected: false,
+          })),
         created_at: now,
         updated_at: now,
       },
@@ -749,7 +825,17 @@ export class GitHubSim {
   }
 
   /** Control API: a third-party CI posts a commit status. */
-  postStatus(ref: RepoRef, spec: { sha: string; state: SimStatus['state']; context: string; description?: string; targetUrl?: string }, by = 'ci-bot'): SimStatus {
+  postStatus(
+    ref: RepoRef,
+    spec: {
+      sha: string;
+      state: SimStatus['state'];
+      context: string;
+      description?: string;
+      targetUrl?: string;
+    },
+    by = 'ci-bot',
+  ): SimStatus {
     return this.createStatus(this.getRepo(ref), spec, this.human(by));
   }
 
@@ -763,7 +849,8 @@ export class GitHubSim {
   /** Points deliveries at a URL (signed with the webhook secret), a function, or nowhere. */
   deliverTo(target: string | ((event: WebhookEvent) => Promise<void> | void) | undefined): void {
     if (target === undefined) this.webhooks.target = { type: 'none' };
-    else if (typeof target === 'string') this.webhooks.target = { type: 'url', url: target, secret: this.webhookSecret };
+    else if (typeof target === 'string')
+      this.webhooks.target = { type: 'url', url: target, secret: this.webhookSecret };
     else this.webhooks.target = { type: 'function', receive: target };
   }
 
@@ -787,7 +874,13 @@ export class GitHubSim {
       ...body,
       ...(repo ? { repository: ser.repo(repo, this.urls) } : {}),
       ...(repo && repo.owner.type === 'Organization'
-        ? { organization: { login: repo.owner.login, id: repo.owner.id, node_id: ser.nodeId('Organization', repo.owner.id) } }
+        ? {
+            organization: {
+              login: repo.owner.login,
+              id: repo.owner.id,
+              node_id: ser.nodeId('Organization', repo.owner.id),
+            },
+          }
         : {}),
       sender: ser.user(actor.user, this.urls),
       ...(installation && name !== 'installation'
@@ -797,7 +890,14 @@ export class GitHubSim {
     return this.webhooks.emit(name, payload);
   }
 
-  private emitPush(repo: SimRepo, ref: string, before: string | undefined, after: string | undefined, actor: Actor, forced: boolean): void {
+  private emitPush(
+    repo: SimRepo,
+    ref: string,
+    before: string | undefined,
+    after: string | undefined,
+    actor: Actor,
+    forced: boolean,
+  ): void {
     const commits = after ? repo.git.commitsBetween(before ?? ZERO_SHA, after).slice(-20) : [];
     const fullName = `${repo.owner.login}/${repo.name}`;
     const pushCommit = (c: GitCommit) => {
@@ -805,7 +905,9 @@ export class GitHubSim {
       const files = repo.git.filesAt(c.sha);
       const added = [...files.keys()].filter((p) => !parentFiles.has(p));
       const removed = [...parentFiles.keys()].filter((p) => !files.has(p));
-      const modified = [...files.keys()].filter((p) => parentFiles.has(p) && parentFiles.get(p)!.sha !== files.get(p)!.sha);
+      const modified = [...files.keys()].filter(
+        (p) => parentFiles.has(p) && parentFiles.get(p)!.sha !== files.get(p)!.sha,
+      );
       return {
         id: c.sha,
         tree_id: c.treeSha,
@@ -846,7 +948,13 @@ export class GitHubSim {
     return { id: ser.loginId(`team:${slug}`), slug, name: slug, privacy: 'closed', permission: 'pull' };
   }
 
-  emitPull(repo: SimRepo, issue: SimIssue, action: string, actor: Actor, extra: Record<string, unknown> = {}): void {
+  emitPull(
+    repo: SimRepo,
+    issue: SimIssue,
+    action: string,
+    actor: Actor,
+    extra: Record<string, unknown> = {},
+  ): void {
     this.emit(
       'pull_request',
       {
@@ -861,14 +969,38 @@ export class GitHubSim {
     );
   }
 
-  emitIssue(repo: SimRepo, issue: SimIssue, action: string, actor: Actor, extra: Record<string, unknown> = {}): void {
-    this.emit('issues', { action, issue: ser.issue(issue, repo, this.urls), ...extra }, actor, repo.installationId, repo);
+  emitIssue(
+    repo: SimRepo,
+    issue: SimIssue,
+    action: string,
+    actor: Actor,
+    extra: Record<string, unknown> = {},
+  ): void {
+    this.emit(
+      'issues',
+      { action, issue: ser.issue(issue, repo, this.urls), ...extra },
+      actor,
+      repo.installationId,
+      repo,
+    );
   }
 
-  emitComment(repo: SimRepo, issue: SimIssue, comment: SimComment, action: string, actor: Actor, extra: Record<string, unknown> = {}): void {
+  emitComment(
+    repo: SimRepo,
+    issue: SimIssue,
+    comment: SimComment,
+    action: string,
+    actor: Actor,
+    extra: Record<string, unknown> = {},
+  ): void {
     this.emit(
       'issue_comment',
-      { action, issue: ser.issue(issue, repo, this.urls), comment: ser.comment(comment, repo, this.urls), ...extra },
+      {
+        action,
+        issue: ser.issue(issue, repo, this.urls),
+        comment: ser.comment(comment, repo, this.urls),
+        ...extra,
+      },
       actor,
       repo.installationId,
       repo,
@@ -938,23 +1070,41 @@ export class GitHubSim {
       }));
   }
 
-  issues(ref: RepoRef): { number: number; title: string; body: string; state: string; labels: string[]; author: string }[] {
+  issues(
+    ref: RepoRef,
+  ): { number: number; title: string; body: string; state: string; labels: string[]; author: string }[] {
     return [...this.getRepo(ref).issues.values()]
       .filter((i) => !i.pull)
-      .map((i) => ({ number: i.number, title: i.title, body: i.body, state: i.state, labels: [...i.labels], author: i.user.login }));
+      .map((i) => ({
+        number: i.number,
+        title: i.title,
+        body: i.body,
+        state: i.state,
+        labels: [...i.labels],
+        author: i.user.login,
+      }));
   }
 
   /** Branch name → head SHA. */
   branches(ref: RepoRef): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const [name, sha] of this.getRepo(ref).refs) if (name.startsWith('refs/heads/')) out[name.slice(11)] = sha;
+    for (const [name, sha] of this.getRepo(ref).refs)
+      if (name.startsWith('refs/heads/')) out[name.slice(11)] = sha;
     return out;
   }
 
-  comments(ref: RepoRef, number: number): { id: number; body: string; author: string; reactions: string[] }[] {
+  comments(
+    ref: RepoRef,
+    number: number,
+  ): { id: number; body: string; author: string; reactions: string[] }[] {
     return [...this.getRepo(ref).comments.values()]
       .filter((c) => c.issueNumber === number)
-      .map((c) => ({ id: c.id, body: c.body, author: c.user.login, reactions: c.reactions.map((r) => r.content) }));
+      .map((c) => ({
+        id: c.id,
+        body: c.body,
+        author: c.user.login,
+        reactions: c.reactions.map((r) => r.content),
+      }));
   }
 
   labels(ref: RepoRef): string[] {

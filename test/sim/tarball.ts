@@ -101,7 +101,10 @@ export function buildTarball(
   const mtime = Math.floor(options.mtime.getTime() / 1000);
   const out: Buffer[] = [];
   const global = Buffer.from(paxRecord('comment', options.commitSha), 'utf8');
-  out.push(header({ name: 'pax_global_header', mode: 0o666, size: global.length, mtime, type: 'g' }), ...pad(global));
+  out.push(
+    header({ name: 'pax_global_header', mode: 0o666, size: global.length, mtime, type: 'g' }),
+    ...pad(global),
+  );
   entry(out, `${options.topDir}/`, '5', 0o775, Buffer.alloc(0), mtime);
   const dirs = new Set<string>();
   for (const path of files.keys()) {

@@ -190,7 +190,9 @@ export class WebhookDispatcher {
   }
 
   /** Releases held deliveries (all, or those matching `filter`) in the given order. */
-  release(options: { order?: 'fifo' | 'reverse' | 'shuffle'; filter?: (d: DeliveryRecord) => boolean } = {}): number {
+  release(
+    options: { order?: 'fifo' | 'reverse' | 'shuffle'; filter?: (d: DeliveryRecord) => boolean } = {},
+  ): number {
     const chosen = this.held.filter(options.filter ?? (() => true));
     this.held = this.held.filter((d) => !chosen.includes(d));
     if (options.order === 'reverse') chosen.reverse();

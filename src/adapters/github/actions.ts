@@ -21,7 +21,11 @@ export function capLog(log: string, maxBytes: number): string {
   return `${bytes.subarray(0, head).toString('utf8')}\n… [fleetwright: ${omitted} bytes of log omitted] …\n${bytes.subarray(bytes.length - tail).toString('utf8')}`;
 }
 
-export async function listFailedJobLogs(ctx: AdapterContext, ref: RepoRef, sha: string): Promise<{ jobName: string; url: string; log: string }[]> {
+export async function listFailedJobLogs(
+  ctx: AdapterContext,
+  ref: RepoRef,
+  sha: string,
+): Promise<{ jobName: string; url: string; log: string }[]> {
   checkSha(sha, 'listFailedJobLogs');
   return attempt(`read failed job logs of ${ref.owner}/${ref.repo}@${sha}`, async () => {
     const runs = await ctx.octokit.paginate(ctx.octokit.rest.actions.listWorkflowRunsForRepo, {
@@ -44,7 +48,11 @@ export async function listFailedJobLogs(ctx: AdapterContext, ref: RepoRef, sha: 
         if (!job.conclusion || !FAILED.has(job.conclusion)) continue;
         let log: string;
         try {
-          const { data } = await ctx.octokit.rest.actions.downloadJobLogsForWorkflowRun({ owner: ref.owner, repo: ref.repo, job_id: job.id });
+          const { data } = await ctx.octokit.rest.actions.downloadJobLogsForWorkflowRun({
+            owner: ref.owner,
+            repo: ref.repo,
+            job_id: job.id,
+          });
           log = typeof data === 'string' ? data : Buffer.from(data as ArrayBuffer).toString('utf8');
         } catch (error) {
           // Logs expire (90 days by default); the job still counts, with no text.
@@ -52,7 +60,11 @@ export async function listFailedJobLogs(ctx: AdapterContext, ref: RepoRef, sha: 
           ctx.log.debug({ repo: `${ref.owner}/${ref.repo}`, jobId: job.id }, 'Job log no longer available');
           log = '';
         }
-        out.push({ jobName: `${run.name ?? 'workflow'} / ${job.name}`, url: job.html_url ?? '', log: capLog(log, ctx.maxLogBytes) });
+        out.push({
+          jobName: `${run.name ?? 'workflow'} / ${job.name}`,
+          url: job.html_url ?? '',
+          log: capLog(log, ctx.maxLogBytes),
+        });
       }
     }
     return out;

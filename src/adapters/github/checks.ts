@@ -4,7 +4,14 @@
  * place, annotations sent 50 per request, summary/text capped at GitHub's 65,535 characters).
  */
 import { FailureReport, REPORT_CHECK_NAME } from '../../contracts/failure-report.ts';
-import type { Annotation, CheckRunInfo, CheckRunRequest, CiSnapshot, CommitStatusInfo, RepoRef } from '../../ports/git-host.ts';
+import type {
+  Annotation,
+  CheckRunInfo,
+  CheckRunRequest,
+  CiSnapshot,
+  CommitStatusInfo,
+  RepoRef,
+} from '../../ports/git-host.ts';
 import type { AdapterContext } from './client.ts';
 import { attempt } from './map-request-error.ts';
 import { checkSha } from './paths.ts';
@@ -53,7 +60,12 @@ function toCheckRunInfo(run: RestCheckRun): CheckRunInfo {
   };
 }
 
-async function listCheckRuns(ctx: AdapterContext, ref: RepoRef, sha: string, filters: { check_name?: string; app_id?: number } = {}): Promise<RestCheckRun[]> {
+async function listCheckRuns(
+  ctx: AdapterContext,
+  ref: RepoRef,
+  sha: string,
+  filters: { check_name?: string; app_id?: number } = {},
+): Promise<RestCheckRun[]> {
   return (await ctx.octokit.paginate(ctx.octokit.rest.checks.listForRef, {
     owner: ref.owner,
     repo: ref.repo,
@@ -69,7 +81,12 @@ export async function getCiSnapshot(ctx: AdapterContext, ref: RepoRef, sha: stri
   return attempt(`read CI of ${ref.owner}/${ref.repo}@${sha}`, async () => {
     const [runs, combined] = await Promise.all([
       listCheckRuns(ctx, ref, sha),
-      ctx.octokit.rest.repos.getCombinedStatusForRef({ owner: ref.owner, repo: ref.repo, ref: sha, per_page: 100 }),
+      ctx.octokit.rest.repos.getCombinedStatusForRef({
+        owner: ref.owner,
+        repo: ref.repo,
+        ref: sha,
+        per_page: 100,
+      }),
     ]);
     const statuses: CommitStatusInfo[] = combined.data.statuses.map((s) => ({
       context: s.context,
@@ -101,7 +118,11 @@ export function parseReportText(text: string | null): FailureReport | undefined 
   return undefined;
 }
 
-export async function findFailureReport(ctx: AdapterContext, ref: RepoRef, sha: string): Promise<FailureReport | undefined> {
+export async function findFailureReport(
+  ctx: AdapterContext,
+  ref: RepoRef,
+  sha: string,
+): Promise<FailureReport | undefined> {
   checkSha(sha, 'findFailureReport');
   return attempt(`read ${REPORT_CHECK_NAME} of ${ref.owner}/${ref.repo}@${sha}`, async () => {
     const runs = await listCheckRuns(ctx, ref, sha, { check_name: REPORT_CHECK_NAME });
@@ -110,7 +131,10 @@ export async function findFailureReport(ctx: AdapterContext, ref: RepoRef, sha: 
     for (const run of completed) {
       const report = parseReportText(run.output.text);
       if (report) return report;
-      ctx.log.warn({ repo: `${ref.owner}/${ref.repo}`, sha, checkRunId: run.id }, 'Ignoring a fleetwright/report check run whose output.text is not a FailureReport');
+      ctx.log.warn(
+        { repo: `${ref.owner}/${ref.repo}`, sha, checkRunId: run.id },
+        'Ignoring a fleetwright/report check run whose output.text is not a FailureReport',
+      );
     }
     return undefined;
   });
@@ -131,40 +155,62 @@ function toRestAnnotation(a: Annotation) {
   };
 }
 
-export async function ensureCheckRun(ctx: AdapterContext, ref: RepoRef, request: CheckRunRequest): Promise<{ id: number }> {
+export async function ensureCheckRun(
+  ctx: AdapterContext,
+  ref: RepoRef,
+  request: CheckRunRequest,
+): Promise<{ id: number }> {
   checkSha(request.headSha, 'ensureCheckRun');
-  return attempt(`write check run "${request.name}" on ${ref.owner}/${ref.repo}@${request.headSha}`, async () => {
-    const annotations = (request.annotations ?? []).map(toRestAnnotation);
-    const output = (batch: ReturnType<typeof toRestAnnotation>[]) => ({
-      title: request.title.slice(0, 1000),
-      summary: capText(request.summary),
-      ...(request.text !== undefined ? { text: capText(request.text) } : {}),
-      ...(batch.length > 0 ? { annotations: batch } : {}),
-    });
-    const fields = {
-      owner: ref.owner,
-      repo: ref.repo,
-      name: request.name,
-      ...(request.detailsUrl ? { details_url: request.detailsUrl } : {}),
-      ...(request.externalId ? { external_id: request.externalId } : {}),
-      ...(request.conclusion ? { conclusion: request.conclusion, status: 'completed' as const } : request.status ? { status: request.status } : {}),
-    };
-    const existing = (await listCheckRuns(ctx, ref, request.headSha, { check_name: request.name, app_id: ctx.appId }))
-      .filter((r) => r.app?.id === undefined || r.app.id === ctx.appId)
-      .sort((a, b) => b.id - a.id)[0];
-    const first = annotations.slice(0, ANNOTATION_BATCH);
-    let id: number;
-    if (existing) {
-      await ctx.octokit.rest.checks.update({ ...fields, check_run_id: existing.id, output: output(first) });
-      id = existing.id;
-    } else {
-      const { data } = await ctx.octokit.rest.checks.create({ ...fields, head_sha: request.headSha, output: output(first) });
-      id = data.id;
-    }
-    // Each update appends its annotations to the run.
-    for (let i = ANNOTATION_BATCH; i < annotations.length; i += ANNOTATION_BATCH) {
-      await ctx.octokit.rest.checks.update({ owner: ref.owner, repo: ref.repo, check_run_id: id, output: output(annotations.slice(i, i + ANNOTATION_BATCH)) });
-    }
-    return { id };
-  });
+  return attempt(
+    `write check run "${request.name}" on ${ref.owner}/${ref.repo}@${request.headSha}`,
+    async () => {
+      const annotations = (request.annotations ?? []).map(toRestAnnotation);
+      const output = (batch: ReturnType<typeof toRestAnnotation>[]) => ({
+        title: request.title.slice(0, 1000),
+        summary: capText(request.summary),
+        ...(request.text !== undefined ? { text: capText(request.text) } : {}),
+        ...(batch.length > 0 ? { annotations: batch } : {}),
+      });
+      const fields = {
+        owner: ref.owner,
+        repo: ref.repo,
+        name: request.name,
+        ...(request.detailsUrl ? { details_url: request.detailsUrl } : {}),
+        ...(request.externalId ? { external_id: request.externalId } : {}),
+        ...(request.conclusion
+          ? { conclusion: request.conclusion, status: 'completed' as const }
+          : request.status
+            ? { status: request.status }
+            : {}),
+      };
+      const existing = (
+        await listCheckRuns(ctx, ref, request.headSha, { check_name: request.name, app_id: ctx.appId })
+      )
+        .filter((r) => r.app?.id === undefined || r.app.id === ctx.appId)
+        .sort((a, b) => b.id - a.id)[0];
+      const first = annotations.slice(0, ANNOTATION_BATCH);
+      let id: number;
+      if (existing) {
+        await ctx.octokit.rest.checks.update({ ...fields, check_run_id: existing.id, output: output(first) });
+        id = existing.id;
+      } else {
+        const { data } = await ctx.octokit.rest.checks.create({
+          ...fields,
+          head_sha: request.headSha,
+          output: output(first),
+        });
+        id = data.id;
+      }
+      // Each update appends its annotations to the run.
+      for (let i = ANNOTATION_BATCH; i < annotations.length; i += ANNOTATION_BATCH) {
+        await ctx.octokit.rest.checks.update({
+          owner: ref.owner,
+          repo: ref.repo,
+          check_run_id: id,
+          output: output(annotations.slice(i, i + ANNOTATION_BATCH)),
+        });
+      }
+      return { id };
+    },
+  );
 }

@@ -20,12 +20,22 @@ function decodeText(bytes: Buffer): string | undefined {
   }
 }
 
-export async function findFile(ctx: AdapterContext, ref: RepoRef, path: string, gitRef?: string): Promise<FileContent | undefined> {
+export async function findFile(
+  ctx: AdapterContext,
+  ref: RepoRef,
+  path: string,
+  gitRef?: string,
+): Promise<FileContent | undefined> {
   checkRepoPath(path, 'findFile');
   return attempt(`read ${ref.owner}/${ref.repo}:${path}`, async () => {
     let data: unknown;
     try {
-      ({ data } = await ctx.octokit.rest.repos.getContent({ owner: ref.owner, repo: ref.repo, path, ...(gitRef ? { ref: gitRef } : {}) }));
+      ({ data } = await ctx.octokit.rest.repos.getContent({
+        owner: ref.owner,
+        repo: ref.repo,
+        path,
+        ...(gitRef ? { ref: gitRef } : {}),
+      }));
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -38,7 +48,11 @@ export async function findFile(ctx: AdapterContext, ref: RepoRef, path: string, 
       bytes = Buffer.from(file.content, 'base64');
     } else {
       // Files over 1 MB come back with `encoding: "none"`; the blob API serves up to 100 MB.
-      const { data: blob } = await ctx.octokit.rest.git.getBlob({ owner: ref.owner, repo: ref.repo, file_sha: file.sha });
+      const { data: blob } = await ctx.octokit.rest.git.getBlob({
+        owner: ref.owner,
+        repo: ref.repo,
+        file_sha: file.sha,
+      });
       bytes = Buffer.from(blob.content, blob.encoding === 'base64' ? 'base64' : 'utf8');
     }
     const text = decodeText(bytes);
@@ -46,12 +60,22 @@ export async function findFile(ctx: AdapterContext, ref: RepoRef, path: string, 
   });
 }
 
-export async function listDirectory(ctx: AdapterContext, ref: RepoRef, path: string, gitRef?: string): Promise<DirEntry[]> {
+export async function listDirectory(
+  ctx: AdapterContext,
+  ref: RepoRef,
+  path: string,
+  gitRef?: string,
+): Promise<DirEntry[]> {
   const dir = checkDirPath(path, 'listDirectory');
   return attempt(`list ${ref.owner}/${ref.repo}:${dir || '/'}`, async () => {
     let data: unknown;
     try {
-      ({ data } = await ctx.octokit.rest.repos.getContent({ owner: ref.owner, repo: ref.repo, path: dir, ...(gitRef ? { ref: gitRef } : {}) }));
+      ({ data } = await ctx.octokit.rest.repos.getContent({
+        owner: ref.owner,
+        repo: ref.repo,
+        path: dir,
+        ...(gitRef ? { ref: gitRef } : {}),
+      }));
     } catch (error) {
       if (isNotFound(error)) return [];
       throw error;
@@ -60,7 +84,9 @@ export async function listDirectory(ctx: AdapterContext, ref: RepoRef, path: str
     return (data as { path: string; name: string; type: string }[]).map((entry) => ({
       path: entry.path,
       name: entry.name,
-      type: (['file', 'dir', 'symlink', 'submodule'].includes(entry.type) ? entry.type : 'file') as DirEntry['type'],
+      type: (['file', 'dir', 'symlink', 'submodule'].includes(entry.type)
+        ? entry.type
+        : 'file') as DirEntry['type'],
     }));
   });
 }
@@ -68,18 +94,36 @@ export async function listDirectory(ctx: AdapterContext, ref: RepoRef, path: str
 const COMPARE_FILE_CAP = 300;
 
 async function treeFiles(ctx: AdapterContext, ref: RepoRef, sha: string): Promise<Map<string, string>> {
-  const { data } = await ctx.octokit.rest.git.getTree({ owner: ref.owner, repo: ref.repo, tree_sha: sha, recursive: '1' });
+  const { data } = await ctx.octokit.rest.git.getTree({
+    owner: ref.owner,
+    repo: ref.repo,
+    tree_sha: sha,
+    recursive: '1',
+  });
   if (data.truncated) {
-    ctx.log.warn({ repo: `${ref.owner}/${ref.repo}`, sha }, 'Recursive tree truncated; changed-file list may be incomplete');
+    ctx.log.warn(
+      { repo: `${ref.owner}/${ref.repo}`, sha },
+      'Recursive tree truncated; changed-file list may be incomplete',
+    );
   }
   const files = new Map<string, string>();
-  for (const entry of data.tree) if (entry.type === 'blob' && entry.path && entry.sha) files.set(entry.path, entry.sha);
+  for (const entry of data.tree)
+    if (entry.type === 'blob' && entry.path && entry.sha) files.set(entry.path, entry.sha);
   return files;
 }
 
-export async function listChangedFiles(ctx: AdapterContext, ref: RepoRef, base: string, head: string): Promise<ChangedFile[]> {
+export async function listChangedFiles(
+  ctx: AdapterContext,
+  ref: RepoRef,
+  base: string,
+  head: string,
+): Promise<ChangedFile[]> {
   return attempt(`compare ${ref.owner}/${ref.repo} ${base}...${head}`, async () => {
-    const { data } = await ctx.octokit.rest.repos.compareCommitsWithBasehead({ owner: ref.owner, repo: ref.repo, basehead: `${base}...${head}` });
+    const { data } = await ctx.octokit.rest.repos.compareCommitsWithBasehead({
+      owner: ref.owner,
+      repo: ref.repo,
+      basehead: `${base}...${head}`,
+    });
     const files = data.files ?? [];
     if (files.length < COMPARE_FILE_CAP) {
       return files.map((f) => ({
@@ -107,7 +151,11 @@ export async function listChangedFiles(ctx: AdapterContext, ref: RepoRef, base: 
 export async function downloadTarball(ctx: AdapterContext, ref: RepoRef, sha: string): Promise<Uint8Array> {
   checkSha(sha, 'downloadTarball');
   return attempt(`download tarball ${ref.owner}/${ref.repo}@${sha}`, async () => {
-    const { data } = await ctx.octokit.rest.repos.downloadTarballArchive({ owner: ref.owner, repo: ref.repo, ref: sha });
+    const { data } = await ctx.octokit.rest.repos.downloadTarballArchive({
+      owner: ref.owner,
+      repo: ref.repo,
+      ref: sha,
+    });
     if (data instanceof ArrayBuffer) return new Uint8Array(data);
     if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     throw new Error(`unexpected tarball body of type ${typeof data}`);

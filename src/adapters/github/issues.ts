@@ -20,21 +20,38 @@ export async function ensureLabels(
 ): Promise<void> {
   return attempt(`set labels on ${ref.owner}/${ref.repo}#${number}`, async () => {
     const add = [...new Set(labels.add ?? [])];
-    const remove = [...new Set(labels.remove ?? [])].filter((r) => !add.some((a) => a.toLowerCase() === r.toLowerCase()));
+    const remove = [...new Set(labels.remove ?? [])].filter(
+      (r) => !add.some((a) => a.toLowerCase() === r.toLowerCase()),
+    );
     if (add.length === 0 && remove.length === 0) return;
     const have =
       current ??
       (
-        await ctx.octokit.paginate(ctx.octokit.rest.issues.listLabelsOnIssue, { owner: ref.owner, repo: ref.repo, issue_number: number, per_page: 100 })
+        await ctx.octokit.paginate(ctx.octokit.rest.issues.listLabelsOnIssue, {
+          owner: ref.owner,
+          repo: ref.repo,
+          issue_number: number,
+          per_page: 100,
+        })
       ).map((l) => l.name);
     const has = (name: string) => have.some((h) => h.toLowerCase() === name.toLowerCase());
     const missing = add.filter((name) => !has(name));
     if (missing.length > 0) {
-      await ctx.octokit.rest.issues.addLabels({ owner: ref.owner, repo: ref.repo, issue_number: number, labels: missing });
+      await ctx.octokit.rest.issues.addLabels({
+        owner: ref.owner,
+        repo: ref.repo,
+        issue_number: number,
+        labels: missing,
+      });
     }
     for (const name of remove.filter(has)) {
       try {
-        await ctx.octokit.rest.issues.removeLabel({ owner: ref.owner, repo: ref.repo, issue_number: number, name });
+        await ctx.octokit.rest.issues.removeLabel({
+          owner: ref.owner,
+          repo: ref.repo,
+          issue_number: number,
+          name,
+        });
       } catch (error) {
         // Someone removed it since we looked: the goal is met.
         if (!isNotFound(error)) throw error;
@@ -43,7 +60,13 @@ export async function ensureLabels(
   });
 }
 
-export async function ensureComment(ctx: AdapterContext, ref: RepoRef, number: number, key: string, body: string): Promise<{ id: number; created: boolean }> {
+export async function ensureComment(
+  ctx: AdapterContext,
+  ref: RepoRef,
+  number: number,
+  key: string,
+  body: string,
+): Promise<{ id: number; created: boolean }> {
   const full = withKeyMarker(key, body);
   return attempt(`write comment "${key}" on ${ref.owner}/${ref.repo}#${number}`, async () => {
     const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, {
@@ -55,35 +78,73 @@ export async function ensureComment(ctx: AdapterContext, ref: RepoRef, number: n
     const mine = comments.find((c) => isOwnedByApp(c, ctx.appId, ctx.botLogin) && hasKeyMarker(c.body, key));
     if (mine) {
       if (mine.body !== full) {
-        await ctx.octokit.rest.issues.updateComment({ owner: ref.owner, repo: ref.repo, comment_id: mine.id, body: full });
+        await ctx.octokit.rest.issues.updateComment({
+          owner: ref.owner,
+          repo: ref.repo,
+          comment_id: mine.id,
+          body: full,
+        });
       }
       return { id: mine.id, created: false };
     }
-    const { data } = await ctx.octokit.rest.issues.createComment({ owner: ref.owner, repo: ref.repo, issue_number: number, body: full });
+    const { data } = await ctx.octokit.rest.issues.createComment({
+      owner: ref.owner,
+      repo: ref.repo,
+      issue_number: number,
+      body: full,
+    });
     return { id: data.id, created: true };
   });
 }
 
-export async function createComment(ctx: AdapterContext, ref: RepoRef, number: number, body: string): Promise<{ id: number }> {
+export async function createComment(
+  ctx: AdapterContext,
+  ref: RepoRef,
+  number: number,
+  body: string,
+): Promise<{ id: number }> {
   return attempt(`comment on ${ref.owner}/${ref.repo}#${number}`, async () => {
-    const { data } = await ctx.octokit.rest.issues.createComment({ owner: ref.owner, repo: ref.repo, issue_number: number, body });
+    const { data } = await ctx.octokit.rest.issues.createComment({
+      owner: ref.owner,
+      repo: ref.repo,
+      issue_number: number,
+      body,
+    });
     return { id: data.id };
   });
 }
 
-export async function addReaction(ctx: AdapterContext, ref: RepoRef, commentId: number, reaction: Reaction): Promise<void> {
+export async function addReaction(
+  ctx: AdapterContext,
+  ref: RepoRef,
+  commentId: number,
+  reaction: Reaction,
+): Promise<void> {
   return attempt(`react to comment ${commentId} in ${ref.owner}/${ref.repo}`, async () => {
     // 200 (already there) and 201 (created) both mean done.
-    await ctx.octokit.rest.reactions.createForIssueComment({ owner: ref.owner, repo: ref.repo, comment_id: commentId, content: reaction });
+    await ctx.octokit.rest.reactions.createForIssueComment({
+      owner: ref.owner,
+      repo: ref.repo,
+      comment_id: commentId,
+      content: reaction,
+    });
   });
 }
 
 const ROLES: RepoPermission[] = ['admin', 'maintain', 'write', 'triage', 'read', 'none'];
 
-export async function getPermission(ctx: AdapterContext, ref: RepoRef, login: string): Promise<RepoPermission> {
+export async function getPermission(
+  ctx: AdapterContext,
+  ref: RepoRef,
+  login: string,
+): Promise<RepoPermission> {
   return attempt(`read permission of ${login} on ${ref.owner}/${ref.repo}`, async () => {
     try {
-      const { data } = await ctx.octokit.rest.repos.getCollaboratorPermissionLevel({ owner: ref.owner, repo: ref.repo, username: login });
+      const { data } = await ctx.octokit.rest.repos.getCollaboratorPermissionLevel({
+        owner: ref.owner,
+        repo: ref.repo,
+        username: login,
+      });
       // `role_name` keeps maintain/triage (and names custom roles); `permission` folds them.
       const role = (data as { role_name?: string }).role_name;
       if (role && (ROLES as string[]).includes(role)) return role as RepoPermission;
@@ -95,8 +156,20 @@ export async function getPermission(ctx: AdapterContext, ref: RepoRef, login: st
   });
 }
 
-function toIssueInfo(issue: { number: number; title: string; body?: string | null; state: string; html_url: string }): IssueInfo {
-  return { number: issue.number, title: issue.title, body: issue.body ?? '', state: issue.state === 'open' ? 'open' : 'closed', htmlUrl: issue.html_url };
+function toIssueInfo(issue: {
+  number: number;
+  title: string;
+  body?: string | null;
+  state: string;
+  html_url: string;
+}): IssueInfo {
+  return {
+    number: issue.number,
+    title: issue.title,
+    body: issue.body ?? '',
+    state: issue.state === 'open' ? 'open' : 'closed',
+    htmlUrl: issue.html_url,
+  };
 }
 
 export async function ensureIssue(
@@ -120,7 +193,13 @@ export async function ensureIssue(
       .sort((a, b) => a.number - b.number)[0];
     const labels = issue.labels ?? [];
     if (!mine) {
-      const { data } = await ctx.octokit.rest.issues.create({ owner: ref.owner, repo: ref.repo, title: issue.title, body: full, labels });
+      const { data } = await ctx.octokit.rest.issues.create({
+        owner: ref.owner,
+        repo: ref.repo,
+        title: issue.title,
+        body: full,
+        labels,
+      });
       return toIssueInfo(data);
     }
     const have = mine.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? '')));

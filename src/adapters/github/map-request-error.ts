@@ -18,7 +18,9 @@ interface GraphqlErrorLike {
 }
 
 export function isRequestError(error: unknown): error is RequestErrorLike {
-  return typeof error === 'object' && error !== null && typeof (error as { status?: unknown }).status === 'number';
+  return (
+    typeof error === 'object' && error !== null && typeof (error as { status?: unknown }).status === 'number'
+  );
 }
 
 export function isGraphqlError(error: unknown): error is GraphqlErrorLike {
@@ -37,8 +39,11 @@ export function isNotFound(error: unknown): boolean {
 /** The status and message of a 422 "Validation Failed", including GitHub's nested error messages. */
 export function validationMessages(error: unknown): string {
   if (!isRequestError(error)) return '';
-  const data = error.response?.data as { message?: string; errors?: ({ message?: string; code?: string } | string)[] } | undefined;
-  const nested = (data?.errors ?? []).map((e) => (typeof e === 'string' ? e : (e.message ?? e.code ?? ''))).join('; ');
+  const data = error.response?.data as
+    { message?: string; errors?: ({ message?: string; code?: string } | string)[] } | undefined;
+  const nested = (data?.errors ?? [])
+    .map((e) => (typeof e === 'string' ? e : (e.message ?? e.code ?? '')))
+    .join('; ');
   return `${data?.message ?? error.message}${nested ? `: ${nested}` : ''}`;
 }
 
@@ -66,9 +71,18 @@ export function mapRequestError(error: unknown, what: string): GitHostError {
   }
   if (isGraphqlError(error)) {
     const types = graphqlErrorTypes(error);
-    const status = types.includes('NOT_FOUND') ? 404 : types.includes('FORBIDDEN') ? 403 : types.includes('RATE_LIMITED') ? 429 : 422;
+    const status = types.includes('NOT_FOUND')
+      ? 404
+      : types.includes('FORBIDDEN')
+        ? 403
+        : types.includes('RATE_LIMITED')
+          ? 429
+          : 422;
     const message = error.errors.map((e) => e.message).join('; ');
-    return new GitHostError(`${what} failed (GraphQL ${types.filter(Boolean).join(',') || 'error'}): ${message}`, { status, cause: error });
+    return new GitHostError(
+      `${what} failed (GraphQL ${types.filter(Boolean).join(',') || 'error'}): ${message}`,
+      { status, cause: error },
+    );
   }
   const message = error instanceof Error ? error.message : String(error);
   return new GitHostError(`${what} failed: ${message}`, { cause: error });

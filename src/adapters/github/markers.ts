@@ -10,7 +10,9 @@ const KEY = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$/;
 
 export function renderKeyMarker(key: string): string {
   if (!KEY.test(key)) {
-    throw new GitHostError(`invalid comment/issue key "${key}": use letters, digits and . _ : / - (at most 200)`);
+    throw new GitHostError(
+      `invalid comment/issue key "${key}": use letters, digits and . _ : / - (at most 200)`,
+    );
   }
   return `<!-- fleetwright:key ${key} -->`;
 }
@@ -25,7 +27,10 @@ export function hasKeyMarker(body: string | null | undefined, key: string): bool
 
 /** Was this comment/issue written by our app (its installation token)? */
 export function isOwnedByApp(
-  item: { user?: { login?: string; type?: string } | null; performed_via_github_app?: { id?: number } | null },
+  item: {
+    user?: { login?: string; type?: string } | null;
+    performed_via_github_app?: { id?: number } | null;
+  },
   appId: number,
   botLogin: string | undefined,
 ): boolean {

@@ -23,11 +23,30 @@ import type {
 } from '../../ports/git-host.ts';
 import type { FailureReport } from '../../contracts/failure-report.ts';
 import { listFailedJobLogs } from './actions.ts';
-import { commitChangeSet, ensureBranch, findBranchHead, listCommitsBetween, resetBranch } from './branches.ts';
+import {
+  commitChangeSet,
+  ensureBranch,
+  findBranchHead,
+  listCommitsBetween,
+  resetBranch,
+} from './branches.ts';
 import { ensureCheckRun, findFailureReport, getCiSnapshot } from './checks.ts';
-import { silentLogger, type AdapterContext, type AdapterLogger, type GitHubClient, type OctokitGitHostOptions } from './client.ts';
+import {
+  silentLogger,
+  type AdapterContext,
+  type AdapterLogger,
+  type GitHubClient,
+  type OctokitGitHostOptions,
+} from './client.ts';
 import { downloadTarball, findFile, listChangedFiles, listDirectory } from './contents.ts';
-import { addReaction, createComment, ensureComment, ensureIssue, ensureLabels, getPermission } from './issues.ts';
+import {
+  addReaction,
+  createComment,
+  ensureComment,
+  ensureIssue,
+  ensureLabels,
+  getPermission,
+} from './issues.ts';
 import {
   ensureDraftPullRequest,
   findPullRequestForBranch,
@@ -42,7 +61,8 @@ export class OctokitGitHost implements GitHost {
   private readonly ctx: AdapterContext;
 
   constructor(octokit: GitHubClient, log: AdapterLogger | undefined, options: OctokitGitHostOptions) {
-    if (!Number.isInteger(options.appId) || options.appId <= 0) throw new Error('OctokitGitHost needs the GitHub App id (options.appId)');
+    if (!Number.isInteger(options.appId) || options.appId <= 0)
+      throw new Error('OctokitGitHost needs the GitHub App id (options.appId)');
     this.ctx = {
       octokit,
       log: log ?? silentLogger,
@@ -79,7 +99,13 @@ export class OctokitGitHost implements GitHost {
   }
   commitChangeSet(
     ref: RepoRef,
-    commit: { branch: string; expectedHeadSha: string; headline: string; body?: string; changeSet: ChangeSet },
+    commit: {
+      branch: string;
+      expectedHeadSha: string;
+      headline: string;
+      body?: string;
+      changeSet: ChangeSet;
+    },
   ): Promise<{ sha: string }> {
     return commitChangeSet(this.ctx, ref, commit);
   }
@@ -119,7 +145,12 @@ export class OctokitGitHost implements GitHost {
   ensureLabels(ref: RepoRef, number: number, labels: { add?: string[]; remove?: string[] }): Promise<void> {
     return ensureLabels(this.ctx, ref, number, labels);
   }
-  ensureComment(ref: RepoRef, number: number, key: string, body: string): Promise<{ id: number; created: boolean }> {
+  ensureComment(
+    ref: RepoRef,
+    number: number,
+    key: string,
+    body: string,
+  ): Promise<{ id: number; created: boolean }> {
     return ensureComment(this.ctx, ref, number, key, body);
   }
   createComment(ref: RepoRef, number: number, body: string): Promise<{ id: number }> {
@@ -128,7 +159,11 @@ export class OctokitGitHost implements GitHost {
   markReadyForReview(ref: RepoRef, pullRequestNodeId: string): Promise<void> {
     return markReadyForReview(this.ctx, ref, pullRequestNodeId);
   }
-  requestReviewers(ref: RepoRef, number: number, reviewers: { users: string[]; teams: string[] }): Promise<void> {
+  requestReviewers(
+    ref: RepoRef,
+    number: number,
+    reviewers: { users: string[]; teams: string[] },
+  ): Promise<void> {
     return requestReviewers(this.ctx, ref, number, reviewers);
   }
   getPermission(ref: RepoRef, login: string): Promise<RepoPermission> {
@@ -137,7 +172,11 @@ export class OctokitGitHost implements GitHost {
   addReaction(ref: RepoRef, commentId: number, reaction: Reaction): Promise<void> {
     return addReaction(this.ctx, ref, commentId, reaction);
   }
-  ensureIssue(ref: RepoRef, key: string, issue: { title: string; body: string; labels?: string[] }): Promise<IssueInfo> {
+  ensureIssue(
+    ref: RepoRef,
+    key: string,
+    issue: { title: string; body: string; labels?: string[] },
+  ): Promise<IssueInfo> {
     return ensureIssue(this.ctx, ref, key, issue);
   }
 }

@@ -44,7 +44,12 @@ export function toPullRequestInfo(pull: RestPull): PullRequestInfo {
   };
 }
 
-async function newestForHead(ctx: AdapterContext, ref: RepoRef, branch: string, state: 'open' | 'all'): Promise<PullRequestInfo | undefined> {
+async function newestForHead(
+  ctx: AdapterContext,
+  ref: RepoRef,
+  branch: string,
+  state: 'open' | 'all',
+): Promise<PullRequestInfo | undefined> {
   const { data } = await ctx.octokit.rest.pulls.list({
     owner: ref.owner,
     repo: ref.repo,
@@ -58,14 +63,28 @@ async function newestForHead(ctx: AdapterContext, ref: RepoRef, branch: string, 
   return pull ? toPullRequestInfo(pull as RestPull) : undefined;
 }
 
-export async function findPullRequestForBranch(ctx: AdapterContext, ref: RepoRef, branch: string): Promise<PullRequestInfo | undefined> {
+export async function findPullRequestForBranch(
+  ctx: AdapterContext,
+  ref: RepoRef,
+  branch: string,
+): Promise<PullRequestInfo | undefined> {
   checkBranchName(branch, 'findPullRequestForBranch');
-  return attempt(`find PR for ${ref.owner}/${ref.repo}:${branch}`, () => newestForHead(ctx, ref, branch, 'all'));
+  return attempt(`find PR for ${ref.owner}/${ref.repo}:${branch}`, () =>
+    newestForHead(ctx, ref, branch, 'all'),
+  );
 }
 
-export async function getPullRequest(ctx: AdapterContext, ref: RepoRef, number: number): Promise<PullRequestInfo> {
+export async function getPullRequest(
+  ctx: AdapterContext,
+  ref: RepoRef,
+  number: number,
+): Promise<PullRequestInfo> {
   return attempt(`read PR ${ref.owner}/${ref.repo}#${number}`, async () => {
-    const { data } = await ctx.octokit.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: number });
+    const { data } = await ctx.octokit.rest.pulls.get({
+      owner: ref.owner,
+      repo: ref.repo,
+      pull_number: number,
+    });
     return toPullRequestInfo(data as RestPull);
   });
 }
@@ -94,9 +113,18 @@ export async function ensureDraftPullRequest(
         info = toPullRequestInfo(data as RestPull);
       } catch (error) {
         // A concurrent delivery opened it between our look and our write.
-        if (!(isRequestError(error) && error.status === 422 && /already exists/i.test(validationMessages(error)))) throw error;
+        if (!(
+          isRequestError(error) &&
+          error.status === 422 &&
+          /already exists/i.test(validationMessages(error))
+        ))
+          throw error;
         info = await newestForHead(ctx, ref, pr.head, 'open');
-        if (!info) throw new GitHostError(`GitHub says a PR exists for ${pr.head} but none is open`, { status: 422, cause: error });
+        if (!info)
+          throw new GitHostError(`GitHub says a PR exists for ${pr.head} but none is open`, {
+            status: 422,
+            cause: error,
+          });
       }
     }
     const have = info.labels;
@@ -109,7 +137,12 @@ export async function ensureDraftPullRequest(
   });
 }
 
-export async function updatePullRequest(ctx: AdapterContext, ref: RepoRef, number: number, update: { title?: string; body?: string }): Promise<void> {
+export async function updatePullRequest(
+  ctx: AdapterContext,
+  ref: RepoRef,
+  number: number,
+  update: { title?: string; body?: string },
+): Promise<void> {
   return attempt(`update PR ${ref.owner}/${ref.repo}#${number}`, async () => {
     if (update.title === undefined && update.body === undefined) return;
     await ctx.octokit.rest.pulls.update({
@@ -126,13 +159,22 @@ const READY = `mutation FleetwrightReady($input: MarkPullRequestReadyForReviewIn
   markPullRequestReadyForReview(input: $input) { pullRequest { id isDraft } }
 }`;
 
-export async function markReadyForReview(ctx: AdapterContext, ref: RepoRef, pullRequestNodeId: string): Promise<void> {
+export async function markReadyForReview(
+  ctx: AdapterContext,
+  ref: RepoRef,
+  pullRequestNodeId: string,
+): Promise<void> {
   return attempt(`mark ready for review ${ref.owner}/${ref.repo} ${pullRequestNodeId}`, async () => {
     await ctx.octokit.graphql(READY, { input: { pullRequestId: pullRequestNodeId } });
   });
 }
 
-export async function requestReviewers(ctx: AdapterContext, ref: RepoRef, number: number, reviewers: { users: string[]; teams: string[] }): Promise<void> {
+export async function requestReviewers(
+  ctx: AdapterContext,
+  ref: RepoRef,
+  number: number,
+  reviewers: { users: string[]; teams: string[] },
+): Promise<void> {
   return attempt(`request reviewers on ${ref.owner}/${ref.repo}#${number}`, async () => {
     if (reviewers.users.length === 0 && reviewers.teams.length === 0) return;
     await ctx.octokit.rest.pulls.requestReviewers({

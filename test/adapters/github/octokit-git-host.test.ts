@@ -54,7 +54,13 @@ afterEach(async () => {
 
 describe('adapters/github/OctokitGitHost — repositories', () => {
   it('lists every repository over several pages and probes only size-0 repos for emptiness', async () => {
-    for (let i = 0; i < 110; i++) sim.createRepo({ owner: 'acme', name: `svc-${String(i).padStart(3, '0')}`, archived: i === 3, fork: i === 4 });
+    for (let i = 0; i < 110; i++)
+      sim.createRepo({
+        owner: 'acme',
+        name: `svc-${String(i).padStart(3, '0')}`,
+        archived: i === 3,
+        fork: i === 4,
+      });
     sim.createRepo({ owner: 'acme', name: 'blank', empty: true });
     sim.createRepo({ owner: 'other', name: 'not-ours' });
     sim.requests.reset();
@@ -63,7 +69,11 @@ describe('adapters/github/OctokitGitHost — repositories', () => {
 
     expect(repos).toHaveLength(112);
     expect(repos.find((r) => r.repo === 'blank')).toMatchObject({ empty: true, defaultBranch: 'main' });
-    expect(repos.find((r) => r.repo === 'svc-003')).toMatchObject({ archived: true, fork: false, empty: false });
+    expect(repos.find((r) => r.repo === 'svc-003')).toMatchObject({
+      archived: true,
+      fork: false,
+      empty: false,
+    });
     expect(repos.find((r) => r.repo === 'svc-004')).toMatchObject({ fork: true });
     expect(repos.find((r) => r.repo === 'widgets')).toMatchObject({
       topics: ['node'],
@@ -82,7 +92,11 @@ describe('adapters/github/OctokitGitHost — repositories', () => {
   it('finds a repository, and returns undefined for a missing one or one outside the installation', async () => {
     sim.createRepo({ owner: 'other', name: 'elsewhere' });
 
-    expect(await host.findRepository(repo)).toMatchObject({ owner: 'acme', repo: 'widgets', defaultBranch: 'main' });
+    expect(await host.findRepository(repo)).toMatchObject({
+      owner: 'acme',
+      repo: 'widgets',
+      defaultBranch: 'main',
+    });
     expect(await host.findRepository({ owner: 'acme', repo: 'nope' })).toBeUndefined();
     expect(await host.findRepository({ owner: 'other', repo: 'elsewhere' })).toBeUndefined();
   });
@@ -93,7 +107,10 @@ describe('adapters/github/OctokitGitHost — contents', () => {
     const first = sim.branchHead(sim.getRepo(repo), 'main')!;
     sim.commit(repo, { branch: 'main', files: { 'src/index.ts': 'export const a = 2;\n' } });
 
-    expect(await host.findFile(repo, 'src/index.ts')).toMatchObject({ text: 'export const a = 2;\n', path: 'src/index.ts' });
+    expect(await host.findFile(repo, 'src/index.ts')).toMatchObject({
+      text: 'export const a = 2;\n',
+      path: 'src/index.ts',
+    });
     expect((await host.findFile(repo, 'src/index.ts', first))?.text).toBe('export const a = 1;\n');
     expect(await host.findFile(repo, 'logo.png')).toBeUndefined();
     expect(await host.findFile(repo, 'src')).toBeUndefined();
@@ -140,7 +157,13 @@ describe('adapters/github/OctokitGitHost — contents', () => {
     const base = sim.branchHead(sim.getRepo(repo), 'main')!;
     const head = sim.commit(repo, {
       branch: 'main',
-      files: { 'src/index.ts': 'changed\n', 'docs/new.md': 'new\n', 'README.md': null, 'src/util/math.ts': null, 'src/math.ts': 'export const add = (a: number, b: number) => a + b;\n' },
+      files: {
+        'src/index.ts': 'changed\n',
+        'docs/new.md': 'new\n',
+        'README.md': null,
+        'src/util/math.ts': null,
+        'src/math.ts': 'export const add = (a: number, b: number) => a + b;\n',
+      },
     });
 
     const changed = await host.listChangedFiles(repo, base, head);
@@ -173,7 +196,9 @@ describe('adapters/github/OctokitGitHost — contents', () => {
     const entries = await readTarball(await host.downloadTarball(repo, sha));
 
     const top = `acme-widgets-${sha.slice(0, 7)}/`;
-    expect(entries.get(`${top}src/util/math.ts`)?.content).toBe('export const add = (a: number, b: number) => a + b;\n');
+    expect(entries.get(`${top}src/util/math.ts`)?.content).toBe(
+      'export const add = (a: number, b: number) => a + b;\n',
+    );
     expect([...entries.keys()].every((p) => p.startsWith(top))).toBe(true);
     expect([...entries.values()].filter((e) => e.type === 'File')).toHaveLength(5);
   });
@@ -229,7 +254,9 @@ describe('adapters/github/OctokitGitHost — branches and commits', () => {
     expect(files['src/index.ts']).toBe('export const a = 22;\n');
     expect(files['README.md']).toBeUndefined();
     const stored = sim.getRepo(repo);
-    expect([...stored.git.getBlob(stored.git.filesAt(sha).get('assets/bin.dat')!.sha)!]).toEqual([0, 1, 2, 255]);
+    expect([...stored.git.getBlob(stored.git.filesAt(sha).get('assets/bin.dat')!.sha)!]).toEqual([
+      0, 1, 2, 255,
+    ]);
     expect(sim.requests.count('graphql createCommitOnBranch')).toBe(1);
   });
 
@@ -239,7 +266,12 @@ describe('adapters/github/OctokitGitHost — branches and commits', () => {
     const human = sim.commit(repo, { branch: 'fleetwright/m', files: { 'human.txt': 'mine' }, by: 'alice' });
 
     const error = await rejection(
-      host.commitChangeSet(repo, { branch: 'fleetwright/m', expectedHeadSha: main, headline: 'x', changeSet: change({ 'a.txt': 'a' }) }),
+      host.commitChangeSet(repo, {
+        branch: 'fleetwright/m',
+        expectedHeadSha: main,
+        headline: 'x',
+        changeSet: change({ 'a.txt': 'a' }),
+      }),
     );
 
     expect(error).toBeInstanceOf(StaleHeadError);
@@ -251,12 +283,29 @@ describe('adapters/github/OctokitGitHost — branches and commits', () => {
     const main = sim.branchHead(sim.getRepo(repo), 'main')!;
 
     const missing = await rejection(
-      host.commitChangeSet(repo, { branch: 'main', expectedHeadSha: main, headline: 'x', changeSet: change({}, ['nope.txt']) }),
+      host.commitChangeSet(repo, {
+        branch: 'main',
+        expectedHeadSha: main,
+        headline: 'x',
+        changeSet: change({}, ['nope.txt']),
+      }),
     );
     const workflow = await rejection(
-      host.commitChangeSet(repo, { branch: 'main', expectedHeadSha: main, headline: 'x', changeSet: change({ '.github/workflows/ci.yml': 'on: push' }) }),
+      host.commitChangeSet(repo, {
+        branch: 'main',
+        expectedHeadSha: main,
+        headline: 'x',
+        changeSet: change({ '.github/workflows/ci.yml': 'on: push' }),
+      }),
     );
-    const empty = await rejection(host.commitChangeSet(repo, { branch: 'main', expectedHeadSha: main, headline: 'x', changeSet: change({}) }));
+    const empty = await rejection(
+      host.commitChangeSet(repo, {
+        branch: 'main',
+        expectedHeadSha: main,
+        headline: 'x',
+        changeSet: change({}),
+      }),
+    );
 
     expect(missing).toBeInstanceOf(GitHostError);
     expect((missing as GitHostError).message).toContain('requested for deletion which does not exist');
@@ -287,7 +336,10 @@ describe('adapters/github/OctokitGitHost — branches and commits', () => {
   it('lists the commits between two SHAs oldest first, across compare pages', async () => {
     const base = sim.branchHead(sim.getRepo(repo), 'main')!;
     const shas: string[] = [];
-    for (let i = 0; i < 130; i++) shas.push(sim.commit(repo, { files: { 'n.txt': String(i) }, message: `c${i}`, by: i === 5 ? 'alice' : 'bob' }));
+    for (let i = 0; i < 130; i++)
+      shas.push(
+        sim.commit(repo, { files: { 'n.txt': String(i) }, message: `c${i}`, by: i === 5 ? 'alice' : 'bob' }),
+      );
     sim.requests.reset();
 
     const commits = await host.listCommitsBetween(repo, base, shas.at(-1)!);
@@ -302,7 +354,18 @@ const report: FailureReport = {
   schemaVersion: 1,
   conclusion: 'failure',
   tools: ['tsc'],
-  findings: [{ kind: 'type-error', tool: 'tsc', file: 'src/index.ts', line: 1, code: 'TS2322', severity: 'error', message: 'Type mismatch', occurrences: 1 }],
+  findings: [
+    {
+      kind: 'type-error',
+      tool: 'tsc',
+      file: 'src/index.ts',
+      line: 1,
+      code: 'TS2322',
+      severity: 'error',
+      message: 'Type mismatch',
+      occurrences: 1,
+    },
+  ],
   dropped: [],
   truncated: false,
 };
@@ -310,7 +373,15 @@ const report: FailureReport = {
 describe('adapters/github/OctokitGitHost — CI', () => {
   it('collects every check run (latest per name) and commit status of a commit', async () => {
     sim.setCi(() => ({
-      workflows: [{ name: 'CI', jobs: [{ name: 'build', conclusion: 'success' }, { name: 'test', conclusion: 'failure', log: 'boom' }] }],
+      workflows: [
+        {
+          name: 'CI',
+          jobs: [
+            { name: 'build', conclusion: 'success' },
+            { name: 'test', conclusion: 'failure', log: 'boom' },
+          ],
+        },
+      ],
       checkRuns: [{ name: 'external', conclusion: 'neutral' }],
       statuses: [{ context: 'jenkins', state: 'success', description: 'ok' }],
     }));
@@ -324,17 +395,32 @@ describe('adapters/github/OctokitGitHost — CI', () => {
       ['external', 'completed', 'neutral', 'external-ci'],
       ['test', 'completed', 'failure', 'github-actions'],
     ]);
-    expect(snapshot.statuses).toEqual([{ context: 'jenkins', state: 'success', description: 'ok', targetUrl: null, creatorLogin: 'ci-bot' }]);
+    expect(snapshot.statuses).toEqual([
+      { context: 'jenkins', state: 'success', description: 'ok', targetUrl: null, creatorLogin: 'ci-bot' },
+    ]);
   });
 
   it('reads the fleetwright/report FailureReport, and ignores a malformed one', async () => {
-    sim.setCi(() => ({ workflows: [{ name: 'CI', jobs: [{ name: 'build', conclusion: 'failure' }] }], report }));
+    sim.setCi(() => ({
+      workflows: [{ name: 'CI', jobs: [{ name: 'build', conclusion: 'failure' }] }],
+      report,
+    }));
     const sha = sim.commit(repo, { files: { 'x.txt': 'x' } });
     await sim.settle();
     sim.setCi(undefined);
     const clean = sim.commit(repo, { files: { 'y.txt': 'y' } });
     const stored = sim.getRepo(repo);
-    sim.createCheckRun(stored, { name: 'fleetwright/report', headSha: clean, conclusion: 'failure', output: { title: 't', summary: 's', text: 'not json' } }, sim.actionsApp, sim.human());
+    sim.createCheckRun(
+      stored,
+      {
+        name: 'fleetwright/report',
+        headSha: clean,
+        conclusion: 'failure',
+        output: { title: 't', summary: 's', text: 'not json' },
+      },
+      sim.actionsApp,
+      sim.human(),
+    );
 
     expect(await host.findFailureReport(repo, sha)).toEqual(report);
     expect(await host.findFailureReport(repo, clean)).toBeUndefined();
@@ -345,7 +431,13 @@ describe('adapters/github/OctokitGitHost — CI', () => {
     const longLog = `start\n${'noise\n'.repeat(2000)}error TS2322: boom\n`;
     sim.setCi(() => ({
       workflows: [
-        { name: 'CI', jobs: [{ name: 'build', conclusion: 'success', log: 'fine' }, { name: 'test', conclusion: 'failure', log: longLog }] },
+        {
+          name: 'CI',
+          jobs: [
+            { name: 'build', conclusion: 'success', log: 'fine' },
+            { name: 'test', conclusion: 'failure', log: longLog },
+          ],
+        },
         { name: 'Lint', jobs: [{ name: 'eslint', conclusion: 'success' }] },
       ],
     }));
@@ -374,7 +466,13 @@ describe('adapters/github/OctokitGitHost — CI', () => {
       message: `m${i}`,
     }));
 
-    const first = await host.ensureCheckRun(repo, { name: 'fleetwright/manifest', headSha: sha, status: 'in_progress', title: 'Checking', summary: 'Working' });
+    const first = await host.ensureCheckRun(repo, {
+      name: 'fleetwright/manifest',
+      headSha: sha,
+      status: 'in_progress',
+      title: 'Checking',
+      summary: 'Working',
+    });
     sim.requests.reset();
     const second = await host.ensureCheckRun(repo, {
       name: 'fleetwright/manifest',
@@ -403,19 +501,40 @@ describe('adapters/github/OctokitGitHost — pull requests', () => {
   async function branchWithCommit(branch: string): Promise<string> {
     const main = sim.branchHead(sim.getRepo(repo), 'main')!;
     await host.ensureBranch(repo, branch, main);
-    return (await host.commitChangeSet(repo, { branch, expectedHeadSha: main, headline: 'change', changeSet: change({ 'a.txt': 'a' }) })).sha;
+    return (
+      await host.commitChangeSet(repo, {
+        branch,
+        expectedHeadSha: main,
+        headline: 'change',
+        changeSet: change({ 'a.txt': 'a' }),
+      })
+    ).sha;
   }
 
   it('opens a labelled draft PR once, and returns the same PR on a redelivery', async () => {
     const head = await branchWithCommit('fleetwright/m');
-    const spec = { head: 'fleetwright/m', base: 'main', title: 'Migrate', body: 'Body', labels: ['fleetwright', 'fleetwright:drafting'] };
+    const spec = {
+      head: 'fleetwright/m',
+      base: 'main',
+      title: 'Migrate',
+      body: 'Body',
+      labels: ['fleetwright', 'fleetwright:drafting'],
+    };
     sim.requests.reset();
 
     const opened = await host.ensureDraftPullRequest(repo, spec);
     const again = await host.ensureDraftPullRequest(repo, spec);
 
     expect(again).toEqual(opened);
-    expect(opened).toMatchObject({ draft: true, state: 'open', merged: false, headRef: 'fleetwright/m', headSha: head, baseRef: 'main', authorLogin: 'fleetwright[bot]' });
+    expect(opened).toMatchObject({
+      draft: true,
+      state: 'open',
+      merged: false,
+      headRef: 'fleetwright/m',
+      headSha: head,
+      baseRef: 'main',
+      authorLogin: 'fleetwright[bot]',
+    });
     expect(opened.labels).toEqual(['fleetwright', 'fleetwright:drafting']);
     expect(sim.pullRequests(repo)).toHaveLength(1);
     expect(sim.pullRequests(repo)[0]!.labels).toEqual(['fleetwright', 'fleetwright:drafting']);
@@ -428,7 +547,13 @@ describe('adapters/github/OctokitGitHost — pull requests', () => {
 
   it('finds the newest PR for a branch in any state, reads, edits and readies it', async () => {
     await branchWithCommit('fleetwright/m');
-    const pr = await host.ensureDraftPullRequest(repo, { head: 'fleetwright/m', base: 'main', title: 'T', body: 'B', labels: [] });
+    const pr = await host.ensureDraftPullRequest(repo, {
+      head: 'fleetwright/m',
+      base: 'main',
+      title: 'T',
+      body: 'B',
+      labels: [],
+    });
     sim.close(repo, pr.number, 'alice');
 
     const closed = await host.findPullRequestForBranch(repo, 'fleetwright/m');
@@ -442,32 +567,58 @@ describe('adapters/github/OctokitGitHost — pull requests', () => {
 
     const read = await host.getPullRequest(repo, pr.number);
     expect(read).toMatchObject({ title: 'T2', body: 'B2', draft: false, state: 'open' });
-    expect(sim.pullRequests(repo)[0]).toMatchObject({ requestedReviewers: ['alice'], requestedTeams: ['platform'] });
+    expect(sim.pullRequests(repo)[0]).toMatchObject({
+      requestedReviewers: ['alice'],
+      requestedTeams: ['platform'],
+    });
     expect(sim.deliveries.map((d) => `${d.event}.${d.action}`)).toContain('pull_request.ready_for_review');
   });
 
   it('reports a merged PR as merged', async () => {
     await branchWithCommit('fleetwright/m');
-    const pr = await host.ensureDraftPullRequest(repo, { head: 'fleetwright/m', base: 'main', title: 'T', body: 'B', labels: [] });
+    const pr = await host.ensureDraftPullRequest(repo, {
+      head: 'fleetwright/m',
+      base: 'main',
+      title: 'T',
+      body: 'B',
+      labels: [],
+    });
     sim.mergePullRequest(repo, pr.number, 'alice');
 
-    expect(await host.findPullRequestForBranch(repo, 'fleetwright/m')).toMatchObject({ state: 'closed', merged: true });
+    expect(await host.findPullRequestForBranch(repo, 'fleetwright/m')).toMatchObject({
+      state: 'closed',
+      merged: true,
+    });
     expect(await host.getPullRequest(repo, pr.number)).toMatchObject({ state: 'closed', merged: true });
   });
 
   it('throws GitHostError 404 for a missing PR and 422 for a non-collaborator reviewer', async () => {
     await branchWithCommit('fleetwright/m');
-    const pr = await host.ensureDraftPullRequest(repo, { head: 'fleetwright/m', base: 'main', title: 'T', body: 'B', labels: [] });
+    const pr = await host.ensureDraftPullRequest(repo, {
+      head: 'fleetwright/m',
+      base: 'main',
+      title: 'T',
+      body: 'B',
+      labels: [],
+    });
 
     expect(((await rejection(host.getPullRequest(repo, 999))) as GitHostError).status).toBe(404);
-    const reviewer = (await rejection(host.requestReviewers(repo, pr.number, { users: ['stranger'], teams: [] }))) as GitHostError;
+    const reviewer = (await rejection(
+      host.requestReviewers(repo, pr.number, { users: ['stranger'], teams: [] }),
+    )) as GitHostError;
     expect(reviewer.status).toBe(422);
     expect(reviewer.message).toContain('collaborators');
   });
 
   it('adds and removes labels idempotently', async () => {
     await branchWithCommit('fleetwright/m');
-    const pr = await host.ensureDraftPullRequest(repo, { head: 'fleetwright/m', base: 'main', title: 'T', body: 'B', labels: ['a'] });
+    const pr = await host.ensureDraftPullRequest(repo, {
+      head: 'fleetwright/m',
+      base: 'main',
+      title: 'T',
+      body: 'B',
+      labels: ['a'],
+    });
 
     await host.ensureLabels(repo, pr.number, { add: ['b', 'c'], remove: ['a', 'zzz'] });
     sim.requests.reset();
@@ -535,7 +686,9 @@ describe('adapters/github/OctokitGitHost — comments, issues, people', () => {
     await host.addReaction(repo, id, 'eyes');
     await host.addReaction(repo, id, '+1');
 
-    expect(sim.comments(repo, number)).toEqual([{ id, body: 'hello', author: 'fleetwright[bot]', reactions: ['eyes', '+1'] }]);
+    expect(sim.comments(repo, number)).toEqual([
+      { id, body: 'hello', author: 'fleetwright[bot]', reactions: ['eyes', '+1'] },
+    ]);
   });
 
   it('maps collaborator permissions, keeping maintain and triage', async () => {
@@ -549,24 +702,47 @@ describe('adapters/github/OctokitGitHost — comments, issues, people', () => {
   });
 
   it('ensures the dashboard issue: created once, edited when it differs, labels added', async () => {
-    const created = await host.ensureIssue(repo, 'dashboard:node-22', { title: 'Migration node-22', body: 'v1', labels: ['fleetwright'] });
+    const created = await host.ensureIssue(repo, 'dashboard:node-22', {
+      title: 'Migration node-22',
+      body: 'v1',
+      labels: ['fleetwright'],
+    });
     sim.requests.reset();
-    const same = await host.ensureIssue(repo, 'dashboard:node-22', { title: 'Migration node-22', body: 'v1', labels: ['fleetwright'] });
+    const same = await host.ensureIssue(repo, 'dashboard:node-22', {
+      title: 'Migration node-22',
+      body: 'v1',
+      labels: ['fleetwright'],
+    });
     const writes = sim.requests.summary().writes;
-    const edited = await host.ensureIssue(repo, 'dashboard:node-22', { title: 'Migration node-22 (3/50)', body: 'v2', labels: ['fleetwright', 'dashboard'] });
+    const edited = await host.ensureIssue(repo, 'dashboard:node-22', {
+      title: 'Migration node-22 (3/50)',
+      body: 'v2',
+      labels: ['fleetwright', 'dashboard'],
+    });
 
     expect(same).toEqual(created);
     expect(writes).toBe(0);
-    expect(edited).toMatchObject({ number: created.number, title: 'Migration node-22 (3/50)', state: 'open' });
+    expect(edited).toMatchObject({
+      number: created.number,
+      title: 'Migration node-22 (3/50)',
+      state: 'open',
+    });
     const dashboards = sim.issues(repo).filter((i) => i.author === 'fleetwright[bot]');
     expect(dashboards).toHaveLength(1);
-    expect(dashboards[0]).toMatchObject({ body: '<!-- fleetwright:key dashboard:node-22 -->\nv2', labels: ['fleetwright', 'dashboard'] });
+    expect(dashboards[0]).toMatchObject({
+      body: '<!-- fleetwright:key dashboard:node-22 -->\nv2',
+      labels: ['fleetwright', 'dashboard'],
+    });
   });
 });
 
 describe('adapters/github/OctokitGitHost — errors and rate limits', () => {
   it('surfaces a secondary rate limit with retry-after', async () => {
-    sim.faults.add({ kind: 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', type: 'secondary-rate-limit', retryAfterSeconds: 42 });
+    sim.faults.add({
+      kind: 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      type: 'secondary-rate-limit',
+      retryAfterSeconds: 42,
+    });
     const number = sim.createIssue(sim.getRepo(repo), { title: 't' }, sim.human()).number;
 
     const error = (await rejection(host.createComment(repo, number, 'x'))) as GitHostError;
@@ -597,9 +773,20 @@ describe('adapters/github/OctokitGitHost — errors and rate limits', () => {
 
   it('surfaces a rate-limited GraphQL mutation as GitHostError, not StaleHeadError', async () => {
     const main = sim.branchHead(sim.getRepo(repo), 'main')!;
-    sim.faults.add({ kind: 'graphql createCommitOnBranch', type: 'secondary-rate-limit', retryAfterSeconds: 60 });
+    sim.faults.add({
+      kind: 'graphql createCommitOnBranch',
+      type: 'secondary-rate-limit',
+      retryAfterSeconds: 60,
+    });
 
-    const error = await rejection(host.commitChangeSet(repo, { branch: 'main', expectedHeadSha: main, headline: 'x', changeSet: change({ 'a.txt': 'a' }) }));
+    const error = await rejection(
+      host.commitChangeSet(repo, {
+        branch: 'main',
+        expectedHeadSha: main,
+        headline: 'x',
+        changeSet: change({ 'a.txt': 'a' }),
+      }),
+    );
 
     expect(error).not.toBeInstanceOf(StaleHeadError);
     expect((error as GitHostError).retryAfterSeconds).toBe(60);
@@ -610,7 +797,12 @@ describe('adapters/github/OctokitGitHost — errors and rate limits', () => {
     sim.requests.reset();
 
     await host.findRepository(repo);
-    await host.commitChangeSet(repo, { branch: 'main', expectedHeadSha: main, headline: 'x', changeSet: change({ 'a.txt': 'a' }) });
+    await host.commitChangeSet(repo, {
+      branch: 'main',
+      expectedHeadSha: main,
+      headline: 'x',
+      changeSet: change({ 'a.txt': 'a' }),
+    });
 
     expect(sim.requests.records.map((r) => r.path)).toEqual(['/api/v3/repos/acme/widgets', '/api/graphql']);
   });
