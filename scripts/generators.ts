@@ -10,4 +10,10 @@ export interface Generator {
   render(): Promise<string>;
 }
 
-export const generators: Generator[] = [];
+export const generators: Generator[] = [
+  {
+    path: 'schemas/manifest.schema.json',
+    description: 'JSON Schema of the migration manifest, generated from src/core/manifest/schema.ts',
+    render: async () => (await import('../src/core/manifest/json-schema.ts')).renderManifestJsonSchema(),
+  },
+];

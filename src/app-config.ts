@@ -4,6 +4,12 @@
  */
 import { z } from 'zod';
 
+/**
+ * Where the server receives webhooks unless WEBHOOK_PATH says otherwise: the site root, because
+ * that is the URL Probot's setup page registers for the app (see src/main.ts).
+ */
+export const DEFAULT_WEBHOOK_PATH = '/';
+
 export const AppConfig = z.object({
   /** Name of the org config repository holding `migrations/*.yml`. */
   configRepo: z.string().regex(/^[A-Za-z0-9._-]+$/, 'a repository name without owner'),

@@ -12,6 +12,10 @@ interface CommandEntry {
 
 const commands: Record<string, CommandEntry> = {
   // Each command module exports `run<Name>: CliCommand`; keep this table sorted.
+  validate: {
+    summary: 'Check migration manifests (files or config repo directories)',
+    load: async () => (await import('./cli/validate.ts')).runValidate,
+  },
 };
 
 const version = '0.1.0';

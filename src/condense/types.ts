@@ -10,7 +10,7 @@
  * - cheap rejection first: most lines are noise, test a fixed prefix/substring before a regex;
  * - paths are made repo-relative with forward slashes by the dispatcher, not here.
  */
-import type { Finding, TestCounts } from '../contracts/failure-report.ts';
+import type { DroppedFindings, Finding, TestCounts } from '../contracts/failure-report.ts';
 
 /** One normalised line of a log. */
 export interface LogLine {
@@ -18,7 +18,16 @@ export interface LogLine {
   readonly text: string;
   /** 1-based line number in the original log. */
   readonly number: number;
+  /**
+   * The GitHub Actions log marker the line carried (`##[group]Run npm test` → 'group' with text
+   * `Run npm test`), already removed from `text`. Absent on ordinary lines.
+   */
+  readonly marker?: LogMarker;
 }
+
+/** GitHub Actions `##[...]` line markers, as they appear in downloaded job logs. */
+export type LogMarker =
+  'group' | 'endgroup' | 'error' | 'warning' | 'notice' | 'debug' | 'command' | 'section';
 
 /** What a condenser found when the log ended. */
 export interface CondenserOutput {
@@ -30,6 +39,16 @@ export interface CondenserOutput {
   readonly testCounts?: TestCounts;
   /** The command line, when the tool echoed it (e.g. `> tsc --noEmit`). */
   readonly command?: string;
+  /**
+   * Log line where the tool was first seen; the dispatcher orders tools (and so root causes:
+   * install before build before test) by it. Absent = registry order.
+   */
+  readonly firstLine?: number;
+  /**
+   * Findings the condenser counted but did not keep (beyond its own bound, see
+   * `FindingCollector` in finding.ts); merged into the report's `dropped` totals.
+   */
+  readonly overflow?: readonly DroppedFindings[];
 }
 
 /** A streaming condenser for one tool family. Not reusable: create one per log. */
@@ -38,6 +57,13 @@ export interface Condenser {
   readonly tool: string;
   /** Feed one line. Must not throw on any input. */
   push(line: LogLine): void;
+  /**
+   * Optional, with `CondenserFactory.trigger`: true while the condenser is inside a multi-line
+   * block (a failing test's diff, a stack trace) and needs every line. While it returns false the
+   * dispatcher feeds it only lines matching the factory's `trigger`. Without a trigger the
+   * condenser sees every line; with a trigger and without this method, only matching lines.
+   */
+  wantsEveryLine?(): boolean;
   /** Called once at the end of the log. */
   finish(): CondenserOutput;
 }
@@ -48,4 +74,18 @@ export interface CondenserFactory {
   /** Human name for help output, e.g. 'TypeScript compiler (tsc)'. */
   readonly description: string;
   create(): Condenser;
+  /**
+   * Optional prefilter for speed: a regex (no `g`/`y` flag) that matches every line able to start
+   * something this condenser cares about (its banner, its error format, its summary). The
+   * dispatcher tests all triggers at once and skips the condenser on other lines unless its
+   * `wantsEveryLine()` says otherwise. Most lines of a big log are noise, so this is what keeps
+   * auto mode close to the speed of a plain line count.
+   */
+  readonly trigger?: RegExp;
+  /**
+   * A fallback condenser (e.g. the generic one, or raw `##[error]` lines): its findings are used
+   * only when no other condenser found anything, and alone they do not fail a run whose exit
+   * code was 0.
+   */
+  readonly fallback?: boolean;
 }

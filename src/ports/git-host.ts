@@ -46,6 +46,8 @@ export interface DirEntry {
   path: string;
   name: string;
   type: 'file' | 'dir' | 'symlink' | 'submodule';
+  /** Size in bytes when GitHub reports it (files), so callers can refuse oversize files unread. */
+  size?: number;
 }
 
 export interface ChangedFile {

@@ -18,9 +18,7 @@ afterEach(async () => {
 });
 
 /** An HTTP receiver that verifies signatures like Probot's middleware does. */
-async function receiver(
-  secret: string,
-): Promise<{
+async function receiver(secret: string): Promise<{
   url: string;
   received: { event: string; id: string; valid: boolean; payload: Record<string, unknown> }[];
   close: () => Promise<void>;

@@ -3,7 +3,8 @@
  * Action's `fleetwright/report` check run, and the app's own check runs (created or updated in
  * place, annotations sent 50 per request, summary/text capped at GitHub's 65,535 characters).
  */
-import { FailureReport, REPORT_CHECK_NAME } from '../../contracts/failure-report.ts';
+import { REPORT_CHECK_NAME, type FailureReport } from '../../contracts/failure-report.ts';
+import { parseFailureReport } from '../../contracts/parse-failure-report.ts';
 import type {
   Annotation,
   CheckRunInfo,
@@ -41,7 +42,7 @@ interface RestCheckRun {
   details_url: string | null;
   started_at: string | null;
   completed_at: string | null;
-  output: { title: string | null; summary: string | null; text: string | null };
+  output: { title: string | null; summary: string | null; text: string | null; annotations_count?: number };
 }
 
 function toCheckRunInfo(run: RestCheckRun): CheckRunInfo {
@@ -106,14 +107,11 @@ export function parseReportText(text: string | null): FailureReport | undefined 
   const fenced = /```(?:json)?\s*\n([\s\S]*?)\n```/.exec(text);
   if (fenced?.[1]) candidates.push(fenced[1].trim());
   for (const candidate of candidates) {
-    let json: unknown;
     try {
-      json = JSON.parse(candidate);
+      return parseFailureReport(candidate);
     } catch {
-      continue;
+      // Not this candidate; try the next form.
     }
-    const parsed = FailureReport.safeParse(json);
-    if (parsed.success) return parsed.data;
   }
   return undefined;
 }
@@ -166,9 +164,9 @@ export async function ensureCheckRun(
     async () => {
       const annotations = (request.annotations ?? []).map(toRestAnnotation);
       const output = (batch: ReturnType<typeof toRestAnnotation>[]) => ({
-        title: request.title.slice(0, 1000),
-        summary: capText(request.summary),
-        ...(request.text !== undefined ? { text: capText(request.text) } : {}),
+        title,
+        summary,
+        ...(text !== undefined ? { text } : {}),
         ...(batch.length > 0 ? { annotations: batch } : {}),
       });
       const fields = {
@@ -183,14 +181,34 @@ export async function ensureCheckRun(
             ? { status: request.status }
             : {}),
       };
+      const title = request.title.slice(0, 1000);
+      const summary = capText(request.summary);
+      const text = request.text === undefined ? undefined : capText(request.text);
       const existing = (
-        await listCheckRuns(ctx, ref, request.headSha, { check_name: request.name, app_id: ctx.appId })
+        await listCheckRuns(ctx, ref, request.headSha, {
+          check_name: request.name,
+          ...(ctx.appId !== undefined ? { app_id: ctx.appId } : {}),
+        })
       )
-        .filter((r) => r.app?.id === undefined || r.app.id === ctx.appId)
+        .filter((r) => ctx.appId === undefined || r.app?.id === undefined || r.app.id === ctx.appId)
         .sort((a, b) => b.id - a.id)[0];
+      // A redelivered webhook asking for exactly what is already there writes nothing.
+      if (
+        existing &&
+        existing.status === 'completed' &&
+        existing.conclusion === (request.conclusion ?? null) &&
+        existing.output.title === title &&
+        existing.output.summary === summary &&
+        (text === undefined || existing.output.text === text) &&
+        (existing.output.annotations_count ?? 0) === annotations.length
+      ) {
+        return { id: existing.id };
+      }
       const first = annotations.slice(0, ANNOTATION_BATCH);
       let id: number;
-      if (existing) {
+      // PATCH appends annotations, so a run that already has some is replaced by a new run
+      // instead of accumulating stale annotations; otherwise it is updated in place.
+      if (existing && (existing.output.annotations_count ?? 0) === 0) {
         await ctx.octokit.rest.checks.update({ ...fields, check_run_id: existing.id, output: output(first) });
         id = existing.id;
       } else {

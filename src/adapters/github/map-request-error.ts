@@ -32,6 +32,11 @@ export function graphqlErrorTypes(error: unknown): string[] {
   return isGraphqlError(error) ? error.errors.map((e) => e.type ?? '') : [];
 }
 
+/** The HTTP status of an Octokit error, or `undefined` when there was no response. */
+export function statusOf(error: unknown): number | undefined {
+  return isRequestError(error) ? error.status : undefined;
+}
+
 export function isNotFound(error: unknown): boolean {
   return (isRequestError(error) && error.status === 404) || graphqlErrorTypes(error).includes('NOT_FOUND');
 }

@@ -31,9 +31,12 @@ export function isOwnedByApp(
     user?: { login?: string; type?: string } | null;
     performed_via_github_app?: { id?: number } | null;
   },
-  appId: number,
+  appId: number | undefined,
   botLogin: string | undefined,
 ): boolean {
-  if (item.performed_via_github_app?.id === appId) return true;
-  return botLogin !== undefined && item.user?.login === botLogin;
+  const viaApp = item.performed_via_github_app?.id;
+  if (appId !== undefined && viaApp === appId) return true;
+  if (botLogin !== undefined) return item.user?.login === botLogin;
+  // No identity configured: an app-written item is the best we can tell (humans cannot forge it).
+  return appId === undefined && viaApp !== undefined;
 }

@@ -60,9 +60,10 @@ import { findRepository, listRepositories } from './repositories.ts';
 export class OctokitGitHost implements GitHost {
   private readonly ctx: AdapterContext;
 
-  constructor(octokit: GitHubClient, log: AdapterLogger | undefined, options: OctokitGitHostOptions) {
-    if (!Number.isInteger(options.appId) || options.appId <= 0)
-      throw new Error('OctokitGitHost needs the GitHub App id (options.appId)');
+  constructor(octokit: GitHubClient, log: AdapterLogger | undefined, options: OctokitGitHostOptions = {}) {
+    if (options.appId !== undefined && (!Number.isInteger(options.appId) || options.appId <= 0)) {
+      throw new Error(`OctokitGitHost: appId must be a positive integer, got ${options.appId}`);
+    }
     this.ctx = {
       octokit,
       log: log ?? silentLogger,

@@ -495,6 +495,36 @@ describe('adapters/github/OctokitGitHost — CI', () => {
       'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}': 3,
     });
   });
+
+  it('writes nothing for an identical redelivery, and starts a fresh run rather than appending annotations', async () => {
+    const sha = sim.branchHead(sim.getRepo(repo), 'main')!;
+    const request = {
+      name: 'fleetwright/manifest',
+      headSha: sha,
+      conclusion: 'failure' as const,
+      title: 'Invalid',
+      summary: 'One problem',
+      annotations: [
+        { path: 'migrations/a.yml', startLine: 3, endLine: 3, level: 'failure' as const, message: 'bad key' },
+      ],
+    };
+    const first = await host.ensureCheckRun(repo, request);
+    sim.requests.reset();
+
+    const again = await host.ensureCheckRun(repo, request);
+    const writesAfterRedelivery = sim.requests.summary().writes;
+    const changed = await host.ensureCheckRun(repo, {
+      ...request,
+      summary: 'Two problems',
+      annotations: [...request.annotations, { ...request.annotations[0]!, startLine: 9, endLine: 9 }],
+    });
+
+    expect(again.id).toBe(first.id);
+    expect(writesAfterRedelivery).toBe(0);
+    expect(changed.id).not.toBe(first.id);
+    const latest = sim.checkRuns(repo, sha).find((r) => r.id === changed.id)!;
+    expect(latest.output.annotations.map((a) => a.start_line)).toEqual([3, 9]);
+  });
 });
 
 describe('adapters/github/OctokitGitHost — pull requests', () => {

@@ -1,0 +1,262 @@
+import { describe, expect, it } from 'vitest';
+import {
+  condenseStream,
+  condenseText,
+  createCondenseSession,
+  UnknownCondenserError,
+} from '../../src/condense/condense.ts';
+import { FailureReport } from '../../src/contracts/failure-report.ts';
+import type { Condenser, CondenserFactory, LogLine } from '../../src/condense/types.ts';
+import { makeFinding } from '../../src/condense/finding.ts';
+
+/** A test condenser: every line "E <file>:<line> <msg>" is an error; "W …" a warning. */
+function fakeFactory(
+  tool: string,
+  options: { trigger?: RegExp; fallback?: boolean } = {},
+): CondenserFactory & {
+  seen: string[];
+} {
+  const seen: string[] = [];
+  return {
+    tool,
+    description: tool,
+    seen,
+    ...(options.trigger && { trigger: options.trigger }),
+    ...(options.fallback && { fallback: true }),
+    create(): Condenser {
+      const findings: ReturnType<typeof makeFinding>[] = [];
+      let first: number | undefined;
+      let block = false;
+      return {
+        tool,
+        push(line: LogLine) {
+          seen.push(line.text);
+          if (line.text === 'BEGIN') block = true;
+          if (line.text === 'END') block = false;
+          const m = /^([EW]) (\S+):(\d+) (.*)$/.exec(line.text);
+          if (!m) return;
+          first ??= line.number;
+          findings.push(
+            makeFinding({
+              kind: 'generic',
+              tool,
+              severity: m[1] === 'W' ? 'warning' : 'error',
+              file: m[2],
+              line: Number(m[3]),
+              message: m[4] ?? '',
+            }),
+          );
+        },
+        wantsEveryLine: () => block,
+        finish: () => ({
+          detected: first !== undefined,
+          findings,
+          ...(first !== undefined && { firstLine: first }),
+        }),
+      };
+    },
+  };
+}
+
+describe('condense/condense', () => {
+  it('yields an empty success report for a passing log', () => {
+    const report = condenseText('> vitest run\n\n Test Files  3 passed (3)\n', { exitCode: 0 });
+
+    expect(report.conclusion).toBe('success');
+    expect(report.findings).toEqual([]);
+    expect(report.dropped).toEqual([]);
+    expect(FailureReport.parse(report)).toEqual(report);
+  });
+
+  it('fails on a non-zero exit code without findings and reads it from the Actions log', () => {
+    const report = condenseText('something\n##[error]Process completed with exit code 3.\n');
+
+    expect(report.conclusion).toBe('failure');
+    expect(report.exitCode).toBe(3);
+    expect(report.findings).toEqual([]);
+  });
+
+  it('merges identical findings into occurrences', () => {
+    const a = fakeFactory('a');
+
+    const report = condenseText('E x.ts:1 boom\nE x.ts:1 boom\nE x.ts:1 boom\nE y.ts:2 other\n', {
+      factories: [a],
+    });
+
+    expect(report.findings.map((f) => [f.file, f.occurrences])).toEqual([
+      ['x.ts', 3],
+      ['y.ts', 1],
+    ]);
+  });
+
+  it('keeps the first places of a cascade and counts the rest as dropped', () => {
+    const a = fakeFactory('a');
+    const log = Array.from({ length: 8 }, (_, i) => `E f${i}.ts:1 Cannot find module 'react'`).join('\n');
+
+    const report = condenseText(log, { factories: [a] });
+
+    expect(report.findings.map((f) => f.file)).toEqual(['f0.ts', 'f1.ts', 'f2.ts']);
+    expect(report.dropped).toEqual([{ tool: 'a', kind: 'generic', count: 5, files: 5 }]);
+  });
+
+  it('shares the total cap fairly between tools, errors before warnings', () => {
+    const a = fakeFactory('a', { trigger: /^[EW] a/ });
+    const b = fakeFactory('b', { trigger: /^[EW] b/ });
+    const lines = [
+      ...Array.from({ length: 6 }, (_, i) => `W a${i}.ts:1 warn ${i}`),
+      ...Array.from({ length: 6 }, (_, i) => `E a${i}.ts:2 err ${i}`),
+      'E b0.ts:1 only b',
+    ];
+
+    const report = condenseText(lines.join('\n'), {
+      factories: [a, b],
+      maxFindings: 5,
+      maxFindingsPerTool: 4,
+    });
+
+    expect(report.findings.map((f) => `${f.tool}:${f.message}`)).toEqual([
+      'a:err 0',
+      'a:err 1',
+      'a:err 2',
+      'a:err 3',
+      'b:only b',
+    ]);
+    expect(report.dropped).toEqual([{ tool: 'a', kind: 'generic', count: 8, files: 6 }]);
+    expect(report.tools).toEqual(['a', 'b']);
+  });
+
+  it('orders tools by their first line in the log', () => {
+    const a = fakeFactory('a', { trigger: /^E a/ });
+    const b = fakeFactory('b', { trigger: /^E b/ });
+
+    const report = condenseText('E b.ts:1 first\nE a.ts:1 second\n', { factories: [a, b] });
+
+    expect(report.tools).toEqual(['b', 'a']);
+    expect(report.findings.map((f) => f.tool)).toEqual(['b', 'a']);
+  });
+
+  it('feeds triggered condensers only matching lines, and every line inside a block', () => {
+    const a = fakeFactory('a', { trigger: /^(?:E a|BEGIN)/ });
+
+    condenseText('noise\nE a.ts:1 x\nBEGIN\ninside\nEND\nafter\n', { factories: [a] });
+
+    expect(a.seen).toEqual(['E a.ts:1 x', 'BEGIN', 'inside', 'END']);
+  });
+
+  it('uses fallback findings only when no other condenser found anything', () => {
+    const a = fakeFactory('a', { trigger: /^E a/ });
+    const g = fakeFactory('g', { fallback: true });
+
+    const withPrimary = condenseText('E g.ts:1 guess\nE a.ts:1 real\n', { factories: [a, g] });
+    const alone = condenseText('E g.ts:1 guess\n', { factories: [a, g], exitCode: 1 });
+    const passing = condenseText('E g.ts:1 guess\n', { factories: [a, g], exitCode: 0 });
+
+    expect(withPrimary.findings.map((f) => f.message)).toEqual(['real']);
+    expect(withPrimary.tools).toEqual(['a']);
+    expect(alone.findings.map((f) => f.message)).toEqual(['guess']);
+    expect(passing.conclusion).toBe('success');
+    expect(passing.findings).toEqual([]);
+  });
+
+  it('makes paths repo-relative and drops frames outside the repo', () => {
+    const factory: CondenserFactory = {
+      tool: 'x',
+      description: 'x',
+      create: () => ({
+        tool: 'x',
+        push: () => undefined,
+        finish: () => ({
+          detected: true,
+          findings: [
+            makeFinding({
+              kind: 'test-failure',
+              tool: 'x',
+              message: 'boom at /srv/app/src/a.ts',
+              file: '/srv/app/src/a.ts',
+              line: 1,
+              frames: [
+                'at f (/srv/app/src/a.ts:1:2)',
+                'at g (/srv/app/node_modules/lib/i.js:3:4)',
+                'at node:internal/process/task_queues:95:5',
+                'at D:\\a\\app\\app\\test\\b.test.ts:9:1',
+              ],
+            }),
+          ],
+        }),
+      }),
+    };
+
+    const report = condenseText('', { factories: [factory], repoRoot: '/srv/app' });
+
+    expect(report.findings[0]).toMatchObject({
+      file: 'src/a.ts',
+      message: 'boom at src/a.ts',
+      frames: ['at f (src/a.ts:1:2)', 'at test/b.test.ts:9:1'],
+    });
+  });
+
+  it('rejects unknown tools', () => {
+    expect(() => createCondenseSession({ tools: ['nope'] })).toThrow(UnknownCondenserError);
+    expect(() => createCondenseSession({ tools: ['nope'] })).toThrow(/Unknown condenser 'nope'; known: tsc/);
+  });
+
+  it('survives a condenser that throws', () => {
+    const bad: CondenserFactory = {
+      tool: 'bad',
+      description: 'bad',
+      create: () => ({
+        tool: 'bad',
+        push: () => {
+          throw new Error('bug');
+        },
+        finish: () => {
+          throw new Error('bug');
+        },
+      }),
+    };
+    const a = fakeFactory('a');
+
+    const report = condenseText('E a.ts:1 fine\n', { factories: [bad, a] });
+
+    expect(report.findings.map((f) => f.message)).toEqual(['fine']);
+  });
+
+  it('condenses a stream of byte chunks with Actions noise the same as clean text', async () => {
+    const noisy =
+      '2026-11-21T10:04:05.1234567Z ##[group]Run npx tsc\n' +
+      "2026-11-21T10:04:06.0000000Z \u001b[96msrc/a.ts\u001b[0m:\u001b[93m3\u001b[0m:\u001b[93m7\u001b[0m - \u001b[91merror\u001b[0m\u001b[90m TS2322: \u001b[0mType \u0000'string' is not assignable to type 'number'.\r\n" +
+      '2026-11-21T10:04:06.0000000Z ##[endgroup]\n';
+    const bytes = new TextEncoder().encode(noisy);
+    async function* chunks() {
+      for (let i = 0; i < bytes.length; i += 7) yield bytes.slice(i, i + 7);
+    }
+
+    const report = await condenseStream(chunks());
+
+    expect(report.findings).toEqual([
+      expect.objectContaining({
+        file: 'src/a.ts',
+        line: 3,
+        column: 7,
+        code: 'TS2322',
+        message: "Type 'string' is not assignable to type 'number'.",
+      }),
+    ]);
+  });
+
+  it('keeps working on a huge single line and marks the report truncated', () => {
+    const report = condenseText(
+      `${'x'.repeat(200_000)}\nsrc/a.ts(1,1): error TS2304: Cannot find name 'y'.\n`,
+    );
+
+    expect(report.findings).toHaveLength(1);
+    expect(report.truncated).toBe(true);
+  });
+
+  it('refuses push after finish', () => {
+    const session = createCondenseSession();
+    session.finish();
+
+    expect(() => session.push('x')).toThrow(/after finish/);
+  });
+});

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createLineSplitter,
+  normalizeLine,
+  normalizeRoot,
+  relativizePath,
+  relativizeText,
+} from '../../src/condense/normalize.ts';
+
+function split(chunks: (string | Uint8Array)[], max?: number): string[] {
+  const lines: string[] = [];
+  const splitter = createLineSplitter((line) => lines.push(line), max);
+  for (const chunk of chunks) splitter.push(chunk);
+  splitter.finish();
+  return lines;
+}
+
+describe('condense/normalize createLineSplitter', () => {
+  it('splits on newlines across chunks and flushes the unterminated tail', () => {
+    expect(split(['a\nb', 'c\n', '\nd'])).toEqual(['a', 'bc', '', 'd']);
+  });
+
+  it('yields the same lines however bytes are split, including inside multi-byte characters', () => {
+    const text = 'héllo wörld\r\n€ 2 ✓\n\u{1F600} end\nlast';
+    const bytes = new TextEncoder().encode(text);
+    const expected = split([text]);
+
+    for (let i = 0; i <= bytes.length; i++) {
+      for (let j = i; j <= bytes.length; j++) {
+        expect(split([bytes.slice(0, i), bytes.slice(i, j), bytes.slice(j)])).toEqual(expected);
+      }
+    }
+    expect(expected).toEqual(['héllo wörld', '€ 2 ✓', '\u{1F600} end', 'last']);
+  });
+
+  it('decodes invalid UTF-8 to replacement characters without throwing', () => {
+    const bytes = new Uint8Array([0x61, 0xff, 0xfe, 0x0a, 0xc3, 0x28, 0x0a]);
+
+    expect(split([bytes])).toEqual(['a\uFFFD\uFFFD', '\uFFFD(']);
+  });
+
+  it('caps a huge line, keeping its start, and counts the cut', () => {
+    const lines: string[] = [];
+    const splitter = createLineSplitter((line) => lines.push(line), 10);
+    splitter.push('0123456789abcdef');
+    splitter.push('ghij\nnext\n');
+    splitter.push('x'.repeat(25) + '\n');
+    splitter.finish();
+
+    expect(lines).toEqual(['0123456789', 'next', 'xxxxxxxxxx']);
+    expect(splitter.cutLines).toBe(2);
+  });
+
+  it('caps a line assembled from a carried tail plus a long remainder', () => {
+    expect(split(['abcd', 'efghijklmnop\nq'], 6)).toEqual(['abcdef', 'q']);
+  });
+});
+
+describe('condense/normalize normalizeLine', () => {
+  it.each([
+    ['plain text', 'plain text', undefined],
+    ['2026-11-21T10:04:05.1234567Z hello', 'hello', undefined],
+    ['2026-11-21T10:04:05Z hello', 'hello', undefined],
+    ['\u001b[31merror\u001b[39m TS2322', 'error TS2322', undefined],
+    ['\u001b]8;;https://x.dev\u0007link\u001b]8;;\u0007 text', 'link text', undefined],
+    ['\u009b1;31mred', 'red', undefined],
+    ['10%\r50%\r100% done', '100% done', undefined],
+    ['progress\r\u001b[2K\r', 'progress', undefined],
+    ['crlf line\r', 'crlf line', undefined],
+    ['nul\u0000 bytes\u0000', 'nul bytes', undefined],
+    ['2026-11-21T10:04:05.1234567Z ##[group]Run npm test', 'Run npm test', 'group'],
+    ['##[endgroup]', '', 'endgroup'],
+    ['##[error]Process completed with exit code 1.', 'Process completed with exit code 1.', 'error'],
+    ['##[warning]deprecated', 'deprecated', 'warning'],
+    ['\tindented\ttabs', '\tindented\ttabs', undefined],
+  ])('normalizes %j', (raw, text, marker) => {
+    const line = normalizeLine(raw);
+
+    expect(line.text).toBe(text);
+    expect(line.marker).toBe(marker);
+  });
+});
+
+describe('condense/normalize paths', () => {
+  it.each([
+    ['/home/runner/work/repo/repo/src/a.ts', '', 'src/a.ts'],
+    ['D:\\a\\repo\\repo\\src\\x.ts', '', 'src/x.ts'],
+    ['C:\\a\\repo\\repo\\src\\x.ts', '', 'src/x.ts'],
+    ['/__w/repo/repo/lib/b.js', '', 'lib/b.js'],
+    ['/github/workspace/pkg/c.go', '', 'pkg/c.go'],
+    ['/Users/runner/work/r/r/Sources/App.swift', '', 'Sources/App.swift'],
+    ['file:///home/me/proj/src/a.ts', '/home/me/proj', 'src/a.ts'],
+    ['/home/me/proj/src/a.ts', '/home/me/proj/', 'src/a.ts'],
+    ['c:\\work\\proj\\src\\a.ts', 'C:\\work\\proj', 'src/a.ts'],
+    ['./src/a.ts', '', 'src/a.ts'],
+    ['src\\win\\a.ts', '', 'src/win/a.ts'],
+    ['/usr/lib/node/x.js', '/home/me/proj', '/usr/lib/node/x.js'],
+  ])('relativizePath(%j, %j) = %j', (path, root, expected) => {
+    expect(relativizePath(path, normalizeRoot(root))).toBe(expected);
+  });
+
+  it('strips checkout prefixes inside free text', () => {
+    expect(relativizeText('at f (/home/runner/work/r/r/src/a.ts:3:1)', '')).toBe('at f (src/a.ts:3:1)');
+    expect(relativizeText('at D:\\a\\r\\r\\src\\a.ts:3:1', '')).toBe('at src/a.ts:3:1');
+    expect(relativizeText('see /srv/app/src/a.ts', normalizeRoot('/srv/app'))).toBe('see src/a.ts');
+  });
+});
