@@ -10,13 +10,18 @@
  * - mutation `markPullRequestReadyForReview(input: $input)`, `convertPullRequestToDraft(input: $input)`.
  * - mutation `updateRefs(input: $input)`: atomic ref updates with `beforeOid` compare-and-swap.
  * - query `repository(owner: $owner, name: $name)`: id, nameWithOwner, isEmpty, isArchived,
- *   defaultBranchRef { name target { oid } }.
+ *   defaultBranchRef { name target { oid } }; with an `$oid` variable also `object(oid: $oid)`
+ *   as a Commit: checkSuites { totalCount nodes { databaseId app { slug databaseId } checkRuns
+ *   { totalCount nodes { databaseId name status conclusion … title summary text } } } } (latest
+ *   runs per name and suite) and status { state contexts { context state description targetUrl
+ *   creator { login } } } (null without statuses).
  * - query `rateLimit`: cost, remaining, resetAt.
  * Errors use GitHub's shape: HTTP 200 with `errors[{ type, path, locations, message }]`.
  */
 import { checkPath, type FileMap } from './git-store.ts';
 import { HttpError } from './http-error.ts';
 import type { SimIssue, SimRepo } from './model.ts';
+import { latestRuns } from './rest-ci.ts';
 import * as ser from './serialize.ts';
 import type { GitHubSim } from './simulator.ts';
 
@@ -291,6 +296,66 @@ function setDraft(
   return { clientMutationId: input.clientMutationId ?? null, pullRequest: pullNode(sim, repo, issue) };
 }
 
+/** `repository.object(oid:)` as a Commit with its check suites (latest runs) and status contexts. */
+function commitObject(repo: SimRepo, oid: string) {
+  const commit = repo.git.getCommit(oid);
+  if (!commit) return null;
+  const suites = repo.checkSuites.filter((s) => s.headSha === oid);
+  const runs = latestRuns(repo.checkRuns.filter((r) => r.headSha === oid));
+  const contexts = new Map<string, (typeof repo.statuses)[number]>();
+  for (const status of repo.statuses) if (status.sha === oid) contexts.set(status.context, status);
+  return {
+    __typename: 'Commit',
+    oid,
+    checkSuites: {
+      totalCount: suites.length,
+      // Connections return at most 100 nodes (`first: 100`, GitHub's maximum); totalCount is real.
+      nodes: suites.slice(0, 100).map((suite) => {
+        const own = runs.filter((r) => r.suiteId === suite.id);
+        return {
+          databaseId: suite.id,
+          status: suite.status.toUpperCase(),
+          conclusion: suite.conclusion?.toUpperCase() ?? null,
+          app: { slug: suite.app.slug, databaseId: suite.app.id, name: suite.app.name },
+          checkRuns: {
+            totalCount: own.length,
+            nodes: own.slice(0, 100).map((r) => ({
+              databaseId: r.id,
+              name: r.name,
+              status: r.status.toUpperCase(),
+              conclusion: r.conclusion?.toUpperCase() ?? null,
+              detailsUrl: r.detailsUrl,
+              startedAt: r.startedAt,
+              completedAt: r.completedAt,
+              title: r.output.title,
+              summary: r.output.summary,
+              text: r.output.text,
+            })),
+          },
+        };
+      }),
+    },
+    // GitHub answers `status: null` for a commit without any commit status.
+    status:
+      contexts.size === 0
+        ? null
+        : {
+            state: [...contexts.values()].some((c) => c.state === 'failure' || c.state === 'error')
+              ? 'FAILURE'
+              : [...contexts.values()].some((c) => c.state === 'pending')
+                ? 'PENDING'
+                : 'SUCCESS',
+            contexts: [...contexts.values()].map((c) => ({
+              context: c.context,
+              state: c.state.toUpperCase(),
+              description: c.description,
+              targetUrl: c.targetUrl,
+              creator: { login: c.creator.login },
+            })),
+          },
+  };
+}
+
 function repositoryQuery(
   sim: GitHubSim,
   installationId: number | undefined,
@@ -305,6 +370,7 @@ function repositoryQuery(
   }
   const head = sim.branchHead(repo, repo.defaultBranch);
   return {
+    ...(typeof variables.oid === 'string' ? { object: commitObject(repo, variables.oid) } : {}),
     id: ser.nodeId('Repository', repo.id),
     databaseId: repo.id,
     name: repo.name,

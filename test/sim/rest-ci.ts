@@ -93,10 +93,11 @@ function runJson(ctx: RouteContext, run: SimCheckRun) {
   return ser.checkRun(run, ctx.repo, ctx.sim.urls, ctx.sim.pullsForSha(ctx.repo, run.headSha));
 }
 
-function latestRuns(runs: SimCheckRun[]): SimCheckRun[] {
+/** `filter=latest`: the newest run per name within each check suite (two workflows may share a job name). */
+export function latestRuns(runs: SimCheckRun[]): SimCheckRun[] {
   const latest = new Map<string, SimCheckRun>();
   for (const run of runs) {
-    const key = `${run.app.id}\0${run.name}`;
+    const key = `${run.suiteId}\0${run.name}`;
     const current = latest.get(key);
     if (!current || run.id > current.id) latest.set(key, run);
   }

@@ -13,6 +13,7 @@ import type {
   CommitStatusInfo,
   RepoRef,
 } from '../../ports/git-host.ts';
+import { GitHostError } from '../../shared/errors.ts';
 import type { AdapterContext } from './client.ts';
 import { attempt } from './map-request-error.ts';
 import { checkSha } from './paths.ts';
@@ -77,26 +78,141 @@ async function listCheckRuns(
   })) as unknown as RestCheckRun[];
 }
 
+const CI_SNAPSHOT = `query FleetwrightCiSnapshot($owner: String!, $name: String!, $oid: GitObjectID!) {
+  repository(owner: $owner, name: $name) {
+    object(oid: $oid) {
+      ... on Commit {
+        checkSuites(first: 100) {
+          totalCount
+          nodes {
+            databaseId
+            app { slug databaseId }
+            checkRuns(first: 100, filterBy: { checkType: LATEST }) {
+              totalCount
+              nodes { databaseId name status conclusion detailsUrl startedAt completedAt title summary text }
+            }
+          }
+        }
+        status { contexts { context state description targetUrl creator { login } } }
+      }
+    }
+  }
+}`;
+
+interface GraphqlCiSnapshot {
+  repository: {
+    object: {
+      checkSuites: {
+        totalCount: number;
+        nodes: {
+          databaseId: number;
+          app: { slug: string; databaseId: number } | null;
+          checkRuns: {
+            totalCount: number;
+            nodes: {
+              databaseId: number;
+              name: string;
+              status: string;
+              conclusion: string | null;
+              detailsUrl: string | null;
+              startedAt: string | null;
+              completedAt: string | null;
+              title: string | null;
+              summary: string | null;
+              text: string | null;
+            }[];
+          };
+        }[];
+      };
+      status: {
+        contexts: {
+          context: string;
+          state: string;
+          description: string | null;
+          targetUrl: string | null;
+          creator: { login: string } | null;
+        }[];
+      } | null;
+    } | null;
+  } | null;
+}
+
+/** GraphQL's StatusState has EXPECTED (a required context that never reported): that is pending. */
+function statusState(state: string): CommitStatusInfo['state'] {
+  const lower = state.toLowerCase();
+  return lower === 'success' || lower === 'failure' || lower === 'error' ? lower : 'pending';
+}
+
+async function getCiSnapshotRest(ctx: AdapterContext, ref: RepoRef, sha: string): Promise<CiSnapshot> {
+  const [runs, combined] = await Promise.all([
+    listCheckRuns(ctx, ref, sha),
+    ctx.octokit.rest.repos.getCombinedStatusForRef({
+      owner: ref.owner,
+      repo: ref.repo,
+      ref: sha,
+      per_page: 100,
+    }),
+  ]);
+  const statuses: CommitStatusInfo[] = combined.data.statuses.map((s) => ({
+    context: s.context,
+    state: statusState(s.state),
+    description: s.description,
+    targetUrl: s.target_url,
+    creatorLogin: (s as { creator?: { login?: string } | null }).creator?.login ?? null,
+  }));
+  return { sha, checkRuns: runs.map(toCheckRunInfo), statuses };
+}
+
+/**
+ * Every check run (latest per name and suite) and commit status of a commit in one GraphQL
+ * query (the REST equivalent takes two requests, more past 100 runs). Past 100 suites or 100
+ * runs in a suite it falls back to the paginated REST endpoints.
+ */
 export async function getCiSnapshot(ctx: AdapterContext, ref: RepoRef, sha: string): Promise<CiSnapshot> {
-  checkSha(sha, 'getCiSnapshot');
+  const oid = checkSha(sha, 'getCiSnapshot');
   return attempt(`read CI of ${ref.owner}/${ref.repo}@${sha}`, async () => {
-    const [runs, combined] = await Promise.all([
-      listCheckRuns(ctx, ref, sha),
-      ctx.octokit.rest.repos.getCombinedStatusForRef({
-        owner: ref.owner,
-        repo: ref.repo,
-        ref: sha,
-        per_page: 100,
-      }),
-    ]);
-    const statuses: CommitStatusInfo[] = combined.data.statuses.map((s) => ({
-      context: s.context,
-      state: s.state as CommitStatusInfo['state'],
-      description: s.description,
-      targetUrl: s.target_url,
-      creatorLogin: (s as { creator?: { login?: string } | null }).creator?.login ?? null,
+    const data = await ctx.octokit.graphql<GraphqlCiSnapshot>(CI_SNAPSHOT, {
+      owner: ref.owner,
+      name: ref.repo,
+      oid,
+    });
+    const commit = data.repository?.object;
+    if (!commit)
+      throw new GitHostError(`Commit ${oid} not found in ${ref.owner}/${ref.repo}`, { status: 404 });
+    const suites = commit.checkSuites;
+    if (
+      suites.totalCount > suites.nodes.length ||
+      suites.nodes.some((s) => s.checkRuns.totalCount > s.checkRuns.nodes.length)
+    ) {
+      ctx.log.debug(
+        { repo: `${ref.owner}/${ref.repo}`, sha },
+        'More than 100 check suites or runs; reading CI through REST',
+      );
+      return getCiSnapshotRest(ctx, ref, oid);
+    }
+    const checkRuns: CheckRunInfo[] = suites.nodes.flatMap((suite) =>
+      suite.checkRuns.nodes.map((run) => ({
+        id: run.databaseId,
+        name: run.name,
+        headSha: oid,
+        status: run.status.toLowerCase(),
+        conclusion: run.conclusion?.toLowerCase() ?? null,
+        appSlug: suite.app?.slug ?? null,
+        checkSuiteId: suite.databaseId,
+        detailsUrl: run.detailsUrl,
+        startedAt: run.startedAt,
+        completedAt: run.completedAt,
+        output: { title: run.title, summary: run.summary, text: run.text },
+      })),
+    );
+    const statuses: CommitStatusInfo[] = (commit.status?.contexts ?? []).map((c) => ({
+      context: c.context,
+      state: statusState(c.state),
+      description: c.description,
+      targetUrl: c.targetUrl,
+      creatorLogin: c.creator?.login ?? null,
     }));
-    return { sha, checkRuns: runs.map(toCheckRunInfo), statuses };
+    return { sha: oid, checkRuns, statuses };
   });
 }
 

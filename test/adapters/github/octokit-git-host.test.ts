@@ -387,17 +387,65 @@ describe('adapters/github/OctokitGitHost — CI', () => {
     }));
     const sha = sim.commit(repo, { files: { 'x.txt': 'x' } });
     await sim.settle();
+    // A re-run in the third-party suite: only the newest run of a name counts.
+    const stored = sim.getRepo(repo);
+    const external = stored.checkRuns.find((r) => r.name === 'external')!;
+    sim.createCheckRun(
+      stored,
+      { name: 'external', headSha: sha, conclusion: 'success', suiteId: external.suiteId },
+      external.app,
+      sim.human(),
+    );
+    sim.requests.reset();
 
     const snapshot = await host.getCiSnapshot(repo, sha);
 
     expect(snapshot.checkRuns.map((r) => [r.name, r.status, r.conclusion, r.appSlug]).sort()).toEqual([
       ['build', 'completed', 'success', 'github-actions'],
-      ['external', 'completed', 'neutral', 'external-ci'],
+      ['external', 'completed', 'success', 'external-ci'],
       ['test', 'completed', 'failure', 'github-actions'],
     ]);
+    expect(snapshot.checkRuns.every((r) => r.headSha === sha && r.checkSuiteId !== null)).toBe(true);
+    expect(sim.requests.byKind()).toEqual({ 'graphql repository': 1 });
     expect(snapshot.statuses).toEqual([
       { context: 'jenkins', state: 'success', description: 'ok', targetUrl: null, creatorLogin: 'ci-bot' },
     ]);
+  });
+
+  it('keeps same-named jobs of different workflows, and falls back to REST past 100 runs', async () => {
+    sim.setCi(() => ({
+      workflows: [
+        { name: 'CI', jobs: [{ name: 'build', conclusion: 'success' }] },
+        { name: 'Docs', jobs: [{ name: 'build', conclusion: 'failure' }] },
+      ],
+    }));
+    const sha = sim.commit(repo, { files: { 'x.txt': 'x' } });
+    await sim.settle();
+    const stored = sim.getRepo(repo);
+    for (let i = 0; i < 101; i++) {
+      sim.createCheckRun(
+        stored,
+        { name: `shard-${i}`, headSha: sha, conclusion: 'success' },
+        { id: 77, slug: 'matrix-ci', name: 'matrix', owner: sim.human().user },
+        sim.human(),
+      );
+    }
+    sim.requests.reset();
+
+    const snapshot = await host.getCiSnapshot(repo, sha);
+
+    expect(
+      snapshot.checkRuns
+        .filter((r) => r.name === 'build')
+        .map((r) => r.conclusion)
+        .sort(),
+    ).toEqual(['failure', 'success']);
+    expect(snapshot.checkRuns).toHaveLength(103);
+    expect(sim.requests.byKind()).toEqual({
+      'GET /repos/{owner}/{repo}/commits/{ref}/check-runs': 2,
+      'GET /repos/{owner}/{repo}/commits/{ref}/status': 1,
+      'graphql repository': 1,
+    });
   });
 
   it('reads the fleetwright/report FailureReport, and ignores a malformed one', async () => {
