@@ -304,6 +304,9 @@ export class GitHubSim {
         actor: this.human(),
       });
       repo.refs.set(`refs/heads/${repo.defaultBranch}`, commit.sha);
+      // The repository "already existed": no push webhook, but its default branch has had CI
+      // (when a script is set), so baselines have results.
+      this.ci.onHeadChanged(repo, commit.sha, repo.defaultBranch, 'push');
     }
     return repo;
   }
