@@ -5,7 +5,7 @@
 import { HttpError, notFound, validationFailed } from './http-error.ts';
 import type { SimAnnotation, SimCheckRun, SimRepo } from './model.ts';
 import * as ser from './serialize.ts';
-import { paginate, type Route, type RouteContext } from './server.ts';
+import { paginate, type Route, type RouteContext } from './route.ts';
 import type { GitHubSim } from './simulator.ts';
 
 const MAX_OUTPUT = 65535;

@@ -4,9 +4,9 @@
  */
 import { HttpError, notFound, validationFailed } from './http-error.ts';
 import type { SimIssue, SimRepo } from './model.ts';
-import { diffFiles } from './rest-repos.ts';
+import { diffFiles } from './diff.ts';
 import * as ser from './serialize.ts';
-import { paginate, type Route, type RouteContext } from './server.ts';
+import { paginate, type Route, type RouteContext } from './route.ts';
 import type { Actor, GitHubSim } from './simulator.ts';
 
 const MAX_BODY = 65536;
@@ -39,7 +39,7 @@ function pullOr404(repo: SimRepo, number: string | undefined): SimIssue {
 }
 
 function pullJson(sim: GitHubSim, repo: SimRepo, issue: SimIssue) {
-  return ser.pull(issue, repo, sim.urls, (slug) => sim.teamObject(slug));
+  return sim.pullObject(repo, issue);
 }
 
 function sortIssues(list: SimIssue[], query: URLSearchParams): SimIssue[] {

@@ -25,6 +25,7 @@ import {
   type SimUser,
 } from './model.ts';
 import { RequestLog, FaultInjector } from './requests.ts';
+import { diffFiles } from './diff.ts';
 import { handleRequest } from './server.ts';
 import * as ser from './serialize.ts';
 import {
@@ -874,8 +875,8 @@ export class GitHubSim {
   ): DeliveryRecord {
     const installation = installationId !== undefined ? this.installations.get(installationId) : undefined;
     const payload: Record<string, unknown> = {
-      ...body,
       ...(repo ? { repository: ser.repo(repo, this.urls) } : {}),
+      ...body,
       ...(repo && repo.owner.type === 'Organization'
         ? {
             organization: {
@@ -940,11 +941,32 @@ export class GitHubSim {
         commits: commits.map(pushCommit),
         head_commit: headCommit ? pushCommit(headCommit) : null,
         pusher: { name: actor.user.login, email: actor.user.email ?? null },
+        // Push payloads carry a legacy flavour of the repository object.
+        repository: { ...ser.repo(repo, this.urls), stargazers: 0, master_branch: repo.defaultBranch },
       },
       actor,
       repo.installationId,
       repo,
     );
+  }
+
+  /** A PR in REST/webhook shape, with its commit and diff statistics. */
+  pullObject(repo: SimRepo, issue: SimIssue): Record<string, unknown> {
+    const pull = issue.pull!;
+    const base = repo.git.mergeBase(pull.baseSha, pull.headSha) ?? pull.baseSha;
+    const files = diffFiles(
+      this,
+      repo,
+      repo.git.filesAt(base),
+      repo.git.filesAt(pull.headSha),
+      pull.headSha,
+    ) as { additions: number; deletions: number }[];
+    return ser.pull(issue, repo, this.urls, (slug) => this.teamObject(slug), {
+      commits: repo.git.commitsBetween(base, pull.headSha).length,
+      additions: files.reduce((n, f) => n + f.additions, 0),
+      deletions: files.reduce((n, f) => n + f.deletions, 0),
+      changed_files: files.length,
+    });
   }
 
   teamObject(slug: string): Record<string, unknown> {
@@ -963,7 +985,7 @@ export class GitHubSim {
       {
         action,
         number: issue.number,
-        pull_request: ser.pull(issue, repo, this.urls, (slug) => this.teamObject(slug)),
+        pull_request: this.pullObject(repo, issue),
         ...extra,
       },
       actor,
