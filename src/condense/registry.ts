@@ -6,14 +6,19 @@
  * JavaScript/TypeScript families live on h/condense; other ecosystems are added by h/langs.
  */
 import { actionsCommandCondenser, actionsLogCondenser } from './actions.ts';
+import { genericCondenserFactory } from './generic.ts';
+import { languageCondenserFactories } from './lang-registry.ts';
 import { tscCondenser } from './tsc.ts';
 import type { CondenserFactory } from './types.ts';
 
 export const condenserFactories: readonly CondenserFactory[] = [
   // JavaScript / TypeScript
   tscCondenser,
+  // Go, Rust, Python, JVM, C/C++, .NET, Ruby, PHP, Swift (h/langs)
+  ...languageCondenserFactories,
   // GitHub Actions channels
   actionsCommandCondenser,
   // Fallbacks: only used when nothing above found anything.
   actionsLogCondenser,
+  genericCondenserFactory,
 ];

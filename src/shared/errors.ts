@@ -45,3 +45,21 @@ export class ContractError extends Error {
     super(message, options);
   }
 }
+
+/** A unified diff could not be parsed; `line` is the 1-based line of the diff where parsing failed. */
+export class DiffParseError extends Error {
+  override name = 'DiffParseError';
+  readonly line: number;
+  constructor(message: string, line: number, options?: { cause?: unknown }) {
+    super(`${message} (diff line ${line})`, options);
+    this.line = line;
+  }
+}
+
+/** The judge could not run at all (bad credentials, endpoint down after retries, unknown model price). */
+export class JudgeError extends Error {
+  override name = 'JudgeError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

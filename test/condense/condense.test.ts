@@ -73,7 +73,10 @@ describe('condense/condense', () => {
 
     expect(report.conclusion).toBe('failure');
     expect(report.exitCode).toBe(3);
-    expect(report.findings).toEqual([]);
+    // Nothing error-shaped: the generic fallback reports the last line before the exit (h/langs).
+    expect(report.findings.map((f) => [f.tool, f.message])).toEqual([
+      ['generic', 'something (Process completed with exit code 3.)'],
+    ]);
   });
 
   it('merges identical findings into occurrences', () => {

@@ -54,12 +54,20 @@ export function buildManifestLocator(doc: Document, lineCounter: LineCounter): M
     return current;
   };
 
+  // Indexed per mapping on first use: a file with thousands of unknown keys must not cost O(n²).
+  const indexes = new WeakMap<object, Map<string, Pair>>();
   const findPair = (map: unknown, key: PropertyKey): Pair | undefined => {
     if (!isMap(map)) return undefined;
-    return map.items.find((pair) => {
-      const k = isScalar(pair.key) ? pair.key.value : pair.key;
-      return k !== null && k !== undefined && String(k) === String(key);
-    });
+    let index = indexes.get(map);
+    if (!index) {
+      index = new Map();
+      for (const pair of map.items) {
+        const k = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (k !== null && k !== undefined && !index.has(String(k))) index.set(String(k), pair);
+      }
+      indexes.set(map, index);
+    }
+    return index.get(String(key));
   };
 
   /** An empty value (`key:` with nothing after it) has a zero-width range at the line end; the key reads better. */
@@ -99,7 +107,9 @@ export function buildManifestLocator(doc: Document, lineCounter: LineCounter): M
     locate(path, target = 'value') {
       const { node, keyNode, found } = walk(path);
       if (found && keyNode && (target === 'key' || isEmptyValue(node))) return span(rangeOf(keyNode), false);
-      return span(rangeOf(node) ?? rangeOf(doc.contents), !found);
+      const located = span(rangeOf(node) ?? rangeOf(doc.contents), !found);
+      // A missing key points at where its parent mapping starts, not across the whole mapping.
+      return found ? located : { ...located, endLine: located.line, endColumn: located.column };
     },
     has(path) {
       return walk(path).found;

@@ -8,12 +8,12 @@
  * 4. Check the schema (zod), mapping each issue path back to its YAML node.
  * 5. Run the semantic checks of validate.ts on a schema-valid manifest.
  */
-import { LineCounter, parseDocument, visit } from 'yaml';
+import { LineCounter, isScalar, parseDocument, visit } from 'yaml';
 import type { Document, Node } from 'yaml';
 import { z } from 'zod';
 import { buildManifestLocator } from './locate.ts';
 import type { ManifestLocator, SourceLocation } from './locate.ts';
-import { Manifest } from './schema.ts';
+import { KEBAB_CASE, Manifest } from './schema.ts';
 import { validateManifest } from './validate.ts';
 import type { SemanticIssue } from './validate.ts';
 import { compareValidationMessages, oneLine, renderPath } from './validation-message.ts';
@@ -231,8 +231,9 @@ function formatIssue(issue: z.core.$ZodIssue, data: unknown): FormattedIssue[] {
     case 'unrecognized_keys': {
       const shape = schemaAt(path);
       const known = shape instanceof z.ZodObject ? Object.keys(shape.shape) : [];
-      return issue.keys.map((key) => {
-        const suggestion = closest(key, known);
+      return issue.keys.map((key, index) => {
+        // Suggestions only for keys that will be shown (capErrors keeps the first ones).
+        const suggestion = index < MAX_ERRORS_PER_FILE ? closest(key, known) : undefined;
         const where = at === '' ? '' : ` in ${at}`;
         const hint = suggestion
           ? `; did you mean '${suggestion}'?`
@@ -394,11 +395,45 @@ function firstAlias(doc: Document): Node | undefined {
   return found;
 }
 
+/** Keys that appear twice in one mapping, with the offset of each repetition. */
+function findDuplicateKeys(doc: Document): { key: string; offset: number }[] {
+  const duplicates: { key: string; offset: number }[] = [];
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const key = String(pair.key.value);
+        if (seen.has(key)) duplicates.push({ key, offset: pair.key.range?.[0] ?? 0 });
+        seen.add(key);
+      }
+    },
+  });
+  return duplicates;
+}
+
+/** At most this many errors are reported per file; the rest are summarised in one more line. */
+export const MAX_ERRORS_PER_FILE = 100;
+
+function capErrors(errors: ValidationMessage[], source: string): ValidationMessage[] {
+  if (errors.length <= MAX_ERRORS_PER_FILE) return errors;
+  const last = errors[MAX_ERRORS_PER_FILE - 1] as ValidationMessage;
+  return [
+    ...errors.slice(0, MAX_ERRORS_PER_FILE),
+    message(
+      source,
+      { line: last.line, column: last.column },
+      'schema',
+      `…and ${errors.length - MAX_ERRORS_PER_FILE} more errors not shown; fix the ones above first`,
+    ),
+  ];
+}
+
 function parseUnsafe(text: string, source: string, options: ParseManifestOptions): ParseManifestResult {
   const reject = (errors: ValidationMessage[], warnings: ValidationMessage[] = []): RejectedManifest => ({
     ok: false,
     source,
-    errors: errors.sort(compareValidationMessages),
+    errors: capErrors(errors.sort(compareValidationMessages), source),
     warnings: warnings.sort(compareValidationMessages),
   });
 
@@ -433,13 +468,11 @@ function parseUnsafe(text: string, source: string, options: ParseManifestOptions
     lineCounter,
     keepSourceTokens: true,
     prettyErrors: false,
-    uniqueKeys: true,
+    // Checked below in O(n): the yaml package's own check is quadratic in the number of keys.
+    uniqueKeys: false,
     strict: true,
     version: '1.2',
   });
-  // The yaml error range covers only the key's first character; read the key up to its colon.
-  const keyAt = ([start]: [number, number]) =>
-    /^(.+?):(?:\s|$)/.exec(body.slice(start, start + 200).split('\n')[0] ?? '')?.[1]?.trim();
   const locateOffset = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
@@ -454,18 +487,20 @@ function parseUnsafe(text: string, source: string, options: ParseManifestOptions
       'warning',
     ),
   );
-  if (doc.errors.length > 0) {
-    return reject(
-      doc.errors.map((e) => {
-        const key = e.code === 'DUPLICATE_KEY' ? keyAt(e.pos) : undefined;
-        const text = key
-          ? `duplicate key '${oneLine(key, 60)}'; expected each key once per mapping`
-          : e.message;
-        return message(source, locateOffset(e.pos[0]), 'yaml-syntax', `YAML syntax: ${text}`);
-      }),
-      warnings,
-    );
-  }
+  const syntaxErrors = [
+    ...doc.errors.map((e) =>
+      message(source, locateOffset(e.pos[0]), 'yaml-syntax', `YAML syntax: ${e.message}`),
+    ),
+    ...findDuplicateKeys(doc).map(({ key, offset }) =>
+      message(
+        source,
+        locateOffset(offset),
+        'yaml-syntax',
+        `YAML syntax: duplicate key '${oneLine(key, 60)}'; expected each key once per mapping`,
+      ),
+    ),
+  ];
+  if (syntaxErrors.length > 0) return reject(syntaxErrors, warnings);
 
   // 3. Data, with alias expansion bounded.
   let data: unknown;
@@ -509,6 +544,10 @@ function parseUnsafe(text: string, source: string, options: ParseManifestOptions
   }
 
   // 4. Schema.
+  const semanticOptions = {
+    ...(options.requireIdMatchesFileName === false ? {} : { fileStem: fileStemOf(source) }),
+    ...(options.organisation ? { organisation: options.organisation } : {}),
+  };
   const parsed = Manifest.safeParse(data);
   if (!parsed.success) {
     const errors = parsed.error.issues
@@ -516,14 +555,26 @@ function parseUnsafe(text: string, source: string, options: ParseManifestOptions
       .map((issue) =>
         message(source, locator.locate(issue.path, issue.target), issue.code, issue.text, issue.path),
       );
+    // Report semantic problems of the fields that are fine too, so one run shows everything.
+    const repaired = repairForSemanticChecks(
+      data as Record<string, unknown>,
+      parsed.error.issues,
+      fileStemOf(source),
+    );
+    if (repaired) {
+      const related = (path: readonly PropertyKey[]) =>
+        path.length > 0 &&
+        repaired.removed.some((removed) => isPrefix(removed, path) || isPrefix(path, removed));
+      const semantic = validateManifest(repaired.manifest, semanticOptions).filter(
+        (issue) => issue.severity === 'error' && ![...issue.paths, ...(issue.dependsOn ?? [])].some(related),
+      );
+      errors.push(...semantic.map((issue) => locateSemanticIssue(issue, source, locator)));
+    }
     return reject(errors, warnings);
   }
 
   // 5. Semantics.
-  const semantic = validateManifest(parsed.data, {
-    ...(options.requireIdMatchesFileName === false ? {} : { fileStem: fileStemOf(source) }),
-    ...(options.organisation ? { organisation: options.organisation } : {}),
-  });
+  const semantic = validateManifest(parsed.data, semanticOptions);
   const located = semantic.map((issue) => locateSemanticIssue(issue, source, locator));
   const errors = located.filter((m) => m.severity === 'error');
   const allWarnings = [...warnings, ...located.filter((m) => m.severity === 'warning')];
@@ -535,6 +586,62 @@ function parseUnsafe(text: string, source: string, options: ParseManifestOptions
     warnings: allWarnings,
     locate: (path, target) => locator.locate(path, target),
   };
+}
+
+const isPrefix = (prefix: readonly PropertyKey[], path: readonly PropertyKey[]) =>
+  prefix.length <= path.length && prefix.every((segment, index) => segment === path[index]);
+
+/**
+ * A copy of `data` with every field the schema rejected removed (whole lists when one item is
+ * bad) and required fields filled with placeholders, so the semantic checks can still run on
+ * the rest. `removed` lists what was taken out; semantic issues touching it are not reported.
+ * `undefined` when the data cannot be repaired (e.g. the root is not a mapping).
+ */
+function repairForSemanticChecks(
+  data: Record<string, unknown>,
+  issues: readonly z.core.$ZodIssue[],
+  fileStem: string,
+): { manifest: Manifest; removed: PropertyKey[][] } | undefined {
+  let current: Record<string, unknown> = structuredClone(data);
+  let pending = issues;
+  const removed: PropertyKey[][] = [];
+  const remove = (path: PropertyKey[]) => {
+    const cut = path.findIndex((segment) => typeof segment === 'number');
+    const target = cut === -1 ? path : path.slice(0, cut);
+    if (target.length === 0) return false;
+    let parent: unknown = current;
+    for (const segment of target.slice(0, -1))
+      parent = (parent as Record<PropertyKey, unknown> | undefined)?.[segment];
+    if (parent && typeof parent === 'object')
+      delete (parent as Record<PropertyKey, unknown>)[target.at(-1) as PropertyKey];
+    removed.push(target);
+    return true;
+  };
+  // Two rounds are enough: the second only sees placeholders' consequences.
+  for (let round = 0; round < 3; round += 1) {
+    for (const issue of pending) {
+      const path = issue.path as PropertyKey[];
+      if (issue.code === 'unrecognized_keys') issue.keys.forEach((key) => remove([...path, key]));
+      else if (!remove(path)) return undefined;
+    }
+    const placeholders: Record<string, unknown> = {
+      version: 1,
+      id: KEBAB_CASE.test(fileStem) ? fileStem : 'placeholder',
+      title: 'placeholder',
+      targets: {},
+    };
+    for (const [key, value] of Object.entries(placeholders)) {
+      if (current[key] === undefined) {
+        current[key] = value;
+        removed.push([key]);
+      }
+    }
+    const again = Manifest.safeParse(current);
+    if (again.success) return { manifest: again.data, removed };
+    pending = again.error.issues;
+    current = structuredClone(current);
+  }
+  return undefined;
 }
 
 /** Locates a semantic issue at the first of its candidate paths that the YAML actually contains. */

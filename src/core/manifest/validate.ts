@@ -15,6 +15,8 @@ export interface SemanticIssue {
   paths: PropertyKey[][];
   /** Point at the key rather than the value (e.g. "this key must not be here"). */
   target?: 'key' | 'value';
+  /** Other fields the check read, beyond `paths` (so it is not reported when those were invalid). */
+  dependsOn?: PropertyKey[][];
   code: ValidationCode;
   severity: 'error' | 'warning';
   message: string;
@@ -67,11 +69,24 @@ function checkPrompt(manifest: Manifest): SemanticIssue[] {
   const { prompt, promptFile } = manifest;
   if (prompt !== undefined && promptFile !== undefined) {
     return [
-      error(['promptFile'], 'prompt', "both 'prompt' and 'promptFile' are set; expected exactly one", 'key'),
+      {
+        ...error(
+          ['promptFile'],
+          'prompt',
+          "both 'prompt' and 'promptFile' are set; expected exactly one",
+          'key',
+        ),
+        dependsOn: [['prompt']],
+      },
     ];
   }
   if (prompt === undefined && promptFile === undefined) {
-    return [error([], 'prompt', "missing 'prompt' or 'promptFile'; expected exactly one of them")];
+    return [
+      {
+        ...error([], 'prompt', "missing 'prompt' or 'promptFile'; expected exactly one of them"),
+        dependsOn: [['prompt'], ['promptFile']],
+      },
+    ];
   }
   if (prompt !== undefined && prompt.trim() === '') {
     return [error(['prompt'], 'prompt', 'prompt is empty; expected instructions for the coder')];
@@ -226,6 +241,7 @@ function checkReview(manifest: Manifest): SemanticIssue[] {
   if (review.ownerPreview && review.owners.length === 0) {
     issues.push({
       paths: [['review', 'ownerPreview']],
+      dependsOn: [['review', 'owners']],
       code: 'review',
       severity: 'error',
       message:

@@ -359,6 +359,48 @@ const cases: InvalidCase[] = [
     yaml: 'version: 1\nid: m\ntitle: T\nprompt: p\ntargets:\n  patterns: ["*"]\nbudget: [1, 2]\n',
     expected: ['7:9: budget: expected a mapping, got a list'],
   },
+  {
+    name: 'schema and semantic errors reported together',
+    yaml: 'version: 1\nid: m\ntitle: T\nprompt: p\ntargets:\n  patterns: ["web app"]\nbudget:\n  maxIterations: 0\n',
+    expected: [
+      "6:14: 'web app' contains a space, which never appears in a repository name; expected letters, digits, '.', '-', '_' and the glob characters * ? [ ] { }",
+      '8:18: budget.maxIterations: expected a number > 0, got 0',
+    ],
+  },
+  {
+    name: 'an invalid id adds no file-name error',
+    yaml: 'version: 1\nid: Bad_Id\ntitle: T\nprompt: " "\ntargets:\n  patterns: ["*"]\n',
+    expected: [
+      "2:5: id: expected kebab-case (lowercase letters, digits and single hyphens), got 'Bad_Id'",
+      '4:9: prompt is empty; expected instructions for the coder',
+    ],
+  },
+  {
+    name: 'a bad list item does not make targets empty',
+    yaml: 'version: 1\nid: m\ntitle: T\nprompt: p\ntargets:\n  patterns: [web-*, 5]\n',
+    expected: ['6:21: targets.patterns[1]: expected a string, got 5'],
+  },
+  {
+    name: 'an invalid total is not compared with the per-repo cost',
+    yaml: 'version: 1\nid: m\ntitle: T\nprompt: p\ntargets:\n  patterns: ["*"]\nbudget:\n  maxCostPerRepoUsd: 50\n  maxTotalUsd: -1\n',
+    expected: ['9:16: budget.maxTotalUsd: expected a number > 0, got -1'],
+  },
+  {
+    name: 'unknown key and both prompts',
+    yaml: 'version: 1\nid: m\ntitle: T\nprompt: p\npromptFile: p.md\ntargets:\n  patterns: ["*"]\n  topic: [x]\n',
+    expected: [
+      "5:1: both 'prompt' and 'promptFile' are set; expected exactly one",
+      "8:3: unknown key 'topic' in targets; did you mean 'topics'?",
+    ],
+  },
+  {
+    name: 'missing title with a bad reviewer',
+    yaml: 'version: 1\nid: m\nprompt: p\ntargets:\n  patterns: ["*"]\nreview:\n  reviewers: ["not valid"]\n',
+    expected: [
+      "1:1: missing required key 'title'; expected a string",
+      "7:15: 'not valid' is not a GitHub login or team; expected 'login' or '@org/team'",
+    ],
+  },
 ];
 
 describe('core/manifest/parse: invalid manifests', () => {
