@@ -297,15 +297,20 @@ export async function ensureCheckRun(
             ? { status: request.status }
             : {}),
       };
-      const title = request.title.slice(0, 1000);
+      // GitHub documents no title limit; 255 keeps it within what its UI shows (and annotation titles' limit).
+      const title = request.title.length <= 255 ? request.title : `${request.title.slice(0, 254)}…`;
       const summary = capText(request.summary);
       const text = request.text === undefined ? undefined : capText(request.text);
-      const existing = (
-        await listCheckRuns(ctx, ref, request.headSha, {
-          check_name: request.name,
-          ...(ctx.appId !== undefined ? { app_id: ctx.appId } : {}),
-        })
-      )
+      // One page is enough: filtered by name (and app), `latest` leaves one run per suite.
+      const { data: listed } = await ctx.octokit.rest.checks.listForRef({
+        owner: ref.owner,
+        repo: ref.repo,
+        ref: request.headSha,
+        check_name: request.name,
+        filter: 'latest',
+        ...(ctx.appId !== undefined ? { app_id: ctx.appId } : {}),
+      });
+      const existing = (listed.check_runs as unknown as RestCheckRun[])
         .filter((r) => ctx.appId === undefined || r.app?.id === undefined || r.app.id === ctx.appId)
         .sort((a, b) => b.id - a.id)[0];
       // A redelivered webhook asking for exactly what is already there writes nothing.

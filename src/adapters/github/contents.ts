@@ -27,7 +27,7 @@ export async function findFile(
   gitRef?: string,
 ): Promise<FileContent | undefined> {
   checkRepoPath(path, 'findFile');
-  return attempt(`read ${ref.owner}/${ref.repo}:${path}`, async () => {
+  return attempt(`reading ${ref.owner}/${ref.repo}:${path}`, async () => {
     let data: unknown;
     try {
       ({ data } = await ctx.octokit.rest.repos.getContent({
@@ -81,12 +81,13 @@ export async function listDirectory(
       throw error;
     }
     if (!Array.isArray(data)) return [];
-    return (data as { path: string; name: string; type: string }[]).map((entry) => ({
+    return (data as { path: string; name: string; type: string; size?: number }[]).map((entry) => ({
       path: entry.path,
       name: entry.name,
       type: (['file', 'dir', 'symlink', 'submodule'].includes(entry.type)
         ? entry.type
         : 'file') as DirEntry['type'],
+      ...(typeof entry.size === 'number' ? { size: entry.size } : {}),
     }));
   });
 }

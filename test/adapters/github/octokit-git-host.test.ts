@@ -139,13 +139,16 @@ describe('adapters/github/OctokitGitHost — contents', () => {
   });
 
   it('lists directories, [] for missing ones', async () => {
-    expect(await host.listDirectory(repo, '')).toEqual([
+    const strip = (entries: { path: string; name: string; type: string }[]) =>
+      entries.map(({ path, name, type }) => ({ path, name, type }));
+    expect((await host.listDirectory(repo, '')).find((e) => e.name === 'README.md')?.size).toBe(10);
+    expect(strip(await host.listDirectory(repo, ''))).toEqual([
       { path: 'README.md', name: 'README.md', type: 'file' },
       { path: 'logo.png', name: 'logo.png', type: 'file' },
       { path: 'package.json', name: 'package.json', type: 'file' },
       { path: 'src', name: 'src', type: 'dir' },
     ]);
-    expect(await host.listDirectory(repo, 'src/')).toEqual([
+    expect(strip(await host.listDirectory(repo, 'src/'))).toEqual([
       { path: 'src/index.ts', name: 'index.ts', type: 'file' },
       { path: 'src/util', name: 'util', type: 'dir' },
     ]);
