@@ -63,6 +63,11 @@ export interface CiContext {
   trigger: 'push' | 'pull_request';
   /** The open PR numbers whose head is this SHA. */
   pullRequests: number[];
+  /**
+   * True when one of those PRs conflicts with its base: GitHub then runs no `pull_request`
+   * workflows, so a script emulating that returns `undefined` for the pull_request trigger.
+   */
+  conflicting: boolean;
   /** Files at the SHA. */
   files(): string[];
   readFile(path: string): string | undefined;
@@ -105,14 +110,17 @@ export class CiEngine {
     this.sim = sim;
   }
 
-  /** Registers (or with `undefined` removes) the CI script. */
-  set(script: CiScript | undefined): void {
+  private triggers: ('push' | 'pull_request')[] = ['push', 'pull_request'];
+
+  /** Registers (or with `undefined` removes) the CI script and the triggers that run it. */
+  set(script: CiScript | undefined, on: ('push' | 'pull_request')[] = ['push', 'pull_request']): void {
     this.script = script;
+    this.triggers = on;
   }
 
   /** Called by the simulator when a branch or PR head moves; CI runs once per SHA. */
   onHeadChanged(repo: SimRepo, sha: string, branch: string, trigger: 'push' | 'pull_request'): void {
-    if (!this.script) return;
+    if (!this.script || !this.triggers.includes(trigger)) return;
     const key = `${repo.id}:${sha}`;
     if (this.ran.has(key)) return;
     this.ran.add(key);
@@ -200,6 +208,9 @@ export class CiEngine {
       pullRequests: [...repo.issues.values()]
         .filter((i) => i.pull && i.state === 'open' && i.pull.headSha === sha)
         .map((i) => i.number),
+      conflicting: [...repo.issues.values()].some(
+        (i) => i.pull && i.state === 'open' && i.pull.headSha === sha && this.sim.isConflicting(repo, i),
+      ),
       files: () => [...files.keys()].sort(),
       readFile: (path) => {
         const file = files.get(path);

@@ -291,7 +291,13 @@ export function pull(
   r: SimRepo,
   urls: Urls,
   teams: (slug: string) => Record<string, unknown>,
-  stats: { commits: number; additions: number; deletions: number; changed_files: number } = {
+  stats: {
+    commits: number;
+    additions: number;
+    deletions: number;
+    changed_files: number;
+    conflicting?: boolean;
+  } = {
     commits: 0,
     additions: 0,
     deletions: 0,
@@ -340,14 +346,18 @@ export function pull(
     auto_merge: null,
     draft: p.draft,
     merged: p.merged,
-    mergeable: i.state === 'open' ? true : null,
-    rebaseable: i.state === 'open' ? true : null,
-    mergeable_state: i.state === 'open' ? (p.draft ? 'draft' : 'clean') : 'unknown',
+    mergeable: i.state === 'open' ? !stats.conflicting : null,
+    rebaseable: i.state === 'open' ? !stats.conflicting : null,
+    mergeable_state:
+      i.state !== 'open' ? 'unknown' : stats.conflicting ? 'dirty' : p.draft ? 'draft' : 'clean',
     merged_by: p.mergedBy ? user(p.mergedBy, urls) : null,
     comments: [...r.comments.values()].filter((c) => c.issueNumber === i.number).length,
     review_comments: 0,
     maintainer_can_modify: p.maintainerCanModify,
-    ...stats,
+    commits: stats.commits,
+    additions: stats.additions,
+    deletions: stats.deletions,
+    changed_files: stats.changed_files,
     _links: {
       self: { href: api },
       html: { href: `${urls.html}/${fullName}/pull/${i.number}` },

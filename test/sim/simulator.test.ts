@@ -504,4 +504,39 @@ describe('test/sim scripted CI', () => {
     expect(sim.ci.history.filter((h) => h.sha === head)).toHaveLength(1);
     expect(sim.checkRuns(repo, head)).toHaveLength(1);
   });
+
+  it('runs pull_request-only CI when a PR opens or is synchronized, and reports conflicts to the script', async () => {
+    const octokit = simOctokit(sim);
+    const seen: [string, string, boolean][] = [];
+    sim.setCi(
+      (ctx) => {
+        seen.push([ctx.trigger, ctx.sha, ctx.conflicting]);
+        // GitHub runs no pull_request workflow while the PR conflicts with its base.
+        return ctx.conflicting ? undefined : { checkRuns: [{ name: 'ci', conclusion: 'success' }] };
+      },
+      { on: ['pull_request'] },
+    );
+    const main = sim.branchHead(sim.getRepo(repo), 'main')!;
+    const first = sim.commit(repo, {
+      branch: 'fw/z',
+      parents: [main],
+      files: { 'README.md': 'from the PR\n' },
+    });
+    await sim.settle();
+    expect(seen).toEqual([]);
+
+    const pr = sim.openPullRequest(repo, { head: 'fw/z', title: 'PR' }, 'alice');
+    await sim.settle();
+    sim.commit(repo, { branch: 'main', files: { 'README.md': 'from main\n' }, by: 'bob' });
+    const second = sim.commit(repo, { branch: 'fw/z', files: { 'other.txt': 'x' } });
+    await sim.settle();
+
+    expect(seen).toEqual([
+      ['pull_request', first, false],
+      ['pull_request', second, true],
+    ]);
+    expect(sim.checkRuns(repo, second)).toEqual([]);
+    const { data } = await octokit.rest.pulls.get({ ...repo, pull_number: pr.number });
+    expect(data).toMatchObject({ mergeable: false, mergeable_state: 'dirty' });
+  });
 });

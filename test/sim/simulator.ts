@@ -225,7 +225,7 @@ export class GitHubSim {
         repositories: [],
         requester: null,
       },
-      this.human(account === 'octocat' ? 'octocat' : 'octocat'),
+      this.human(),
       installation.id,
       undefined,
     );
@@ -394,6 +394,7 @@ export class GitHubSim {
     this.emitPush(repo, ref, before, sha, actor, forced);
     if (!ref.startsWith('refs/heads/')) return;
     const branch = ref.slice('refs/heads/'.length);
+    let synchronized = false;
     for (const issue of repo.issues.values()) {
       const pull = issue.pull;
       if (!pull || issue.state !== 'open') continue;
@@ -406,8 +407,13 @@ export class GitHubSim {
       pull.headSha = sha;
       issue.updatedAt = this.now();
       this.emitPull(repo, issue, 'synchronize', actor, { before: before ?? ZERO_SHA, after: sha });
+      synchronized = true;
     }
-    if (sha) this.ci.onHeadChanged(repo, sha, branch, 'push');
+    if (sha) {
+      // GitHub fires push workflows, then pull_request workflows for the synchronized PRs.
+      this.ci.onHeadChanged(repo, sha, branch, 'push');
+      if (synchronized) this.ci.onHeadChanged(repo, sha, branch, 'pull_request');
+    }
   }
 
   /** Control API: commits files (null deletes) on a branch as `by`, like `git push`. */
@@ -843,9 +849,13 @@ export class GitHubSim {
     return this.createStatus(this.getRepo(ref), spec, this.human(by));
   }
 
-  /** Registers the scripted CI (see ci.ts); `undefined` removes it. */
-  setCi(script: CiScript | undefined): void {
-    this.ci.set(script);
+  /**
+   * Registers the scripted CI (see ci.ts); `undefined` removes it. `on` says which triggers run
+   * it (default both, first one per SHA wins); `['pull_request']` models a repo whose workflows
+   * only run on PRs (so a conflicting PR, or no PR, gets no CI).
+   */
+  setCi(script: CiScript | undefined, options: { on?: ('push' | 'pull_request')[] } = {}): void {
+    this.ci.set(script, options.on);
   }
 
   // ---------------------------------------------------------------- webhooks
@@ -966,7 +976,75 @@ export class GitHubSim {
       additions: files.reduce((n, f) => n + f.additions, 0),
       deletions: files.reduce((n, f) => n + f.deletions, 0),
       changed_files: files.length,
+      conflicting: this.isConflicting(repo, issue),
     });
+  }
+
+  /**
+   * Would merging the PR conflict? True when the base branch and the head changed the same path
+   * differently since their merge base (a file-level approximation of git's line merge).
+   */
+  isConflicting(repo: SimRepo, issue: SimIssue): boolean {
+    const pull = issue.pull;
+    if (!pull || issue.state !== 'open') return false;
+    const base = this.branchHead(repo, pull.baseRef) ?? pull.baseSha;
+    const mergeBase = repo.git.mergeBase(base, pull.headSha);
+    if (!mergeBase) return true;
+    const origin = repo.git.filesAt(mergeBase);
+    const ours = repo.git.filesAt(base);
+    const theirs = repo.git.filesAt(pull.headSha);
+    for (const path of new Set([...ours.keys(), ...theirs.keys(), ...origin.keys()])) {
+      const o = origin.get(path)?.sha;
+      const a = ours.get(path)?.sha;
+      const b = theirs.get(path)?.sha;
+      if (a !== o && b !== o && a !== b) return true;
+    }
+    return false;
+  }
+
+  /** Control API: a person opens a PR (head and base are branches of the repository). */
+  openPullRequest(
+    ref: RepoRef,
+    spec: { head: string; base?: string; title: string; body?: string; draft?: boolean },
+    by = 'octocat',
+  ): SimIssue {
+    const repo = this.getRepo(ref);
+    const base = spec.base ?? repo.defaultBranch;
+    const headSha = this.branchHead(repo, spec.head);
+    const baseSha = this.branchHead(repo, base);
+    if (!headSha || !baseSha)
+      throw new Error(`no branch ${headSha ? base : spec.head} in ${ref.owner}/${ref.repo}`);
+    return this.createIssue(
+      repo,
+      {
+        title: spec.title,
+        body: spec.body,
+        pull: {
+          headRef: spec.head,
+          headSha,
+          baseRef: base,
+          baseSha,
+          draft: spec.draft ?? false,
+          merged: false,
+          mergedAt: null,
+          mergedBy: null,
+          mergeCommitSha: null,
+          requestedReviewers: [],
+          requestedTeams: [],
+          maintainerCanModify: true,
+        },
+      },
+      this.human(by),
+    );
+  }
+
+  /** Control API: a person opens an issue. */
+  openIssue(
+    ref: RepoRef,
+    spec: { title: string; body?: string; labels?: string[] },
+    by = 'octocat',
+  ): SimIssue {
+    return this.createIssue(this.getRepo(ref), spec, this.human(by));
   }
 
   teamObject(slug: string): Record<string, unknown> {
