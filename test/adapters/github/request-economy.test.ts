@@ -68,4 +68,66 @@ describe('adapters/github request economy', () => {
     });
     expect(sim.requests.summary()).toEqual({ total: 10, rest: 8, graphql: 2, writes: 4, contentCreating: 4 });
   });
+
+  it('runs one repair iteration (read CI and report, workspace, commit, marker) in 5 requests', async () => {
+    sim.setCi((ctx) => ({
+      workflows: [
+        {
+          name: 'CI',
+          jobs: [{ name: 'test', conclusion: ctx.readFile('fixed.txt') ? 'success' : 'failure' }],
+        },
+      ],
+      ...(ctx.readFile('fixed.txt')
+        ? {}
+        : {
+            report: {
+              schemaVersion: 1 as const,
+              conclusion: 'failure' as const,
+              tools: ['tsc'],
+              findings: [],
+              dropped: [],
+              truncated: false,
+            },
+          }),
+    }));
+    sim.createRepo({ owner: 'acme', name: 'svc', files: { 'package.json': '{}\n' } });
+    const host = new OctokitGitHost(simOctokit(sim), undefined, { appId: sim.app.id, appSlug: sim.app.slug });
+    const repo = { owner: 'acme', repo: 'svc' };
+    const base = (await host.findBranchHead(repo, 'main'))!;
+    await host.ensureBranch(repo, 'fleetwright/m', base);
+    const { sha: head } = await host.commitChangeSet(repo, {
+      branch: 'fleetwright/m',
+      expectedHeadSha: base,
+      headline: 'Attempt 1',
+      changeSet: { additions: [{ path: 'a.txt', contents: Buffer.from('a') }], deletions: [], diff: '' },
+    });
+    const pr = await host.ensureDraftPullRequest(repo, {
+      head: 'fleetwright/m',
+      base: 'main',
+      title: 'M',
+      body: 'v1',
+      labels: [],
+    });
+    await sim.settle();
+    sim.requests.reset();
+
+    const ci = await host.getCiSnapshot(repo, head);
+    const report = await host.findFailureReport(repo, head);
+    await host.downloadTarball(repo, head);
+    const { sha: repaired } = await host.commitChangeSet(repo, {
+      branch: 'fleetwright/m',
+      expectedHeadSha: head,
+      headline: 'Attempt 2',
+      changeSet: { additions: [{ path: 'fixed.txt', contents: Buffer.from('ok') }], deletions: [], diff: '' },
+    });
+    await host.updatePullRequest(repo, pr.number, { body: 'v2' });
+    await sim.settle();
+
+    expect(ci.checkRuns.find((r) => r.name === 'test')?.conclusion).toBe('failure');
+    expect(report?.conclusion).toBe('failure');
+    expect(sim.requests.summary()).toEqual({ total: 5, rest: 3, graphql: 2, writes: 2, contentCreating: 1 });
+    expect((await host.getCiSnapshot(repo, repaired)).checkRuns.map((r) => r.conclusion)).toEqual([
+      'success',
+    ]);
+  });
 });
