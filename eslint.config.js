@@ -77,17 +77,21 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          // `regex`, not `group`: gitignore-style groups treat a leading `#` as a comment,
+          // so '#src/core/*' would silently match nothing.
           patterns: [
             {
-              group: [
-                '../../src/**',
-                '#src/core/*',
-                '#src/adapters/*',
-                '#src/workflows/*',
-                '#src/handlers/*',
-                'probot',
-              ],
+              regex: '^#src/(?!(contracts|condense|shared)/)',
               message: 'action/src may import only #src/contracts, #src/condense and #src/shared.',
+            },
+            {
+              regex: '^(\\.\\./)+(src|test|scripts|bench)(/|$)',
+              message:
+                'action/src reaches the app through #src/contracts, #src/condense or #src/shared only.',
+            },
+            {
+              regex: '^(probot|@octokit/|@anthropic-ai/)',
+              message: 'The Action talks to GitHub with fetch and never loads the app’s SDKs.',
             },
           ],
         },

@@ -16,4 +16,9 @@ export const generators: Generator[] = [
     description: 'JSON Schema of the migration manifest, generated from src/core/manifest/schema.ts',
     render: async () => (await import('../src/core/manifest/json-schema.ts')).renderManifestJsonSchema(),
   },
+  {
+    path: 'action/dist/index.js',
+    description: 'the companion Action bundle (esbuild)',
+    render: async () => (await import('./build-action.ts')).buildActionBundle(),
+  },
 ];

@@ -12,6 +12,14 @@ interface CommandEntry {
 
 const commands: Record<string, CommandEntry> = {
   // Each command module exports `run<Name>: CliCommand`; keep this table sorted.
+  condense: {
+    summary: 'Condense a CI log into a short failure report (Markdown or JSON)',
+    load: async () => (await import('./cli/condense.ts')).runCondense,
+  },
+  try: {
+    summary: 'Run a migration on a local checkout with a local verify command',
+    load: async () => (await import('./cli/try.ts')).runTry,
+  },
   validate: {
     summary: 'Check migration manifests (files or config repo directories)',
     load: async () => (await import('./cli/validate.ts')).runValidate,

@@ -6,21 +6,25 @@
  */
 import type { ApplicationFunctionOptions, Probot } from 'probot';
 import { OctokitGitHost } from './adapters/github/octokit-git-host.ts';
+import { loadModelCatalog } from './adapters/local/model-catalog.ts';
 import { parseAppConfig } from './app-config.ts';
+import { onCheckRunRerequested } from './handlers/check-run-rerequested.ts';
 import type { HandlerDeps } from './handlers/handler-deps.ts';
 import { CONFIG_PULL_REQUEST_EVENTS, onPullRequestOpened } from './handlers/pull-request-opened.ts';
 import { onPush } from './handlers/push.ts';
 
-export default function fleetwright(app: Probot, _options: ApplicationFunctionOptions): void {
+export default async function fleetwright(app: Probot, _options: ApplicationFunctionOptions): Promise<void> {
   const config = parseAppConfig(process.env);
   const appId = Number(process.env.APP_ID) || undefined;
   const deps: HandlerDeps = {
     config,
+    modelCatalog: await loadModelCatalog(process.env),
     forInstallation: (context) => ({
       gitHost: new OctokitGitHost(context.octokit, context.log, appId ? { appId } : {}),
     }),
   };
 
+  app.on('check_run.rerequested', onCheckRunRerequested(deps));
   app.on('push', onPush(deps));
   app.on([...CONFIG_PULL_REQUEST_EVENTS], onPullRequestOpened(deps));
 

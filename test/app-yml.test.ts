@@ -26,7 +26,7 @@ interface AppYml {
 const appYml = parse(readFileSync('app.yml', 'utf8')) as AppYml;
 
 /** Loads the app against a Probot stand-in that records every `app.on` registration. */
-function registeredEvents(): string[] {
+async function registeredEvents(): Promise<string[]> {
   const events: string[] = [];
   const noop = () => undefined;
   const recorder = {
@@ -35,13 +35,13 @@ function registeredEvents(): string[] {
     onError: noop,
     log: { info: noop, debug: noop, warn: noop, error: noop, trace: noop, child: () => recorder.log },
   };
-  fleetwright(recorder as unknown as Probot, { cwd: process.cwd(), addHandler: noop });
+  await fleetwright(recorder as unknown as Probot, { cwd: process.cwd(), addHandler: noop });
   return events;
 }
 
 describe('app.yml', () => {
-  it('subscribes to exactly the events the app handles', () => {
-    const handled = new Set(registeredEvents().map((name) => name.split('.')[0]));
+  it('subscribes to exactly the events the app handles', async () => {
+    const handled = new Set((await registeredEvents()).map((name) => name.split('.')[0]));
 
     expect(handled.has('*')).toBe(false);
     expect([...handled].sort()).toEqual([...appYml.default_events].sort());

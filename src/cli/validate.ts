@@ -11,10 +11,13 @@
  */
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { loadModelCatalog } from '../adapters/local/model-catalog.ts';
 import { MAX_MANIFEST_BYTES } from '../core/manifest/parse.ts';
+import { OWNER_LOGIN } from '../core/manifest/repo-pattern.ts';
 import { describeOversizeManifest, validateManifestFiles } from '../core/manifest/validate-files.ts';
 import type { ManifestFile, ManifestSetResult } from '../core/manifest/validate-files.ts';
 import { renderValidationMessage } from '../core/manifest/validation-message.ts';
+import type { ModelCatalog } from '../shared/pricing.ts';
 import type { CliCommand, CliIo } from './io.ts';
 
 const HELP = `Usage: fleetwright validate <file or directory>... [--format text|json]
@@ -28,10 +31,13 @@ Arguments:
   any other directory      every *.yml and *.yaml directly inside it
 
 promptFile paths resolve against the config repo root: the directory that contains
-migrations/ (for a file outside migrations/, its own directory).
+migrations/ (for a file outside migrations/, its own directory). Model ids must have a
+price in the model catalog (config/models.yml, or the file FLEETWRIGHT_MODELS_FILE names).
 
 Options:
   --format text|json  output format (default text: path:line:col: severity: message)
+  --org <login>       the organisation owning the config repo: targets naming another
+                      owner are errors (the app checks this on GitHub automatically)
   -h, --help          show this help
 
 Exit status: 0 when every manifest is valid, 1 when any has an error, 2 on usage errors.
@@ -39,11 +45,12 @@ Exit status: 0 when every manifest is valid, 1 when any has an error, 2 on usage
 
 interface Options {
   format: 'text' | 'json';
+  org: string | undefined;
   paths: string[];
 }
 
 function parseArgs(argv: string[]): Options | { usage: string } | { help: true } {
-  const options: Options = { format: 'text', paths: [] };
+  const options: Options = { format: 'text', org: undefined, paths: [] };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] as string;
     if (arg === '-h' || arg === '--help') return { help: true };
@@ -54,6 +61,11 @@ function parseArgs(argv: string[]): Options | { usage: string } | { help: true }
           usage: `--format expects 'text' or 'json', got ${value === undefined ? 'nothing' : `'${value}'`}`,
         };
       options.format = value;
+    } else if (arg === '--org' || arg.startsWith('--org=')) {
+      const value = arg === '--org' ? argv[(i += 1)] : arg.slice('--org='.length);
+      if (!value || !OWNER_LOGIN.test(value))
+        return { usage: `--org expects a GitHub login, got ${value ? `'${value}'` : 'nothing'}` };
+      options.org = value;
     } else if (arg === '--') {
       options.paths.push(...argv.slice(i + 1));
       break;
@@ -186,11 +198,24 @@ export const runValidate: CliCommand = async (argv, io) => {
       byRoot.set(file.root, (byRoot.get(file.root) ?? new Set()).add(file.path));
   }
 
-  // 2. Validate per config repo root.
+  // 2. Validate per config repo root, against the same model catalog the app uses.
+  let modelCatalog: ModelCatalog;
+  try {
+    modelCatalog = await loadModelCatalog(io.env);
+  } catch (error) {
+    io.stderr.write(`fleetwright validate: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
   const results: ManifestSetResult[] = [];
   for (const [root, paths] of [...byRoot].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const files = await Promise.all([...paths].map((path) => readManifest(path, display(path, io.cwd))));
-    results.push(await validateManifestFiles(files, { readPromptFile: promptReader(root) }));
+    results.push(
+      await validateManifestFiles(files, {
+        readPromptFile: promptReader(root),
+        modelCatalog,
+        ...(options.org ? { organisation: options.org } : {}),
+      }),
+    );
   }
 
   // 3. Report.

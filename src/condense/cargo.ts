@@ -19,6 +19,7 @@ import {
   count,
   isVendorPath,
   positive,
+  withOverflow,
 } from './lang-support.ts';
 
 const TOOL = 'cargo';
@@ -70,6 +71,7 @@ class CargoCondenser implements Condenser {
   #panic: TestPanic | undefined;
   /** The test whose captured output follows (`---- tests::x stdout ----`). */
   #outputOf: string | undefined;
+  #outputFirstLine: string | undefined;
   #errors = 0;
   /** Cargo printed its own progress lines (`Compiling x v1`, `Running`, `test result:`). */
   #cargoSeen = false;
@@ -87,9 +89,19 @@ class CargoCondenser implements Condenser {
     }
     if (text.startsWith('---- ') && text.endsWith(' ----')) {
       // `---- tests::adds stdout ----` (or `stderr`): the captured output of one failed test.
+      this.#finishOutput();
       this.#detected = true;
       this.#outputOf = text.slice(5, -5).replace(/ std(?:out|err)$/, '');
+      this.#outputFirstLine = undefined;
       return;
+    }
+    if (this.#outputOf !== undefined) {
+      if (text === 'failures:' || text.startsWith('test result: ')) this.#finishOutput();
+      else if (!text.startsWith('thread ') && text.trim().length > 0) {
+        // A test that returned `Err(..)` prints `Error: …` and no panic.
+        this.#outputFirstLine ??= text.trim();
+        return;
+      }
     }
     if (text.startsWith('thread ')) {
       this.#startPanic(text);
@@ -113,9 +125,28 @@ class CargoCondenser implements Condenser {
     }
   }
 
+  wantsEveryLine(): boolean {
+    return this.#diagnostic !== undefined || this.#panic !== undefined || this.#outputOf !== undefined;
+  }
+
+  /** The captured output of a failed test ended without a panic: report its first line. */
+  #finishOutput(): void {
+    const testName = this.#outputOf;
+    this.#outputOf = undefined;
+    if (testName === undefined) return;
+    this.#testFailures += 1;
+    this.#findings.add({
+      kind: 'test-failure',
+      tool: TOOL,
+      testName,
+      message: this.#outputFirstLine ?? `${testName} failed`,
+    });
+  }
+
   finish(): CondenserOutput {
     this.#finishPanic();
     this.#finishDiagnostic();
+    this.#finishOutput();
     const output: { detected: boolean; findings: Finding[]; testCounts?: TestCounts } = {
       detected: this.#detected,
       findings: this.#findings.list(),
@@ -124,7 +155,7 @@ class CargoCondenser implements Condenser {
       const { passed, failed, skipped } = this.#counts;
       output.testCounts = { passed, failed, skipped, total: passed + failed + skipped };
     }
-    return output;
+    return withOverflow(output, this.#findings);
   }
 
   #startDiagnostic(text: string): void {
@@ -387,6 +418,8 @@ function crateNames(message: string): string[] {
 
 export const cargoCondenserFactory: CondenserFactory = {
   tool: TOOL,
+  trigger:
+    /^(?:error|warning)|^---- .* ----$|^thread '|^test result: |^ {3}(?:Compiling|Doc-tests) |^ {4}(?:Checking|Finished|Updating) |^ {5}Running |^ Downloading /,
   description: 'Rust (cargo, rustc, clippy, cargo test)',
   create: () => new CargoCondenser(),
 };

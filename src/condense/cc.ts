@@ -12,7 +12,7 @@
  */
 import type { Condenser, CondenserFactory, CondenserOutput, LogLine } from './types.ts';
 import type { Finding, FindingKind } from '../contracts/failure-report.ts';
-import { ExcerptLines, FindingCollector, clip, positive } from './lang-support.ts';
+import { ExcerptLines, FindingCollector, clip, positive, withOverflow } from './lang-support.ts';
 
 const TOOL = 'cc';
 
@@ -134,6 +134,10 @@ class CcCondenser implements Condenser {
       this.#detected = true;
   }
 
+  wantsEveryLine(): boolean {
+    return this.#cmake !== undefined || this.#appleUndefined !== undefined;
+  }
+
   finish(): CondenserOutput {
     this.#finishDiagnostic();
     this.#finishCMake();
@@ -149,7 +153,7 @@ class CcCondenser implements Condenser {
       });
     }
     const findings: Finding[] = this.#findings.list();
-    return { detected: this.#detected, findings };
+    return withOverflow({ detected: this.#detected, findings }, this.#findings);
   }
 
   /** Returns true when the line was a compiler diagnostic. */
@@ -389,6 +393,8 @@ function firstSentence(text: string): string | undefined {
 
 export const ccCondenserFactory: CondenserFactory = {
   tool: TOOL,
+  trigger:
+    /: (?:fatal error|error|warning|note): |undefined reference|multiple definition|\*\*\*|^CMake Error|^FAILED: |cannot find -l|library not found for -l|^Undefined symbols|\) ?: (?:fatal )?error [A-Z]+\d|^-- (?:Configuring|The C)/,
   description: 'C/C++ (gcc, clang, MSVC, ld, make, ninja, CMake)',
   create: () => new CcCondenser(),
 };

@@ -91,21 +91,25 @@ export function createCondenseSession(options: CondenseOptions = {}): CondenseSe
   });
   const always = slots.filter((s) => s.trigger === undefined);
   const gated = slots.filter((s) => s.trigger !== undefined);
-  // One regex over every trigger rejects most lines with a single test. Triggers with flags
-  // cannot join a flagless union, so they are tested on their own.
-  const plain = gated.filter((s) => s.trigger?.flags.replace(/[gy]/g, '') === '');
-  const flagged = gated.filter((s) => !plain.includes(s));
-  const union =
-    plain.length > 0 ? new RegExp(plain.map((s) => `(?:${s.trigger?.source ?? ''})`).join('|')) : undefined;
   for (const s of gated) {
     // A g/y trigger would carry lastIndex between lines; strip those flags.
     if (s.trigger && /[gy]/.test(s.trigger.flags)) {
       (s as { trigger: RegExp }).trigger = new RegExp(s.trigger.source, s.trigger.flags.replace(/[gy]/g, ''));
     }
   }
+  // One prefilter over every trigger rejects most lines: the alternatives anchored with ^ are
+  // tried at position 0 only (a sticky regex), the others scanned once. Triggers with flags
+  // cannot join a flagless union and are tested on their own.
+  const plain = gated.filter((s) => s.trigger?.flags === '');
+  const flagged = gated.filter((s) => !plain.includes(s));
+  const prefilter = buildPrefilter(plain.map((s) => s.trigger?.source ?? ''));
   let hungry = 0;
   let lineNumber = 0;
   let exitCodeFromLog: number | undefined;
+  // "##[group]Run npm test" opens each step of an Actions log; the one open when the first
+  // "Process completed with exit code N" appears is the step that failed.
+  let runningStep: string | undefined;
+  let failedStep: string | undefined;
   let finished = false;
 
   const feed = (slot: Slot, line: LogLine): void => {
@@ -138,7 +142,12 @@ export function createCondenseSession(options: CondenseOptions = {}): CondenseSe
         : { text: normalized.text, number: lineNumber, marker: normalized.marker };
     if (normalized.marker === 'error') {
       const exit = EXIT_CODE_LINE.exec(normalized.text);
-      if (exit) exitCodeFromLog = Number(exit[1]);
+      if (exit && exitCodeFromLog === undefined) {
+        exitCodeFromLog = Number(exit[1]);
+        failedStep = runningStep;
+      }
+    } else if (normalized.marker === 'group' && normalized.text.startsWith('Run ')) {
+      runningStep = normalized.text.slice(4).trim() || undefined;
     }
     for (const slot of always) feed(slot, line);
     if (gated.length === 0) return;
@@ -147,7 +156,7 @@ export function createCondenseSession(options: CondenseOptions = {}): CondenseSe
     }
     const text = line.text;
     if (text === '') return;
-    if (union !== undefined && union.test(text)) {
+    if (prefilter !== undefined && prefilter(text)) {
       for (const slot of plain) {
         if (slot.lastLine !== line.number && slot.trigger?.test(text)) feed(slot, line);
       }
@@ -178,7 +187,7 @@ export function createCondenseSession(options: CondenseOptions = {}): CondenseSe
         return { tool: slot.factory.tool, output, fallback: slot.factory.fallback === true };
       });
       return buildFailureReport(parts, {
-        command: options.command,
+        command: options.command ?? failedStep,
         exitCode: options.exitCode ?? exitCodeFromLog,
         repoRoot: options.repoRoot,
         maxFindings: options.maxFindings,
@@ -187,6 +196,127 @@ export function createCondenseSession(options: CondenseOptions = {}): CondenseSe
         inputTruncated: splitter.cutLines > 0,
       });
     },
+  };
+}
+
+/**
+ * Splits a regex source into its top-level alternatives (outside groups and classes).
+ * Exported for tests.
+ */
+export function splitAlternatives(source: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let inClass = false;
+  let from = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+    } else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) {
+      parts.push(source.slice(from, i));
+      from = i + 1;
+    }
+  }
+  parts.push(source.slice(from));
+  return parts;
+}
+
+const META = new Set(['\\', '^', '$', '.', '*', '+', '?', '(', ')', '[', ']', '{', '}', '|']);
+
+/**
+ * The characters an alternative can start with, or undefined when that is not obvious from
+ * the source (a group, an optional first token, a negated class…). `ws` is true when the
+ * alternative starts with \s* or \s+ (it is then keyed on the first non-blank character).
+ */
+function firstChars(alt: string): { ws: boolean; chars: string[] | undefined } {
+  let rest = alt;
+  let ws = false;
+  if (rest.startsWith('\\s*') || rest.startsWith('\\s+')) {
+    ws = true;
+    rest = rest.slice(3);
+  }
+  let chars: string[] | undefined;
+  let tokenLength = 0;
+  const c = rest[0];
+  if (c === undefined) return { ws, chars: undefined };
+  if (c === '\\') {
+    const e = rest[1];
+    if (e === 'd') chars = [...'0123456789'];
+    else if (e !== undefined && !/[a-zA-Z0-9]/.test(e)) chars = [e];
+    tokenLength = 2;
+  } else if (c === '[') {
+    const close = rest.indexOf(']', 1);
+    const body = close > 1 ? rest.slice(1, close) : '';
+    // Only simple classes of literal characters: no ranges, negation or escapes.
+    if (body !== '' && !/[\\^-]/.test(body)) chars = [...body];
+    tokenLength = close + 1;
+  } else if (!META.has(c)) {
+    chars = [String.fromCodePoint(rest.codePointAt(0) ?? 0)];
+    tokenLength = chars[0]?.length ?? 1;
+  }
+  const after = rest[tokenLength];
+  if (after === '?' || after === '*' || (after === '{' && rest[tokenLength + 1] === '0')) chars = undefined;
+  return { ws, chars };
+}
+
+/**
+ * Builds the combined trigger test: true when any trigger could match the line (a prefilter:
+ * false positives only cost time). Anchored alternatives ("^…") are bucketed by the character
+ * they must start with and tried, as a sticky regex, only on lines starting with it; the
+ * others are joined into one scanning regex. Undefined when there are no triggers.
+ */
+export function buildPrefilter(sources: readonly string[]): ((text: string) => boolean) | undefined {
+  const direct = new Map<string, string[]>();
+  const blank = new Map<string, string[]>();
+  const anyStart: string[] = [];
+  const floating: string[] = [];
+  const add = (map: Map<string, string[]>, key: string, alt: string) => {
+    const list = map.get(key) ?? [];
+    list.push(alt);
+    map.set(key, list);
+  };
+  for (const source of sources) {
+    for (const alt of splitAlternatives(source)) {
+      if (!alt.startsWith('^')) {
+        floating.push(`(?:${alt})`);
+        continue;
+      }
+      const body = alt.slice(1);
+      const { ws, chars } = firstChars(body);
+      if (chars === undefined) anyStart.push(`(?:${body})`);
+      else for (const ch of chars) add(ws ? blank : direct, ch, `(?:${body})`);
+    }
+  }
+  if (direct.size + blank.size + anyStart.length + floating.length === 0) return undefined;
+  const compile = (alts: string[]) => new RegExp(alts.join('|'), 'y');
+  const directRegex = new Map([...direct].map(([k, v]) => [k, compile(v)]));
+  const blankRegex = new Map([...blank].map(([k, v]) => [k, compile(v)]));
+  const anyRegex = anyStart.length > 0 ? compile(anyStart) : undefined;
+  const scan = floating.length > 0 ? new RegExp(floating.join('|')) : undefined;
+  const sticky = (re: RegExp | undefined, text: string): boolean => {
+    if (re === undefined) return false;
+    re.lastIndex = 0;
+    return re.test(text);
+  };
+  return (text) => {
+    const first = text.codePointAt(0) ?? 0;
+    const firstChar = first > 0xffff ? String.fromCodePoint(first) : text.charAt(0);
+    if (sticky(directRegex.get(firstChar), text)) return true;
+    if (blankRegex.size > 0) {
+      let i = 0;
+      while (i < text.length && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+      const c = text.codePointAt(i) ?? 0;
+      if (sticky(blankRegex.get(c > 0xffff ? String.fromCodePoint(c) : text.charAt(i)), text)) return true;
+    }
+    if (sticky(anyRegex, text)) return true;
+    return scan !== undefined && scan.test(text);
   };
 }
 

@@ -9,7 +9,7 @@
  */
 import type { Condenser, CondenserFactory, CondenserOutput, LogLine } from './types.ts';
 import type { Finding, FindingKind, TestCounts } from '../contracts/failure-report.ts';
-import { FindingCollector, FrameList, count, positive } from './lang-support.ts';
+import { FindingCollector, FrameList, count, positive, withOverflow } from './lang-support.ts';
 
 const TOOL = 'dotnet';
 
@@ -95,6 +95,10 @@ class DotnetCondenser implements Condenser {
     }
   }
 
+  wantsEveryLine(): boolean {
+    return this.#test !== undefined;
+  }
+
   finish(): CondenserOutput {
     this.#finishTest();
     const output: { detected: boolean; findings: Finding[]; testCounts?: TestCounts } = {
@@ -105,7 +109,7 @@ class DotnetCondenser implements Condenser {
       const { passed, failed, skipped } = this.#counts;
       output.testCounts = { passed, failed, skipped, total: passed + failed + skipped };
     }
-    return output;
+    return withOverflow(output, this.#findings);
   }
 
   #addCounts(passed: number, failed: number, skipped: number): void {
@@ -119,11 +123,13 @@ class DotnetCondenser implements Condenser {
   #onDiagnostic(text: string): void {
     const source = SOURCE_DIAGNOSTIC.exec(text);
     if (source) {
-      this.#detected = true;
       const code = source[5] ?? '';
       // MSVC C/C++ diagnostics (C2065, LNK2019) belong to the cc condenser, `x.ts(1,1): error
-      // TS2304` to tsc: only .NET files or .NET diagnostic codes are ours.
-      if (source[4] !== 'error' || !isDotnetDiagnostic(source[1] ?? '', code)) return;
+      // TS2304` to tsc: only .NET files or .NET diagnostic codes are ours (and only they show
+      // that dotnet ran, so a tsc log is not reported as a dotnet one).
+      if (!isDotnetDiagnostic(source[1] ?? '', code)) return;
+      this.#detected = true;
+      if (source[4] !== 'error') return;
       this.#add({
         kind: codeKind(code),
         file: source[1],
@@ -137,10 +143,11 @@ class DotnetCondenser implements Condenser {
     }
     const project = PROJECT_DIAGNOSTIC.exec(text);
     if (project) {
-      this.#detected = true;
       const code = project[3] ?? '';
       const file = project[1] ?? '';
-      if (project[2] !== 'error' || !isDotnetDiagnostic(file, code)) return;
+      if (!isDotnetDiagnostic(file, code)) return;
+      this.#detected = true;
+      if (project[2] !== 'error') return;
       const isProjectFile = /\.(?:csproj|fsproj|vbproj|sln|slnx|props|targets)$/.test(file);
       this.#add({
         kind: codeKind(code),
@@ -306,6 +313,8 @@ function nugetPackages(message: string): string[] | undefined {
 
 export const dotnetCondenserFactory: CondenserFactory = {
   tool: TOOL,
+  trigger:
+    /^\[xUnit\.net|: (?:error|warning) [A-Za-z]+\d|^\s*Failed \S.*\]$|^(?:Failed|Passed)!|Test summary: |^Build (?:FAILED|succeeded)|^MSBuild version|^Microsoft \(R\) Build/,
   description: '.NET (dotnet build/MSBuild, Roslyn, NuGet restore, dotnet test)',
   create: () => new DotnetCondenser(),
 };

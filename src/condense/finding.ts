@@ -2,7 +2,7 @@
  * Helpers shared by condensers: building findings with capped fields, filtering stack frames
  * to the repo's own code, and small bounded buffers. Pure.
  */
-import type { DroppedFindings, Finding, FindingKind } from '../contracts/failure-report.ts';
+import type { DroppedFindings, Finding, FindingKind, TestCounts } from '../contracts/failure-report.ts';
 
 /** Caps on the free-text fields of one finding (UTF-16 units). */
 export const FIELD_CAPS = {
@@ -169,4 +169,14 @@ export class BoundedList<T> {
     this.items.push(item);
     return true;
   }
+}
+
+/** Adds two test-count summaries (several runs of one runner in a log). */
+export function addCounts(a: TestCounts, b: TestCounts): TestCounts {
+  return {
+    passed: a.passed + b.passed,
+    failed: a.failed + b.failed,
+    skipped: a.skipped + b.skipped,
+    total: (a.total ?? a.passed + a.failed + a.skipped) + (b.total ?? b.passed + b.failed + b.skipped),
+  };
 }

@@ -46,6 +46,19 @@ const LOCATION_IN_TEXT = /(?:^|[\s(])((?:[A-Za-z]:)?[\w@.~/\\-]+\.[A-Za-z]\w{0,9
 const TERRAFORM_LOCATION = /^on (\S+) line (\d+)/;
 const PYTHON_FRAME = /^File "([^"]+)", line (\d+)/;
 
+/** True when the line has `:<digit>` or `(<digit>` somewhere: a cheap gate before PATH_LINE. */
+function hasLocationShape(text: string): boolean {
+  for (let i = text.indexOf(':'); i !== -1 && i < 400; i = text.indexOf(':', i + 1)) {
+    const next = text.charCodeAt(i + 1);
+    if (next >= 48 && next <= 57) return true;
+  }
+  for (let i = text.indexOf('('); i !== -1 && i < 400; i = text.indexOf('(', i + 1)) {
+    const next = text.charCodeAt(i + 1);
+    if (next >= 48 && next <= 57) return true;
+  }
+  return false;
+}
+
 /** Options for the dispatcher when it knows more than the log says. */
 export interface GenericCondenserOptions {
   /** The command's exit code; non-zero makes the log's tail a finding when nothing else is found. */
@@ -68,6 +81,8 @@ class GenericCondenser implements Condenser {
   readonly #exitCode: number | undefined;
   #block: Block | undefined;
   readonly #tail: string[] = [];
+  #tailNext = 0;
+  #tailSize = 0;
   #exitTail: string[] | undefined;
   #exitMarker: string | undefined;
 
@@ -89,7 +104,7 @@ class GenericCondenser implements Condenser {
     if (text.includes('exit') || text.includes('Exit')) {
       const marker = EXIT_MARKER.exec(text);
       if (marker && marker[1] !== '0') {
-        this.#exitTail ??= [...this.#tail];
+        this.#exitTail ??= this.#tailLines();
         this.#exitMarker ??= clip(text.replace(/^##\[error\]/, ''), 200);
         return;
       }
@@ -105,7 +120,8 @@ class GenericCondenser implements Condenser {
     this.#finishBlock();
     if (this.#findings.size === 0) {
       const tail =
-        this.#exitTail ?? (this.#exitCode !== undefined && this.#exitCode !== 0 ? this.#tail : undefined);
+        this.#exitTail ??
+        (this.#exitCode !== undefined && this.#exitCode !== 0 ? this.#tailLines() : undefined);
       const last = tail?.at(-1);
       if (tail && last !== undefined) {
         this.#findings.add({
@@ -124,8 +140,20 @@ class GenericCondenser implements Condenser {
 
   #remember(text: string): void {
     if (text.startsWith('##[') || text.startsWith('Run ') || text.startsWith('shell: ')) return;
-    this.#tail.push(clip(text, 200));
-    if (this.#tail.length > TAIL_LINES) this.#tail.shift();
+    // A ring buffer: this runs on every line of the log.
+    this.#tail[this.#tailNext] = text;
+    this.#tailNext = (this.#tailNext + 1) % TAIL_LINES;
+    if (this.#tailSize < TAIL_LINES) this.#tailSize += 1;
+  }
+
+  /** The remembered last lines, oldest first, clipped for the report. */
+  #tailLines(): string[] {
+    const lines: string[] = [];
+    for (let i = 0; i < this.#tailSize; i += 1) {
+      const text = this.#tail[(this.#tailNext - this.#tailSize + i + TAIL_LINES) % TAIL_LINES];
+      if (text !== undefined) lines.push(clip(text, 200));
+    }
+    return lines;
   }
 
   #onLine(text: string): void {
@@ -145,7 +173,7 @@ class GenericCondenser implements Condenser {
       this.#startBlock('runtime-error', text);
       return;
     }
-    if (text.includes(':') || text.includes('(')) {
+    if (hasLocationShape(text)) {
       const path = PATH_LINE.exec(text);
       if (path && !text.includes('://')) {
         const message = path[6] ?? '';
@@ -158,10 +186,18 @@ class GenericCondenser implements Condenser {
         return;
       }
     }
-    if (EXCEPTION.test(text)) {
+    if (
+      (text.includes('Error') ||
+        text.includes('Exception') ||
+        text.includes('Failure') ||
+        text.includes('Fault')) &&
+      EXCEPTION.test(text)
+    ) {
       this.#startBlock('runtime-error', text);
       return;
     }
+    const first = text.charCodeAt(0) | 0x20; // lower-cased first letter
+    if (first !== 101 /* e */ && first !== 102 /* f */ && first !== 112 /* p */) return;
     const word = ERROR_WORD.exec(text);
     if (word) {
       const rest = (word[1] ?? '').trim();

@@ -19,6 +19,7 @@ import {
   indentOf,
   isVendorPath,
   positive,
+  withOverflow,
 } from './lang-support.ts';
 
 const TOOL = 'go';
@@ -148,6 +149,10 @@ class GoCondenser implements Condenser {
     else if (text.includes('go vet') || text.includes('golangci-lint')) this.#vetContext = true;
   }
 
+  wantsEveryLine(): boolean {
+    return this.#block !== undefined || this.#panic !== undefined;
+  }
+
   finish(): CondenserOutput {
     if (this.#panic) this.#finishPanic();
     if (this.#block) this.#finishBlock();
@@ -175,7 +180,7 @@ class GoCondenser implements Condenser {
         total: this.#passed + this.#failed + this.#skipped,
       };
     }
-    return output;
+    return withOverflow(output, this.#findings);
   }
 
   #onVerdict(verdict: string, name: string, indent: number): void {
@@ -421,6 +426,14 @@ class GoCondenser implements Condenser {
         });
       }
     }
+    if (status === 'FAIL') {
+      // `go test` prints test files relative to their package: name the package so the file can be found.
+      for (const finding of this.#findings.since(this.#findingsAtPackageStart)) {
+        if (finding.kind !== 'test-failure' && finding.kind !== 'timeout') continue;
+        const note = `package ${pkg}`;
+        finding.excerpt = finding.excerpt === undefined ? note : `${finding.excerpt}\n${note}`;
+      }
+    }
     this.#sawFailVerdict = false;
     this.#findingsAtPackageStart = this.#findings.size;
   }
@@ -541,6 +554,9 @@ function modulePackages(text: string): string[] {
 
 export const goCondenserFactory: CondenserFactory = {
   tool: TOOL,
+  // Every line that can start or change something above; the rest only matters inside a block.
+  trigger:
+    /^=== RUN|--- (?:FAIL|PASS|SKIP): |^panic: |\.go:\d|^go: |go vet|golangci-lint|^(?:ok {2}|FAIL|\? {3})\t/,
   description: 'Go (go build, go vet, go test, panics, golangci-lint)',
   create: () => new GoCondenser(),
 };

@@ -20,7 +20,15 @@
 import type { Condenser, CondenserFactory, CondenserOutput, LogLine } from './types.ts';
 import type { FindingDraft } from './lang-support.ts';
 import type { Finding, FindingKind, TestCounts } from '../contracts/failure-report.ts';
-import { FindingCollector, FrameList, clip, count, findCoordinates, positive } from './lang-support.ts';
+import {
+  FindingCollector,
+  FrameList,
+  clip,
+  count,
+  findCoordinates,
+  positive,
+  withOverflow,
+} from './lang-support.ts';
 
 const TOOL = 'jvm';
 
@@ -35,6 +43,8 @@ const TESTS_RUN = /^Tests run: (\d+), Failures: (\d+), Errors: (\d+), Skipped: (
 const GRADLE_TEST = /^([\w.$]+(?: > [^>]+?)*) > (.+?) FAILED$/;
 const GRADLE_COUNTS = /^(\d+) tests? completed, (\d+) failed(?:, (\d+) skipped)?/;
 const FRAME = /^\s*at (?:[\w.-]+\/\/|[\w.-]+@[\w.-]+\/)?([\w.$<>/-]+)\(([^)]*)\)$/;
+// Gradle's checkstyle plugin: `[ant:checkstyle] [ERROR] /x/App.java:12:5: Missing a Javadoc comment. [MissingJavadocMethod]`.
+const CHECKSTYLE = /^\[ant:checkstyle\] \[(ERROR|WARN)\] (.+?):(\d+)(?::(\d+))?: (.+?)(?: \[(\w+)\])?$/;
 const EXPECTED_BUT_WAS = /expected: ?<(.*)> but was: ?<(.*)>/;
 
 /** Frames from these packages are never the repository's code. */
@@ -135,6 +145,16 @@ class JvmCondenser implements Condenser {
     this.#onPlainLine(text);
   }
 
+  wantsEveryLine(): boolean {
+    return (
+      this.#compile !== undefined ||
+      this.#exception !== undefined ||
+      this.#wentWrong !== undefined ||
+      this.#pendingGoal !== undefined ||
+      this.#inMavenResults !== 'none'
+    );
+  }
+
   finish(): CondenserOutput {
     this.#flushGoal();
     this.#finishException();
@@ -146,7 +166,7 @@ class JvmCondenser implements Condenser {
     };
     const counts = this.#mavenCounts ?? this.#gradleCounts;
     if (counts) output.testCounts = { ...counts, total: counts.passed + counts.failed + counts.skipped };
-    return output;
+    return withOverflow(output, this.#findings);
   }
 
   // ---- Maven ----------------------------------------------------------------------------------
@@ -175,11 +195,11 @@ class JvmCondenser implements Condenser {
       return;
     }
     if (level === 'INFO') {
+      // Any [INFO] line ends surefire's `Failures:`/`Errors:` list.
+      this.#inMavenResults = 'none';
       if (text.startsWith('BUILD ') || text.startsWith('Reactor Summary') || text.startsWith('Building ')) {
         this.#inGoalFailure = false;
-        this.#inMavenResults = 'none';
       }
-      if (text === 'Results:' || text === 'Results :') this.#inMavenResults = 'none';
       return;
     }
     if (level !== 'ERROR') return;
@@ -450,6 +470,41 @@ class JvmCondenser implements Condenser {
 
   #onPlainLine(text: string): void {
     const first = text.charCodeAt(0);
+    if (text.startsWith('[ant:checkstyle]')) {
+      const match = CHECKSTYLE.exec(text);
+      this.#detected = true;
+      if (match && match[1] === 'ERROR') {
+        this.#findings.add({
+          kind: 'lint-error',
+          tool: 'checkstyle',
+          file: match[2],
+          line: positive(match[3]),
+          column: positive(match[4]),
+          code: match[6],
+          message: match[5] ?? '',
+        });
+      }
+      return;
+    }
+    // Surefire 2.x under old Maven prints its summary without `[INFO]`/`[ERROR]` prefixes.
+    if (text.startsWith('Tests run: ')) {
+      this.#onMavenTestsRun(text);
+      return;
+    }
+    if (text.startsWith('Failed tests:') || text.startsWith('Tests in error:')) {
+      this.#detected = true;
+      this.#inMavenResults = text.startsWith('Failed') ? 'failures' : 'errors';
+      const rest = text.slice(text.indexOf(':') + 1).trim();
+      if (rest.length > 0) this.#onMavenResultLine(rest);
+      return;
+    }
+    if (this.#inMavenResults !== 'none') {
+      if (text.startsWith('  ')) {
+        this.#onMavenResultLine(text.trim());
+        return;
+      }
+      this.#inMavenResults = 'none';
+    }
     if (first === 101 /* e */ && (text.startsWith('e: ') || text.startsWith('e: file:'))) {
       if (this.#onKotlinLine(text, 'kotlinc')) {
         this.#detected = true;
@@ -645,6 +700,21 @@ class JvmCondenser implements Condenser {
       /Could not resolve|Could not find [\w.-]+:|Could not download|Could not GET|Failed to resolve/.test(
         all,
       );
+    if (/format violations/.test(all)) {
+      // Spotless: the files follow the reason, indented; each is a format error.
+      const files = block.lines.filter((line) =>
+        /^[\w./-]+\.(?:java|kt|kts|groovy|scala|gradle)$/.test(line),
+      );
+      for (const file of files.length > 0 ? files : [undefined]) {
+        this.#findings.add({
+          kind: 'format-error',
+          tool: 'gradle',
+          file,
+          message: 'format violations (spotless)',
+        });
+      }
+      return;
+    }
     const reasons = block.lines.filter((line) => line.startsWith('>'));
     const headline = block.lines[0] ?? '';
     const deepest = reasons.at(-1);
@@ -663,6 +733,8 @@ class JvmCondenser implements Condenser {
 
 export const jvmCondenserFactory: CondenserFactory = {
   tool: TOOL,
+  trigger:
+    /^\[(?:ERROR|WARNING)\]|^\[INFO\] (?:BUILD|Reactor Summary|Building |Results|Tests run:|Scanning)|^e: |\.java:\d+: (?:error|warning)|> .* FAILED$|^> Task |^\* What went wrong|^\d+ tests? completed|^BUILD |^FAILURE: |^\d+ errors?$|^Tests run: |^Failed tests:|^Tests in error:|^\[ant:checkstyle\]/,
   description: 'JVM (Maven, Gradle, javac, kotlinc, JUnit/surefire)',
   create: () => new JvmCondenser(),
 };

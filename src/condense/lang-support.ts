@@ -3,7 +3,8 @@
  * phpunit, swift, generic): a bounded finding collector, text clipping and frame filters.
  * Pure and allocation-light, because every log line of every CI run passes through them.
  */
-import type { Finding, FindingKind } from '../contracts/failure-report.ts';
+import type { DroppedFindings, Finding, FindingKind } from '../contracts/failure-report.ts';
+import type { CondenserOutput } from './types.ts';
 
 /** Most findings one condenser keeps; the dispatcher caps far lower, this only bounds memory. */
 export const MAX_FINDINGS_PER_CONDENSER = 500;
@@ -73,6 +74,11 @@ export class FindingCollector {
   readonly #items: Finding[] = [];
   readonly #byKey = new Map<string, Finding>();
   #overflow = 0;
+  /** Findings past the cap, counted per tool and kind with their distinct files (bounded). */
+  readonly #dropped = new Map<
+    string,
+    { tool: string; kind: FindingKind; count: number; files: Set<string> }
+  >();
 
   /** Adds a finding, or merges it into an identical earlier one. Returns the stored finding. */
   add(draft: FindingDraft): Finding | undefined {
@@ -86,6 +92,14 @@ export class FindingCollector {
     }
     if (this.#items.length >= MAX_FINDINGS_PER_CONDENSER) {
       this.#overflow += 1;
+      const dropKey = `${draft.tool}\u0000${draft.kind}`;
+      let entry = this.#dropped.get(dropKey);
+      if (!entry) {
+        entry = { tool: draft.tool, kind: draft.kind, count: 0, files: new Set() };
+        this.#dropped.set(dropKey, entry);
+      }
+      entry.count += 1;
+      if (draft.file !== undefined && entry.files.size < 2000) entry.files.add(draft.file);
       return undefined;
     }
     const finding = buildFinding(draft, message);
@@ -115,6 +129,11 @@ export class FindingCollector {
     return this.#items.length;
   }
 
+  /** The stored findings from index `start` on, for a condenser to complete them in place. */
+  since(start: number): Finding[] {
+    return this.#items.slice(start);
+  }
+
   /** Findings dropped because the cap was reached. */
   get overflow(): number {
     return this.#overflow;
@@ -123,6 +142,22 @@ export class FindingCollector {
   list(): Finding[] {
     return [...this.#items];
   }
+
+  /** Findings past the cap, for `CondenserOutput.overflow` (the report's `dropped` totals). */
+  dropped(): DroppedFindings[] {
+    return [...this.#dropped.values()].map(({ tool, kind, count, files }) => ({
+      tool,
+      kind,
+      count,
+      files: files.size,
+    }));
+  }
+}
+
+/** Adds the collector's overflow to a condenser output when there is any. */
+export function withOverflow(output: CondenserOutput, collector: FindingCollector): CondenserOutput {
+  const overflow = collector.dropped();
+  return overflow.length > 0 ? { ...output, overflow } : output;
 }
 
 function findingKey(draft: FindingDraft, message: string): string {

@@ -49,7 +49,10 @@ export function createLineSplitter(sink: RawLineSink, maxLineLength = MAX_LINE_L
     // bytes (backspace, bell…) are not looked for here; they are harmless to the condensers.
     const next = [-1, -1, -1, -1];
     const needles = ['\u001b', '\r', '\u0000', '\u009b'];
+    let minDirty = -1;
     const nextDirty = (from: number): number => {
+      // Most lines end before the next dirty character: answer without touching the needles.
+      if (minDirty >= from) return minDirty;
       let min = length;
       for (let k = 0; k < 4; k++) {
         let at = next[k] ?? -1;
@@ -60,6 +63,7 @@ export function createLineSplitter(sink: RawLineSink, maxLineLength = MAX_LINE_L
         }
         if (at < min) min = at;
       }
+      minDirty = min;
       return min;
     };
     while (start < length) {
@@ -247,7 +251,14 @@ export function relativizePath(path: string, root: string): string {
 export function relativizeText(text: string, root: string): string {
   let t = text;
   if (root) {
+    if (t.includes(`file://${root}`)) t = t.split(`file://${root}`).join('');
     if (t.includes(root)) t = t.split(root).join('');
+    // The checkout itself, e.g. "in '/srv/app'": the repo root is "."
+    const bare = root.slice(0, -1);
+    if (bare !== '' && t.includes(bare)) {
+      const escaped = bare.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      t = t.replace(new RegExp(escaped + String.raw`(?=$|[\s'"\x60:),])`, 'g'), '.');
+    }
     const backslashRoot = root.replace(/\//g, '\\');
     if (backslashRoot !== root && t.includes(backslashRoot)) t = t.split(backslashRoot).join('');
   }

@@ -7,7 +7,7 @@
  */
 import type { Condenser, CondenserFactory, CondenserOutput, LogLine } from './types.ts';
 import type { Finding, TestCounts } from '../contracts/failure-report.ts';
-import { FindingCollector, FrameList, count, isVendorPath } from './lang-support.ts';
+import { FindingCollector, FrameList, count, isVendorPath, withOverflow } from './lang-support.ts';
 
 const TOOL = 'phpunit';
 
@@ -17,6 +17,9 @@ const BLOCK = /^(\d+)\) (\S.*)$/;
 const FRAME = /^(\S.*\.php):(\d+)$/;
 const ASSERTION = /^Failed asserting that (.+?) (?:is identical to|matches expected|is equal to) (.+)\.$/;
 const TOTALS_FAILED = /^Tests: (\d+), Assertions: \d+(.*)\.$/;
+// `PHP Parse error: syntax error, unexpected token "}" in /x/src/A.php on line 12`, also
+// `PHP Fatal error:  Uncaught Error: Class "X" not found in /x/src/A.php:7`.
+const PHP_ERROR = /^(?:PHP )?(Parse|Fatal) error: {1,2}(.+?) in (\S+\.php)(?: on line |:)(\d+)$/;
 const TOTALS_OK = /^OK(?:, but [^(]*)? \((\d+) tests?, \d+ assertions?\)$/;
 
 interface Block {
@@ -41,6 +44,23 @@ class PhpunitCondenser implements Condenser {
 
   push(line: LogLine): void {
     const text = line.text;
+    if (
+      text.includes(' error: ') &&
+      (text.startsWith('PHP ') || text.startsWith('Parse') || text.startsWith('Fatal'))
+    ) {
+      const php = PHP_ERROR.exec(text);
+      if (php) {
+        this.#detected = true;
+        this.#findings.add({
+          kind: php[1] === 'Parse' ? 'compile-error' : 'runtime-error',
+          tool: 'php',
+          file: php[3],
+          line: Number(php[4]),
+          message: `${php[1]} error: ${php[2] ?? ''}`,
+        });
+        return;
+      }
+    }
     if (text.startsWith('PHPUnit ') && /^PHPUnit \d+\.\d+/.test(text)) {
       this.#detected = true;
       return;
@@ -84,6 +104,10 @@ class PhpunitCondenser implements Condenser {
     }
   }
 
+  wantsEveryLine(): boolean {
+    return this.#section === 'error' || this.#section === 'failure';
+  }
+
   finish(): CondenserOutput {
     this.#finishBlock();
     const output: { detected: boolean; findings: Finding[]; testCounts?: TestCounts } = {
@@ -91,7 +115,7 @@ class PhpunitCondenser implements Condenser {
       findings: this.#findings.list(),
     };
     if (this.#counts) output.testCounts = this.#counts;
-    return output;
+    return withOverflow(output, this.#findings);
   }
 
   #onBlockLine(block: Block, text: string): void {
@@ -172,6 +196,8 @@ class PhpunitCondenser implements Condenser {
 
 export const phpunitCondenserFactory: CondenserFactory = {
   tool: TOOL,
-  description: 'PHP PHPUnit',
+  trigger:
+    /^PHPUnit \d|^There (?:was|were) \d|^(?:FAILURES|ERRORS)!|^Tests: \d|^OK\b|^(?:PHP )?(?:Parse|Fatal) error: /,
+  description: 'PHP (PHPUnit, PHP parse and fatal errors)',
   create: () => new PhpunitCondenser(),
 };

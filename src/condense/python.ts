@@ -12,7 +12,15 @@
  */
 import type { Condenser, CondenserFactory, CondenserOutput, LogLine } from './types.ts';
 import type { Finding, TestCounts } from '../contracts/failure-report.ts';
-import { ExcerptLines, FindingCollector, FrameList, count, isVendorPath, positive } from './lang-support.ts';
+import {
+  ExcerptLines,
+  FindingCollector,
+  FrameList,
+  count,
+  isVendorPath,
+  positive,
+  withOverflow,
+} from './lang-support.ts';
 
 const TOOL = 'python';
 /** Most pytest failure blocks held until the short summary names them. */
@@ -20,7 +28,8 @@ const MAX_PENDING_BLOCKS = 200;
 
 const PYTEST_SECTION = /^={3,} (.+?) ={3,}$/;
 const PYTEST_BLOCK = /^_{3,} (.+?) _{3,}$/;
-const PYTEST_LOCATION = /^([^\s:][^:]*\.py):(\d+): ?(\w*)$/;
+// `tests/x.py:7: AssertionError` (long tracebacks) or `tests/x.py:7: in test_x` (--tb=short).
+const PYTEST_LOCATION = /^([^\s:][^:]*\.py):(\d+):(?: in \S+| ?\w*)$/;
 const PYTEST_SUMMARY = /^(FAILED|ERROR) (\S+?)(?: - (.*))?$/;
 const PYTEST_COUNTS =
   /^=*\s*((?:\d+ (?:failed|passed|skipped|errors?|xfailed|xpassed|deselected|warnings?|rerun)(?:, )?)+) in [\d.]+s(?: \([^)]*\))?\s*=*$/;
@@ -154,6 +163,15 @@ class PythonCondenser implements Condenser {
     this.#onLintLine(text, first);
   }
 
+  wantsEveryLine(): boolean {
+    return (
+      this.#traceback !== undefined ||
+      this.#block !== undefined ||
+      this.#ruffHeader !== undefined ||
+      this.#unittest !== undefined
+    );
+  }
+
   finish(): CondenserOutput {
     if (this.#traceback) this.#endTraceback(undefined);
     this.#finishPytestBlock();
@@ -171,7 +189,7 @@ class PythonCondenser implements Condenser {
     };
     const counts = sumCounts(this.#pytestCounts, this.#unittestCounts);
     if (counts) output.testCounts = { ...counts, total: counts.passed + counts.failed + counts.skipped };
-    return output;
+    return withOverflow(output, this.#findings);
   }
 
   // ---- pytest -------------------------------------------------------------------------------
@@ -591,6 +609,8 @@ function sumCounts(
 
 export const pythonCondenserFactory: CondenserFactory = {
   tool: TOOL,
+  trigger:
+    /^===|^___|^(?:FAILED|ERROR)\b|^Traceback|^ {2}File "|^FAIL: |^Ran \d|^OK\b|\.pyi?\b|^Found \d|^Success: |^All (?:checks passed|done)|^Oh no|would be reformatted|^[A-Z]{1,4}\d{1,4} |^\d+ (?:failed|passed|errors?|skipped|xfailed|xpassed|deselected|warnings?)\b/,
   description: 'Python (pytest, unittest, tracebacks, mypy, pyright, ruff, flake8, pylint, black, isort)',
   create: () => new PythonCondenser(),
 };

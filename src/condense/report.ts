@@ -174,12 +174,19 @@ export function buildFailureReport(
         tallies.set(key, tally);
       }
       tally.count += o.count;
-      tally.extraFiles += o.files;
+      // Overflow only has a count of its files, which may overlap the dropped findings' files:
+      // the larger of the two is a lower bound of the union, never an over-count.
+      tally.extraFiles = Math.max(tally.extraFiles, o.files);
     }
   }
   const dropped: DroppedFindings[] = [...tallies.values()]
     .filter((t) => t.count > 0)
-    .map((t) => ({ tool: t.tool, kind: t.kind, count: t.count, files: t.files.size + t.extraFiles }));
+    .map((t) => ({
+      tool: t.tool,
+      kind: t.kind,
+      count: t.count,
+      files: Math.max(t.files.size, t.extraFiles),
+    }));
 
   // 4. Test counts summed over every runner.
   let testCounts: TestCounts | undefined;

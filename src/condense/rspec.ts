@@ -7,7 +7,7 @@
  */
 import type { Condenser, CondenserFactory, CondenserOutput, LogLine } from './types.ts';
 import type { Finding, TestCounts } from '../contracts/failure-report.ts';
-import { FindingCollector, FrameList, count, isVendorPath, positive } from './lang-support.ts';
+import { FindingCollector, FrameList, count, isVendorPath, positive, withOverflow } from './lang-support.ts';
 
 const TOOL = 'rspec';
 
@@ -101,6 +101,10 @@ class RspecCondenser implements Condenser {
     if (this.#example) this.#onExampleLine(this.#example, text);
   }
 
+  wantsEveryLine(): boolean {
+    return this.#section === 'failures' || this.#section === 'rerun' || this.#example !== undefined;
+  }
+
   finish(): CondenserOutput {
     this.#finishExample();
     const output: { detected: boolean; findings: Finding[]; testCounts?: TestCounts } = {
@@ -108,7 +112,7 @@ class RspecCondenser implements Condenser {
       findings: this.#findings.list(),
     };
     if (this.#counts) output.testCounts = this.#counts;
-    return output;
+    return withOverflow(output, this.#findings);
   }
 
   #onExampleLine(example: Example, text: string): void {
@@ -216,6 +220,8 @@ class RspecCondenser implements Condenser {
 
 export const rspecCondenserFactory: CondenserFactory = {
   tool: TOOL,
+  trigger:
+    /^Failures:$|^Pending: \(|^An error occurred|^Finished in |^\d+ examples?, |^Failed examples:|^rspec /,
   description: 'Ruby RSpec',
   create: () => new RspecCondenser(),
 };

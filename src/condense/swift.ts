@@ -9,7 +9,7 @@
  */
 import type { Condenser, CondenserFactory, CondenserOutput, LogLine } from './types.ts';
 import type { Finding, TestCounts } from '../contracts/failure-report.ts';
-import { FindingCollector, count, positive } from './lang-support.ts';
+import { FindingCollector, count, positive, withOverflow } from './lang-support.ts';
 
 const TOOL = 'swift';
 
@@ -94,7 +94,7 @@ class SwiftCondenser implements Condenser {
       counts = { passed: this.#swiftTestingTotal - failed, failed, skipped: 0 };
     }
     if (counts) output.testCounts = { ...counts, total: counts.passed + counts.failed + counts.skipped };
-    return output;
+    return withOverflow(output, this.#findings);
   }
 
   /** Returns true when the line was a Swift diagnostic or an XCTest failure. */
@@ -219,6 +219,9 @@ function normaliseTestName(name: string): string {
 
 export const swiftCondenserFactory: CondenserFactory = {
   tool: TOOL,
+  // Stateless line by line: no block ever needs the lines between triggers.
+  trigger:
+    /\.swift:\d|^Test (?:Suite|Case) |Executed \d|^[✘✔] |^error: |^\*\* (?:BUILD|TEST) |^Building for |^Compiling /,
   description: 'Swift (swiftc, SwiftPM, XCTest, Swift Testing, xcodebuild)',
   create: () => new SwiftCondenser(),
 };

@@ -71,7 +71,11 @@ function renderFinding(f: Finding): string[] {
   if (f.expected !== undefined) lines.push(`  - Expected: ${code(f.expected)}`);
   if (f.actual !== undefined) lines.push(`  - Received: ${code(f.actual)}`);
   if (f.packages && f.packages.length > 0) lines.push(`  - Packages: ${f.packages.map(code).join(', ')}`);
-  for (const frame of f.frames ?? []) lines.push(`  - ${code(frame.trim())}`);
+  (f.frames ?? []).forEach((frame, i) => {
+    // The first frame usually is the location shown above; do not spend tokens on it twice.
+    if (i === 0 && loc !== undefined && frame.trim().replace(/[()]/g, '').endsWith(loc)) return;
+    lines.push(`  - ${code(frame.trim())}`);
+  });
   if (f.excerpt) lines.push(...fenced(f.excerpt, '  '));
   return lines;
 }

@@ -5,6 +5,7 @@
  */
 import type { Context } from 'probot';
 import type { AppConfig } from '../app-config.ts';
+import type { ModelCatalog } from '../shared/pricing.ts';
 import type { ConfigRepoHost } from '../workflows/validate-config-repo.ts';
 
 export interface InstallationPorts {
@@ -13,6 +14,8 @@ export interface InstallationPorts {
 
 export interface HandlerDeps {
   config: AppConfig;
+  /** Model prices (config/models.yml or FLEETWRIGHT_MODELS_FILE); manifests must name priced models. */
+  modelCatalog: ModelCatalog;
   forInstallation(context: Context): InstallationPorts;
 }
 

@@ -32,6 +32,7 @@ export function onPullRequestOpened(deps: HandlerDeps) {
 
     // The check goes on the PR head commit (not the merge commit), where GitHub shows it.
     const outcome = await validateConfigRepo(deps.forInstallation(context).gitHost, {
+      modelCatalog: deps.modelCatalog,
       repo: { owner: repository.owner.login, repo: repository.name },
       headSha: pr.head.sha,
       baseSha: pr.base.sha,

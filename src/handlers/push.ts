@@ -17,6 +17,7 @@ export function onPush(deps: HandlerDeps) {
     if (deleted || /^0+$/.test(after)) return context.log.debug({ ref }, 'Branch deletion, skipping');
 
     const outcome = await validateConfigRepo(deps.forInstallation(context).gitHost, {
+      modelCatalog: deps.modelCatalog,
       repo: {
         owner: repository.owner?.login ?? (repository.full_name.split('/')[0] as string),
         repo: repository.name,

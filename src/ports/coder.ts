@@ -80,6 +80,8 @@ export type CoderOutcome =
   | 'max-tokens'
   | 'refused'
   | 'timeout'
+  /** The conversation outgrew the model's context window (stop reason or a 400 "prompt is too long"). */
+  | 'context-exceeded'
   | 'error';
 
 export interface CoderResult {
@@ -93,10 +95,13 @@ export interface CoderResult {
   usage: Usage;
   turns: number;
   toolCalls: number;
+  /** Paths this run wrote or deleted (sorted), for the attempt history; absent from coders that do not track it. */
+  filesTouched?: string[];
 }
 
 /** Progress events for the CLI's live output and for logs. */
 export type CoderProgress =
+  /** After each model response; `usage` is the run's cumulative usage so far. */
   | { type: 'turn'; turn: number; usage: Usage }
   | { type: 'tool'; name: string; summary: string; isError: boolean }
   | { type: 'retry'; attempt: number; status: number | undefined; waitMs: number };

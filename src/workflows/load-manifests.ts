@@ -9,6 +9,7 @@ import {
 } from '../core/manifest/validate-files.ts';
 import type { ManifestFile, ManifestSetResult } from '../core/manifest/validate-files.ts';
 import type { GitHost, RepoRef } from '../ports/git-host.ts';
+import type { ModelCatalog } from '../shared/pricing.ts';
 
 /** Where manifests live in the config repo. */
 export const MIGRATIONS_DIR = 'migrations';
@@ -46,6 +47,7 @@ export async function loadManifests(
   host: ManifestReader,
   repo: RepoRef,
   sha: string,
+  options: { modelCatalog?: ModelCatalog } = {},
 ): Promise<ManifestSetResult> {
   const entries = (await host.listDirectory(repo, MIGRATIONS_DIR, sha))
     .filter((entry) => entry.type === 'file' && /\.ya?ml$/i.test(entry.name))
@@ -69,6 +71,7 @@ export async function loadManifests(
     });
   }
   return validateManifestFiles(files, {
+    ...options,
     organisation: repo.owner,
     readPromptFile: async (path) => (await host.findFile(repo, path, sha))?.text,
   });

@@ -11,7 +11,11 @@ import { MANIFEST_CHECK_NAME, buildManifestCheck } from '../core/manifest/render
 import type { ManifestSetResult, ValidatedMigration } from '../core/manifest/validate-files.ts';
 import type { ValidationMessage } from '../core/manifest/validation-message.ts';
 import type { Annotation, GitHost, RepoRef } from '../ports/git-host.ts';
+import type { ModelCatalog } from '../shared/pricing.ts';
 import { loadManifests } from './load-manifests.ts';
+
+/** Re-exported so handlers can recognise the check without importing core (dependency rule). */
+export { MANIFEST_CHECK_NAME };
 
 export type ConfigRepoHost = Pick<
   GitHost,
@@ -24,6 +28,8 @@ export interface ValidateConfigRepoInput {
   headSha: string;
   /** Compare base for "what changed": the push's `before` or the PR's base SHA; omit when unknown. */
   baseSha?: string;
+  /** When given, manifests naming a model without a price are errors. */
+  modelCatalog?: ModelCatalog;
 }
 
 export interface ValidateConfigRepoOutcome {
@@ -66,6 +72,23 @@ function toAnnotation(message: ValidationMessage): Annotation {
   };
 }
 
+async function reportUnreadable(
+  host: ConfigRepoHost,
+  repo: RepoRef,
+  headSha: string,
+  error: unknown,
+): Promise<void> {
+  const reason = error instanceof Error ? error.message : String(error);
+  await host.ensureCheckRun(repo, {
+    name: MANIFEST_CHECK_NAME,
+    headSha,
+    status: 'completed',
+    conclusion: 'failure',
+    title: 'Could not read the config repo',
+    summary: `fleetwright could not read the manifests at this commit, so they were not validated.\n\n> ${reason.replace(/\s+/g, ' ').slice(0, 1000)}\n\nUse **Re-run** to try again.`,
+  });
+}
+
 /** Runs the validation and posts the check run. Throws GitHostError when GitHub fails. */
 export async function validateConfigRepo(
   host: ConfigRepoHost,
@@ -73,17 +96,31 @@ export async function validateConfigRepo(
 ): Promise<ValidateConfigRepoOutcome> {
   const { repo, headSha, baseSha } = input;
 
-  // 1. Everything at the commit.
-  const result = await loadManifests(host, repo, headSha);
+  let result: ManifestSetResult;
+  let changed: string[] | undefined;
+  try {
+    // 1. Everything at the commit.
+    result = await loadManifests(
+      host,
+      repo,
+      headSha,
+      input.modelCatalog ? { modelCatalog: input.modelCatalog } : {},
+    );
 
-  // 2. What this change touched.
-  const changed =
-    baseSha && !NULL_SHA.test(baseSha)
-      ? (await host.listChangedFiles(repo, baseSha, headSha)).flatMap((file) => [
-          file.path,
-          ...(file.previousPath ? [file.previousPath] : []),
-        ])
-      : undefined;
+    // 2. What this change touched.
+    changed =
+      baseSha && !NULL_SHA.test(baseSha)
+        ? (await host.listChangedFiles(repo, baseSha, headSha)).flatMap((file) => [
+            file.path,
+            ...(file.previousPath ? [file.previousPath] : []),
+          ])
+        : undefined;
+  } catch (error) {
+    // Fail closed and say why: a required check that never appears blocks merges with no
+    // explanation, and a passing one would let an unvalidated manifest through.
+    await reportUnreadable(host, repo, headSha, error).catch(() => undefined);
+    throw error;
+  }
   const affected = findAffectedSources(result, changed);
 
   // 3. Report.

@@ -116,6 +116,49 @@ describe('cli/validate', () => {
     expect(code).toBe(1);
   });
 
+  it('checks target owners against --org', async () => {
+    await writeTree({
+      'repo/migrations/a.yml':
+        'version: 1\nid: a\ntitle: A\nprompt: p\ntargets:\n  repos: [acme/api, other/web]\n',
+    });
+
+    const { code, out } = await validate(['--org', 'acme', 'repo']);
+
+    expect(out).toBe(
+      "repo/migrations/a.yml:6:21: error: 'other/web' is outside the organisation 'acme'; the app only reaches repositories of its installation\n",
+    );
+    expect(code).toBe(1);
+    expect((await validate(['--org=other', 'repo'])).code).toBe(1);
+    expect((await validate(['repo'])).code).toBe(0);
+  });
+
+  it('rejects a model without a price in the catalog', async () => {
+    await writeTree({ 'repo/migrations/a.yml': `${manifest('a')}model:\n  coder: claude-unknown-9\n` });
+
+    const { code, out } = await validate(['repo']);
+
+    expect(out).toMatch(
+      /^repo\/migrations\/a\.yml:8:10: error: model\.coder 'claude-unknown-9' has no price in the model catalog, so its cost budget cannot be enforced; expected one of: claude-/,
+    );
+    expect(code).toBe(1);
+  });
+
+  it('reads the catalog named by FLEETWRIGHT_MODELS_FILE, and exits 2 when it is unreadable', async () => {
+    await writeTree({
+      'repo/migrations/a.yml': `${manifest('a')}model:\n  coder: in-house-1\n  judge: in-house-1\n`,
+      'models.yml': 'models:\n  in-house-1: { input: 1, output: 2 }\n',
+    });
+    const run = async (env: Record<string, string>) => {
+      const io = captureIo({ cwd: dir, env });
+      return { code: await main(['validate', 'repo'], io), err: io.err() };
+    };
+
+    expect((await run({ FLEETWRIGHT_MODELS_FILE: join(dir, 'models.yml') })).code).toBe(0);
+    const missing = await run({ FLEETWRIGHT_MODELS_FILE: join(dir, 'nope.yml') });
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('Cannot read the model catalog');
+  });
+
   it('prints JSON with --format json', async () => {
     await writeTree({
       'repo/migrations/a.yml': manifest('a'),
@@ -145,6 +188,7 @@ describe('cli/validate', () => {
     [['--format'], "--format expects 'text' or 'json', got nothing"],
     [['--strict', 'x.yml'], "unknown option '--strict'"],
     [['does-not-exist.yml'], 'does-not-exist.yml: no such file or directory'],
+    [['--org', 'not a login', 'x.yml'], "--org expects a GitHub login, got 'not a login'"],
   ])('exits 2 on usage error %j', async (args, message) => {
     const { code, err } = await validate(args);
 

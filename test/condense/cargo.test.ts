@@ -251,3 +251,37 @@ describe('condense/cargo sample lines', () => {
     expect(output).toEqual({ detected: true, findings: [] });
   });
 });
+
+describe('condense/cargo tests that return Err', () => {
+  it('reports a failed test whose captured output has no panic', () => {
+    const output = condenseLines(
+      cargoCondenserFactory,
+      [
+        'running 2 tests',
+        'test tests::parses ... FAILED',
+        'test tests::ok ... ok',
+        '',
+        'failures:',
+        '',
+        '---- tests::parses stdout ----',
+        'Error: ParseIntError { kind: InvalidDigit }',
+        '',
+        '',
+        'failures:',
+        '    tests::parses',
+        '',
+        'test result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s',
+      ].join('\n'),
+    );
+
+    expect(output.findings.map(brief)).toEqual([
+      {
+        kind: 'test-failure',
+        tool: 'cargo',
+        testName: 'tests::parses',
+        message: 'Error: ParseIntError { kind: InvalidDigit }',
+      },
+    ]);
+    expect(output.testCounts).toEqual({ passed: 1, failed: 1, skipped: 0, total: 2 });
+  });
+});

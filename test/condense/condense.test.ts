@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  buildPrefilter,
   condenseStream,
   condenseText,
   createCondenseSession,
+  splitAlternatives,
   UnknownCondenserError,
 } from '../../src/condense/condense.ts';
 import { FailureReport } from '../../src/contracts/failure-report.ts';
@@ -77,6 +79,23 @@ describe('condense/condense', () => {
     expect(report.findings.map((f) => [f.tool, f.message])).toEqual([
       ['generic', 'something (Process completed with exit code 3.)'],
     ]);
+  });
+
+  it('records the step that failed in an Actions log as the command', () => {
+    const log = [
+      '##[group]Run npm ci',
+      'added 10 packages',
+      '##[endgroup]',
+      '##[group]Run npm run typecheck',
+      "src/a.ts(1,1): error TS2304: Cannot find name 'x'.",
+      '##[endgroup]',
+      '##[error]Process completed with exit code 2.',
+    ].join('\n');
+
+    const report = condenseText(log);
+
+    expect(report).toMatchObject({ command: 'npm run typecheck', exitCode: 2, conclusion: 'failure' });
+    expect(condenseText(log, { command: 'make ci' }).command).toBe('make ci');
   });
 
   it('merges identical findings into occurrences', () => {
@@ -200,7 +219,9 @@ describe('condense/condense', () => {
 
   it('rejects unknown tools', () => {
     expect(() => createCondenseSession({ tools: ['nope'] })).toThrow(UnknownCondenserError);
-    expect(() => createCondenseSession({ tools: ['nope'] })).toThrow(/Unknown condenser 'nope'; known: tsc/);
+    expect(() => createCondenseSession({ tools: ['nope'] })).toThrow(
+      /Unknown condenser 'nope'; known: npm, pnpm, yarn, tsc/,
+    );
   });
 
   it('survives a condenser that throws', () => {
@@ -261,5 +282,47 @@ describe('condense/condense', () => {
     session.finish();
 
     expect(() => session.push('x')).toThrow(/after finish/);
+  });
+});
+
+describe('condense/condense buildPrefilter', () => {
+  it('matches exactly the lines some trigger matches', () => {
+    const triggers = [
+      /^npm (?:error|ERR!)/,
+      /^\s*FAIL\s|^\s+● |error TS\d/,
+      /^[>$] .*tsc|^(?:➤ )?YN\d{4}: /,
+      /^\d+ passing/,
+    ];
+    const prefilter = buildPrefilter(triggers.map((t) => t.source));
+    const samples = [
+      'npm error code E404',
+      'npm warn deprecated',
+      ' FAIL  test/a.test.ts > x',
+      'FAIL test/a.js',
+      '  ● suite › test',
+      '● not indented',
+      'src/a.ts(1,2): error TS2322: x',
+      '> tsc --noEmit',
+      '$ tsc',
+      '> vitest',
+      '➤ YN0028: │ lockfile',
+      'YN0082: x',
+      '12 passing (3ms)',
+      'passing 12',
+      '',
+      '\t FAIL\tx',
+    ];
+
+    for (const sample of samples) {
+      expect(prefilter?.(sample), sample).toBe(triggers.some((t) => t.test(sample)));
+    }
+  });
+
+  it.each([
+    ['a|b', ['a', 'b']],
+    ['(?:a|b)|c', ['(?:a|b)', 'c']],
+    ['[|]|\\|', ['[|]', '\\|']],
+  ])('splits top-level alternatives of %j', (source, expected) => {
+    expect(splitAlternatives(source)).toEqual(expected);
   });
 });

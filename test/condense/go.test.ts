@@ -88,6 +88,9 @@ describe('condense/go on real `go` output (go 1.19, recorded by scripts/record-l
         expected: '1',
       },
     ]);
+    expect(output.findings[0]?.excerpt).toBe(
+      '--- FAIL: TestAdd\ncalc_test.go:7: Add(1, 2) = 4, want 3\npackage example.com/demo',
+    );
     // Non-verbose `go test` prints no passing tests, so there are no honest counts to give.
     expect(output.testCounts).toBeUndefined();
   });

@@ -296,3 +296,109 @@ describe('condense/jvm sample lines', () => {
     });
   });
 });
+
+describe('condense/jvm surefire 2.12 plain summary', () => {
+  it('reads the un-prefixed "Failed tests:" list and totals of old surefire versions', () => {
+    const output = condenseLines(
+      jvm,
+      [
+        'Results :',
+        '',
+        'Failed tests:   testTotal(com.example.LegacyTest): expected:<10> but was:<9>',
+        '  testRounding(com.example.LegacyTest): expected:<2.5> but was:<2.0>',
+        '',
+        'Tests in error: ',
+        '  testParse(com.example.ParserTest): For input string: "x"',
+        '',
+        'Tests run: 7, Failures: 2, Errors: 1, Skipped: 0',
+        '',
+        '[INFO] BUILD FAILURE',
+      ].join('\n'),
+    );
+
+    expect(output.findings.map(brief)).toEqual([
+      {
+        kind: 'test-failure',
+        tool: 'maven',
+        testName: 'com.example.LegacyTest.testTotal',
+        message: 'expected:<10> but was:<9>',
+        expected: '10',
+        actual: '9',
+      },
+      {
+        kind: 'test-failure',
+        tool: 'maven',
+        testName: 'com.example.LegacyTest.testRounding',
+        message: 'expected:<2.5> but was:<2.0>',
+        expected: '2.5',
+        actual: '2.0',
+      },
+      {
+        kind: 'test-failure',
+        tool: 'maven',
+        testName: 'com.example.ParserTest.testParse',
+        message: 'For input string: "x"',
+      },
+    ]);
+    expect(output.testCounts).toEqual({ passed: 4, failed: 3, skipped: 0, total: 7 });
+  });
+});
+
+describe('condense/jvm Gradle lint and format tasks', () => {
+  it('reads checkstyle errors (not warnings) from the Gradle checkstyle plugin', () => {
+    const output = condenseLines(
+      jvm,
+      [
+        '> Task :app:checkstyleMain',
+        '[ant:checkstyle] [WARN] /home/runner/work/x/x/app/src/main/java/App.java:3:1: Line is longer than 100 characters. [LineLength]',
+        '[ant:checkstyle] [ERROR] /home/runner/work/x/x/app/src/main/java/App.java:12:5: Missing a Javadoc comment. [MissingJavadocMethod]',
+      ].join('\n'),
+    );
+
+    expect(output.findings.map(brief)).toEqual([
+      {
+        kind: 'lint-error',
+        tool: 'checkstyle',
+        file: '/home/runner/work/x/x/app/src/main/java/App.java',
+        line: 12,
+        column: 5,
+        code: 'MissingJavadocMethod',
+        message: 'Missing a Javadoc comment.',
+      },
+    ]);
+  });
+
+  it('reads spotless format violations as one format error per file', () => {
+    const output = condenseLines(
+      jvm,
+      [
+        'FAILURE: Build failed with an exception.',
+        '',
+        '* What went wrong:',
+        "Execution failed for task ':app:spotlessJavaCheck'.",
+        '> The following files had format violations:',
+        '      src/main/java/com/example/App.java',
+        '          @@ -1,3 +1,3 @@',
+        '      src/main/java/com/example/Util.java',
+        "  Run './gradlew :app:spotlessApply' to fix these violations.",
+        '',
+        '* Try:',
+      ].join('\n'),
+    );
+
+    expect(output.findings.map(brief)).toEqual([
+      {
+        kind: 'format-error',
+        tool: 'gradle',
+        file: 'src/main/java/com/example/App.java',
+        message: 'format violations (spotless)',
+      },
+      {
+        kind: 'format-error',
+        tool: 'gradle',
+        file: 'src/main/java/com/example/Util.java',
+        message: 'format violations (spotless)',
+      },
+    ]);
+  });
+});

@@ -50,6 +50,15 @@ describe('condense language condensers: shared guarantees', () => {
     }
   });
 
+  it.each(logs)('lose nothing to their triggers on %s (gated output equals ungated output)', (log) => {
+    const text = readLog(log);
+    for (const factory of primaries) {
+      expect(condenseLines(factory, text), factory.tool).toEqual(
+        condenseLines(factory, text, { gating: false }),
+      );
+    }
+  });
+
   it('only the owning family (or generic) claims a failing log', () => {
     const owners: Record<string, string> = {
       'go/build-error.log': 'go',
@@ -125,6 +134,11 @@ describe('condense language condensers: shared guarantees', () => {
       const output = condenseLines(factory, text);
       expect(output.findings.length, factory.tool).toBeLessThanOrEqual(500);
     }
+    const cc = languageCondenserFactories.find((factory) => factory.tool === 'cc');
+    expect(cc && condenseLines(cc, distinct.join('\n')).overflow).toEqual([
+      // Distinct files are tracked up to 2000 (bounded memory), as the dispatcher's own collector does.
+      { tool: 'cc', kind: 'compile-error', count: 4500, files: 2000 },
+    ]);
     const go = languageCondenserFactories.find((factory) => factory.tool === 'go');
     expect(go && condenseLines(go, repeated.join('\n')).findings[0]?.occurrences).toBe(20000);
   });

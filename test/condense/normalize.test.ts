@@ -103,5 +103,9 @@ describe('condense/normalize paths', () => {
     expect(relativizeText('at f (/home/runner/work/r/r/src/a.ts:3:1)', '')).toBe('at f (src/a.ts:3:1)');
     expect(relativizeText('at D:\\a\\r\\r\\src\\a.ts:3:1', '')).toBe('at src/a.ts:3:1');
     expect(relativizeText('see /srv/app/src/a.ts', normalizeRoot('/srv/app'))).toBe('see src/a.ts');
+    expect(relativizeText("Can't resolve 'x' in '/srv/app'", normalizeRoot('/srv/app'))).toBe(
+      "Can't resolve 'x' in '.'",
+    );
+    expect(relativizeText('/srv/application/a.ts', normalizeRoot('/srv/app'))).toBe('/srv/application/a.ts');
   });
 });

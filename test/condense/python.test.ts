@@ -374,3 +374,36 @@ describe('condense/python sample lines', () => {
     expect(output).toEqual({ detected: true, findings: [] });
   });
 });
+
+describe('condense/python pytest --tb=short', () => {
+  it('reads the short traceback style with `path:line: in test` locations', () => {
+    const output = condenseLines(
+      python,
+      [
+        '=================================== FAILURES ===================================',
+        '___________________________________ test_add ___________________________________',
+        'tests/test_calc.py:7: in test_add',
+        '    assert add(1, 2) == 3',
+        'E   assert 4 == 3',
+        'E    +  where 4 = add(1, 2)',
+        '=========================== short test summary info ============================',
+        'FAILED tests/test_calc.py::test_add - assert 4 == 3',
+        '========================= 1 failed, 3 passed in 0.05s ==========================',
+      ].join('\n'),
+    );
+
+    expect(output.findings.map(brief)).toEqual([
+      {
+        kind: 'test-failure',
+        tool: 'pytest',
+        testName: 'tests/test_calc.py::test_add',
+        file: 'tests/test_calc.py',
+        line: 7,
+        message: 'assert 4 == 3',
+        actual: '4',
+        expected: '3',
+      },
+    ]);
+    expect(output.testCounts).toEqual({ passed: 3, failed: 1, skipped: 0, total: 4 });
+  });
+});

@@ -172,3 +172,30 @@ describe('condense/phpunit on real PHPUnit 9.6 output (recorded by scripts/recor
     expect(vendor.testCounts).toEqual({ passed: 2, failed: 1, skipped: 0, total: 3 });
   });
 });
+
+describe('condense/phpunit PHP errors', () => {
+  it.each([
+    [
+      'PHP Parse error:  syntax error, unexpected token "}" in /home/runner/work/x/x/src/Cart.php on line 12',
+      {
+        kind: 'compile-error',
+        tool: 'php',
+        file: '/home/runner/work/x/x/src/Cart.php',
+        line: 12,
+        message: 'Parse error: syntax error, unexpected token "}"',
+      },
+    ],
+    [
+      'PHP Fatal error:  Uncaught Error: Class "App\\Cart" not found in /home/runner/work/x/x/tests/CartTest.php:9',
+      {
+        kind: 'runtime-error',
+        tool: 'php',
+        file: '/home/runner/work/x/x/tests/CartTest.php',
+        line: 9,
+        message: 'Fatal error: Uncaught Error: Class "App\\Cart" not found',
+      },
+    ],
+  ])('reads %s', (line, expected) => {
+    expect(condenseLines(phpunitCondenserFactory, `${line}\n`).findings.map(brief)).toEqual([expected]);
+  });
+});

@@ -58,7 +58,6 @@ describe('contracts/render-failure-report', () => {
         \`AssertionError: expected 3 to be 4 // Object.is equality\`
         - Expected: \`4\`
         - Received: \`3\`
-        - \`at test/math.test.ts:5:10\`
 
       _Some findings were left out to keep this short (counts above)._
       "

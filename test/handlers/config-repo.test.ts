@@ -290,6 +290,31 @@ describe('handlers: config repo validation', () => {
     await expect(probot.receive({ id: 'skip', ...event } as never)).resolves.toBeUndefined();
   });
 
+  it('validates again when the manifests check is re-run, against the original base', async () => {
+    mockContents({ 'migrations/a.yml': valid('a') });
+    mockCompare(['migrations/a.yml']);
+    mockNoExistingCheckRun();
+    const body = captureCheckRun();
+    const payload = loadWebhookExample('check_run.rerequested');
+    Object.assign(payload.repository, { name: 'fleetwright-config', full_name: 'acme/fleetwright-config' });
+    Object.assign(payload.repository.owner, { login: 'acme' });
+    Object.assign(payload.check_run, { name: 'fleetwright/manifests', head_sha: AFTER, pull_requests: [] });
+    Object.assign(payload.check_run.check_suite, { before: BEFORE, after: AFTER });
+
+    await probot.receive({ id: 'rerun', name: 'check_run', payload } as never);
+
+    expect(body.mock.lastCall?.[0]).toMatchObject({ head_sha: AFTER, conclusion: 'success' });
+  });
+
+  it('ignores re-runs of other checks', async () => {
+    const payload = loadWebhookExample('check_run.rerequested');
+    Object.assign(payload.repository, { name: 'fleetwright-config' });
+
+    await expect(
+      probot.receive({ id: 'other', name: 'check_run', payload } as never),
+    ).resolves.toBeUndefined();
+  });
+
   it('validates everything when the push created the branch (no compare base)', async () => {
     mockContents({ 'migrations/old.yml': 'version: 1\nid: old\n' });
     mockNoExistingCheckRun();

@@ -11,13 +11,26 @@ import type { Finding } from '../../src/contracts/failure-report.ts';
 // eslint-disable-next-line no-control-regex -- ANSI escape sequences are control characters
 const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
 
-/** Runs `factory`'s condenser over `text` and returns its output. */
-export function condenseLines(factory: CondenserFactory, text: string): CondenserOutput {
+/**
+ * Runs `factory`'s condenser over `text` and returns its output. Like the dispatcher, it feeds a
+ * condenser that declares a `trigger` only the lines matching it, plus every line while
+ * `wantsEveryLine()` is true; `gating: false` feeds every line (to prove the trigger loses nothing).
+ */
+export function condenseLines(
+  factory: CondenserFactory,
+  text: string,
+  options: { gating?: boolean } = {},
+): CondenserOutput {
   const condenser = factory.create();
+  const trigger = options.gating === false ? undefined : factory.trigger;
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
+  let hungry = false;
   lines.forEach((raw, index) => {
-    condenser.push({ text: raw.replace(ANSI, '').replace(/\r$/, ''), number: index + 1 });
+    const line = { text: raw.replace(ANSI, '').replace(/\r$/, ''), number: index + 1 };
+    if (trigger !== undefined && !hungry && !trigger.test(line.text)) return;
+    condenser.push(line);
+    hungry = condenser.wantsEveryLine?.() ?? false;
   });
   return condenser.finish();
 }

@@ -14,7 +14,11 @@ const sets = require('@octokit/webhooks-examples/api.github.com/index.json') as 
 
 /** Webhook examples this repository's tests use; a typo fails `tsc`. */
 export type WebhookExample =
-  'push.branch' | 'pull_request.opened' | 'pull_request.synchronize' | 'pull_request.reopened';
+  | 'push.branch'
+  | 'pull_request.opened'
+  | 'pull_request.synchronize'
+  | 'pull_request.reopened'
+  | 'check_run.rerequested';
 
 /** A payload that tests edit freely before handing it to `probot.receive`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests reshape real payloads field by field

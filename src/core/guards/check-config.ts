@@ -90,7 +90,10 @@ const CI_RELAXATIONS: RelaxPattern[] = [
     pattern: /\bcontinue-on-error\s*:\s*(?:true|\$\{\{\s*true\s*\}\})/,
     why: 'a failing step no longer fails the job',
   },
-  { pattern: /\ballow_failures?\s*:\s*(?:true|\S)|\bsoft_fail\s*:\s*true/, why: 'failures are allowed' },
+  {
+    pattern: /\ballow_failure\s*:\s*true\b|^\s*allow_failures\s*:|\bsoft_fail\s*:\s*true\b/,
+    why: 'failures are allowed',
+  },
   { pattern: /\|\|\s*(?:true|exit\s+0|:)(?=\s|$|["';)&|])/, why: 'the command can no longer fail' },
   { pattern: /^\s*set\s+\+e\b/, why: 'errors no longer stop the script' },
   {
@@ -165,7 +168,8 @@ const LINT_RELAXATIONS: RelaxPattern[] = [
     why: 'lint rules or files are excluded',
   },
   { pattern: /=\s*["']allow["']|\blevel\s*=\s*["']allow["']/, why: 'a Rust lint is allowed' },
-  { pattern: /"[\w/-]+"\s*:\s*null\b/, why: 'a Stylelint-style rule is turned off' },
+  { pattern: /"[\w/-]+"\s*:\s*null\b/, why: 'a Stylelint rule is turned off', files: /^\.stylelintrc/ },
+  { pattern: /^\s*disable-all\s*:\s*true\b/, why: 'all linters are disabled' },
 ];
 
 /** Keys whose list entries are exclusions, so an added list item under them relaxes lint. */
@@ -307,7 +311,7 @@ export function checkCoverage(views: readonly FileView[]): GuardFinding[] {
     for (const hunk of view.file.hunks) {
       const coverageContext =
         /coverage|covered|\bcov\b|--cov|threshold|jacoco|nyc|c8|codecov|simplecov/i.test(
-          hunk.heading + hunk.lines.map((l) => l.content).join('\n'),
+          [view.path, hunk.heading, ...hunk.lines.map((l) => l.content)].join('\n'),
         );
       if (!coverageContext) continue;
       for (const block of changeBlocks(hunk)) {

@@ -58,15 +58,23 @@ export function checkTestFiles(
       const declarations = removed.filter(
         (l) => countTestDeclarations(codeOfLine(l, view.lang), view.lang) > 0,
       );
+      // A file under a test directory with neither test nor assertion is a helper or fixture:
+      // worth a look, not a block (CI already fails if tests still need it).
+      const helper =
+        !renamedAway &&
+        declarations.length === 0 &&
+        !removed.some((l) => countAssertions(codeOfLine(l, view.lang), view.lang) > 0);
       reported.add(file.path);
       findings.push({
         kind: 'test-file-deleted',
-        severity,
+        severity: helper ? 'warn' : severity,
         file: file.oldPath ?? file.path,
         line: undefined,
         message: renamedAway
           ? `Test file ${file.oldPath} was renamed to ${file.newPath}, which the test runner will not pick up`
-          : `Test file ${file.path} was deleted (${removed.length} lines, ${declarations.length} test declaration(s))`,
+          : helper
+            ? `Test helper ${file.path} was deleted (${removed.length} lines, no test or assertion in it)`
+            : `Test file ${file.path} was deleted (${removed.length} lines, ${declarations.length} test declaration(s))`,
         evidence: evidenceOf(declarations.length > 0 ? declarations : removed),
       });
       continue;
@@ -89,15 +97,16 @@ export function checkTestFiles(
   return { findings, reported };
 }
 
-/** True when most of a deleted test file's lines were added back in other files of the diff. */
+/** True when most of a deleted test file's lines were added back to test code elsewhere in the diff. */
 function movedElsewhere(view: FileView, views: readonly FileView[]): boolean {
   const { removed } = changedLines(view.file.hunks);
   const meaningful = removed.map((l) => normalizeLine(l.content)).filter((l) => l.length > 3);
   if (meaningful.length === 0) return false;
   const pool = new LinePool();
   for (const other of views) {
+    // Moved into test code only: tests pasted into a source file no longer run.
     if (other === view) continue;
-    for (const line of changedLines(other.file.hunks).added) pool.add(line.content);
+    for (const line of changedLines(other.testHunks).added) pool.add(line.content);
   }
   const found = meaningful.filter((line) => pool.take(line)).length;
   return found / meaningful.length >= MOVED_SHARE;
@@ -276,14 +285,14 @@ export function checkExpectedValues(views: readonly FileView[]): GuardFinding[] 
 function pairByShape(removed: readonly DiffLine[], added: readonly DiffLine[]): [DiffLine, DiffLine][] {
   const pairs: [DiffLine, DiffLine][] = [];
   const used = new Set<number>();
+  const addedShapes = added.map((a) => literalShape(a.content));
   for (const r of removed) {
     const rs = literalShape(r.content);
     if (rs.literals.length === 0) continue;
-    const index = added.findIndex((a, i) => {
-      if (used.has(i)) return false;
-      const as = literalShape(a.content);
-      return as.shape === rs.shape && as.literals.join('\u0000') !== rs.literals.join('\u0000');
-    });
+    const index = addedShapes.findIndex(
+      (as, i) =>
+        !used.has(i) && as.shape === rs.shape && as.literals.join('\u0000') !== rs.literals.join('\u0000'),
+    );
     if (index < 0) continue;
     used.add(index);
     pairs.push([r, added[index] as DiffLine]);

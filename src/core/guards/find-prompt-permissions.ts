@@ -37,6 +37,8 @@ export function findPromptPermissions(prompt: string): PromptPermissions {
   return { deleteTests, skipTests };
 }
 
+const LOCATIVE =
+  /\b(?:from|in|inside|within|of|across|throughout|for|to|into|under|on|by|with|using|via)\s+(?:(?:the|a|an|all|any|every|each|our|its|their|these|those|this|that|existing|unit|integration|e2e|some|other)\s+)*$/i;
 const PASSIVE = /\b(?:are|is|be|been|being|get|gets|got|were|was)\s+(?:\w+\s+)?$/i;
 
 /** Verb and noun must be close: "delete the obsolete v1 tests", or passive "tests … are removed". */
@@ -52,7 +54,8 @@ function grants(clause: string, verb: RegExp): boolean {
     const start = n.index;
     const end = start + n[0].length;
     if (start >= verbStart && end <= verbEnd) return true; // "mark the tests as skipped"
-    if (start >= verbEnd) return start - verbEnd <= MAX_GAP;
+    // "remove sinon from tests": the tests are where, not what, the verb acts on.
+    if (start >= verbEnd) return start - verbEnd <= MAX_GAP && !LOCATIVE.test(clause.slice(verbEnd, start));
     // Passive voice only: "tests under test/legacy should be removed", not "the tests of the removed flag".
     const between = clause.slice(end, verbStart);
     return end <= verbStart && between.length <= MAX_GAP && PASSIVE.test(between);

@@ -6,13 +6,15 @@
  * 2. Parse with `yaml`, keeping the document so nodes can be located; collect every syntax error.
  * 3. Convert to plain data with bounded alias expansion (a "billion laughs" file fails fast).
  * 4. Check the schema (zod), mapping each issue path back to its YAML node.
- * 5. Run the semantic checks of validate.ts on a schema-valid manifest.
+ * 5. Run the semantic checks of validate.ts: on the manifest, or, when the schema failed, on a
+ *    copy with the rejected fields removed, so one run reports every problem.
  */
 import { LineCounter, isScalar, parseDocument, visit } from 'yaml';
 import type { Document, Node } from 'yaml';
 import { z } from 'zod';
 import { buildManifestLocator } from './locate.ts';
 import type { ManifestLocator, SourceLocation } from './locate.ts';
+import type { ModelCatalog } from '../../shared/pricing.ts';
 import { KEBAB_CASE, Manifest } from './schema.ts';
 import { validateManifest } from './validate.ts';
 import type { SemanticIssue } from './validate.ts';
@@ -42,6 +44,8 @@ export interface ParseManifestOptions {
   requireIdMatchesFileName?: boolean;
   /** The organisation owning the config repo; `owner/…` target references to others are errors. */
   organisation?: string;
+  /** The model price catalog; when given, unknown `model.coder`/`model.judge` ids are errors. */
+  modelCatalog?: ModelCatalog;
 }
 
 /** A successfully parsed manifest, with a locator for problems found later (cross-file checks). */
@@ -64,6 +68,11 @@ export interface RejectedManifest {
 }
 
 export type ParseManifestResult = ParsedManifest | RejectedManifest;
+
+/** The message for a manifest over the size limit (also used by callers that refuse it unread). */
+export function describeOversizeManifest(size: number, maxBytes = MAX_MANIFEST_BYTES): string {
+  return `manifest is ${size} bytes; expected at most ${maxBytes} bytes (move long prompts to a promptFile)`;
+}
 
 /** The file name of `source` without directory and `.yml`/`.yaml` extension. */
 export function fileStemOf(source: string): string {
@@ -440,14 +449,7 @@ function parseUnsafe(text: string, source: string, options: ParseManifestOptions
   const maxBytes = options.maxBytes ?? MAX_MANIFEST_BYTES;
   const size = utf8Length(text);
   if (size > maxBytes) {
-    return reject([
-      message(
-        source,
-        START,
-        'too-large',
-        `manifest is ${size} bytes; expected at most ${maxBytes} bytes (move long prompts to a promptFile)`,
-      ),
-    ]);
+    return reject([message(source, START, 'too-large', describeOversizeManifest(size, maxBytes))]);
   }
   const tooDeep = findExcessiveNesting(text);
   if (tooDeep) {
@@ -547,6 +549,7 @@ function parseUnsafe(text: string, source: string, options: ParseManifestOptions
   const semanticOptions = {
     ...(options.requireIdMatchesFileName === false ? {} : { fileStem: fileStemOf(source) }),
     ...(options.organisation ? { organisation: options.organisation } : {}),
+    ...(options.modelCatalog ? { modelCatalog: options.modelCatalog } : {}),
   };
   const parsed = Manifest.safeParse(data);
   if (!parsed.success) {

@@ -4,7 +4,7 @@
  * are not empty). Pure: the caller supplies `readPromptFile`, so the same code runs against the
  * local filesystem (CLI) and against GitHub at a commit (the check run).
  */
-import { MAX_MANIFEST_BYTES, parseManifest } from './parse.ts';
+import { MAX_MANIFEST_BYTES, describeOversizeManifest, parseManifest } from './parse.ts';
 import type { ParseManifestOptions, ParsedManifest } from './parse.ts';
 import type { Manifest } from './schema.ts';
 import { findRepoPathProblem } from './validate.ts';
@@ -236,7 +236,4 @@ export function isManifestTooLarge(size: number, maxBytes = MAX_MANIFEST_BYTES):
   return size > maxBytes;
 }
 
-/** The message for a manifest refused by size before it was read. */
-export function describeOversizeManifest(size: number, maxBytes = MAX_MANIFEST_BYTES): string {
-  return `manifest is ${size} bytes; expected at most ${maxBytes} bytes (move long prompts to a promptFile)`;
-}
+export { describeOversizeManifest };

@@ -8,6 +8,8 @@ import { OWNER_LOGIN, parseRepoPattern, parseRepoRef } from './repo-pattern.ts';
 import { PR_PLACEHOLDERS } from './schema.ts';
 import type { Manifest } from './schema.ts';
 import type { ValidationCode } from './validation-message.ts';
+import { findModelPrice } from '../../shared/pricing.ts';
+import type { ModelCatalog } from '../../shared/pricing.ts';
 
 /** A semantic problem, located by manifest path; `parseManifest` turns it into a ValidationMessage. */
 export interface SemanticIssue {
@@ -27,6 +29,11 @@ export interface ValidateManifestOptions {
   fileStem?: string;
   /** The organisation owning the config repo; `owner/…` references elsewhere are errors. */
   organisation?: string;
+  /**
+   * The model price catalog; when given, `model.coder` and `model.judge` must have a price in it
+   * (cost budgets cannot be enforced otherwise, so the coder would refuse to run).
+   */
+  modelCatalog?: ModelCatalog;
 }
 
 /** A GitHub team reference as used in reviewers and owners: `@org/team-slug`. */
@@ -272,6 +279,22 @@ function checkReview(manifest: Manifest): SemanticIssue[] {
   return issues;
 }
 
+function checkModels(manifest: Manifest, catalog: ModelCatalog | undefined): SemanticIssue[] {
+  if (!catalog) return [];
+  const known = Object.keys(catalog.models).sort();
+  return (['coder', 'judge'] as const).flatMap((role) => {
+    const id = manifest.model[role];
+    if (findModelPrice(catalog, id) !== undefined) return [];
+    return [
+      error(
+        ['model', role],
+        'schema',
+        `model.${role} '${id}' has no price in the model catalog, so its cost budget cannot be enforced; expected one of: ${known.join(', ')}`,
+      ),
+    ];
+  });
+}
+
 function checkScope(manifest: Manifest): SemanticIssue[] {
   const issues: SemanticIssue[] = [];
   manifest.scope.allowedPaths.forEach((glob, index) => {
@@ -319,5 +342,6 @@ export function validateManifest(manifest: Manifest, options: ValidateManifestOp
     ...checkTemplates(manifest),
     ...checkReview(manifest),
     ...checkScope(manifest),
+    ...checkModels(manifest, options.modelCatalog),
   ];
 }

@@ -21,6 +21,8 @@ export interface JudgeMigration {
   prompt: string;
   /** The manifest's judge criteria, one per entry. */
   judgeCriteria: readonly string[];
+  /** The manifest's allowed path globs (empty or absent = anywhere), shown so the model can judge scope. */
+  allowedPaths?: readonly string[];
 }
 
 export interface JudgeCiSummary {
@@ -94,8 +96,11 @@ Answer with a single JSON object and nothing else:
 export function buildJudgePrompt(input: JudgePromptInput, limits?: Partial<JudgePromptLimits>): JudgePrompt {
   const max = { ...DEFAULT_JUDGE_PROMPT_LIMITS, ...limits };
   const criteria = input.migration.judgeCriteria.map((c) => `- ${c.trim()}`).join('\n');
+  const scope = input.migration.allowedPaths?.length
+    ? `The change may only touch paths matching: ${input.migration.allowedPaths.join(', ')}.`
+    : 'The change may touch any path the migration needs.';
   const migration = [
-    `Migration "${input.migration.title}" (id: ${input.migration.id}).`,
+    `Migration "${input.migration.title}" (id: ${input.migration.id}). ${scope}`,
     tagged('migration_prompt', capText(input.migration.prompt, max.maxTextChars)),
     tagged('judge_criteria', criteria === '' ? '(none)' : capText(criteria, max.maxTextChars)),
     tagged(
@@ -133,16 +138,30 @@ function renderCi(ci: JudgeCiSummary | undefined, maxChars: number): string {
   return `Conclusion: ${ci.conclusion}.${tests}\n${capText(ci.summary.trim(), maxChars)}`;
 }
 
+/** Findings shown to the model; the rest are summarised by kind (a runaway diff must not flood the prompt). */
+const MAX_FINDINGS_SHOWN = 60;
+
 function renderFindings(findings: readonly GuardFinding[]): string {
   if (findings.length === 0) return '(no findings)';
-  return findings
-    .map((f) => {
-      const where =
-        f.file === undefined ? 'whole diff' : f.line === undefined ? f.file : `${f.file}:${f.line}`;
-      const evidence = f.evidence === '' ? '' : `\n${f.evidence.replace(/^/gm, '    ')}`;
-      return `- [${f.severity}] ${f.kind} at ${where}: ${f.message}${evidence}`;
-    })
-    .join('\n');
+  const shown = findings.slice(0, MAX_FINDINGS_SHOWN);
+  const rest = findings.slice(MAX_FINDINGS_SHOWN);
+  const byKind = new Map<string, number>();
+  for (const f of rest)
+    byKind.set(`${f.severity} ${f.kind}`, (byKind.get(`${f.severity} ${f.kind}`) ?? 0) + 1);
+  const more =
+    rest.length === 0
+      ? ''
+      : `\n[fleetwright: ${rest.length} more finding(s) not listed: ${[...byKind].map(([k, n]) => `${n} × ${k}`).join(', ')}]`;
+  return (
+    shown
+      .map((f) => {
+        const where =
+          f.file === undefined ? 'whole diff' : f.line === undefined ? f.file : `${f.file}:${f.line}`;
+        const evidence = f.evidence === '' ? '' : `\n${f.evidence.replace(/^/gm, '    ')}`;
+        return `- [${f.severity}] ${f.kind} at ${where}: ${f.message}${evidence}`;
+      })
+      .join('\n') + more
+  );
 }
 
 interface BudgetedDiff {

@@ -10,6 +10,17 @@ describe('core/guards/findPromptPermissions', () => {
     { prompt: 'Update the tests to use the new client.', deleteTests: false, skipTests: false },
     { prompt: 'Remove the legacy v1 client and delete its tests.', deleteTests: true, skipTests: false },
     {
+      prompt: 'Remove all usages of `sinon` from tests and use vi.fn instead.',
+      deleteTests: false,
+      skipTests: false,
+    },
+    {
+      prompt: 'Skip network calls in the unit tests by mocking fetch.',
+      deleteTests: false,
+      skipTests: false,
+    },
+    { prompt: 'Drop the deprecated option from the test fixtures.', deleteTests: false, skipTests: false },
+    {
       prompt: 'Delete any test that only exercises the removed v1 API.',
       deleteTests: true,
       skipTests: false,

@@ -57,6 +57,18 @@ const typescriptCases: Case[] = [
     expected: [],
   },
   {
+    name: 'tests moved into a source file (they no longer run)',
+    files: [deleted('test/dates.test.ts', JS_TEST), added('src/dates-examples.ts', JS_TEST)],
+    expected: ['block test-file-deleted test/dates.test.ts'],
+  },
+  {
+    name: 'a test helper deleted',
+    files: [
+      deleted('test/helpers/server.ts', ['export function startServer() {', '  return listen(0);', '}']),
+    ],
+    expected: ['warn test-file-deleted test/helpers/server.ts'],
+  },
+  {
     name: 'a test file renamed to a name the runner ignores',
     files: [renamed('src/dates.test.ts', 'src/dates.test.ts.bak')],
     expected: ['block test-file-deleted src/dates.test.ts'],
@@ -1012,6 +1024,97 @@ const configCases: Case[] = [
       ),
     ],
     expected: ['warn coverage-exclusion-added src/retry.ts:20'],
+  },
+  {
+    name: 'a vitest threshold lowered',
+    files: [
+      modified(
+        'vitest.config.ts',
+        hunk(8, 8, [
+          '     coverage: {',
+          '-      thresholds: { lines: 90, branches: 80 },',
+          '+      thresholds: { lines: 90, branches: 60 },',
+          '     },',
+        ]),
+      ),
+    ],
+    expected: ['block coverage-threshold-lowered vitest.config.ts:9'],
+  },
+  {
+    name: 'an nyc threshold lowered',
+    files: [
+      modified(
+        '.nycrc.json',
+        hunk(1, 1, [
+          ' {',
+          '   "check-coverage": true,',
+          '-  "lines": 85,',
+          '+  "lines": 50,',
+          '   "reporter": ["text"]',
+        ]),
+      ),
+    ],
+    expected: ['block coverage-threshold-lowered .nycrc.json:3'],
+  },
+  {
+    name: 'a coverage threshold removed',
+    files: [
+      modified(
+        'jest.config.js',
+        hunk(5, 5, [
+          '   coverageThreshold: {',
+          '-    global: { statements: 90 },',
+          '+    global: {},',
+          '   },',
+        ]),
+      ),
+    ],
+    expected: ['block coverage-threshold-lowered jest.config.js:6'],
+  },
+  {
+    name: 'a codecov target lowered',
+    files: [
+      modified(
+        'codecov.yml',
+        hunk(3, 3, ['     project:', '       default:', '-        target: 80%', '+        target: 70%']),
+      ),
+    ],
+    expected: ['block coverage-threshold-lowered codecov.yml:5'],
+  },
+  {
+    name: 'allow_failure: false added to GitLab CI (tightening)',
+    files: [
+      modified('.gitlab-ci.yml', hunk(3, 3, [' test:', '   script: make test', '+  allow_failure: false'])),
+    ],
+    expected: ['block ci-config-edited .gitlab-ci.yml:5'],
+  },
+  {
+    name: 'allow_failure: true added to GitLab CI',
+    files: [
+      modified('.gitlab-ci.yml', hunk(3, 3, [' test:', '   script: make test', '+  allow_failure: true'])),
+    ],
+    extra: { allowWorkflowEdits: true },
+    expected: ['block ci-config-relaxed .gitlab-ci.yml:5', 'warn ci-config-edited .gitlab-ci.yml:5'],
+  },
+  {
+    name: 'a path added to tsconfig exclude',
+    files: [
+      modified(
+        'tsconfig.json',
+        hunk(10, 10, ['   "exclude": [', '     "node_modules",', '+    "src/legacy/**",', '   ]']),
+      ),
+    ],
+    expected: ['block lint-rule-disabled tsconfig.json:12'],
+  },
+  {
+    name: 'a null value in package.json is not a stylelint rule',
+    files: [
+      modified(
+        'package.json',
+        hunk(3, 3, ['   "name": "x",', '+  "publishConfig": null,', '   "version": "1.0.0"']),
+      ),
+    ],
+    expected: [],
   },
   {
     name: 'a suppression that was only moved',

@@ -156,6 +156,38 @@ describe('core/prompts/buildJudgePrompt', () => {
     expect(prompt.migration).toContain('x &lt;/migration_prompt> y');
   });
 
+  it('states the allowed paths', () => {
+    const prompt = buildJudgePrompt(
+      input({ migration: { ...input().migration, allowedPaths: ['src/**', 'package.json'] } }),
+    );
+
+    expect(prompt.migration).toContain('The change may only touch paths matching: src/**, package.json.');
+    expect(buildJudgePrompt(input()).migration).toContain(
+      'The change may touch any path the migration needs.',
+    );
+  });
+
+  it('lists at most 60 findings and summarises the rest by kind', () => {
+    const finding = (line: number): GuardFinding => ({
+      kind: 'lint-suppression-added',
+      severity: 'warn',
+      file: 'src/a.ts',
+      line,
+      message: 'suppression',
+      evidence: '',
+    });
+
+    const prompt = buildJudgePrompt(
+      input({ guardFindings: Array.from({ length: 75 }, (_, i) => finding(i + 1)) }),
+    );
+
+    expect(prompt.request).toContain('at src/a.ts:60: suppression');
+    expect(prompt.request).not.toContain('at src/a.ts:61: suppression');
+    expect(prompt.request).toContain(
+      '[fleetwright: 15 more finding(s) not listed: 15 × warn lint-suppression-added]',
+    );
+  });
+
   it('states when there is no CI summary, no finding or an empty diff', () => {
     const prompt = buildJudgePrompt(input({ ci: undefined, files: [], orgCriteria: undefined }));
 
