@@ -1,7 +1,9 @@
 /**
  * CI signals: every check run (latest per name) and commit status of a commit, the companion
- * Action's `fleetwright/report` check run, and the app's own check runs (created or updated in
- * place, annotations sent 50 per request, summary/text capped at GitHub's 65,535 characters).
+ * Action's `fleetwright/report` check run, and the app's own check runs: an identical redelivery
+ * writes nothing, a run without annotations is updated in place, one with annotations is replaced
+ * by a new run (PATCH would append to the old ones); annotations go 50 per request and
+ * summary/text are capped at GitHub's 65,535 characters.
  */
 import { REPORT_CHECK_NAME, type FailureReport } from '../../contracts/failure-report.ts';
 import { parseFailureReport } from '../../contracts/parse-failure-report.ts';
@@ -279,6 +281,10 @@ export async function ensureCheckRun(
     `write check run "${request.name}" on ${ref.owner}/${ref.repo}@${request.headSha}`,
     async () => {
       const annotations = (request.annotations ?? []).map(toRestAnnotation);
+      // GitHub documents no title limit; 255 keeps it within what its UI shows (and annotation titles' limit).
+      const title = request.title.length <= 255 ? request.title : `${request.title.slice(0, 254)}…`;
+      const summary = capText(request.summary);
+      const text = request.text === undefined ? undefined : capText(request.text);
       const output = (batch: ReturnType<typeof toRestAnnotation>[]) => ({
         title,
         summary,
@@ -297,10 +303,6 @@ export async function ensureCheckRun(
             ? { status: request.status }
             : {}),
       };
-      // GitHub documents no title limit; 255 keeps it within what its UI shows (and annotation titles' limit).
-      const title = request.title.length <= 255 ? request.title : `${request.title.slice(0, 254)}…`;
-      const summary = capText(request.summary);
-      const text = request.text === undefined ? undefined : capText(request.text);
       // One page is enough: filtered by name (and app), `latest` leaves one run per suite.
       const { data: listed } = await ctx.octokit.rest.checks.listForRef({
         owner: ref.owner,
