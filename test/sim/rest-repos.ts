@@ -405,7 +405,6 @@ export const repoRoutes: Route[] = [
     handler: ({ repo }) => ({ json: { names: [...repo.topics] } }),
   },
   { method: 'GET', template: '/repos/{owner}/{repo}/contents/{path*}', handler: getContents },
-  { method: 'GET', template: '/repos/{owner}/{repo}/contents', handler: getContents },
   { method: 'GET', template: '/repos/{owner}/{repo}/tarball/{ref*}', handler: tarball },
   { method: 'GET', template: '/repos/{owner}/{repo}/compare/{basehead+}', handler: compare },
   {

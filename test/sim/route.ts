@@ -37,8 +37,6 @@ export interface Route {
   appAuth?: boolean;
 }
 
-export type CompiledRouteBase = Route;
-
 /** GitHub-style pagination (`per_page` ≤ 100, `page`), with a Link header. */
 export function paginate<T>(ctx: RouteContext, items: T[]): { page: T[]; headers: Record<string, string> } {
   const perPage = Math.min(Math.max(Number(ctx.query.get('per_page') ?? 30) || 30, 1), 100);

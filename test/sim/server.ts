@@ -7,14 +7,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleGraphql } from './graphql.ts';
 import { HttpError, notFound } from './http-error.ts';
 import type { SimRepo } from './model.ts';
-import type { CompiledRouteBase, RouteResult } from './route.ts';
+import type { Route, RouteResult } from './route.ts';
 import { isContentCreating } from './requests.ts';
 import { repoRoutes } from './rest-repos.ts';
 import { ciRoutes } from './rest-ci.ts';
 import { issueRoutes } from './rest-issues.ts';
 import type { GitHubSim } from './simulator.ts';
 
-interface CompiledRoute extends CompiledRouteBase {
+interface CompiledRoute extends Route {
   segments: string[];
 }
 
