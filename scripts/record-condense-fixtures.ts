@@ -35,6 +35,12 @@ const tools = [
   '@playwright/test@1',
   'vite@7',
   'esbuild@0.25',
+  'next@15',
+  'react@19',
+  'react-dom@19',
+  'typescript@5',
+  '@types/react@19',
+  '@types/node@22',
 ];
 
 const cases: RecordCase[] = [
@@ -48,6 +54,18 @@ const cases: RecordCase[] = [
     command: 'esbuild src/app.ts --bundle --outfile=out.js',
   },
   { name: 'playwright/failures', fixture: 'playwright-failures', command: 'playwright test' },
+  {
+    name: 'next/type-error',
+    fixture: 'next-type-error',
+    command: 'next build',
+    env: { NEXT_TELEMETRY_DISABLED: '1' },
+  },
+  {
+    name: 'next/module-not-found',
+    fixture: 'next-module-not-found',
+    command: 'next build',
+    env: { NEXT_TELEMETRY_DISABLED: '1' },
+  },
   { name: 'npm/eresolve', fixture: 'npm-eresolve', command: 'npm install --no-audit --no-fund' },
   { name: 'npm/etarget', fixture: 'npm-etarget', command: 'npm install --no-audit --no-fund' },
   { name: 'npm/e404', fixture: 'npm-e404', command: 'npm install --no-audit --no-fund' },

@@ -20556,14 +20556,16 @@ var GenericCondenser = class {
     this.#exitCode = options.exitCode;
   }
   push(line) {
-    const text = line.text.trimEnd();
+    const raw = line.text;
+    const lastCode = raw.charCodeAt(raw.length - 1);
+    const text = lastCode === 32 || lastCode === 9 ? raw.trimEnd() : raw;
     if ((line.marker === "error" || line.marker === "warning") && !text.startsWith("Process completed")) {
       this.#remember(text);
       return;
     }
     if (this.#block && this.#continueBlock(text)) return;
     if (text.length === 0) return;
-    if (text.includes("exit") || text.includes("Exit")) {
+    if (text.includes("xit")) {
       const marker = EXIT_MARKER.exec(text);
       if (marker && marker[1] !== "0") {
         this.#exitTail ??= this.#tailLines();
@@ -20597,7 +20599,10 @@ var GenericCondenser = class {
     return { detected: findings.length > 0, findings };
   }
   #remember(text) {
-    if (text.startsWith("##[") || text.startsWith("Run ") || text.startsWith("shell: ")) return;
+    const first = text.charCodeAt(0);
+    if (first === 35 && text.startsWith("##[") || first === 82 && text.startsWith("Run ") || first === 115 && text.startsWith("shell: ")) {
+      return;
+    }
     this.#tail[this.#tailNext] = text;
     this.#tailNext = (this.#tailNext + 1) % TAIL_LINES;
     if (this.#tailSize < TAIL_LINES) this.#tailSize += 1;
@@ -20612,19 +20617,12 @@ var GenericCondenser = class {
     return lines;
   }
   #onLine(text) {
-    if (text.startsWith("##[error]")) {
+    const first = text.charCodeAt(0);
+    if (first === 35 && text.startsWith("##[error]")) {
       this.#startBlock("generic", text.slice(9));
       return;
     }
-    if (text.startsWith("Traceback (most recent call last):")) {
-      this.#startBlock("runtime-error", text);
-      return;
-    }
-    if (text.startsWith("Exception in thread ")) {
-      this.#startBlock("runtime-error", text);
-      return;
-    }
-    if (text.startsWith("Segmentation fault") || text.includes("(core dumped)")) {
+    if (first === 84 && text.startsWith("Traceback (most recent call last):") || first === 69 && text.startsWith("Exception in thread ") || first === 83 && text.startsWith("Segmentation fault") || text.endsWith("(core dumped)")) {
       this.#startBlock("runtime-error", text);
       return;
     }
@@ -20645,8 +20643,8 @@ var GenericCondenser = class {
       this.#startBlock("runtime-error", text);
       return;
     }
-    const first = text.charCodeAt(0) | 32;
-    if (first !== 101 && first !== 102 && first !== 112) return;
+    const lower = first | 32;
+    if (lower !== 101 && lower !== 102 && lower !== 112) return;
     const word = ERROR_WORD.exec(text);
     if (word) {
       const rest = (word[1] ?? "").trim();
@@ -21010,6 +21008,11 @@ var CargoCondenser = class {
       this.#onTestResult(text);
       return;
     }
+    if (text.startsWith("     Summary [")) {
+      this.#finishPanic();
+      this.#onNextestSummary(text);
+      return;
+    }
     if (text.startsWith("   Compiling ") || text.startsWith("    Checking ") || text.startsWith("     Running ") || text.startsWith("    Finished ") || text.startsWith("   Doc-tests ") || text.startsWith("    Updating ") || text.startsWith(" Downloading ")) {
       this.#detected = true;
       this.#cargoSeen = true;
@@ -21051,7 +21054,7 @@ var CargoCondenser = class {
     if (!match) return;
     const severity = match[1] === "error" ? "error" : "warning";
     const message = match[3] ?? "";
-    if (message.startsWith("could not compile") || message.startsWith("aborting due to") || message.startsWith("test failed, to rerun pass") && this.#testFailures > 0 || /^`[^`]+` \([^)]*\) generated \d+ warnings?/.test(message) || /^\d+ warnings? emitted/.test(message)) {
+    if (message.startsWith("could not compile") || message.startsWith("aborting due to") || (message.startsWith("test failed, to rerun pass") || message === "test run failed") && this.#testFailures > 0 || /^`[^`]+` \([^)]*\) generated \d+ warnings?/.test(message) || /^\d+ warnings? emitted/.test(message)) {
       this.#detected = true;
       if (message.startsWith("could not compile") && this.#errors === 0 && this.#cargoSeen) {
         this.#findings.add({ kind: "compile-error", tool: TOOL5, message: `error: ${message}` });
@@ -21150,7 +21153,7 @@ var CargoCondenser = class {
     if (!match) return;
     this.#detected = true;
     const threadName = match[1] ?? "";
-    const inTestOutput = this.#outputOf !== void 0;
+    const inTestOutput = this.#outputOf !== void 0 || threadName !== "main" && threadName.includes("::");
     this.#panic = {
       testName: inTestOutput ? this.#outputOf ?? threadName : threadName,
       file: fresh ? fresh[2] : old?.[3],
@@ -21239,6 +21242,19 @@ var CargoCondenser = class {
       frames: panic.frames.frames
     });
   }
+  /** cargo-nextest: `     Summary [   0.010s] 5 tests run: 2 passed, 3 failed, 1 skipped`. */
+  #onNextestSummary(text) {
+    const match = /Summary \[[^\]]*\] (\d+) tests? run: (\d+) passed(?: \([^)]*\))?(?:, (\d+) failed)?(?:, (\d+) skipped)?/.exec(
+      text
+    );
+    if (!match) return;
+    this.#detected = true;
+    this.#cargoSeen = true;
+    const counts = this.#counts ??= { passed: 0, failed: 0, skipped: 0 };
+    counts.passed += count(match[2]);
+    counts.failed += count(match[3]);
+    counts.skipped += count(match[4]);
+  }
   #onTestResult(text) {
     this.#finishPanic();
     const match = TEST_RESULT.exec(text);
@@ -21271,7 +21287,8 @@ function crateNames(message) {
 }
 var cargoCondenserFactory = {
   tool: TOOL5,
-  trigger: /^(?:error|warning)|^---- .* ----$|^thread '|^test result: |^ {3}(?:Compiling|Doc-tests) |^ {4}(?:Checking|Finished|Updating) |^ {5}Running |^ Downloading /,
+  // Line prefixes only: cheap to test on every line of a log.
+  trigger: /^(?:(?:error|warning)|---- .* ----$|thread '|test result: | {3}(?:Compiling|Doc-tests) | {4}(?:Checking|Finished|Updating) | {5}Running | Downloading | {5}Summary \[)/,
   description: "Rust (cargo, rustc, clippy, cargo test)",
   create: () => new CargoCondenser()
 };
@@ -21594,7 +21611,9 @@ function firstSentence(text) {
 }
 var ccCondenserFactory = {
   tool: TOOL6,
-  trigger: /: (?:fatal error|error|warning|note): |undefined reference|multiple definition|\*\*\*|^CMake Error|^FAILED: |cannot find -l|library not found for -l|^Undefined symbols|\) ?: (?:fatal )?error [A-Z]+\d|^-- (?:Configuring|The C)/,
+  // Line prefixes first, then the few fixed substrings that can sit anywhere in a line: the
+  // dispatcher unions every trigger into one regex tested on each line, so these stay cheap.
+  trigger: /^(?:\S*ld(?:\.\w+)?: |collect2: |clang(?:\+\+)?: error: |g?make(?:\[\d+\])?: \*\*\*|[\w./-]+:\d+: \*\*\*|CMake Error|FAILED: |Undefined symbols|-- (?:Configuring|The C))|: (?:fatal error|error|warning|note): |: (?:undefined reference|multiple definition)|\) ?: (?:fatal )?error [A-Z]+\d/,
   description: "C/C++ (gcc, clang, MSVC, ld, make, ninja, CMake)",
   create: () => new CcCondenser()
 };
@@ -21606,6 +21625,7 @@ var PROJECT_DIAGNOSTIC = /^\s*(.+?) : (error|warning) ([A-Z]{1,4}\d{3,5}): (.+?)
 var FAILED_TEST = /^\s*Failed (\S.*?) \[(?:< )?\d[\d.,]* ?(?:ms|s|m|min)\]$/;
 var TOTALS = /^(Failed|Passed)!\s+- Failed:\s+(\d+), Passed:\s+(\d+), Skipped:\s+(\d+), Total:\s+(\d+)/;
 var TL_SUMMARY = /^\s*Test summary: total: (\d+), failed: (\d+), succeeded: (\d+), skipped: (\d+)/;
+var TL_TEST_ERROR = /^\s*(.+?)\((\d+)(?:,\d+)?\): error TESTERROR:/;
 var FRAME = /^\s*at (.+?) in (.+):line (\d+)$/;
 var LIBRARY_FRAME_PREFIXES = [
   "System.",
@@ -21669,6 +21689,9 @@ var DotnetCondenser = class {
   }
   finish() {
     this.#finishTest();
+    if (this.#findings.list().some((finding) => finding.kind === "test-failure")) {
+      this.#findings.retain((finding) => finding.code !== "MSB6006" && finding.code !== "MSB4181");
+    }
     const output2 = {
       detected: this.#detected,
       findings: this.#findings.list()
@@ -21687,6 +21710,23 @@ var DotnetCondenser = class {
     counts.skipped += skipped;
   }
   #onDiagnostic(text) {
+    if (text.includes("error TESTERROR")) {
+      const tl = TL_TEST_ERROR.exec(text);
+      if (tl) {
+        this.#finishTest();
+        this.#detected = true;
+        const file2 = tl[1] ?? "";
+        const lineNumber = Number(tl[2]);
+        this.#test = {
+          testName: "",
+          section: "tl-name",
+          message: [],
+          frames: new FrameList(),
+          firstRepo: { file: file2, line: lineNumber }
+        };
+        return;
+      }
+    }
     const source = SOURCE_DIAGNOSTIC.exec(text);
     if (source) {
       const code2 = source[5] ?? "";
@@ -21740,6 +21780,19 @@ var DotnetCondenser = class {
     const block = this.#test;
     if (!block) return false;
     const trimmed = text.trim();
+    if (block.section === "tl-name") {
+      if (trimmed.length === 0) return true;
+      const named = /^(\S.*?) \((?:< )?[\d.,]+ ?(?:ms|s|m)\): ?(?:Error Message: ?)?(.*)$/.exec(trimmed);
+      if (!named) {
+        this.#finishTest();
+        return false;
+      }
+      block.testName = named[1] ?? "";
+      block.section = "message";
+      const rest = (named[2] ?? "").trim();
+      if (rest.length > 0) this.#onMessageLine(block, rest);
+      return true;
+    }
     if (trimmed === "Error Message:") {
       block.section = "message";
       return true;
@@ -21757,7 +21810,7 @@ var DotnetCondenser = class {
       this.#finishTest();
       return true;
     }
-    if (/^\s*(?:Failed|Passed|Skipped) \S/.test(text) || text.startsWith("Failed!") || text.startsWith("Passed!") || text.startsWith("[xUnit.net")) {
+    if (text.includes("error TESTERROR") || /^\s*(?:Failed|Passed|Skipped) \S/.test(text) || text.startsWith("Failed!") || text.startsWith("Passed!") || text.startsWith("[xUnit.net")) {
       this.#finishTest();
       return false;
     }
@@ -21845,7 +21898,9 @@ function nugetPackages(message) {
 }
 var dotnetCondenserFactory = {
   tool: TOOL7,
-  trigger: /^\[xUnit\.net|: (?:error|warning) [A-Za-z]+\d|^\s*Failed \S.*\]$|^(?:Failed|Passed)!|Test summary: |^Build (?:FAILED|succeeded)|^MSBuild version|^Microsoft \(R\) Build/,
+  // Line prefixes first, then the few fixed substrings that can sit anywhere in a line: the
+  // dispatcher unions every trigger into one regex tested on each line, so these stay cheap.
+  trigger: /^(?:\[xUnit\.net|\s*Failed \S.*\]$|(?:Failed|Passed)!|\s*Test summary: |Build (?:FAILED|succeeded)|MSBuild version|Microsoft \(R\) Build)|[) ]: (?:error|warning) [A-Za-z]+\d|\): error TESTERROR/,
   description: ".NET (dotnet build/MSBuild, Roslyn, NuGet restore, dotnet test)",
   create: () => new DotnetCondenser()
 };
@@ -21884,6 +21939,8 @@ var GoCondenser = class {
   #detected = false;
   #vetContext = false;
   #block;
+  /** The open block holds messages of a still-running test (`go test -v`), not a failure yet. */
+  #blockIsPending = false;
   #panic;
   /** Messages printed under `=== RUN TestX` in verbose mode, reported when `--- FAIL: TestX` arrives. */
   #pendingMessages = /* @__PURE__ */ new Map();
@@ -21912,6 +21969,10 @@ var GoCondenser = class {
       this.#detected = true;
       this.#verbose = true;
       this.#runningTest = text.slice(7).trim();
+      return;
+    }
+    if (text.startsWith("=== CONT") || text.startsWith("=== NAME")) {
+      this.#runningTest = text.slice(8).trim();
       return;
     }
     if (text.startsWith("=== ")) return;
@@ -22016,7 +22077,6 @@ var GoCondenser = class {
     this.#block = block;
     this.#blockIsPending = true;
   }
-  #blockIsPending = false;
   /** Returns true when `text` belongs to the current test block. */
   #continueBlock(text) {
     const block = this.#block;
@@ -22298,7 +22358,9 @@ function modulePackages(text) {
 var goCondenserFactory = {
   tool: TOOL8,
   // Every line that can start or change something above; the rest only matters inside a block.
-  trigger: /^=== RUN|--- (?:FAIL|PASS|SKIP): |^panic: |\.go:\d|^go: |go vet|golangci-lint|^(?:ok {2}|FAIL|\? {3})\t/,
+  // Line prefixes first, then the few fixed substrings that can sit anywhere in a line: the
+  // dispatcher unions every trigger into one regex tested on each line, so these stay cheap.
+  trigger: /^(?:=== (?:RUN|CONT|NAME)|\s*--- (?:FAIL|PASS|SKIP): |panic: |go: |(?:Run |\+ |\$ |> )?(?:go vet|golangci-lint)\b|(?:ok {2}|FAIL|\? {3})\t)|\.go:\d/,
   description: "Go (go build, go vet, go test, panics, golangci-lint)",
   create: () => new GoCondenser()
 };
@@ -22313,7 +22375,6 @@ var JAVAC = /^(.+\.java):(\d+): (error|warning): (.+)$/;
 var SUREFIRE_NEW = /^([\w.$]+)\.([\w$]+(?:\(.*\))?(?:\[\d+\])?) -- Time elapsed: .* <<< (FAILURE|ERROR)!$/;
 var SUREFIRE_OLD = /^([\w$]+(?:\[\d+\])?)\(([\w.$]+)\)\s+Time elapsed: .* <<< (FAILURE|ERROR)!$/;
 var TESTS_RUN = /^Tests run: (\d+), Failures: (\d+), Errors: (\d+), Skipped: (\d+)(.*)$/;
-var GRADLE_TEST = /^([\w.$]+(?: > [^>]+?)*) > (.+?) FAILED$/;
 var GRADLE_COUNTS = /^(\d+) tests? completed, (\d+) failed(?:, (\d+) skipped)?/;
 var FRAME2 = /^\s*at (?:[\w.-]+\/\/|[\w.-]+@[\w.-]+\/)?([\w.$<>/-]+)\(([^)]*)\)$/;
 var CHECKSTYLE = /^\[ant:checkstyle\] \[(ERROR|WARN)\] (.+?):(\d+)(?::(\d+))?: (.+?)(?: \[(\w+)\])?$/;
@@ -22703,15 +22764,12 @@ var JvmCondenser = class {
         return;
       }
     }
-    if (text.endsWith(" FAILED") && text.includes(" > ")) {
-      const test = GRADLE_TEST.exec(text);
-      if (test) {
-        this.#detected = true;
-        const owner = (test[1] ?? "").split(" > ").join(".");
-        const name = (test[2] ?? "").replace(/\(\)$/, "");
-        this.#startException(`${owner}.${name}`, "gradle", "FAILURE", true);
-        return;
-      }
+    if (text.endsWith(" FAILED") && text.includes(" > ") && !text.startsWith("> ")) {
+      const parts = text.slice(0, -7).split(" > ");
+      const name = (parts.pop() ?? "").replace(/\(\)$/, "");
+      this.#detected = true;
+      this.#startException(`${parts.join(".")}.${name}`, "gradle", "FAILURE", true);
+      return;
     }
     if (text.startsWith("> Task ")) {
       this.#detected = true;
@@ -22739,7 +22797,6 @@ var JvmCondenser = class {
       this.#detected = true;
       return;
     }
-    if (/^\d+ errors?$/.test(text)) this.#detected = true;
   }
   // ---- test failures with a JVM exception ------------------------------------------------------
   #startException(testName, tool, kindOfFailure, indented) {
@@ -22879,7 +22936,9 @@ var JvmCondenser = class {
 };
 var jvmCondenserFactory = {
   tool: TOOL9,
-  trigger: /^\[(?:ERROR|WARNING)\]|^\[INFO\] (?:BUILD|Reactor Summary|Building |Results|Tests run:|Scanning)|^e: |\.java:\d+: (?:error|warning)|> .* FAILED$|^> Task |^\* What went wrong|^\d+ tests? completed|^BUILD |^FAILURE: |^\d+ errors?$|^Tests run: |^Failed tests:|^Tests in error:|^\[ant:checkstyle\]/,
+  // Line prefixes first, then the few fixed substrings that can sit anywhere in a line: the
+  // dispatcher unions every trigger into one regex tested on each line, so these stay cheap.
+  trigger: /^(?:\[(?:ERROR|WARNING)\]|\[INFO\] (?:BUILD|Reactor Summary|Building |Results|Tests run:|Scanning)|[ew]: |> Task |\* What went wrong|\d+ tests? completed|BUILD |FAILURE: |Tests run: |Failed tests:|Tests in error:|\[ant:checkstyle\])|\.java:\d+: | FAILED$/,
   description: "JVM (Maven, Gradle, javac, kotlinc, JUnit/surefire)",
   create: () => new JvmCondenser()
 };
@@ -23041,7 +23100,8 @@ var PhpunitCondenser = class {
 };
 var phpunitCondenserFactory = {
   tool: TOOL10,
-  trigger: /^PHPUnit \d|^There (?:was|were) \d|^(?:FAILURES|ERRORS)!|^Tests: \d|^OK\b|^(?:PHP )?(?:Parse|Fatal) error: /,
+  // Line prefixes only: cheap to test on every line of a log.
+  trigger: /^(?:PHPUnit \d|There (?:was|were) \d|(?:FAILURES|ERRORS)!|Tests: \d|OK\b|(?:PHP )?(?:Parse|Fatal) error: )/,
   description: "PHP (PHPUnit, PHP parse and fatal errors)",
   create: () => new PhpunitCondenser()
 };
@@ -23524,7 +23584,9 @@ function sumCounts(...all) {
 }
 var pythonCondenserFactory = {
   tool: TOOL11,
-  trigger: /^===|^___|^(?:FAILED|ERROR)\b|^Traceback|^ {2}File "|^FAIL: |^Ran \d|^OK\b|\.pyi?\b|^Found \d|^Success: |^All (?:checks passed|done)|^Oh no|would be reformatted|^[A-Z]{1,4}\d{1,4} |^\d+ (?:failed|passed|errors?|skipped|xfailed|xpassed|deselected|warnings?)\b/,
+  // Line prefixes first, then the few fixed substrings that can sit anywhere in a line: the
+  // dispatcher unions every trigger into one regex tested on each line, so these stay cheap.
+  trigger: /^(?:===|___|(?:FAILED|ERROR)\b|Traceback| {2}File "|FAIL: |Ran \d|OK\b|(?:would reformat|Would reformat:|error: cannot format) |Found \d|Success: |All (?:checks passed|done)|Oh no|\d+ files? would be|[A-Z]{1,4}\d{1,4} |\d+ (?:failed|passed|errors?|skipped|xfailed|xpassed|deselected|warnings?)\b)|\.pyi?:\d/,
   description: "Python (pytest, unittest, tracebacks, mypy, pyright, ruff, flake8, pylint, black, isort)",
   create: () => new PythonCondenser()
 };
@@ -23706,7 +23768,8 @@ var RspecCondenser = class {
 };
 var rspecCondenserFactory = {
   tool: TOOL12,
-  trigger: /^Failures:$|^Pending: \(|^An error occurred|^Finished in |^\d+ examples?, |^Failed examples:|^rspec /,
+  // Line prefixes only: cheap to test on every line of a log.
+  trigger: /^(?:Failures:$|Pending: \(|An error occurred|Finished in |\d+ examples?, |Failed examples:|rspec )/,
   description: "Ruby RSpec",
   create: () => new RspecCondenser()
 };
@@ -23899,7 +23962,9 @@ function normaliseTestName(name) {
 var swiftCondenserFactory = {
   tool: TOOL13,
   // Stateless line by line: no block ever needs the lines between triggers.
-  trigger: /\.swift:\d|^Test (?:Suite|Case) |Executed \d|^[✘✔] |^error: |^\*\* (?:BUILD|TEST) |^Building for |^Compiling /,
+  // Line prefixes first, then the few fixed substrings that can sit anywhere in a line: the
+  // dispatcher unions every trigger into one regex tested on each line, so these stay cheap.
+  trigger: /^(?:Test (?:Suite|Case) |\s*Executed \d|[✘✔] |error: |\*\* (?:BUILD|TEST) |Building for |Compiling )|\.swift:\d/,
   description: "Swift (swiftc, SwiftPM, XCTest, Swift Testing, xcodebuild)",
   create: () => new SwiftCondenser()
 };
@@ -24192,6 +24257,7 @@ var NextCondenser = class {
       this.flush();
       return;
     }
+    if (/^\s*https?:\/\/\S+$/.test(text)) return;
     if (this.detail.length < 10) this.detail.push(text);
   }
   wantsEveryLine() {
@@ -24957,7 +25023,9 @@ var TscCondenser = class {
   }
   flush() {
     if (!this.pending) return;
-    const excerpt = buildExcerpt(this.continuation);
+    const excerpt = buildExcerpt(
+      this.continuation.filter((l) => !/^\s*\d+ /.test(l) && !/^\s*~+\s*$/.test(l))
+    );
     this.collector.add(excerpt ? { ...this.pending.input, excerpt } : this.pending.input);
     this.pending = void 0;
     this.continuation = [];

@@ -363,6 +363,52 @@ export const cases: readonly Case[] = [
     facts: [],
   },
 
+  // ---------------------------------------------------------------- bundlers
+  {
+    id: 'vite/parse-error',
+    nodeModules: true,
+    files: {
+      'index.html': lines('<script type="module" src="/src/main.js"></script>'),
+      'src/main.js': lines('import { total } from "./cart.js";', 'console.log(total([1, 2]));'),
+      'src/cart.js': lines(
+        'export function total(items) {',
+        '  return items.reduce((a, b) => a + b, 0;',
+        '}',
+      ),
+    },
+    command: 'vite build',
+    expect: 'fail',
+    facts: [{ file: 'src/cart.js', line: 2, message: 'Expected `,` or `)` but found `;`' }],
+  },
+  {
+    id: 'vite/missing-import',
+    nodeModules: true,
+    files: {
+      'index.html': lines('<script type="module" src="/src/main.js"></script>'),
+      'src/main.js': lines('import { formatPrice } from "./format.js";', 'document.title = formatPrice(3);'),
+    },
+    command: 'vite build',
+    expect: 'fail',
+    facts: [{ file: 'src/main.js', line: 1, message: "Could not resolve './format.js'" }],
+  },
+  {
+    id: 'esbuild/bundle-errors',
+    files: {
+      'src/app.ts': lines(
+        'import { api } from "./client";',
+        'import { debounce } from "lodash-es";',
+        'const port: number = 8080;',
+        'export const url = debounce(() => `http://localhost:${port}/${api}`, 10);',
+      ),
+    },
+    command: 'esbuild src/app.ts --bundle --outfile=out.js',
+    expect: 'fail',
+    facts: [
+      { file: 'src/app.ts', line: 1, message: 'Could not resolve "./client"' },
+      { file: 'src/app.ts', line: 2, message: 'Could not resolve "lodash-es"' },
+    ],
+  },
+
   // ---------------------------------------------------------------- npm
   {
     id: 'npm/ci-out-of-sync',

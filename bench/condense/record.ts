@@ -77,6 +77,9 @@ async function record(recipe: Case): Promise<void> {
     const log = output
       .split(dir)
       .join(RUNNER_CHECKOUT)
+      // node_modules is linked from this repository; on a runner it sits in the checkout.
+      .split(join(repoRoot, 'node_modules'))
+      .join(`${RUNNER_CHECKOUT}/node_modules`)
       // An artefact of this machine's npmrc, not of the project: keep it out of the corpus.
       .replace(/^npm warn Unknown user config "nodedir".*\n/gm, '');
     if ((code === 0) !== (recipe.expect === 'pass')) {

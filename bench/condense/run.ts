@@ -130,14 +130,22 @@ function recalledByReport(fact: Fact, report: FailureReport): boolean {
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Generous: the text has the message, and the file name followed by the line number. */
+/**
+ * Generous: the text has the message and the file name, with the line number within the 300
+ * characters after one mention of the file (ESLint prints the file once above its problems;
+ * Python writes `File "x.py", line 5`).
+ */
 function recalledByText(fact: Fact, text: string): boolean {
   const plain = squash(text);
   if (!plain.includes(squash(fact.message))) return false;
   if (fact.file === undefined) return true;
-  const name = escape(basename(fact.file));
-  if (fact.line === undefined) return new RegExp(name).test(plain);
-  return new RegExp(`${name}["']?(?:[:(,]| line )\\s*${fact.line}\\b`).test(plain);
+  const name = basename(fact.file);
+  if (fact.line === undefined) return plain.includes(name);
+  const lineNumber = new RegExp(`(?<!\\d)${fact.line}(?!\\d)`);
+  for (let at = plain.indexOf(name); at !== -1; at = plain.indexOf(name, at + 1)) {
+    if (lineNumber.test(plain.slice(at + name.length, at + name.length + 300))) return true;
+  }
+  return false;
 }
 
 async function measureQuality(corpus: string): Promise<Sample[]> {
@@ -224,9 +232,12 @@ interface SpeedResult {
 function timed(argv: string[]): Promise<{ wall: number; cpu: number; rssKb: number }> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
+    // stdout is a pipe we drain, not /dev/null: GNU grep stops at the first match when its
+    // output is /dev/null, which would make the baseline look impossibly fast.
     const child = spawn('/usr/bin/time', ['-f', 'FWTIME %M %U %S', ...argv], {
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    child.stdout.resume();
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.on('error', reject);
@@ -270,7 +281,7 @@ async function measureSpeed(path: string, bytes: number, runs: number, dir: stri
     [FLOOR, [node, child, path, 'floor-readline']],
     ['Node line count (Buffer scan, no strings)', [node, child, path, 'floor-bytes']],
     ['tail -n 200', ['tail', '-n', '200', path]],
-    ['grep -iE "error|fail"', ['grep', '-ciE', 'error|fail', path]],
+    ['grep -iE "error|fail"', ['grep', '-iE', 'error|fail', path]],
   ];
   const mb = bytes / 1024 / 1024;
   const results: SpeedResult[] = [];
@@ -304,6 +315,8 @@ const FLOOR = 'floor: Node line count (readline)';
 // ------------------------------------------------------------------ report
 
 const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
+/** Table cells: a `|` in a name would start a new column. */
+const cell = (text: string) => text.replace(/\|/g, '\\|');
 
 function renderTables(
   samples: readonly Sample[],
@@ -334,7 +347,7 @@ function renderTables(
   for (const method of METHODS) {
     const s = summarise(samples, method);
     out.push(
-      `| ${method} | ${pct(s.recall)} | ${pct(s.fullyRecalled)} | ${s.medianTokens} | ${s.p95Tokens} | ${s.passingMaxTokens} |`,
+      `| ${cell(method)} | ${pct(s.recall)} | ${pct(s.fullyRecalled)} | ${s.medianTokens} | ${s.p95Tokens} | ${s.passingMaxTokens} |`,
     );
   }
   const total = summarise(samples, 'fleetwright');
@@ -356,7 +369,7 @@ function renderTables(
     out.push('| --- | ---: | ---: | ---: | ---: | ---: |');
     for (const result of speed) {
       out.push(
-        `| ${result.name} | ${result.cpuSeconds.toFixed(2)} | ${result.cpuSeconds < 0.01 ? '> ' : ''}${result.mbPerCpuSecond.toFixed(0)} | ${result.wallSeconds.toFixed(2)} | ${result.mbPerWallSecond.toFixed(0)} | ${result.peakRssMb.toFixed(0)} |`,
+        `| ${cell(result.name)} | ${result.cpuSeconds.toFixed(2)} | ${result.cpuSeconds < 0.01 ? '> ' : ''}${result.mbPerCpuSecond.toFixed(0)} | ${result.wallSeconds.toFixed(2)} | ${result.mbPerWallSecond.toFixed(0)} | ${result.peakRssMb.toFixed(0)} |`,
       );
     }
   }

@@ -119,7 +119,8 @@ function display(path: string, cwd: string): string {
 async function readManifest(path: string, source: string): Promise<ManifestFile> {
   try {
     const info = await stat(path);
-    if (info.size > MAX_MANIFEST_BYTES) return { source, unreadable: describeOversizeManifest(info.size) };
+    if (info.size > MAX_MANIFEST_BYTES)
+      return { source, unreadable: describeOversizeManifest(info.size), code: 'too-large' };
     return { source, text: await readFile(path, 'utf8') };
   } catch (cause) {
     return {

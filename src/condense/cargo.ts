@@ -111,6 +111,11 @@ class CargoCondenser implements Condenser {
       this.#onTestResult(text);
       return;
     }
+    if (text.startsWith('     Summary [')) {
+      this.#finishPanic();
+      this.#onNextestSummary(text);
+      return;
+    }
     if (
       text.startsWith('   Compiling ') ||
       text.startsWith('    Checking ') ||
@@ -168,7 +173,8 @@ class CargoCondenser implements Condenser {
     if (
       message.startsWith('could not compile') ||
       message.startsWith('aborting due to') ||
-      (message.startsWith('test failed, to rerun pass') && this.#testFailures > 0) ||
+      ((message.startsWith('test failed, to rerun pass') || message === 'test run failed') &&
+        this.#testFailures > 0) ||
       /^`[^`]+` \([^)]*\) generated \d+ warnings?/.test(message) ||
       /^\d+ warnings? emitted/.test(message)
     ) {
@@ -283,7 +289,9 @@ class CargoCondenser implements Condenser {
     if (!match) return;
     this.#detected = true;
     const threadName = match[1] ?? '';
-    const inTestOutput = this.#outputOf !== undefined;
+    // The test harness names each test's thread after the test (`tests::adds`); cargo-nextest
+    // prints the panic under `──── STDERR:` without cargo's `---- x stdout ----` header.
+    const inTestOutput = this.#outputOf !== undefined || (threadName !== 'main' && threadName.includes('::'));
     this.#panic = {
       testName: inTestOutput ? (this.#outputOf ?? threadName) : threadName,
       file: fresh ? fresh[2] : old?.[3],
@@ -382,6 +390,21 @@ class CargoCondenser implements Condenser {
     });
   }
 
+  /** cargo-nextest: `     Summary [   0.010s] 5 tests run: 2 passed, 3 failed, 1 skipped`. */
+  #onNextestSummary(text: string): void {
+    const match =
+      /Summary \[[^\]]*\] (\d+) tests? run: (\d+) passed(?: \([^)]*\))?(?:, (\d+) failed)?(?:, (\d+) skipped)?/.exec(
+        text,
+      );
+    if (!match) return;
+    this.#detected = true;
+    this.#cargoSeen = true;
+    const counts = (this.#counts ??= { passed: 0, failed: 0, skipped: 0 });
+    counts.passed += count(match[2]);
+    counts.failed += count(match[3]);
+    counts.skipped += count(match[4]);
+  }
+
   #onTestResult(text: string): void {
     this.#finishPanic();
     const match = TEST_RESULT.exec(text);
@@ -418,8 +441,9 @@ function crateNames(message: string): string[] {
 
 export const cargoCondenserFactory: CondenserFactory = {
   tool: TOOL,
+  // Line prefixes only: cheap to test on every line of a log.
   trigger:
-    /^(?:error|warning)|^---- .* ----$|^thread '|^test result: |^ {3}(?:Compiling|Doc-tests) |^ {4}(?:Checking|Finished|Updating) |^ {5}Running |^ Downloading /,
+    /^(?:(?:error|warning)|---- .* ----$|thread '|test result: | {3}(?:Compiling|Doc-tests) | {4}(?:Checking|Finished|Updating) | {5}Running | Downloading | {5}Summary \[)/,
   description: 'Rust (cargo, rustc, clippy, cargo test)',
   create: () => new CargoCondenser(),
 };

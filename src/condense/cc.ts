@@ -393,8 +393,10 @@ function firstSentence(text: string): string | undefined {
 
 export const ccCondenserFactory: CondenserFactory = {
   tool: TOOL,
+  // Line prefixes first, then the few fixed substrings that can sit anywhere in a line: the
+  // dispatcher unions every trigger into one regex tested on each line, so these stay cheap.
   trigger:
-    /: (?:fatal error|error|warning|note): |undefined reference|multiple definition|\*\*\*|^CMake Error|^FAILED: |cannot find -l|library not found for -l|^Undefined symbols|\) ?: (?:fatal )?error [A-Z]+\d|^-- (?:Configuring|The C)/,
+    /^(?:\S*ld(?:\.\w+)?: |collect2: |clang(?:\+\+)?: error: |g?make(?:\[\d+\])?: \*\*\*|[\w./-]+:\d+: \*\*\*|CMake Error|FAILED: |Undefined symbols|-- (?:Configuring|The C))|: (?:fatal error|error|warning|note): |: (?:undefined reference|multiple definition)|\) ?: (?:fatal )?error [A-Z]+\d/,
   description: 'C/C++ (gcc, clang, MSVC, ld, make, ninja, CMake)',
   create: () => new CcCondenser(),
 };

@@ -20,6 +20,7 @@ const PROJECT_DIAGNOSTIC = /^\s*(.+?) : (error|warning) ([A-Z]{1,4}\d{3,5}): (.+
 const FAILED_TEST = /^\s*Failed (\S.*?) \[(?:< )?\d[\d.,]* ?(?:ms|s|m|min)\]$/;
 const TOTALS = /^(Failed|Passed)!\s+- Failed:\s+(\d+), Passed:\s+(\d+), Skipped:\s+(\d+), Total:\s+(\d+)/;
 const TL_SUMMARY = /^\s*Test summary: total: (\d+), failed: (\d+), succeeded: (\d+), skipped: (\d+)/;
+const TL_TEST_ERROR = /^\s*(.+?)\((\d+)(?:,\d+)?\): error TESTERROR:/;
 const FRAME = /^\s*at (.+?) in (.+):line (\d+)$/;
 const LIBRARY_FRAME_PREFIXES = [
   'System.',
@@ -34,7 +35,8 @@ const LIBRARY_FRAME_PREFIXES = [
 
 interface TestBlock {
   testName: string;
-  section: 'none' | 'message' | 'stack' | 'output';
+  /** `tl-name`: the terminal logger's `error TESTERROR:` line, waiting for `Name (5ms): message`. */
+  section: 'none' | 'tl-name' | 'message' | 'stack' | 'output';
   message: string[];
   expected?: string | undefined;
   actual?: string | undefined;
@@ -101,6 +103,10 @@ class DotnetCondenser implements Condenser {
 
   finish(): CondenserOutput {
     this.#finishTest();
+    // `error MSB6006: "dotnet" exited with code 1` only says the test run failed; the tests say why.
+    if (this.#findings.list().some((finding) => finding.kind === 'test-failure')) {
+      this.#findings.retain((finding) => finding.code !== 'MSB6006' && finding.code !== 'MSB4181');
+    }
     const output: { detected: boolean; findings: Finding[]; testCounts?: TestCounts } = {
       detected: this.#detected,
       findings: this.#findings.list(),
@@ -121,6 +127,24 @@ class DotnetCondenser implements Condenser {
   }
 
   #onDiagnostic(text: string): void {
+    if (text.includes('error TESTERROR')) {
+      // .NET 9 terminal logger: `/x/Tests.cs(12): error TESTERROR:` then `  Add (5ms): Assert.Equal() Failure…`.
+      const tl = TL_TEST_ERROR.exec(text);
+      if (tl) {
+        this.#finishTest();
+        this.#detected = true;
+        const file = tl[1] ?? '';
+        const lineNumber = Number(tl[2]);
+        this.#test = {
+          testName: '',
+          section: 'tl-name',
+          message: [],
+          frames: new FrameList(),
+          firstRepo: { file, line: lineNumber },
+        };
+        return;
+      }
+    }
     const source = SOURCE_DIAGNOSTIC.exec(text);
     if (source) {
       const code = source[5] ?? '';
@@ -188,6 +212,19 @@ class DotnetCondenser implements Condenser {
     const block = this.#test;
     if (!block) return false;
     const trimmed = text.trim();
+    if (block.section === 'tl-name') {
+      if (trimmed.length === 0) return true;
+      const named = /^(\S.*?) \((?:< )?[\d.,]+ ?(?:ms|s|m)\): ?(?:Error Message: ?)?(.*)$/.exec(trimmed);
+      if (!named) {
+        this.#finishTest();
+        return false;
+      }
+      block.testName = named[1] ?? '';
+      block.section = 'message';
+      const rest = (named[2] ?? '').trim();
+      if (rest.length > 0) this.#onMessageLine(block, rest);
+      return true;
+    }
     if (trimmed === 'Error Message:') {
       block.section = 'message';
       return true;
@@ -206,6 +243,7 @@ class DotnetCondenser implements Condenser {
       return true;
     }
     if (
+      text.includes('error TESTERROR') ||
       /^\s*(?:Failed|Passed|Skipped) \S/.test(text) ||
       text.startsWith('Failed!') ||
       text.startsWith('Passed!') ||
@@ -313,8 +351,10 @@ function nugetPackages(message: string): string[] | undefined {
 
 export const dotnetCondenserFactory: CondenserFactory = {
   tool: TOOL,
+  // Line prefixes first, then the few fixed substrings that can sit anywhere in a line: the
+  // dispatcher unions every trigger into one regex tested on each line, so these stay cheap.
   trigger:
-    /^\[xUnit\.net|: (?:error|warning) [A-Za-z]+\d|^\s*Failed \S.*\]$|^(?:Failed|Passed)!|Test summary: |^Build (?:FAILED|succeeded)|^MSBuild version|^Microsoft \(R\) Build/,
+    /^(?:\[xUnit\.net|\s*Failed \S.*\]$|(?:Failed|Passed)!|\s*Test summary: |Build (?:FAILED|succeeded)|MSBuild version|Microsoft \(R\) Build)|[) ]: (?:error|warning) [A-Za-z]+\d|\): error TESTERROR/,
   description: '.NET (dotnet build/MSBuild, Roslyn, NuGet restore, dotnet test)',
   create: () => new DotnetCondenser(),
 };

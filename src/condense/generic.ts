@@ -91,7 +91,10 @@ class GenericCondenser implements Condenser {
   }
 
   push(line: LogLine): void {
-    const text = line.text.trimEnd();
+    const raw = line.text;
+    const lastCode = raw.charCodeAt(raw.length - 1);
+    // This runs on every line of every log: allocate only when there is something to trim.
+    const text = lastCode === 32 || lastCode === 9 ? raw.trimEnd() : raw;
     // `##[error]`/`##[warning]` lines belong to the actions-log fallback; the exit marker is
     // read below (the dispatcher strips the `##[error]` prefix into `line.marker`).
     if ((line.marker === 'error' || line.marker === 'warning') && !text.startsWith('Process completed')) {
@@ -101,7 +104,7 @@ class GenericCondenser implements Condenser {
     if (this.#block && this.#continueBlock(text)) return;
     if (text.length === 0) return;
 
-    if (text.includes('exit') || text.includes('Exit')) {
+    if (text.includes('xit')) {
       const marker = EXIT_MARKER.exec(text);
       if (marker && marker[1] !== '0') {
         this.#exitTail ??= this.#tailLines();
@@ -139,7 +142,14 @@ class GenericCondenser implements Condenser {
   }
 
   #remember(text: string): void {
-    if (text.startsWith('##[') || text.startsWith('Run ') || text.startsWith('shell: ')) return;
+    const first = text.charCodeAt(0);
+    if (
+      (first === 35 /* # */ && text.startsWith('##[')) ||
+      (first === 82 /* R */ && text.startsWith('Run ')) ||
+      (first === 115 /* s */ && text.startsWith('shell: '))
+    ) {
+      return;
+    }
     // A ring buffer: this runs on every line of the log.
     this.#tail[this.#tailNext] = text;
     this.#tailNext = (this.#tailNext + 1) % TAIL_LINES;
@@ -157,19 +167,17 @@ class GenericCondenser implements Condenser {
   }
 
   #onLine(text: string): void {
-    if (text.startsWith('##[error]')) {
+    const first = text.charCodeAt(0);
+    if (first === 35 /* # */ && text.startsWith('##[error]')) {
       this.#startBlock('generic', text.slice(9));
       return;
     }
-    if (text.startsWith('Traceback (most recent call last):')) {
-      this.#startBlock('runtime-error', text);
-      return;
-    }
-    if (text.startsWith('Exception in thread ')) {
-      this.#startBlock('runtime-error', text);
-      return;
-    }
-    if (text.startsWith('Segmentation fault') || text.includes('(core dumped)')) {
+    if (
+      (first === 84 /* T */ && text.startsWith('Traceback (most recent call last):')) ||
+      (first === 69 /* E */ && text.startsWith('Exception in thread ')) ||
+      (first === 83 /* S */ && text.startsWith('Segmentation fault')) ||
+      text.endsWith('(core dumped)')
+    ) {
       this.#startBlock('runtime-error', text);
       return;
     }
@@ -196,8 +204,8 @@ class GenericCondenser implements Condenser {
       this.#startBlock('runtime-error', text);
       return;
     }
-    const first = text.charCodeAt(0) | 0x20; // lower-cased first letter
-    if (first !== 101 /* e */ && first !== 102 /* f */ && first !== 112 /* p */) return;
+    const lower = first | 0x20; // lower-cased first letter
+    if (lower !== 101 /* e */ && lower !== 102 /* f */ && lower !== 112 /* p */) return;
     const word = ERROR_WORD.exec(text);
     if (word) {
       const rest = (word[1] ?? '').trim();

@@ -88,6 +88,8 @@ class GoCondenser implements Condenser {
   #detected = false;
   #vetContext = false;
   #block: TestBlock | undefined;
+  /** The open block holds messages of a still-running test (`go test -v`), not a failure yet. */
+  #blockIsPending = false;
   #panic: PanicBlock | undefined;
   /** Messages printed under `=== RUN TestX` in verbose mode, reported when `--- FAIL: TestX` arrives. */
   readonly #pendingMessages = new Map<string, TestBlock>();
@@ -120,7 +122,12 @@ class GoCondenser implements Condenser {
       this.#runningTest = text.slice(7).trim();
       return;
     }
-    if (text.startsWith('=== ')) return; // PAUSE / CONT / NAME
+    if (text.startsWith('=== CONT') || text.startsWith('=== NAME')) {
+      // Parallel tests resume (CONT) or a test's output resumes (NAME, Go ≥ 1.20): later messages are its own.
+      this.#runningTest = text.slice(8).trim();
+      return;
+    }
+    if (text.startsWith('=== ')) return; // PAUSE
     if (text.includes('--- ')) {
       const verdict = TEST_VERDICT.exec(text);
       if (verdict) {
@@ -232,8 +239,6 @@ class GoCondenser implements Condenser {
     this.#block = block;
     this.#blockIsPending = true;
   }
-
-  #blockIsPending = false;
 
   /** Returns true when `text` belongs to the current test block. */
   #continueBlock(text: string): boolean {
@@ -555,8 +560,10 @@ function modulePackages(text: string): string[] {
 export const goCondenserFactory: CondenserFactory = {
   tool: TOOL,
   // Every line that can start or change something above; the rest only matters inside a block.
+  // Line prefixes first, then the few fixed substrings that can sit anywhere in a line: the
+  // dispatcher unions every trigger into one regex tested on each line, so these stay cheap.
   trigger:
-    /^=== RUN|--- (?:FAIL|PASS|SKIP): |^panic: |\.go:\d|^go: |go vet|golangci-lint|^(?:ok {2}|FAIL|\? {3})\t/,
+    /^(?:=== (?:RUN|CONT|NAME)|\s*--- (?:FAIL|PASS|SKIP): |panic: |go: |(?:Run |\+ |\$ |> )?(?:go vet|golangci-lint)\b|(?:ok {2}|FAIL|\? {3})\t)|\.go:\d/,
   description: 'Go (go build, go vet, go test, panics, golangci-lint)',
   create: () => new GoCondenser(),
 };

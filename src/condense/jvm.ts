@@ -40,7 +40,6 @@ const JAVAC = /^(.+\.java):(\d+): (error|warning): (.+)$/;
 const SUREFIRE_NEW = /^([\w.$]+)\.([\w$]+(?:\(.*\))?(?:\[\d+\])?) -- Time elapsed: .* <<< (FAILURE|ERROR)!$/;
 const SUREFIRE_OLD = /^([\w$]+(?:\[\d+\])?)\(([\w.$]+)\)\s+Time elapsed: .* <<< (FAILURE|ERROR)!$/;
 const TESTS_RUN = /^Tests run: (\d+), Failures: (\d+), Errors: (\d+), Skipped: (\d+)(.*)$/;
-const GRADLE_TEST = /^([\w.$]+(?: > [^>]+?)*) > (.+?) FAILED$/;
 const GRADLE_COUNTS = /^(\d+) tests? completed, (\d+) failed(?:, (\d+) skipped)?/;
 const FRAME = /^\s*at (?:[\w.-]+\/\/|[\w.-]+@[\w.-]+\/)?([\w.$<>/-]+)\(([^)]*)\)$/;
 // Gradle's checkstyle plugin: `[ant:checkstyle] [ERROR] /x/App.java:12:5: Missing a Javadoc comment. [MissingJavadocMethod]`.
@@ -526,15 +525,14 @@ class JvmCondenser implements Condenser {
         return;
       }
     }
-    if (text.endsWith(' FAILED') && text.includes(' > ')) {
-      const test = GRADLE_TEST.exec(text);
-      if (test) {
-        this.#detected = true;
-        const owner = (test[1] ?? '').split(' > ').join('.');
-        const name = (test[2] ?? '').replace(/\(\)$/, '');
-        this.#startException(`${owner}.${name}`, 'gradle', 'FAILURE', true);
-        return;
-      }
+    if (text.endsWith(' FAILED') && text.includes(' > ') && !text.startsWith('> ')) {
+      // `com.x.FooTest > bar() FAILED`, nested and display names too (`Cart tests > adds items FAILED`):
+      // split rather than match, so a line full of ` > ` costs linear time.
+      const parts = text.slice(0, -7).split(' > ');
+      const name = (parts.pop() ?? '').replace(/\(\)$/, '');
+      this.#detected = true;
+      this.#startException(`${parts.join('.')}.${name}`, 'gradle', 'FAILURE', true);
+      return;
     }
     if (text.startsWith('> Task ')) {
       this.#detected = true;
@@ -566,7 +564,6 @@ class JvmCondenser implements Condenser {
       this.#detected = true;
       return;
     }
-    if (/^\d+ errors?$/.test(text)) this.#detected = true;
   }
 
   // ---- test failures with a JVM exception ------------------------------------------------------
@@ -733,8 +730,10 @@ class JvmCondenser implements Condenser {
 
 export const jvmCondenserFactory: CondenserFactory = {
   tool: TOOL,
+  // Line prefixes first, then the few fixed substrings that can sit anywhere in a line: the
+  // dispatcher unions every trigger into one regex tested on each line, so these stay cheap.
   trigger:
-    /^\[(?:ERROR|WARNING)\]|^\[INFO\] (?:BUILD|Reactor Summary|Building |Results|Tests run:|Scanning)|^e: |\.java:\d+: (?:error|warning)|> .* FAILED$|^> Task |^\* What went wrong|^\d+ tests? completed|^BUILD |^FAILURE: |^\d+ errors?$|^Tests run: |^Failed tests:|^Tests in error:|^\[ant:checkstyle\]/,
+    /^(?:\[(?:ERROR|WARNING)\]|\[INFO\] (?:BUILD|Reactor Summary|Building |Results|Tests run:|Scanning)|[ew]: |> Task |\* What went wrong|\d+ tests? completed|BUILD |FAILURE: |Tests run: |Failed tests:|Tests in error:|\[ant:checkstyle\])|\.java:\d+: | FAILED$/,
   description: 'JVM (Maven, Gradle, javac, kotlinc, JUnit/surefire)',
   create: () => new JvmCondenser(),
 };

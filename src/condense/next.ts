@@ -121,6 +121,8 @@ class NextCondenser implements Condenser {
       this.flush();
       return;
     }
+    // A bare docs link ("https://nextjs.org/docs/messages/module-not-found") says nothing new.
+    if (/^\s*https?:\/\/\S+$/.test(text)) return;
     if (this.detail.length < 10) this.detail.push(text);
   }
 

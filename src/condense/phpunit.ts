@@ -196,8 +196,9 @@ class PhpunitCondenser implements Condenser {
 
 export const phpunitCondenserFactory: CondenserFactory = {
   tool: TOOL,
+  // Line prefixes only: cheap to test on every line of a log.
   trigger:
-    /^PHPUnit \d|^There (?:was|were) \d|^(?:FAILURES|ERRORS)!|^Tests: \d|^OK\b|^(?:PHP )?(?:Parse|Fatal) error: /,
+    /^(?:PHPUnit \d|There (?:was|were) \d|(?:FAILURES|ERRORS)!|Tests: \d|OK\b|(?:PHP )?(?:Parse|Fatal) error: )/,
   description: 'PHP (PHPUnit, PHP parse and fatal errors)',
   create: () => new PhpunitCondenser(),
 };

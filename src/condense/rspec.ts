@@ -220,8 +220,9 @@ class RspecCondenser implements Condenser {
 
 export const rspecCondenserFactory: CondenserFactory = {
   tool: TOOL,
+  // Line prefixes only: cheap to test on every line of a log.
   trigger:
-    /^Failures:$|^Pending: \(|^An error occurred|^Finished in |^\d+ examples?, |^Failed examples:|^rspec /,
+    /^(?:Failures:$|Pending: \(|An error occurred|Finished in |\d+ examples?, |Failed examples:|rspec )/,
   description: 'Ruby RSpec',
   create: () => new RspecCondenser(),
 };

@@ -140,7 +140,11 @@ class TscCondenser implements Condenser {
 
   private flush(): void {
     if (!this.pending) return;
-    const excerpt = buildExcerpt(this.continuation);
+    // The pretty code frame ("5 const x = …" and "  ~~~") only repeats the source the reader
+    // can open at file:line; the message chain and related locations are what tsc adds.
+    const excerpt = buildExcerpt(
+      this.continuation.filter((l) => !/^\s*\d+ /.test(l) && !/^\s*~+\s*$/.test(l)),
+    );
     this.collector.add(excerpt ? { ...this.pending.input, excerpt } : this.pending.input);
     this.pending = undefined;
     this.continuation = [];

@@ -79,7 +79,9 @@ export interface CondenserFactory {
    * something this condenser cares about (its banner, its error format, its summary). The
    * dispatcher tests all triggers at once and skips the condenser on other lines unless its
    * `wantsEveryLine()` says otherwise. Most lines of a big log are noise, so this is what keeps
-   * auto mode close to the speed of a plain line count.
+   * auto mode close to the speed of a plain line count. Anchor alternatives with `^` and a
+   * literal first character (or `^\s*` + literal) where you can: those are tried only on lines
+   * starting with that character; unanchored alternatives are scanned over every line.
    */
   readonly trigger?: RegExp;
   /**

@@ -55,7 +55,7 @@ export async function loadManifests(
   const listed = entries.slice(0, MAX_MANIFEST_FILES);
   const files = await mapLimited(listed, READ_CONCURRENCY, async (entry): Promise<ManifestFile> => {
     if (entry.size !== undefined && isManifestTooLarge(entry.size))
-      return { source: entry.path, unreadable: describeOversizeManifest(entry.size) };
+      return { source: entry.path, unreadable: describeOversizeManifest(entry.size), code: 'too-large' };
     const file = await host.findFile(repo, entry.path, sha);
     if (file === undefined)
       return {

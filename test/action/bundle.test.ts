@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { buildActionBundle } from '../../scripts/build-action.ts';
 import { parseFailureReport } from '../../src/contracts/parse-failure-report.ts';
 
 interface Recorded {
@@ -149,5 +150,16 @@ describe('action/dist/index.js', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/::warning::fleetwright: could not publish .*403/);
     expect(await readFile(files.env.GITHUB_OUTPUT, 'utf8')).toMatch(/conclusion<<.*\nsuccess\n/);
+  });
+});
+
+describe('scripts/build-action.ts', () => {
+  it('builds the same bytes every time, with no path of this machine in them', async () => {
+    const [first, second] = await Promise.all([buildActionBundle(), buildActionBundle()]);
+
+    expect(first).toBe(second);
+    expect(first).not.toContain(process.cwd());
+    expect(first.startsWith('// fleetwright companion Action')).toBe(true);
+    expect(first).toContain('createRequire');
   });
 });

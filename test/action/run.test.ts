@@ -341,6 +341,22 @@ describe('action/run', () => {
     expect(result.checkRun?.id).toBe(8);
   });
 
+  it('passes binary noise (NUL, invalid UTF-8, ANSI, \\r) through to the log byte for byte', async () => {
+    runner = await setUpRunner();
+    vi.stubEnv('INPUT_TOKEN', '');
+    vi.stubEnv('INPUT_RUN', String.raw`printf '\000\377\376 \033[31mred\033[0m\r50%%\r100%%\n'; exit 1`);
+    const bytes: Buffer[] = [];
+    const sink = { write: (chunk: Uint8Array) => bytes.push(Buffer.from(chunk)) };
+
+    const result = await run({ ...runner.deps, stdout: sink, stderr: sink });
+
+    expect(Buffer.concat(bytes)).toEqual(
+      Buffer.from([0, 0xff, 0xfe, ...Buffer.from(' \u001b[31mred\u001b[0m\r50%\r100%\n')]),
+    );
+    expect(result.exitCode).toBe(1);
+    expect(result.report).toMatchObject({ conclusion: 'failure', exitCode: 1 });
+  });
+
   it('fail-on-error: false lets the step pass but still reports failure', async () => {
     runner = await setUpRunner();
     vi.stubEnv('INPUT_RUN', nodeCommand([tscError], 2));

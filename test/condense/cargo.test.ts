@@ -285,3 +285,47 @@ describe('condense/cargo tests that return Err', () => {
     expect(output.testCounts).toEqual({ passed: 1, failed: 1, skipped: 0, total: 2 });
   });
 });
+
+describe('condense/cargo with cargo-nextest', () => {
+  it('reports panics printed under STDERR as test failures, with the nextest summary counts', () => {
+    const output = condenseLines(
+      cargoCondenserFactory,
+      [
+        '    Starting 5 tests across 1 binary (1 test skipped)',
+        '        PASS [   0.003s] demo tests::passes',
+        '        FAIL [   0.004s] demo tests::adds_two_numbers',
+        '──── STDOUT:             demo tests::adds_two_numbers',
+        '',
+        'running 1 test',
+        'test tests::adds_two_numbers ... FAILED',
+        '',
+        '──── STDERR:             demo tests::adds_two_numbers',
+        "thread 'tests::adds_two_numbers' panicked at src/lib.rs:15:9:",
+        'assertion `left == right` failed',
+        '  left: 4',
+        ' right: 3',
+        'note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace',
+        '',
+        '------------',
+        '     Summary [   0.010s] 4 tests run: 3 passed, 1 failed, 1 skipped',
+        '        FAIL [   0.004s] demo tests::adds_two_numbers',
+        'error: test run failed',
+      ].join('\n'),
+    );
+
+    expect(output.findings.map(brief)).toEqual([
+      {
+        kind: 'test-failure',
+        tool: 'cargo',
+        testName: 'tests::adds_two_numbers',
+        file: 'src/lib.rs',
+        line: 15,
+        column: 9,
+        message: 'assertion `left == right` failed',
+        actual: '4',
+        expected: '3',
+      },
+    ]);
+    expect(output.testCounts).toEqual({ passed: 3, failed: 1, skipped: 1, total: 5 });
+  });
+});

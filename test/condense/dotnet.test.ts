@@ -161,3 +161,39 @@ describe('condense/dotnet sample lines', () => {
     ).toEqual([]);
   });
 });
+
+describe('condense/dotnet .NET 9 terminal logger', () => {
+  it('reads TESTERROR blocks and drops the MSB6006 consequence', () => {
+    const output = condenseLines(
+      dotnetCondenserFactory,
+      [
+        '  Demo.Tests test failed with 2 error(s) (1.2s)',
+        '    /home/runner/work/demo/demo/tests/Demo.Tests/CalculatorTests.cs(12): error TESTERROR:',
+        '      Add_ReturnsSum (4ms): Error Message: Assert.Equal() Failure: Values differ',
+        '      Expected: 3',
+        '      Actual:   4',
+        '      Stack Trace:',
+        '         at Demo.Tests.CalculatorTests.Add_ReturnsSum() in /home/runner/work/demo/demo/tests/Demo.Tests/CalculatorTests.cs:line 12',
+        '         at System.RuntimeMethodHandle.InvokeMethod(Object target, Void** arguments, Signature sig, Boolean isConstructor)',
+        '    /usr/share/dotnet/sdk/9.0.100/Microsoft.TestPlatform.targets(48,5): error MSB6006: "dotnet" exited with code 1.',
+        '',
+        'Test summary: total: 6, failed: 1, succeeded: 5, skipped: 0, duration: 1.1s',
+        'Build failed with 2 error(s) in 3.4s',
+      ].join('\n'),
+    );
+
+    expect(output.findings.map(brief)).toEqual([
+      {
+        kind: 'test-failure',
+        tool: 'dotnet',
+        testName: 'Add_ReturnsSum',
+        file: '/home/runner/work/demo/demo/tests/Demo.Tests/CalculatorTests.cs',
+        line: 12,
+        message: 'Assert.Equal() Failure: Values differ',
+        expected: '3',
+        actual: '4',
+      },
+    ]);
+    expect(output.testCounts).toEqual({ passed: 5, failed: 1, skipped: 0, total: 6 });
+  });
+});

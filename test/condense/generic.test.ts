@@ -174,3 +174,19 @@ describe('condense/generic', () => {
     expect(condenseLines(generic, text).findings).toHaveLength(50);
   });
 });
+
+describe('condense/generic exit markers', () => {
+  it.each([
+    'Error: Command failed with exit code 2.',
+    'make exited with code 2',
+    'exit status 1',
+    "subprocess.CalledProcessError: Command '['x']' returned non-zero exit status 4.",
+  ])('takes the tail before %s', (marker) => {
+    const output = condenseLines(
+      genericCondenserFactory,
+      `starting\nconnection refused by db:5432\n${marker}\n`,
+    );
+
+    expect(output.findings).toHaveLength(1);
+  });
+});

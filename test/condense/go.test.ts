@@ -256,3 +256,36 @@ describe('condense/go sample lines', () => {
     expect(output).toEqual({ detected: false, findings: [] });
   });
 });
+
+describe('condense/go parallel tests', () => {
+  it('attributes messages after `=== CONT` to the resumed test', () => {
+    const output = condenseLines(
+      goCondenserFactory,
+      [
+        '=== RUN   TestA',
+        '=== PAUSE TestA',
+        '=== RUN   TestB',
+        '=== PAUSE TestB',
+        '=== CONT  TestA',
+        '    a_test.go:9: a is broken',
+        '=== CONT  TestB',
+        '--- PASS: TestB (0.00s)',
+        '--- FAIL: TestA (0.00s)',
+        'FAIL',
+        'FAIL\texample.com/demo\t0.004s',
+      ].join('\n'),
+    );
+
+    expect(output.findings.map(brief)).toEqual([
+      {
+        kind: 'test-failure',
+        tool: 'go',
+        testName: 'TestA',
+        file: 'a_test.go',
+        line: 9,
+        message: 'a is broken',
+      },
+    ]);
+    expect(output.testCounts).toEqual({ passed: 1, failed: 1, skipped: 0, total: 2 });
+  });
+});

@@ -402,3 +402,28 @@ describe('condense/jvm Gradle lint and format tasks', () => {
     ]);
   });
 });
+
+describe('condense/jvm Gradle display names', () => {
+  it('reads nested classes and display names with spaces', () => {
+    const output = condenseLines(
+      jvm,
+      [
+        'Cart tests > Adding items > adds two items FAILED',
+        '    org.opentest4j.AssertionFailedError at CartTest.kt:21',
+        '',
+        '3 tests completed, 1 failed',
+      ].join('\n'),
+    );
+
+    expect(output.findings.map(brief)).toEqual([
+      {
+        kind: 'test-failure',
+        tool: 'gradle',
+        testName: 'Cart tests.Adding items.adds two items',
+        file: 'CartTest.kt',
+        line: 21,
+        message: 'org.opentest4j.AssertionFailedError',
+      },
+    ]);
+  });
+});

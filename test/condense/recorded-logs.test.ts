@@ -15,6 +15,8 @@ type RecordedLog =
   | 'webpack/errors'
   | 'vite/unresolved-import'
   | 'esbuild/syntax-error'
+  | 'next/type-error'
+  | 'next/module-not-found'
   | 'npm/eresolve'
   | 'npm/etarget'
   | 'npm/e404'
@@ -178,6 +180,30 @@ describe('condense on recorded tool output', () => {
         excerpt: expect.stringContaining('4 │ export const message: string = greet(config.name;'),
       }),
     ]);
+  });
+
+  it('Next.js: type errors after compiling, missing modules', () => {
+    expect(condenseRecorded('next/type-error').findings).toEqual([
+      expect.objectContaining({
+        tool: 'next',
+        kind: 'type-error',
+        file: 'app/page.tsx',
+        line: 2,
+        column: 9,
+        message: "Type 'string' is not assignable to type 'number'.",
+        excerpt: expect.stringContaining("> 2 |   const count: number = 'three';"),
+      }),
+    ]);
+    const missing = condenseRecorded('next/module-not-found');
+    expect(missing.findings).toEqual([
+      expect.objectContaining({
+        tool: 'next',
+        kind: 'build-error',
+        file: 'app/page.tsx',
+        message: "Module not found: Can't resolve '../lib/format'",
+      }),
+    ]);
+    expect(missing.findings[0]?.excerpt).toBeUndefined();
   });
 
   it('npm ERESOLVE: the conflicting packages and versions', () => {

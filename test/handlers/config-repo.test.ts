@@ -190,7 +190,7 @@ describe('handlers: config repo validation', () => {
         annotation_level: 'failure',
         message:
           'manifest is 300000 bytes; expected at most 262144 bytes (move long prompts to a promptFile)',
-        title: 'fleetwright: read-error',
+        title: 'fleetwright: too-large',
       },
       {
         path: 'migrations/yaml.yml',

@@ -15,7 +15,9 @@ import type { ValidationMessage } from './validation-message.ts';
 export const MAX_PROMPT_BYTES = 256 * 1024;
 
 /** One manifest file: its text, or why it could not be read (too large, binary, request failed). */
-export type ManifestFile = { source: string; text: string } | { source: string; unreadable: string };
+export type ManifestFile =
+  | { source: string; text: string }
+  | { source: string; unreadable: string; code?: 'read-error' | 'too-large' };
 
 export interface ValidateManifestFilesOptions extends ParseManifestOptions {
   /**
@@ -135,7 +137,7 @@ export async function validateManifestFiles(
         line: 1,
         column: 1,
         severity: 'error',
-        code: 'read-error',
+        code: file.code ?? 'read-error',
         message: oneLine(file.unreadable),
       });
       results.set(file.source, { source: file.source, ok: false, errorCount: 1, warningCount: 0 });
