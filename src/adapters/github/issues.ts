@@ -5,7 +5,7 @@
 import type { IssueInfo, Reaction, RepoPermission, RepoRef } from '../../ports/git-host.ts';
 import type { AdapterContext } from './client.ts';
 import { attempt, isNotFound } from './map-request-error.ts';
-import { hasKeyMarker, isOwnedByApp, withKeyMarker } from './markers.ts';
+import { hasKeyMarker, isOwnedByApp, renderKeyMarker, withKeyMarker } from './markers.ts';
 
 /**
  * Adds missing labels (GitHub creates unknown ones in the repository) and removes `remove`.
@@ -172,6 +172,33 @@ function toIssueInfo(issue: {
   };
 }
 
+/** The app's issues carrying `key`, oldest first (the one to use is the first). */
+async function findOwnIssue(ctx: AdapterContext, ref: RepoRef, key: string) {
+  const candidates = await ctx.octokit.paginate(ctx.octokit.rest.issues.listForRepo, {
+    owner: ref.owner,
+    repo: ref.repo,
+    state: 'all',
+    // The bot's own issues only, when we know its login: one page instead of the whole tracker.
+    ...(ctx.botLogin ? { creator: ctx.botLogin } : {}),
+    per_page: 100,
+  });
+  return candidates
+    .filter((i) => !i.pull_request && isOwnedByApp(i, ctx.appId, ctx.botLogin) && hasKeyMarker(i.body, key))
+    .sort((a, b) => a.number - b.number)[0];
+}
+
+export async function findIssue(
+  ctx: AdapterContext,
+  ref: RepoRef,
+  key: string,
+): Promise<IssueInfo | undefined> {
+  renderKeyMarker(key);
+  return attempt(`find issue "${key}" in ${ref.owner}/${ref.repo}`, async () => {
+    const mine = await findOwnIssue(ctx, ref, key);
+    return mine ? toIssueInfo(mine) : undefined;
+  });
+}
+
 export async function ensureIssue(
   ctx: AdapterContext,
   ref: RepoRef,
@@ -180,17 +207,7 @@ export async function ensureIssue(
 ): Promise<IssueInfo> {
   const full = withKeyMarker(key, issue.body);
   return attempt(`write issue "${key}" in ${ref.owner}/${ref.repo}`, async () => {
-    const candidates = await ctx.octokit.paginate(ctx.octokit.rest.issues.listForRepo, {
-      owner: ref.owner,
-      repo: ref.repo,
-      state: 'all',
-      // The bot's own issues only, when we know its login: one page instead of the whole tracker.
-      ...(ctx.botLogin ? { creator: ctx.botLogin } : {}),
-      per_page: 100,
-    });
-    const mine = candidates
-      .filter((i) => !i.pull_request && isOwnedByApp(i, ctx.appId, ctx.botLogin) && hasKeyMarker(i.body, key))
-      .sort((a, b) => a.number - b.number)[0];
+    const mine = await findOwnIssue(ctx, ref, key);
     const labels = issue.labels ?? [];
     if (!mine) {
       const { data } = await ctx.octokit.rest.issues.create({

@@ -4,25 +4,27 @@
  * Only bodies written by this app count (see `isOwnedByApp`), so a human pasting a marker
  * cannot make the app edit their comment.
  */
+import { findHiddenKey, isHiddenKey, renderHiddenKey } from '../../core/markers/hidden-key.ts';
 import { GitHostError } from '../../shared/errors.ts';
 
-const KEY = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$/;
-
+/** The marker line in core's hidden-key format; a bad key is a `GitHostError` before any request. */
 export function renderKeyMarker(key: string): string {
-  if (!KEY.test(key)) {
+  if (!isHiddenKey(key)) {
     throw new GitHostError(
-      `invalid comment/issue key "${key}": use letters, digits and . _ : / - (at most 200)`,
+      `invalid comment/issue key "${key}": use lowercase letters, digits and . _ : / - (at most 200)`,
     );
   }
-  return `<!-- fleetwright:key ${key} -->`;
+  return renderHiddenKey(key);
 }
 
 export function withKeyMarker(key: string, body: string): string {
   return `${renderKeyMarker(key)}\n${body}`;
 }
 
+/** Only a marker on the first line counts: that is where the app writes it. */
 export function hasKeyMarker(body: string | null | undefined, key: string): boolean {
-  return (body ?? '').split('\n', 1)[0] === renderKeyMarker(key);
+  const firstLine = (body ?? '').split('\n', 1)[0] ?? '';
+  return firstLine === renderHiddenKey(key) && findHiddenKey(firstLine) === key;
 }
 
 /** Was this comment/issue written by our app (its installation token)? */

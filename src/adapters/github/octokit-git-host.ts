@@ -45,6 +45,7 @@ import {
   ensureComment,
   ensureIssue,
   ensureLabels,
+  findIssue,
   getPermission,
 } from './issues.ts';
 import {
@@ -172,6 +173,9 @@ export class OctokitGitHost implements GitHost {
   }
   addReaction(ref: RepoRef, commentId: number, reaction: Reaction): Promise<void> {
     return addReaction(this.ctx, ref, commentId, reaction);
+  }
+  findIssue(ref: RepoRef, key: string): Promise<IssueInfo | undefined> {
+    return findIssue(this.ctx, ref, key);
   }
   ensureIssue(
     ref: RepoRef,

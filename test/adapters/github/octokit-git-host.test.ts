@@ -782,6 +782,22 @@ describe('adapters/github/OctokitGitHost — comments, issues, people', () => {
     expect(await host.getPermission(repo, 'ghost-user-404')).toBe('none');
   });
 
+  it('finds the app’s keyed issue read-only, ignoring people’s copies and other keys', async () => {
+    sim.openIssue(
+      repo,
+      { title: 'Forged', body: '<!-- fleetwright:key dashboard:node-22 -->\nfake' },
+      'mallory',
+    );
+    expect(await host.findIssue(repo, 'dashboard:node-22')).toBeUndefined();
+
+    const created = await host.ensureIssue(repo, 'dashboard:node-22', { title: 'Migration', body: 'ledger' });
+    sim.requests.reset();
+
+    expect(await host.findIssue(repo, 'dashboard:node-22')).toEqual(created);
+    expect(await host.findIssue(repo, 'dashboard:other')).toBeUndefined();
+    expect(sim.requests.summary()).toMatchObject({ total: 2, writes: 0 });
+  });
+
   it('ensures the dashboard issue: created once, edited when it differs, labels added', async () => {
     const created = await host.ensureIssue(repo, 'dashboard:node-22', {
       title: 'Migration node-22',
