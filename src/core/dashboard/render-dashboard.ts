@@ -21,7 +21,7 @@ import { buildDashboardKey, renderHiddenKey } from '../markers/hidden-key.ts';
 import { belongsInLedger, buildLedgerEntry, renderLedger } from '../markers/ledger.ts';
 import type { AdmissionBlock } from '../planner/admit-targets.ts';
 import type { Policy } from '../target/policy.ts';
-import type { Target, TargetState } from '../target/target.ts';
+import { TargetState, type Target } from '../target/target.ts';
 import type { BurndownPoint } from './build-burndown.ts';
 import { buildBurndown } from './build-burndown.ts';
 import type { FailureGroup, FailureGroups } from './group-failures.ts';
@@ -72,24 +72,8 @@ export interface RenderedDashboard {
 }
 
 /** Lifecycle order for counts; attention order (needs a human first) for the repository table. */
-const STATE_ORDER: readonly TargetState[] = [
-  'queued',
-  'baseline',
-  'drafting',
-  'awaiting-ci',
-  'repairing',
-  'judging',
-  'owner-review',
-  'ready',
-  'merged',
-  'closed',
-  'skipped',
-  'not-applicable',
-  'exhausted',
-  'stalled',
-  'paused',
-  'error',
-];
+/** Lifecycle order for counts: the order the states are declared in. */
+const STATE_ORDER: readonly TargetState[] = TargetState.options;
 const ATTENTION_ORDER: readonly TargetState[] = [
   'error',
   'exhausted',
