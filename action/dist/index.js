@@ -21961,7 +21961,7 @@ var GoCondenser = class {
     }
     if (this.#block) {
       if (this.#continueBlock(text)) return;
-      this.#finishBlock();
+      this.#finishBlock(text.startsWith("panic: "));
     }
     if (text.length === 0) return;
     const first = text.charCodeAt(0);
@@ -22108,7 +22108,7 @@ var GoCondenser = class {
     block.excerpt.push(text.trim());
     return true;
   }
-  #finishBlock() {
+  #finishBlock(panicFollows = false) {
     const block = this.#block;
     this.#block = void 0;
     if (!block) return;
@@ -22116,6 +22116,7 @@ var GoCondenser = class {
       this.#blockIsPending = false;
       return;
     }
+    if (panicFollows && block.messages === 0) return;
     const message = block.message.length > 0 ? block.message.join(" ") : `${block.name} failed`;
     const got = parseGotWant(message);
     this.#findings.add({
@@ -22206,11 +22207,6 @@ var GoCondenser = class {
       frames: panic.frames.frames,
       excerpt: panic.excerpt.render()
     });
-    if (testName !== void 0) {
-      this.#findings.retain(
-        (finding) => !(finding.testName === testName && finding.message === `${testName} failed`)
-      );
-    }
   }
   #onGoCommandLine(text) {
     if (text.startsWith("go vet")) {
