@@ -19914,8 +19914,21 @@ var FIELD_CAPS = {
   frame: 200,
   frames: 5
 };
+function detach(text) {
+  return text.length === 0 ? text : (" " + text).slice(1);
+}
+function detachFinding(finding) {
+  const out = { ...finding, message: detach(finding.message) };
+  for (const key of ["file", "code", "testName", "expected", "actual", "excerpt"]) {
+    const value = finding[key];
+    if (value !== void 0) out[key] = detach(value);
+  }
+  if (finding.frames) out.frames = finding.frames.map(detach);
+  if (finding.packages) out.packages = finding.packages.map(detach);
+  return out;
+}
 function cap(text, max) {
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+  return detach(text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`);
 }
 function buildExcerpt(lines) {
   const kept = lines.slice(0, FIELD_CAPS.excerptLines);
@@ -19939,12 +19952,12 @@ function makeFinding(input2) {
     occurrences: 1
   };
   const file2 = input2.file?.trim();
-  if (file2) finding.file = file2;
+  if (file2) finding.file = detach(file2);
   const line = positive(input2.line);
   if (line !== void 0) finding.line = line;
   const column = positive(input2.column);
   if (column !== void 0 && line !== void 0) finding.column = column;
-  if (input2.code?.trim()) finding.code = input2.code.trim();
+  if (input2.code?.trim()) finding.code = detach(input2.code.trim());
   if (input2.testName?.trim()) finding.testName = cap(input2.testName.trim(), FIELD_CAPS.message);
   if (input2.expected !== void 0 && input2.expected.trim() !== "") {
     finding.expected = cap(input2.expected, FIELD_CAPS.value);
@@ -19955,8 +19968,9 @@ function makeFinding(input2) {
   if (input2.frames && input2.frames.length > 0) {
     finding.frames = input2.frames.slice(0, FIELD_CAPS.frames).map((f) => cap(f.trim(), FIELD_CAPS.frame));
   }
-  if (input2.packages && input2.packages.length > 0)
-    finding.packages = [...new Set(input2.packages)].slice(0, 10);
+  if (input2.packages && input2.packages.length > 0) {
+    finding.packages = [...new Set(input2.packages)].slice(0, 10).map(detach);
+  }
   if (input2.excerpt?.trim()) finding.excerpt = cap(input2.excerpt, FIELD_CAPS.excerpt);
   return finding;
 }
@@ -19980,7 +19994,7 @@ var FindingCollector = class {
       this.counts.set(input2.kind, entry);
     }
     entry.count++;
-    if (input2.file && entry.files.size < MAX_TRACKED_FILES) entry.files.add(input2.file);
+    if (input2.file && entry.files.size < MAX_TRACKED_FILES) entry.files.add(detach(input2.file));
   }
   get size() {
     return this.findings.length;
@@ -20379,10 +20393,10 @@ var FindingCollector2 = class {
         this.#dropped.set(dropKey, entry);
       }
       entry.count += 1;
-      if (draft.file !== void 0 && entry.files.size < 2e3) entry.files.add(draft.file);
+      if (draft.file !== void 0 && entry.files.size < 2e3) entry.files.add(detach(draft.file));
       return void 0;
     }
-    const finding = buildFinding(draft, message);
+    const finding = detachFinding(buildFinding(draft, message));
     this.#items.push(finding);
     this.#byKey.set(key, finding);
     return finding;
@@ -22041,7 +22055,7 @@ var GoCondenser = class {
     this.#failed += 1;
     this.#sawFailVerdict = true;
     this.#lastFailedTest = name;
-    if (this.#failedTests.length < 1e3) this.#failedTests.push(name);
+    if (this.#failedTests.length < 1e3) this.#failedTests.push(detach(name));
     const pending = this.#pendingMessages.get(name);
     this.#pendingMessages.delete(name);
     this.#block = pending ?? {
