@@ -20593,6 +20593,9 @@ var GenericCondenser = class {
     if (first === 32 || first === 9) return;
     this.#onLine(text);
   }
+  wantsEveryLine() {
+    return this.#block !== void 0;
+  }
   finish() {
     this.#finishBlock();
     if (this.#findings.size === 0) {
@@ -20605,8 +20608,6 @@ var GenericCondenser = class {
           message: this.#exitMarker !== void 0 ? `${last} (${this.#exitMarker})` : last,
           excerpt: tail
         });
-      } else if (this.#exitMarker !== void 0) {
-        this.#findings.add({ kind: "generic", tool: TOOL3, message: this.#exitMarker });
       }
     }
     const findings = this.#findings.list();
@@ -20737,6 +20738,9 @@ function createGenericCondenser(options = {}) {
 var genericCondenserFactory = {
   tool: TOOL3,
   fallback: true,
+  // Error-shaped line starts (a path with a line number, an exception name, an error word) and
+  // exit markers; anchored so the dispatcher's union prefilter stays cheap.
+  trigger: /^(?:(?:[A-Za-z]:)?[\w@.~/\\+-]*\.[A-Za-z]\w{0,9}[:(]\d|(?:Dockerfile|Makefile|Jenkinsfile)[:(]\d|(?:[a-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Failure|Fault)\b|(?:error|ERROR|Error|fatal|FATAL|Fatal|FAIL|FAILED|Failed|panic|PANIC)\b|Traceback \(|Exception in thread|Segmentation fault|##\[error\]|Process completed with exit code|exit status \d|Command failed with exit code)/,
   description: "Generic fallback: error-shaped blocks of any other tool, and the tail before a non-zero exit",
   create: () => createGenericCondenser()
 };
