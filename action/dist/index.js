@@ -20593,6 +20593,9 @@ var GenericCondenser = class {
     if (first === 32 || first === 9) return;
     this.#onLine(text);
   }
+  wantsEveryLine() {
+    return this.#block !== void 0;
+  }
   finish() {
     this.#finishBlock();
     if (this.#findings.size === 0) {
@@ -20605,8 +20608,6 @@ var GenericCondenser = class {
           message: this.#exitMarker !== void 0 ? `${last} (${this.#exitMarker})` : last,
           excerpt: tail
         });
-      } else if (this.#exitMarker !== void 0) {
-        this.#findings.add({ kind: "generic", tool: TOOL3, message: this.#exitMarker });
       }
     }
     const findings = this.#findings.list();
@@ -20737,6 +20738,9 @@ function createGenericCondenser(options = {}) {
 var genericCondenserFactory = {
   tool: TOOL3,
   fallback: true,
+  // Error-shaped line starts (a path with a line number, an exception name, an error word) and
+  // exit markers; anchored so the dispatcher's union prefilter stays cheap.
+  trigger: /^(?:(?:[A-Za-z]:)?[\w@.~/\\+-]*\.[A-Za-z]\w{0,9}[:(]\d|(?:Dockerfile|Makefile|Jenkinsfile)[:(]\d|(?:[a-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Failure|Fault)\b|(?:error|ERROR|Error|fatal|FATAL|Fatal|FAIL|FAILED|Failed|panic|PANIC)\b|Traceback \(|Exception in thread|Segmentation fault|##\[error\]|Process completed with exit code|exit status \d|Command failed with exit code)/,
   description: "Generic fallback: error-shaped blocks of any other tool, and the tail before a non-zero exit",
   create: () => createGenericCondenser()
 };
@@ -21975,7 +21979,7 @@ var GoCondenser = class {
     }
     if (this.#block) {
       if (this.#continueBlock(text)) return;
-      this.#finishBlock();
+      this.#finishBlock(text.startsWith("panic: "));
     }
     if (text.length === 0) return;
     const first = text.charCodeAt(0);
@@ -22122,7 +22126,7 @@ var GoCondenser = class {
     block.excerpt.push(text.trim());
     return true;
   }
-  #finishBlock() {
+  #finishBlock(panicFollows = false) {
     const block = this.#block;
     this.#block = void 0;
     if (!block) return;
@@ -22130,6 +22134,7 @@ var GoCondenser = class {
       this.#blockIsPending = false;
       return;
     }
+    if (panicFollows && block.messages === 0) return;
     const message = block.message.length > 0 ? block.message.join(" ") : `${block.name} failed`;
     const got = parseGotWant(message);
     this.#findings.add({
@@ -22220,11 +22225,6 @@ var GoCondenser = class {
       frames: panic.frames.frames,
       excerpt: panic.excerpt.render()
     });
-    if (testName !== void 0) {
-      this.#findings.retain(
-        (finding) => !(finding.testName === testName && finding.message === `${testName} failed`)
-      );
-    }
   }
   #onGoCommandLine(text) {
     if (text.startsWith("go vet")) {

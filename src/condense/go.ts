@@ -112,7 +112,8 @@ class GoCondenser implements Condenser {
     }
     if (this.#block) {
       if (this.#continueBlock(text)) return;
-      this.#finishBlock();
+      // A `--- FAIL` without a message followed by `panic:`: the panic is the finding.
+      this.#finishBlock(text.startsWith('panic: '));
     }
     if (text.length === 0) return;
     const first = text.charCodeAt(0);
@@ -276,7 +277,7 @@ class GoCondenser implements Condenser {
     return true;
   }
 
-  #finishBlock(): void {
+  #finishBlock(panicFollows = false): void {
     const block = this.#block;
     this.#block = undefined;
     if (!block) return;
@@ -284,6 +285,7 @@ class GoCondenser implements Condenser {
       this.#blockIsPending = false;
       return;
     }
+    if (panicFollows && block.messages === 0) return;
     const message = block.message.length > 0 ? block.message.join(' ') : `${block.name} failed`;
     const got = parseGotWant(message);
     this.#findings.add({
@@ -381,12 +383,6 @@ class GoCondenser implements Condenser {
       frames: panic.frames.frames,
       excerpt: panic.excerpt.render(),
     });
-    // The `--- FAIL` block of the panicking test has no message of its own; the panic replaces it.
-    if (testName !== undefined) {
-      this.#findings.retain(
-        (finding) => !(finding.testName === testName && finding.message === `${testName} failed`),
-      );
-    }
   }
 
   #onGoCommandLine(text: string): void {
