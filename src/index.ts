@@ -7,7 +7,6 @@
 import type { ApplicationFunctionOptions, Probot } from 'probot';
 import { buildAnthropicClient } from './adapters/anthropic/build-anthropic-client.ts';
 import { ClaudeCoder } from './adapters/anthropic/claude-coder.ts';
-import { completeGitHost } from './adapters/github/complete-git-host.ts';
 import { OctokitGitHost } from './adapters/github/octokit-git-host.ts';
 import { loadModelCatalog } from './adapters/local/model-catalog.ts';
 import { TarballWorkspaces } from './adapters/local/tarball-workspaces.ts';
@@ -48,7 +47,7 @@ export default async function fleetwright(app: Probot, _options: ApplicationFunc
     configRepo: config.configRepo,
     appSlug,
     hostFor: async (installationId) =>
-      completeGitHost(new OctokitGitHost(await app.auth(installationId), app.log, appId ? { appId } : {})),
+      new OctokitGitHost(await app.auth(installationId), app.log, appId ? { appId } : {}),
     coderFor: (model) => {
       let coder = coders.get(model);
       if (!coder) {
