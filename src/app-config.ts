@@ -10,9 +10,26 @@ import { z } from 'zod';
  */
 export const DEFAULT_WEBHOOK_PATH = '/';
 
+/** A positive whole number from an environment variable (unset → the default). */
+function positiveInt(name: string, fallback: number) {
+  return z.coerce
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be a whole number`)
+    .positive(`${name} must be positive`)
+    .default(fallback);
+}
+
 export const AppConfig = z.object({
   /** Name of the org config repository holding `migrations/*.yml`. */
   configRepo: z.string().regex(/^[A-Za-z0-9._-]+$/, 'a repository name without owner'),
+  /** The app's slug; its bot login is `<slug>[bot]` (its own echoes are ignored by that name). */
+  appSlug: z.string().regex(/^[a-z0-9-]+$/, 'a GitHub App slug (lower-case letters, digits, dashes)'),
+  /** Jobs running at once across all targets. */
+  concurrency: positiveInt('FLEETWRIGHT_CONCURRENCY', 4),
+  /** Coder runs at once (each holds a workspace and an LLM conversation). */
+  coderConcurrency: positiveInt('FLEETWRIGHT_CODER_CONCURRENCY', 2),
+  /** Minutes between ticks (admissions as time passes, stalled CI detection). */
+  tickMinutes: positiveInt('FLEETWRIGHT_TICK_MINUTES', 5),
 });
 export type AppConfig = z.infer<typeof AppConfig>;
 
@@ -20,6 +37,10 @@ export type AppConfig = z.infer<typeof AppConfig>;
 export function parseAppConfig(env: Record<string, string | undefined>): AppConfig {
   const result = AppConfig.safeParse({
     configRepo: env.FLEETWRIGHT_CONFIG_REPO ?? 'fleetwright-config',
+    appSlug: env.FLEETWRIGHT_APP_SLUG ?? 'fleetwright',
+    concurrency: env.FLEETWRIGHT_CONCURRENCY || undefined,
+    coderConcurrency: env.FLEETWRIGHT_CODER_CONCURRENCY || undefined,
+    tickMinutes: env.FLEETWRIGHT_TICK_MINUTES || undefined,
   });
   if (!result.success) {
     throw new Error(`Invalid fleetwright configuration:\n${z.prettifyError(result.error)}`);

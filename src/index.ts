@@ -30,7 +30,7 @@ import type { Coder } from './ports/coder.ts';
 export default async function fleetwright(app: Probot, _options: ApplicationFunctionOptions): Promise<void> {
   const config = parseAppConfig(process.env);
   const appId = Number(process.env.APP_ID) || undefined;
-  const appSlug = process.env.FLEETWRIGHT_APP_SLUG ?? 'fleetwright';
+  const appSlug = config.appSlug;
   const modelCatalog = await loadModelCatalog(process.env);
   const deps: HandlerDeps = {
     config,
@@ -63,8 +63,8 @@ export default async function fleetwright(app: Probot, _options: ApplicationFunc
     },
     workspaces: new TarballWorkspaces(app.log),
     log: app.log,
-    concurrency: Number(process.env.FLEETWRIGHT_CONCURRENCY) || 4,
-    coderConcurrency: Number(process.env.FLEETWRIGHT_CODER_CONCURRENCY) || 2,
+    concurrency: config.concurrency,
+    coderConcurrency: config.coderConcurrency,
   });
   const fleet: FleetHandlerDeps = { config, appSlug, fleet: runtime };
 
@@ -80,7 +80,7 @@ export default async function fleetwright(app: Probot, _options: ApplicationFunc
 
   if (appId !== undefined && typeof app.auth === 'function') {
     // Start-up reconciliation (GitHub is the database) and the periodic tick.
-    runtime.startTimer(Number(process.env.FLEETWRIGHT_TICK_MINUTES || 5) * 60_000);
+    runtime.startTimer(config.tickMinutes * 60_000);
     void reconcileAll(app, runtime);
   }
   app.log.info({ configRepo: config.configRepo }, 'fleetwright loaded');

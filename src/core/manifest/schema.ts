@@ -440,25 +440,3 @@ export const Manifest = z
 export type Manifest = z.infer<typeof Manifest>;
 /** A manifest as written in YAML: defaulted fields optional. */
 export type ManifestInput = z.input<typeof Manifest>;
-
-/** The deterministic branch of a migration's PRs. */
-export const BRANCH_PREFIX = 'fleetwright/';
-
-/**
- * The branch fleetwright pushes a migration's changes to in every target repo: `fleetwright/<id>`.
- * Pure; assumes `id` is a valid `MigrationId` (kebab-case is always a valid git ref component).
- */
-export function buildBranchName(id: MigrationId): string {
-  return `${BRANCH_PREFIX}${id}`;
-}
-
-/**
- * The migration id of a fleetwright branch (`fleetwright/<id>` or `refs/heads/fleetwright/<id>`),
- * or `undefined` when the branch is not one of ours (the usual case for a webhook: skip it).
- */
-export function parseBranchName(ref: string): MigrationId | undefined {
-  const branch = ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : ref;
-  if (!branch.startsWith(BRANCH_PREFIX)) return undefined;
-  const id = branch.slice(BRANCH_PREFIX.length);
-  return id.length <= MAX_ID_LENGTH && KEBAB_CASE.test(id) ? id : undefined;
-}

@@ -2,17 +2,14 @@
  * The deterministic branch of a migration's PR in every repository: `fleetwright/<migration-id>`.
  * Rendered and parsed only here (STYLE.md §12.7), so handlers can tell our branches from others.
  */
+import { KEBAB_CASE, MAX_ID_LENGTH } from '../manifest/schema.ts';
 
 /** Every fleetwright branch starts with this. */
 export const BRANCH_PREFIX = 'fleetwright/';
 
-/** Migration ids: kebab-case, at most 64 characters (the manifest enforces the same rule). */
-const MIGRATION_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const MAX_ID_LENGTH = 64;
-
 /** True when `id` can be embedded in a branch, label or marker. */
 export function isMigrationId(id: string): boolean {
-  return id.length <= MAX_ID_LENGTH && MIGRATION_ID.test(id);
+  return id.length <= MAX_ID_LENGTH && KEBAB_CASE.test(id);
 }
 
 /** `fleetwright/<id>`. Throws on an id that is not kebab-case (a programming error: ids are validated on parse). */

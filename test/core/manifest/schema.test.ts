@@ -3,13 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { buildManifestJsonSchema, renderManifestJsonSchema } from '../../../src/core/manifest/json-schema.ts';
 import { GUARD_KINDS, PROTECTED_GUARD_KINDS } from '../../../src/core/guards/types.ts';
 import { parseManifest } from '../../../src/core/manifest/parse.ts';
-import {
-  DEFAULT_CODER_MODEL,
-  DEFAULT_JUDGE_MODEL,
-  Manifest,
-  buildBranchName,
-  parseBranchName,
-} from '../../../src/core/manifest/schema.ts';
+import { DEFAULT_CODER_MODEL, DEFAULT_JUDGE_MODEL, Manifest } from '../../../src/core/manifest/schema.ts';
+import { parseBranchName, renderBranchName } from '../../../src/core/markers/branch-name.ts';
 
 const minimal = 'version: 1\nid: m\ntitle: T\nprompt: Do it\ntargets:\n  patterns: ["*"]\n';
 
@@ -176,11 +171,13 @@ describe('core/manifest/schema', () => {
   });
 });
 
-describe('core/manifest/schema: branch names', () => {
+describe('core/manifest/schema: branch names of manifest ids', () => {
   it('derives fleetwright/<id> and parses it back', () => {
-    expect(buildBranchName('replace-request-with-fetch')).toBe('fleetwright/replace-request-with-fetch');
-    expect(parseBranchName('fleetwright/replace-request-with-fetch')).toBe('replace-request-with-fetch');
-    expect(parseBranchName('refs/heads/fleetwright/jest-to-vitest')).toBe('jest-to-vitest');
+    expect(renderBranchName('replace-request-with-fetch')).toBe('fleetwright/replace-request-with-fetch');
+    expect(parseBranchName('fleetwright/replace-request-with-fetch')?.migrationId).toBe(
+      'replace-request-with-fetch',
+    );
+    expect(parseBranchName('refs/heads/fleetwright/jest-to-vitest')?.migrationId).toBe('jest-to-vitest');
   });
 
   it.each([
