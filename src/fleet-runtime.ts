@@ -26,7 +26,8 @@ export interface FleetRuntimeOptions {
   appSlug: string;
   /** A GitHost for an installation, with a token fresh enough for a job that runs now. */
   hostFor(installationId: number): Promise<GitHost>;
-  coder: Coder;
+  /** The coder for a model id (memoise it: it is asked per coder run). */
+  coderFor(model: string): Coder;
   workspaces: WorkspaceFactory;
   log: Log;
   clock?: Clock;
@@ -86,7 +87,7 @@ export class FleetRuntime {
       org: state.org,
       configRepo,
       host,
-      coder: this.#options.coder,
+      coderFor: (model) => this.#options.coderFor(model),
       workspaces: this.#options.workspaces,
       clock: this.#clock,
       log: this.#options.log,

@@ -33,7 +33,7 @@ describe('fleet-runtime', () => {
       configRepo: 'fleetwright-config',
       appSlug: 'fleetwright',
       hostFor: async () => github,
-      coder,
+      coderFor: () => coder,
       workspaces: new FakeWorkspaces(),
       log: silentLog,
       clock,

@@ -9,11 +9,18 @@
  *   `Error:` at the start of a line, `FAIL`/`FAILED`, `Segmentation fault`, `##[error]`;
  * - the indented continuation lines under a block start (excerpt; a location such as
  *   `  on main.tf line 3`, `  File "x.py", line 3` or `at f (x.js:3:5)` is taken from them);
- * - the last lines before a non-zero exit (`Process completed with exit code 1`, `exit status 2`,
- *   `Command failed with exit code 1`), reported only when nothing else was found.
+ * - the last lines it was fed before a non-zero exit (`Process completed with exit code 1`,
+ *   `exit status 2`, `Command failed with exit code 1`), reported only when nothing else was found.
+ *
+ * Under the dispatcher it sees only the lines its `trigger` matches (error-shaped line starts and
+ * exit markers) plus the continuation lines of an open block, like every other condenser: that
+ * keeps auto mode fast. The price: the exit-code tail holds error-shaped lines only, so a step
+ * that fails after unstructured output ("remote rejected the bundle") gets the exit code in the
+ * report but no finding. Fed every line (`createGenericCondenser` outside the dispatcher), the
+ * tail is the raw last lines.
  *
  * How the dispatcher treats `generic` (src/condense/condense.ts, report.ts):
- * 1. it is registered last with `fallback: true` and sees every line (no trigger);
+ * 1. it is registered last with `fallback: true`, behind a ^-anchored `trigger`;
  * 2. its findings are used only when no primary (tool-specific) condenser found anything, so a
  *    log a specific condenser understood never gets generic guesses on top of the real errors,
  *    while a failing step no condenser knows still gets its error-looking lines reported;
@@ -119,6 +126,10 @@ class GenericCondenser implements Condenser {
     this.#onLine(text);
   }
 
+  wantsEveryLine(): boolean {
+    return this.#block !== undefined;
+  }
+
   finish(): CondenserOutput {
     this.#finishBlock();
     if (this.#findings.size === 0) {
@@ -133,9 +144,8 @@ class GenericCondenser implements Condenser {
           message: this.#exitMarker !== undefined ? `${last} (${this.#exitMarker})` : last,
           excerpt: tail,
         });
-      } else if (this.#exitMarker !== undefined) {
-        this.#findings.add({ kind: 'generic', tool: TOOL, message: this.#exitMarker });
       }
+      // A marker with nothing before it says no more than the report's exit code: no finding.
     }
     const findings = this.#findings.list();
     return { detected: findings.length > 0, findings };
@@ -303,6 +313,10 @@ export function createGenericCondenser(options: GenericCondenserOptions = {}): C
 export const genericCondenserFactory: CondenserFactory = {
   tool: TOOL,
   fallback: true,
+  // Error-shaped line starts (a path with a line number, an exception name, an error word) and
+  // exit markers; anchored so the dispatcher's union prefilter stays cheap.
+  trigger:
+    /^(?:(?:[A-Za-z]:)?[\w@.~/\\+-]*\.[A-Za-z]\w{0,9}[:(]\d|(?:Dockerfile|Makefile|Jenkinsfile)[:(]\d|(?:[a-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Failure|Fault)\b|(?:error|ERROR|Error|fatal|FATAL|Fatal|FAIL|FAILED|Failed|panic|PANIC)\b|Traceback \(|Exception in thread|Segmentation fault|##\[error\]|Process completed with exit code|exit status \d|Command failed with exit code)/,
   description: 'Generic fallback: error-shaped blocks of any other tool, and the tail before a non-zero exit',
   create: () => createGenericCondenser(),
 };

@@ -9,6 +9,7 @@
  * Test files in `go test` messages are printed relative to their package directory; the package
  * import path goes into the excerpt so the reader can locate them.
  */
+import { detach } from './finding.ts';
 import type { Condenser, CondenserFactory, CondenserOutput, LogLine } from './types.ts';
 import type { TestCounts } from '../contracts/failure-report.ts';
 import {
@@ -111,7 +112,8 @@ class GoCondenser implements Condenser {
     }
     if (this.#block) {
       if (this.#continueBlock(text)) return;
-      this.#finishBlock();
+      // A `--- FAIL` without a message followed by `panic:`: the panic is the finding.
+      this.#finishBlock(text.startsWith('panic: '));
     }
     if (text.length === 0) return;
     const first = text.charCodeAt(0);
@@ -201,7 +203,8 @@ class GoCondenser implements Condenser {
     this.#failed += 1;
     this.#sawFailVerdict = true;
     this.#lastFailedTest = name;
-    if (this.#failedTests.length < 1000) this.#failedTests.push(name);
+    // Detached: a kept slice of a log line would pin its whole 64 KiB chunk.
+    if (this.#failedTests.length < 1000) this.#failedTests.push(detach(name));
     const pending = this.#pendingMessages.get(name);
     this.#pendingMessages.delete(name);
     this.#block = pending ?? {
@@ -274,7 +277,7 @@ class GoCondenser implements Condenser {
     return true;
   }
 
-  #finishBlock(): void {
+  #finishBlock(panicFollows = false): void {
     const block = this.#block;
     this.#block = undefined;
     if (!block) return;
@@ -282,6 +285,7 @@ class GoCondenser implements Condenser {
       this.#blockIsPending = false;
       return;
     }
+    if (panicFollows && block.messages === 0) return;
     const message = block.message.length > 0 ? block.message.join(' ') : `${block.name} failed`;
     const got = parseGotWant(message);
     this.#findings.add({
@@ -379,12 +383,6 @@ class GoCondenser implements Condenser {
       frames: panic.frames.frames,
       excerpt: panic.excerpt.render(),
     });
-    // The `--- FAIL` block of the panicking test has no message of its own; the panic replaces it.
-    if (testName !== undefined) {
-      this.#findings.retain(
-        (finding) => !(finding.testName === testName && finding.message === `${testName} failed`),
-      );
-    }
   }
 
   #onGoCommandLine(text: string): void {

@@ -20,8 +20,6 @@ export interface Migration {
   pr: { title: string; body: string; labels: string[] };
   /** Static limits; `migrationSpentUsd` is filled in per step by the workflow. */
   policy: Omit<Policy, 'migrationSpentUsd'>;
-  /** Plan and log without opening PRs or running the coder. */
-  dryRun: boolean;
   coder: {
     model: string;
     allowWorkflowEdits: boolean;
@@ -40,6 +38,7 @@ export function policyFromManifest(manifest: Manifest): Omit<Policy, 'migrationS
   return {
     enabled: true,
     paused: manifest.rollout.paused,
+    dryRun: manifest.rollout.dryRun,
     maxIterations: manifest.budget.maxIterations,
     maxCostPerRepoUsd: manifest.budget.maxCostPerRepoUsd,
     maxTotalUsd: manifest.budget.maxTotalUsd,
@@ -68,7 +67,6 @@ export function migrationFromManifest(manifest: Manifest, prompt: string): Migra
     selector: manifest.targets,
     pr: { title: manifest.pr.title, body: manifest.pr.body, labels: manifest.pr.labels },
     policy: policyFromManifest(manifest),
-    dryRun: manifest.rollout.dryRun,
     coder: {
       model: manifest.model.coder,
       allowWorkflowEdits: manifest.scope.allowWorkflowEdits,

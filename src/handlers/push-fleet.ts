@@ -15,34 +15,22 @@ export function onPushFleet(deps: FleetHandlerDeps) {
     const target = findInstallationTarget(context);
     if (!target) return context.log.debug('No installation, skipping');
     const { repository, ref, after, deleted, sender } = context.payload;
-    const installation = await deps.fleet.forInstallation(target.installationId, target.org);
     if (isConfigRepo(repository.name, deps.config)) {
       if (ref !== `refs/heads/${repository.default_branch}` || deleted)
         return context.log.debug({ ref }, 'Not the config default branch, skipping');
-      return context.log.info(
-        { outcome: onConfigPushed(installation, { deliveryId: context.id }) },
-        'Config repo pushed: fan-out queued',
-      );
+      const installation = await deps.fleet.forInstallation(target.installationId, target.org);
+      const outcome = onConfigPushed(installation, { deliveryId: context.id });
+      return context.log.info({ outcome }, 'Config repo pushed: fan-out queued');
     }
     if (!parseBranchName(ref)) return context.log.debug({ ref }, 'Not a fleetwright branch, skipping');
+    if (!deleted && sender?.login === `${deps.appSlug}[bot]`)
+      return context.log.debug({ ref }, 'Our own push, skipping');
+    const installation = await deps.fleet.forInstallation(target.installationId, target.org);
     const branch = ref.slice('refs/heads/'.length);
-    if (deleted) {
-      return context.log.info(
-        {
-          repo: target.repo,
-          branch,
-          outcome: onBranchDeleted(installation, { repo: target.repo, branch, deliveryId: context.id }),
-        },
-        'Branch deleted',
-      );
-    }
-    if (sender?.login === `${deps.appSlug}[bot]`) return context.log.debug({ ref }, 'Our own push, skipping');
-    const outcome = onBranchPushed(installation, {
-      repo: target.repo,
-      branch,
-      headSha: after,
-      deliveryId: context.id,
-    });
-    context.log.info({ repo: target.repo, branch, outcome }, 'Push to a fleetwright branch by someone else');
+    const input = { repo: target.repo, branch, deliveryId: context.id };
+    const outcome = deleted
+      ? onBranchDeleted(installation, input)
+      : onBranchPushed(installation, { ...input, headSha: after });
+    context.log.info({ repo: target.repo, branch, deleted, outcome }, 'Push to a fleetwright branch handled');
   };
 }

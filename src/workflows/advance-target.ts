@@ -150,7 +150,7 @@ async function saveMarker(deps: InstallationDeps, context: EffectContext, target
     return;
   }
   if (body === pr.body) return;
-  if (context.migration.dryRun) {
+  if (context.migration.policy.dryRun) {
     deps.log.info(
       { migration: target.migrationId, repo: target.repo, pr: pr.number },
       '[dry-run] would update the PR marker',

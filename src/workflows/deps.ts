@@ -27,7 +27,8 @@ export interface InstallationDeps {
   configRepo: RepoRef;
   /** Already paced and counted (see paced-git-host.ts). */
   host: GitHost;
-  coder: Coder;
+  /** The coder of a migration's model (manifest `model.coder`); may throw CoderError (no credentials). */
+  coderFor(model: string): Coder;
   workspaces: WorkspaceFactory;
   clock: Clock;
   log: Log;

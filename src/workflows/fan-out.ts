@@ -122,15 +122,8 @@ export function admitAndEnqueue(
   if (!migration || !policy) return { admit: [], waiting: 0 };
   const now = deps.clock.now();
   const admission = admitTargets(deps.view.targets(migrationId), policy, now);
-  if (migration.dryRun) {
-    // Dry-run plans and logs; an admitted target would sit in `drafting` (no coder) holding a slot.
-    if (admission.admit.length > 0) {
-      deps.log.info(
-        { migration: migrationId, repos: admission.admit, waiting: admission.waiting },
-        '[dry-run] would admit targets',
-      );
-    }
-    return admission;
+  if (admission.wouldAdmit && admission.wouldAdmit.length > 0) {
+    deps.log.info({ migration: migrationId, repos: admission.wouldAdmit }, '[dry-run] would admit targets');
   }
   for (const repo of admission.admit) {
     const target = deps.view.findTarget(migrationId, repo);

@@ -48,7 +48,7 @@ export async function loadLedger(deps: InstallationDeps, migration: Migration): 
 /** Writes the dashboard issue when its content changed since the last write or read. */
 export async function saveLedger(deps: InstallationDeps, migrationId: string): Promise<boolean> {
   const migration = deps.view.findMigration(migrationId);
-  if (!migration || migration.dryRun) return false;
+  if (!migration || migration.policy.dryRun) return false;
   const targets = deps.view.targets(migrationId);
   if (targets.length === 0) return false;
   const body = renderLedgerIssueBody({ migrationId, title: migration.title, targets });

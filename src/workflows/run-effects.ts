@@ -48,7 +48,7 @@ export async function runEffect(
   effect: Effect,
 ): Promise<TargetEvent[]> {
   const ref = toRepoRef(target.repo);
-  const dryRun = context.migration.dryRun;
+  const dryRun = context.migration.policy.dryRun;
   const meta = { migration: target.migrationId, repo: target.repo, pr: target.prNumber, effect: effect.type };
   switch (effect.type) {
     case 'read-baseline': {
@@ -239,7 +239,7 @@ async function runCoder(
   const tarball = await deps.host.downloadTarball(ref, effect.sha);
   const workspace = await deps.workspaces.fromTarball(tarball, { label: `${migration.id}-${ref.repo}` });
   try {
-    const result = await deps.coder.run(task, workspace, budget);
+    const result = await deps.coderFor(migration.coder.model).run(task, workspace, budget);
     context.changeSet = result.changeSet;
     const files = [
       ...result.changeSet.additions.map((file) => file.path),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createGenericCondenser, genericCondenserFactory } from '../../src/condense/generic.ts';
-import { brief, condenseLines, condenseLog } from '../helpers/condense-lines.ts';
+import { brief, condenseLines, condenseLog, readLog } from '../helpers/condense-lines.ts';
 
 const generic = genericCondenserFactory;
 
@@ -114,7 +114,7 @@ describe('condense/generic', () => {
     ]);
   });
 
-  it('reports the last lines before a non-zero exit when nothing looks like an error', () => {
+  it('reports the last lines before a non-zero exit when fed every line (outside the dispatcher)', () => {
     const output = condenseLines(
       generic,
       [
@@ -123,6 +123,7 @@ describe('condense/generic', () => {
         'remote rejected the bundle: quota reached',
         '##[error]Process completed with exit code 3.',
       ].join('\n'),
+      { gating: false },
     );
 
     expect(output.findings.map(brief)).toEqual([
@@ -185,8 +186,36 @@ describe('condense/generic exit markers', () => {
     const output = condenseLines(
       genericCondenserFactory,
       `starting\nconnection refused by db:5432\n${marker}\n`,
+      { gating: false },
     );
 
     expect(output.findings).toHaveLength(1);
+  });
+});
+
+describe('condense/generic behind its trigger', () => {
+  it('keeps only error-shaped lines for the exit tail, and reports nothing for an unstructured failure', () => {
+    const unstructured = condenseLines(
+      generic,
+      'uploading\nremote rejected the bundle\nProcess completed with exit code 3.\n',
+    );
+    const shaped = condenseLines(generic, 'uploading\nFAILED 0 of 3\nProcess completed with exit code 3.\n');
+
+    expect(unstructured.findings).toEqual([]);
+    expect(shaped.findings.map(brief)).toEqual([
+      { kind: 'generic', tool: 'generic', message: 'FAILED 0 of 3 (Process completed with exit code 3.)' },
+    ]);
+  });
+
+  it('loses no finding to its trigger on committed logs', () => {
+    for (const log of [
+      'python/traceback.log',
+      'maven/test-failure.log',
+      'c/compile-error.log',
+      'go/panic.log',
+      'swift/xctest-linux.log',
+    ]) {
+      expect(condenseLog(generic, log), log).toEqual(condenseLines(generic, readLog(log), { gating: false }));
+    }
   });
 });

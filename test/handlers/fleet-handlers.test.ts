@@ -65,7 +65,7 @@ beforeEach(async () => {
     configRepo: 'fleetwright-config',
     appSlug: 'fleetwright',
     hostFor: async () => github,
-    coder: new ScriptedCoder(() => ({ outcome: 'changed', files: { 'src/a.ts': 'fetch\n' } })),
+    coderFor: () => new ScriptedCoder(() => ({ outcome: 'changed', files: { 'src/a.ts': 'fetch\n' } })),
     workspaces: new FakeWorkspaces(),
     log: silentLog,
     clock,

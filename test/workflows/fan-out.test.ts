@@ -145,7 +145,7 @@ describe('workflows/fan-out (one repository)', () => {
     onTimer(harness.deps);
     await harness.drain();
 
-    expect(result.admitted).toEqual(['acme/api']);
+    expect(result).toMatchObject({ admitted: [], waiting: 1, blockedBy: 'dry-run' });
     expect(harness.deps.view.findTarget('use-fetch', 'acme/api')).toMatchObject({ state: 'queued' });
     expect(harness.logs.some((entry) => entry.message === '[dry-run] would admit targets')).toBe(true);
     expect(harness.coder.calls).toHaveLength(0);

@@ -36,7 +36,11 @@ export function buildMigration(
     revision?: string;
   } = {},
 ): Migration {
-  const { migrationSpentUsd: _spent, ...policy } = { ...DEFAULT_POLICY, ...overrides.policy };
+  const { migrationSpentUsd: _spent, ...policy } = {
+    ...DEFAULT_POLICY,
+    dryRun: overrides.dryRun ?? false,
+    ...overrides.policy,
+  };
   return {
     id: 'use-fetch',
     revision: overrides.revision ?? 'rev-1',
@@ -55,7 +59,6 @@ export function buildMigration(
     },
     pr: { title: '{{migration.title}}', body: '{{migration.description}}', labels: ['dependencies'] },
     policy,
-    dryRun: overrides.dryRun ?? false,
     coder: {
       model: 'claude-test',
       allowWorkflowEdits: false,
@@ -108,7 +111,7 @@ export class Harness {
       org: 'acme',
       configRepo: { owner: 'acme', repo: 'fleetwright-config' },
       host: paced.host,
-      coder: this.coder,
+      coderFor: () => this.coder,
       workspaces: this.workspaces,
       clock: this.clock,
       log,

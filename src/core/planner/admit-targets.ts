@@ -10,13 +10,19 @@
  *   ≤ `prsPerHour` (a sliding window: a PR opened after admission always lands in a window that
  *   counted it);
  * - coders: targets drafting or repairing ≤ `maxConcurrentCoders`;
- * - paused, disabled or out of money: nothing is admitted.
+ * - paused, disabled, out of money or in dry-run: nothing is admitted.
  */
 import type { Policy } from '../target/policy.ts';
 import type { Target } from '../target/target.ts';
 
 export type AdmissionBlock =
-  'disabled' | 'paused' | 'migration-budget' | 'max-open-prs' | 'prs-per-hour' | 'max-concurrent-coders';
+  | 'dry-run'
+  | 'disabled'
+  | 'paused'
+  | 'migration-budget'
+  | 'max-open-prs'
+  | 'prs-per-hour'
+  | 'max-concurrent-coders';
 
 export interface Admission {
   /** Repositories (`owner/name`) to admit now, in queue order. */
@@ -27,6 +33,8 @@ export interface Admission {
   blockedBy?: AdmissionBlock;
   /** When the PRs-per-hour window next frees a slot (ISO), when that is the limit. */
   nextSlotAt?: string;
+  /** In dry-run: the repositories that would have been admitted. */
+  wouldAdmit?: string[];
 }
 
 const HOUR_MS = 3_600_000;
@@ -72,6 +80,11 @@ export function admitTargets(targets: readonly Target[], policy: Policy, now: Da
   if (!policy.enabled) return blocked('disabled');
   if (policy.paused) return blocked('paused');
   if (policy.migrationSpentUsd >= policy.maxTotalUsd) return blocked('migration-budget');
+  if (policy.dryRun) {
+    // Admitted targets would sit in `drafting` (no coder runs in dry-run) holding a slot.
+    const wouldAdmit = admitTargets(targets, { ...policy, dryRun: false }, now).admit;
+    return { ...blocked('dry-run'), wouldAdmit };
+  }
 
   const counts = countRollout(targets, now);
   const limits: [AdmissionBlock, number][] = [

@@ -9,6 +9,11 @@ export interface Policy {
   enabled: boolean;
   /** `rollout.paused`: no admissions and no new coder runs; open PRs stay as they are. */
   paused: boolean;
+  /**
+   * `rollout.dryRun`: the planner admits nothing (it reports what it would admit); effects of
+   * targets already under way are logged instead of carried out (run-effects.ts).
+   */
+  dryRun: boolean;
   /** Coder runs per target (first draft included). */
   maxIterations: number;
   /** Model spend per target in USD; no coder run starts once reached. */
@@ -45,6 +50,7 @@ export interface Policy {
 export const DEFAULT_POLICY: Policy = Object.freeze({
   enabled: true,
   paused: false,
+  dryRun: false,
   maxIterations: 5,
   maxCostPerRepoUsd: 5,
   maxTotalUsd: 100,

@@ -88,6 +88,17 @@ describe('core/planner/admit-targets', () => {
     expect(admission.waiting).toBe(targets.filter((target) => target.state === 'queued').length - admitted);
   });
 
+  it('admits nothing in dry-run, but says what it would admit', () => {
+    const admission = admitTargets(queued(3), buildPolicy({ dryRun: true, maxConcurrentCoders: 2 }), T0);
+
+    expect(admission).toEqual({
+      admit: [],
+      waiting: 3,
+      blockedBy: 'dry-run',
+      wouldAdmit: ['acme/q00', 'acme/q01'],
+    });
+  });
+
   it('admits in queue order and says when the hour window frees a slot', () => {
     const admission = admitTargets(
       [open('a', 50), ...queued(3)],
