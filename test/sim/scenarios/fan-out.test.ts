@@ -163,7 +163,7 @@ async function startApp(
     // Jobs outlive webhooks: each one gets a fresh installation token through the app JWT.
     hostFor: async (installationId) =>
       new OctokitGitHost(await probot.auth(installationId), undefined, { appId: APP_ID, appSlug: SLUG }),
-    coder,
+    coderFor: () => coder,
     workspaces: new TarballWorkspaces(silentLog),
     log: silentLog,
     clock,
