@@ -47,7 +47,12 @@ beforeEach(async () => {
       LOG_LEVEL: 'silent',
     },
     overrides: {
-      Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+      // The function form is applied last, so it wins over Probot's own throttle options.
+      Octokit: ProbotOctokit.defaults((options: object) => ({
+        ...options,
+        retry: { enabled: false },
+        throttle: { enabled: false },
+      })),
     },
   });
   const middleware = await createNodeMiddleware(commandBot(4242), { probot });

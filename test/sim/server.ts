@@ -114,6 +114,7 @@ export async function handleRequest(
   const url = new URL(req.url ?? '/', sim.baseUrl);
   const method = (req.method ?? 'GET').toUpperCase();
   const raw = await readBody(req);
+  if (process.env.SIM_TRACE) process.stderr.write(`SIM> ${method} ${url.pathname}${url.search}\n`);
 
   // Unauthenticated download hosts behind redirects (codeload / log storage).
   if (url.pathname.startsWith('/_download/')) {
@@ -144,6 +145,7 @@ export async function handleRequest(
     } catch (error) {
       return sendError(res, error as HttpError);
     }
+    if (process.env.SIM_TRACE) process.stderr.write(`SIM graphql start\n`);
     const result = await handleGraphql(sim, body, auth.installationId);
     sim.requests.record({
       at: Date.now(),
@@ -156,6 +158,7 @@ export async function handleRequest(
       contentCreating: isContentCreating(`graphql ${result.operation}`),
       status: result.status,
     });
+    if (process.env.SIM_TRACE) process.stderr.write(`SIM< graphql ${result.operation} ${result.status}\n`);
     return send(res, { status: result.status, json: result.json, headers: result.headers });
   }
 
@@ -201,6 +204,7 @@ export async function handleRequest(
     status = error.status;
     sendError(res, error);
   } finally {
+    if (process.env.SIM_TRACE) process.stderr.write(`SIM< ${kind} ${status}\n`);
     sim.requests.record({
       at: Date.now(),
       kind,

@@ -1,0 +1,398 @@
+/**
+ * Issue 5 end to end on the simulator: the real fan-out (FleetRuntime + the fleet handlers) served
+ * by a real Probot configured like production (GHE_HOST, GHE_PROTOCOL=http, app JWT → installation
+ * tokens), talking to GitHub only through OctokitGitHost, over a 52-repository org:
+ * green / red / pending / no-CI baselines, archived, forks, excluded, empty, disabled and
+ * not-applicable repos, rollout limits under virtual time, every webhook delivered twice and out
+ * of order, secondary rate limits with retry-after, and a restart that keeps only GitHub's state.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createNodeMiddleware, createProbot, ProbotOctokit, type Probot } from 'probot';
+import { afterEach, describe, expect, it } from 'vitest';
+import { OctokitGitHost } from '../../../src/adapters/github/octokit-git-host.ts';
+import { TarballWorkspaces } from '../../../src/adapters/local/tarball-workspaces.ts';
+import { parseAppConfig } from '../../../src/app-config.ts';
+import { findHiddenKey } from '../../../src/core/markers/hidden-key.ts';
+import { FleetRuntime } from '../../../src/fleet-runtime.ts';
+import {
+  onCheckRunCompleted,
+  onCheckSuiteCompleted,
+  onStatus,
+  onWorkflowRunCompleted,
+} from '../../../src/handlers/ci-completed.ts';
+import type { FleetHandlerDeps } from '../../../src/handlers/fleet-deps.ts';
+import { onPullRequestClosed } from '../../../src/handlers/pull-request-closed.ts';
+import { onPushFleet } from '../../../src/handlers/push-fleet.ts';
+import { silentLog } from '../../../src/ports/log.ts';
+import { ManualClock } from '../../fakes/manual-clock.ts';
+import { ScriptedCoder } from '../../fakes/scripted-coder.ts';
+import { GitHubSim, type CiPlan } from '../index.ts';
+
+const APP_ID = 4242;
+const SLUG = 'fleetwright';
+const SECRET = 'scenario-secret';
+const ORG = 'acme';
+const HOUR = 3_600_000;
+const MAX_OPEN = 8;
+const PER_HOUR = 6;
+const T0 = new Date('2026-11-21T09:00:00.000Z');
+
+type Baseline = 'green' | 'red' | 'pending' | 'none';
+interface RepoPlan {
+  name: string;
+  baseline: Baseline;
+  spec?: { archived?: boolean; fork?: boolean; empty?: boolean; disabled?: boolean };
+  /** The state the target ends in, and why. */
+  expected: { state: string; reason?: string };
+}
+
+const range = (count: number, make: (i: number) => RepoPlan) =>
+  Array.from({ length: count }, (_, i) => make(i));
+const plans: RepoPlan[] = [
+  ...range(30, (i) => ({
+    name: `svc-${String(i).padStart(2, '0')}`,
+    baseline: 'green',
+    expected: { state: 'merged' },
+  })),
+  ...range(3, (i) => ({ name: `slow-${i}`, baseline: 'pending', expected: { state: 'merged' } })),
+  ...range(4, (i) => ({
+    name: `red-${i}`,
+    baseline: 'red',
+    expected: { state: 'skipped', reason: 'baseline-red' },
+  })),
+  ...range(3, (i) => ({
+    name: `noci-${i}`,
+    baseline: 'none',
+    expected: { state: 'skipped', reason: 'no-ci' },
+  })),
+  ...range(4, (i) => ({
+    name: `na-${i}`,
+    baseline: 'green',
+    expected: { state: 'not-applicable', reason: 'nothing-to-change' },
+  })),
+  ...range(2, (i) => ({
+    name: `arch-${i}`,
+    baseline: 'green',
+    spec: { archived: true },
+    expected: { state: 'skipped', reason: 'archived' },
+  })),
+  ...range(2, (i) => ({
+    name: `fork-${i}`,
+    baseline: 'green',
+    spec: { fork: true },
+    expected: { state: 'skipped', reason: 'fork' },
+  })),
+  ...range(2, (i) => ({
+    name: `legacy-${i}`,
+    baseline: 'green',
+    expected: { state: 'skipped', reason: 'excluded' },
+  })),
+  {
+    name: 'empty-0',
+    baseline: 'none',
+    spec: { empty: true },
+    expected: { state: 'skipped', reason: 'empty' },
+  },
+  {
+    name: 'disabled-0',
+    baseline: 'green',
+    spec: { disabled: true },
+    expected: { state: 'skipped', reason: 'disabled' },
+  },
+];
+const eligible = plans.filter((p) => p.expected.state === 'merged').map((p) => p.name);
+
+const manifest = `version: 1
+id: use-fetch
+title: Replace request with fetch
+description: The request package is deprecated; use the built-in fetch.
+prompt: Replace every use of the request package with fetch.
+targets:
+  patterns: ["*"]
+  exclude: ["legacy-*", "fleetwright-config"]
+rollout:
+  maxOpenPrs: ${MAX_OPEN}
+  prsPerHour: ${PER_HOUR}
+  maxConcurrentCoders: 3
+budget:
+  ciTimeoutMinutes: 1440
+`;
+
+const green: CiPlan = { workflows: [{ name: 'CI', jobs: [{ name: 'build', conclusion: 'success' }] }] };
+
+interface App {
+  runtime: FleetRuntime;
+  server: Server;
+  url: string;
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function startApp(
+  sim: GitHubSim,
+  clock: ManualClock,
+  coder: ScriptedCoder,
+  privateKey: string,
+): Promise<App> {
+  const probot = createProbot({
+    env: {
+      APP_ID: String(APP_ID),
+      PRIVATE_KEY: privateKey,
+      WEBHOOK_SECRET: SECRET,
+      GHE_HOST: sim.host,
+      GHE_PROTOCOL: 'http',
+      LOG_LEVEL: 'silent',
+    },
+    overrides: {
+      // The function form is applied last, so it wins over Probot's own throttle options.
+      Octokit: ProbotOctokit.defaults((options: object) => ({
+        ...options,
+        retry: { enabled: false },
+        throttle: { enabled: false },
+      })),
+    },
+  });
+  const runtime = new FleetRuntime({
+    configRepo: 'fleetwright-config',
+    appSlug: SLUG,
+    // Jobs outlive webhooks: each one gets a fresh installation token through the app JWT.
+    hostFor: async (installationId) =>
+      new OctokitGitHost(await probot.auth(installationId), undefined, { appId: APP_ID, appSlug: SLUG }),
+    coderFor: () => coder,
+    workspaces: new TarballWorkspaces(silentLog),
+    log: silentLog,
+    clock,
+    coderConcurrency: 3,
+  });
+  const deps: FleetHandlerDeps = {
+    config: parseAppConfig({ FLEETWRIGHT_CONFIG_REPO: 'fleetwright-config' }),
+    appSlug: SLUG,
+    fleet: runtime,
+  };
+  const appFn = (app: Probot) => {
+    app.on('push', onPushFleet(deps));
+    app.on('check_suite.completed', onCheckSuiteCompleted(deps));
+    app.on('check_run.completed', onCheckRunCompleted(deps));
+    app.on('workflow_run.completed', onWorkflowRunCompleted(deps));
+    app.on('status', onStatus(deps));
+    app.on('pull_request.closed', onPullRequestClosed(deps));
+  };
+  const middleware = await createNodeMiddleware(appFn, { probot });
+  const server = createServer((req, res) => {
+    void middleware(req, res, () => res.writeHead(404).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return {
+    runtime,
+    server,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`,
+  };
+}
+
+/** Until neither the simulator (webhooks, CI) nor the app's job queue has anything left to do. */
+async function quiesce(sim: GitHubSim, app: App): Promise<void> {
+  for (let pass = 0; pass < 100; pass++) {
+    const before = sim.deliveries.length + sim.requests.records.length;
+    await sim.settle();
+    await Promise.race([
+      app.runtime.jobs.drain(),
+      new Promise((_, reject) =>
+        setTimeout(
+          () => reject(new Error(`jobs never drained: ${JSON.stringify(app.runtime.jobs.stats())}`)),
+          10_000,
+        ).unref(),
+      ),
+    ]);
+    await sim.settle();
+    if (sim.deliveries.length + sim.requests.records.length === before) return;
+  }
+  throw new Error('the app and the simulator never went quiet');
+}
+
+describe('test/sim scenario: fan-out (issue 5) on 52 repositories', () => {
+  it(
+    'opens one PR per eligible repo within the rollout limits, through duplicates, reordering, rate limits and a restart',
+    { timeout: 180_000 },
+    async () => {
+      const clock = new ManualClock(T0);
+      const sim = await new GitHubSim({
+        appId: APP_ID,
+        appSlug: SLUG,
+        webhookSecret: SECRET,
+        now: () => clock.now(),
+      }).start();
+      cleanups.push(() => sim.stop());
+      const { privateKey } = generateKeyPairSync('rsa', {
+        modulusLength: 2048,
+        privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+      });
+      const baselineOf = new Map(plans.map((p) => [p.name, p.baseline]));
+      sim.setCi((ctx) => {
+        if (ctx.branch.startsWith('fleetwright/')) return green;
+        switch (baselineOf.get(ctx.repo.repo)) {
+          case 'green':
+            return green;
+          case 'red':
+            return {
+              workflows: [
+                { name: 'CI', jobs: [{ name: 'build', conclusion: 'failure', log: 'error TS2322' }] },
+              ],
+            };
+          case 'pending':
+            return { ...green, hold: true };
+          default:
+            return undefined;
+        }
+      });
+      const config = sim.createRepo({
+        owner: ORG,
+        name: 'fleetwright-config',
+        files: { 'README.md': '# config\n' },
+      });
+      for (const plan of plans)
+        sim.createRepo({
+          owner: ORG,
+          name: plan.name,
+          ...plan.spec,
+          files: { 'src/http.ts': "import request from 'request';\n" },
+        });
+      await sim.settle();
+      sim.requests.reset();
+      const installationId = config.installationId;
+
+      const coder = new ScriptedCoder((task) =>
+        task.repo.startsWith(`${ORG}/na-`)
+          ? { outcome: 'not-applicable', reason: 'no use of request' }
+          : {
+              outcome: 'changed',
+              files: { 'src/http.ts': `// migrated ${task.repo}\nexport const get = fetch;\n` },
+            },
+      );
+      let app = await startApp(sim, clock, coder, privateKey);
+      sim.deliverTo(app.url);
+      sim.configureDeliveries({ mode: 'reordered', duplicate: true, seed: 11 });
+      sim.faults.add({
+        kind: 'graphql createCommitOnBranch',
+        type: 'secondary-rate-limit',
+        retryAfterSeconds: 60,
+        times: 2,
+      });
+      sim.faults.add({
+        kind: 'POST /repos/{owner}/{repo}/pulls',
+        type: 'too-many',
+        retryAfterSeconds: 30,
+        times: 1,
+      });
+
+      await app.runtime.reconcileInstallation(installationId, ORG);
+      await quiesce(sim, app);
+      sim.commit(
+        { owner: ORG, repo: 'fleetwright-config' },
+        { files: { 'migrations/use-fetch.yml': manifest }, by: 'owner-alice' },
+      );
+      await quiesce(sim, app);
+
+      const openCounts: number[] = [];
+      const openPrs = () =>
+        plans.flatMap((p) =>
+          sim
+            .pullRequests({ owner: ORG, repo: p.name })
+            .filter((pr) => pr.state === 'open')
+            .map((pr) => ({ repo: p.name, ...pr })),
+        );
+      for (let round = 0; round < 40; round++) {
+        openCounts.push(openPrs().length);
+        if (round === 2) {
+          for (const plan of plans.filter((p) => p.baseline === 'pending')) {
+            const repo = { owner: ORG, repo: plan.name };
+            sim.ci.complete(repo, sim.branchHead(sim.getRepo(repo), 'main')!);
+          }
+        }
+        if (round === 4) {
+          // A restart: everything in memory is gone; only the simulator's state is left.
+          app = await startApp(sim, clock, coder, privateKey);
+          sim.deliverTo(app.url);
+          await app.runtime.reconcileInstallation(installationId, ORG);
+        }
+        // People merge the PRs whose CI is green.
+        for (const pr of openPrs()) {
+          const checks = sim.checkRuns({ owner: ORG, repo: pr.repo }, pr.headSha);
+          if (checks.length > 0 && checks.every((c) => c.conclusion === 'success')) {
+            sim.mergePullRequest({ owner: ORG, repo: pr.repo }, pr.number, 'maintainer-bob');
+          }
+        }
+        clock.advance(HOUR / 2);
+        app.runtime.tickAll();
+        await quiesce(sim, app);
+        openCounts.push(openPrs().length);
+        const done = eligible.every((name) =>
+          sim.pullRequests({ owner: ORG, repo: name }).some((pr) => pr.merged),
+        );
+        if (done) break;
+      }
+
+      // Exactly one PR per eligible repository, all merged; none anywhere else.
+      for (const plan of plans) {
+        const prs = sim.pullRequests({ owner: ORG, repo: plan.name });
+        if (plan.expected.state === 'merged') {
+          expect(
+            prs.map((pr) => [pr.head, pr.merged]),
+            plan.name,
+          ).toEqual([['fleetwright/use-fetch', true]]);
+        } else {
+          expect(prs, plan.name).toEqual([]);
+        }
+      }
+      // Every target in the right state with its reason (the restarted app's view, rebuilt from GitHub).
+      const deps = await app.runtime.depsFor(installationId);
+      for (const plan of plans) {
+        expect(deps.view.findTarget('use-fetch', `${ORG}/${plan.name}`), plan.name).toMatchObject(
+          plan.expected,
+        );
+      }
+      // Rollout limits were never exceeded.
+      expect(Math.max(...openCounts)).toBeLessThanOrEqual(MAX_OPEN);
+      const created = plans
+        .flatMap((p) => [...sim.getRepo({ owner: ORG, repo: p.name }).issues.values()].filter((i) => i.pull))
+        .map((i) => Date.parse(i.createdAt))
+        .sort((a, b) => a - b);
+      for (const start of created) {
+        expect(created.filter((t) => t >= start && t < start + HOUR).length).toBeLessThanOrEqual(PER_HOUR);
+      }
+      // No duplicated comments or labels.
+      for (const name of eligible) {
+        const repo = { owner: ORG, repo: name };
+        const pr = sim.pullRequests(repo)[0]!;
+        const keys = sim
+          .comments(repo, pr.number)
+          .map((c) => findHiddenKey(c.body))
+          .filter(Boolean);
+        expect(new Set(keys).size, name).toBe(keys.length);
+        expect(new Set(pr.labels).size, name).toBe(pr.labels.length);
+      }
+      // The coder ran once per eligible or not-applicable repository, never twice.
+      for (const name of [...eligible, ...plans.filter((p) => p.name.startsWith('na-')).map((p) => p.name)]) {
+        expect(coder.callsFor(`${ORG}/${name}`), name).toBe(1);
+      }
+      // Requests per opened PR, from the simulator's counters (the whole run, webhooks' follow-ups included).
+      const perPr = sim.requests.summary().total / eligible.length;
+      if (process.env.SCENARIO_FIGURES) {
+        process.stderr.write(
+          `requests per opened PR: ${perPr.toFixed(1)} ${JSON.stringify(sim.requests.summary())}\n`,
+        );
+        process.stderr.write(`${JSON.stringify(sim.requests.byKind(), null, 1)}\n`);
+      }
+      expect(perPr).toBeLessThan(60);
+    },
+  );
+});
