@@ -362,18 +362,25 @@ function commentBody(report: string, headSha: string): string {
   return `${report}\n\n<sub>Reviewed commit ${headSha.slice(0, 12)}. This comment is updated on every review.</sub>`;
 }
 
-/** Guard findings at a line become annotations: failures when they block, warnings otherwise. */
+/**
+ * Guard findings about a file become annotations: failures when they block, warnings otherwise.
+ * A finding about a whole file (a deleted test file) is pinned to line 1 so it still shows up.
+ */
 function annotationsOf(findings: readonly GuardFinding[], blocking: ReadonlySet<GuardFinding>): Annotation[] {
-  return findings
-    .filter((f) => f.file !== undefined && f.line !== undefined)
-    .map((f) => ({
-      path: f.file as string,
-      startLine: f.line as number,
-      endLine: f.line as number,
+  const out: Annotation[] = [];
+  for (const f of findings) {
+    if (f.file === undefined) continue;
+    const line = f.line ?? 1;
+    out.push({
+      path: f.file,
+      startLine: line,
+      endLine: line,
       level: blocking.has(f) ? 'failure' : 'warning',
       title: `fleetwright guard: ${f.kind}`,
       message: f.evidence === '' ? f.message : `${f.message}\n\n${f.evidence}`,
-    }));
+    });
+  }
+  return out;
 }
 
 function diffStatOf(files: readonly DiffFile[]): DiffStat {
