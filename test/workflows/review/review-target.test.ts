@@ -14,7 +14,7 @@ import {
   type ReviewTargetInput,
 } from '../../../src/workflows/review-target.ts';
 import { ORG_JUDGE_CRITERIA_PATH } from '../../../src/workflows/load-review-config.ts';
-import { added, deleted, hunk, modified } from '../../core/guards/diff-builders.ts';
+import { deleted, hunk, modified } from '../../core/guards/diff-builders.ts';
 import { APP_SLUG, ReviewFakeGitHost } from './fake-git-host.ts';
 
 const ANTHROPIC = 'https://anthropic.test';
@@ -79,14 +79,6 @@ const APPROVE = JSON.stringify({
   requiredChanges: [],
 });
 
-const HTTP_BEFORE = [
-  "const request = require('request');",
-  '',
-  'function getJson(url) {',
-  '  return new Promise((resolve, reject) => request(url, { json: true }, (e, r, b) => (e ? reject(e) : resolve(b))));',
-  '}',
-  'module.exports = { getJson };',
-];
 const HONEST = modified(
   'src/http.js',
   hunk(1, 1, [
