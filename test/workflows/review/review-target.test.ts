@@ -13,6 +13,7 @@ import {
   type ReviewMigration,
   type ReviewTargetInput,
 } from '../../../src/workflows/review-target.ts';
+import { handOver } from '../../../src/workflows/hand-over.ts';
 import { ORG_JUDGE_CRITERIA_PATH } from '../../../src/workflows/load-review-config.ts';
 import { deleted, hunk, modified } from '../../core/guards/diff-builders.ts';
 import { APP_SLUG, ReviewFakeGitHost } from './fake-git-host.ts';
@@ -458,5 +459,66 @@ describe('reviewTarget', () => {
     await expect(
       reviewTarget({ gitHost: fake.host, judge: unavailable, log: silent }, input(fake)),
     ).resolves.toMatchObject({ type: 'error', code: 'judge-unavailable' });
+  });
+
+  it('honest migration end to end: approve, then ready with code owners requested', async () => {
+    const fake = setup(HONEST);
+    fake.changedFiles = [{ path: 'src/http.js', status: 'modified' }];
+    fake.setFile('.github/CODEOWNERS', '* @acme/web\n/src/ @alice @acme/http\n');
+    modelAnswers(APPROVE);
+    const clock = { now: () => new Date('2026-11-21T10:00:00Z'), sleep: async () => undefined };
+
+    const reviewed = await reviewTarget(
+      { gitHost: fake.host, judge: judge(), log: silent },
+      input(fake, { appSlug: APP_SLUG }),
+    );
+    expect(reviewed.type).toBe('approved');
+    if (reviewed.type !== 'approved') return;
+    const handed = await handOver(
+      { gitHost: fake.host, clock, log: silent },
+      {
+        repo: fake.repo,
+        pullNumber: fake.pr.number,
+        migration: {
+          id: migration.id,
+          title: migration.title,
+          review: { ownerPreview: false, owners: [], reviewers: 'codeowners' },
+          judgeCriteria: migration.judgeCriteria,
+        },
+        botLogin: 'fleetwright-test[bot]',
+        diffStat: reviewed.diffStat,
+        reviewNotes: reviewed.reviewNotes,
+      },
+    );
+
+    expect(fake.judgeRun()?.request.conclusion).toBe('success');
+    expect(fake.comments.has(`7:${JUDGE_COMMENT_KEY}`)).toBe(true);
+    expect(handed).toMatchObject({ type: 'ready', requested: { users: ['alice'], teams: ['http'] } });
+    expect(fake.pr.draft).toBe(false);
+    expect(fake.pr.labels).toContain('fleetwright:ready');
+
+    // The whole event redelivered: nothing is duplicated and the model is not called again.
+    await reviewTarget(
+      { gitHost: fake.host, judge: judge(), log: silent },
+      input(fake, { appSlug: APP_SLUG }),
+    );
+    await handOver(
+      { gitHost: fake.host, clock, log: silent },
+      {
+        repo: fake.repo,
+        pullNumber: fake.pr.number,
+        migration: {
+          id: migration.id,
+          title: migration.title,
+          review: { ownerPreview: false, owners: [], reviewers: 'codeowners' },
+          judgeCriteria: migration.judgeCriteria,
+        },
+        botLogin: 'fleetwright-test[bot]',
+      },
+    );
+    expect(fake.checkRuns).toHaveLength(1);
+    expect(fake.comments.size).toBe(1);
+    expect(fake.reviewRequests).toHaveLength(1);
+    expect(fake.count('markReadyForReview')).toBe(1);
   });
 });
