@@ -36,6 +36,9 @@ export const JUDGE_COMMENT_KEY = 'fleetwright:judge';
 /** Diffs larger than this are not reviewed (nor held in memory). */
 export const MAX_REVIEW_DIFF_BYTES = 5 * 1024 * 1024;
 
+const MAX_REVIEW_NOTES = 20;
+const MAX_NOTE_CHARS = 300;
+
 const VERDICT_MARKER = /<!-- fleetwright:judge-verdict v1 ([A-Za-z0-9+/=]+) -->/;
 
 export interface ReviewLogger {
@@ -284,11 +287,14 @@ async function publish(
   const approved = review.verdict.verdict === 'approve';
   const diffStat = diffStatOf(review.files);
   const blocking = new Set(review.blocking);
+  // Bounded: they travel in the check-run marker (65,535-character summary) and in Slack messages.
   const reviewNotes = review.findings
     .filter((f) => !blocking.has(f))
-    .map(
-      (f) =>
+    .slice(0, MAX_REVIEW_NOTES)
+    .map((f) =>
+      clip(
         `${f.message}${f.file === undefined ? '' : ` (${f.file}${f.line === undefined ? '' : `:${f.line}`})`}`,
+      ),
     );
   const report = renderJudgeReportMarkdown(
     {
@@ -356,6 +362,11 @@ function outcomeOf(verdict: Verdict, base: ReviewBase): ReviewOutcome {
   return verdict.verdict === 'approve'
     ? { type: 'approved', ...base }
     : { type: 'rejected', requiredChanges: verdict.requiredChanges, ...base };
+}
+
+function clip(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > MAX_NOTE_CHARS ? `${flat.slice(0, MAX_NOTE_CHARS - 1)}…` : flat;
 }
 
 function commentBody(report: string, headSha: string): string {

@@ -163,7 +163,9 @@ export class ReviewFakeGitHost {
       },
     };
     this.host = new Proxy(implemented as GitHost, {
-      get: (target, prop: string) => {
+      get: (target, prop) => {
+        // Not a thenable, and symbols (inspection) pass through.
+        if (typeof prop === 'symbol' || prop === 'then') return undefined;
         const fn = (target as unknown as Record<string, unknown>)[prop];
         if (fn === undefined) {
           return () => {
