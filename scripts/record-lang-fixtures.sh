@@ -43,8 +43,9 @@ record_cargo() {
   have cargo || return
   export CARGO_TERM_COLOR=never
   record cargo build-error cargo/build-error cargo build
-  RUST_BACKTRACE=0 record cargo test-failure cargo/test-failure cargo test
-  RUST_BACKTRACE=1 record cargo test-failure-backtrace cargo/test-failure cargo test
+  # One test thread: libtest then runs and reports tests in name order, so re-recording is stable.
+  RUST_BACKTRACE=0 record cargo test-failure cargo/test-failure cargo test -- --test-threads=1
+  RUST_BACKTRACE=1 record cargo test-failure-backtrace cargo/test-failure cargo test -- --test-threads=1
   record cargo clippy cargo/clippy cargo clippy
   record cargo passing cargo/passing cargo test
 }
@@ -65,6 +66,7 @@ record_cmake() {
 record_javac() {
   have javac || return
   record javac compile-error javac 'javac -d out src/com/example/Greeter.java'
+  record javac werror javac-werror 'javac -Werror -Xlint:all -d out src/com/example/Legacy.java'
 }
 
 record_maven() {

@@ -19914,8 +19914,21 @@ var FIELD_CAPS = {
   frame: 200,
   frames: 5
 };
+function detach(text) {
+  return text.length === 0 ? text : (" " + text).slice(1);
+}
+function detachFinding(finding) {
+  const out = { ...finding, message: detach(finding.message) };
+  for (const key of ["file", "code", "testName", "expected", "actual", "excerpt"]) {
+    const value = finding[key];
+    if (value !== void 0) out[key] = detach(value);
+  }
+  if (finding.frames) out.frames = finding.frames.map(detach);
+  if (finding.packages) out.packages = finding.packages.map(detach);
+  return out;
+}
 function cap(text, max) {
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+  return detach(text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`);
 }
 function buildExcerpt(lines) {
   const kept = lines.slice(0, FIELD_CAPS.excerptLines);
@@ -19939,12 +19952,12 @@ function makeFinding(input2) {
     occurrences: 1
   };
   const file2 = input2.file?.trim();
-  if (file2) finding.file = file2;
+  if (file2) finding.file = detach(file2);
   const line = positive(input2.line);
   if (line !== void 0) finding.line = line;
   const column = positive(input2.column);
   if (column !== void 0 && line !== void 0) finding.column = column;
-  if (input2.code?.trim()) finding.code = input2.code.trim();
+  if (input2.code?.trim()) finding.code = detach(input2.code.trim());
   if (input2.testName?.trim()) finding.testName = cap(input2.testName.trim(), FIELD_CAPS.message);
   if (input2.expected !== void 0 && input2.expected.trim() !== "") {
     finding.expected = cap(input2.expected, FIELD_CAPS.value);
@@ -19955,8 +19968,9 @@ function makeFinding(input2) {
   if (input2.frames && input2.frames.length > 0) {
     finding.frames = input2.frames.slice(0, FIELD_CAPS.frames).map((f) => cap(f.trim(), FIELD_CAPS.frame));
   }
-  if (input2.packages && input2.packages.length > 0)
-    finding.packages = [...new Set(input2.packages)].slice(0, 10);
+  if (input2.packages && input2.packages.length > 0) {
+    finding.packages = [...new Set(input2.packages)].slice(0, 10).map(detach);
+  }
   if (input2.excerpt?.trim()) finding.excerpt = cap(input2.excerpt, FIELD_CAPS.excerpt);
   return finding;
 }
@@ -19980,7 +19994,7 @@ var FindingCollector = class {
       this.counts.set(input2.kind, entry);
     }
     entry.count++;
-    if (input2.file && entry.files.size < MAX_TRACKED_FILES) entry.files.add(input2.file);
+    if (input2.file && entry.files.size < MAX_TRACKED_FILES) entry.files.add(detach(input2.file));
   }
   get size() {
     return this.findings.length;
@@ -20379,10 +20393,10 @@ var FindingCollector2 = class {
         this.#dropped.set(dropKey, entry);
       }
       entry.count += 1;
-      if (draft.file !== void 0 && entry.files.size < 2e3) entry.files.add(draft.file);
+      if (draft.file !== void 0 && entry.files.size < 2e3) entry.files.add(detach(draft.file));
       return void 0;
     }
-    const finding = buildFinding(draft, message);
+    const finding = detachFinding(buildFinding(draft, message));
     this.#items.push(finding);
     this.#byKey.set(key, finding);
     return finding;
@@ -22041,7 +22055,7 @@ var GoCondenser = class {
     this.#failed += 1;
     this.#sawFailVerdict = true;
     this.#lastFailedTest = name;
-    if (this.#failedTests.length < 1e3) this.#failedTests.push(name);
+    if (this.#failedTests.length < 1e3) this.#failedTests.push(detach(name));
     const pending = this.#pendingMessages.get(name);
     this.#pendingMessages.delete(name);
     this.#block = pending ?? {
@@ -22419,6 +22433,8 @@ var JvmCondenser = class {
   #testFailures = 0;
   #reportedTests = /* @__PURE__ */ new Set();
   #mavenCounts;
+  /** The first compiler warnings, kept in case `-Werror` turns them into the build's errors. */
+  #warnings = [];
   #gradleCounts;
   push(line) {
     const raw = line.text;
@@ -22481,7 +22497,25 @@ var JvmCondenser = class {
       }
       return;
     }
+    if (level === "WARNING") {
+      const warning2 = MAVEN_COMPILE.exec(text);
+      if (warning2) {
+        this.#rememberWarning({
+          kind: "compile-error",
+          tool: "maven",
+          file: warning2[1],
+          line: positive2(warning2[2]),
+          column: positive2(warning2[3]),
+          message: warning2[4] ?? ""
+        });
+      }
+      return;
+    }
     if (level !== "ERROR") return;
+    if (text.startsWith("warnings found and -Werror specified")) {
+      this.#promoteWarnings();
+      return;
+    }
     if (text.includes(".java:[") || text.includes(".kt:[") || text.includes(".scala:[") || text.includes(".groovy:[")) {
       const match = MAVEN_COMPILE.exec(text);
       if (match) {
@@ -22599,6 +22633,18 @@ var JvmCondenser = class {
       expected: comparison?.[1],
       actual: comparison?.[2]
     });
+  }
+  #rememberWarning(draft) {
+    if (this.#warnings.length < 20) this.#warnings.push({ ...draft, code: "Werror" });
+  }
+  /** `-Werror`: the warnings printed so far are the errors that failed the build. */
+  #promoteWarnings() {
+    this.#detected = true;
+    for (const warning2 of this.#warnings) {
+      this.#compileErrors += 1;
+      this.#findings.add(warning2);
+    }
+    this.#warnings.length = 0;
   }
   #onGoalFailure(text) {
     this.#inGoalFailure = true;
@@ -22749,11 +22795,24 @@ var JvmCondenser = class {
         return;
       }
     }
+    if (text.startsWith("error: warnings found and -Werror specified")) {
+      this.#promoteWarnings();
+      return;
+    }
     if (text.includes(".java:") && (text.includes(": error: ") || text.includes(": warning: "))) {
       const javac = JAVAC.exec(text);
       if (javac) {
         this.#detected = true;
-        if (javac[3] === "warning") return;
+        if (javac[3] === "warning") {
+          this.#rememberWarning({
+            kind: "compile-error",
+            tool: "javac",
+            file: javac[1],
+            line: positive2(javac[2]),
+            message: javac[4] ?? ""
+          });
+          return;
+        }
         this.#startCompile({
           tool: "javac",
           file: javac[1] ?? "",
@@ -22773,6 +22832,21 @@ var JvmCondenser = class {
     }
     if (text.startsWith("> Task ")) {
       this.#detected = true;
+      return;
+    }
+    if (text.startsWith('Exception in thread "')) {
+      this.#finishException();
+      this.#detected = true;
+      const message = text.slice(text.indexOf('"', 21) + 1).trim();
+      this.#exception = {
+        testName: "",
+        tool: "java",
+        kindOfFailure: "ERROR",
+        runtime: true,
+        message: [message.length > 0 ? message : text],
+        frames: new FrameList(),
+        indented: false
+      };
       return;
     }
     if (text === "* What went wrong:") {
@@ -22820,6 +22894,10 @@ var JvmCondenser = class {
       this.#finishException();
       return false;
     }
+    if (block.runtime === true && !/^\s/.test(text) && !text.startsWith("Caused by:") && !text.startsWith("...")) {
+      this.#finishException();
+      return false;
+    }
     if (level === "ERROR" && !text.startsWith("	") && !text.startsWith(" ")) {
       this.#finishException();
       return false;
@@ -22864,6 +22942,17 @@ var JvmCondenser = class {
     const block = this.#exception;
     this.#exception = void 0;
     if (!block) return;
+    if (block.runtime === true) {
+      this.#findings.add({
+        kind: "runtime-error",
+        tool: block.tool,
+        file: block.firstRepo?.file,
+        line: block.firstRepo?.line,
+        message: block.message.join(" "),
+        frames: block.frames.frames
+      });
+      return;
+    }
     const simple = block.testName.split(".").slice(-2).join(".");
     this.#reportedTests.add(simple);
     this.#testFailures += 1;
@@ -22938,7 +23027,7 @@ var jvmCondenserFactory = {
   tool: TOOL9,
   // Line prefixes first, then the few fixed substrings that can sit anywhere in a line: the
   // dispatcher unions every trigger into one regex tested on each line, so these stay cheap.
-  trigger: /^(?:\[(?:ERROR|WARNING)\]|\[INFO\] (?:BUILD|Reactor Summary|Building |Results|Tests run:|Scanning)|[ew]: |> Task |\* What went wrong|\d+ tests? completed|BUILD |FAILURE: |Tests run: |Failed tests:|Tests in error:|\[ant:checkstyle\])|\.java:\d+: | FAILED$/,
+  trigger: /^(?:\[(?:ERROR|WARNING)\]|\[INFO\] (?:BUILD|Reactor Summary|Building |Results|Tests run:|Scanning)|[ew]: |> Task |\* What went wrong|\d+ tests? completed|BUILD |FAILURE: |Tests run: |Failed tests:|Tests in error:|\[ant:checkstyle\]|error: warnings found|Exception in thread ")|\.java:\d+: | FAILED$/,
   description: "JVM (Maven, Gradle, javac, kotlinc, JUnit/surefire)",
   create: () => new JvmCondenser()
 };

@@ -32,9 +32,31 @@ export interface FindingInput {
   excerpt?: string | undefined;
 }
 
+/**
+ * Returns a flat copy of a string. Lines are slices of the 64 KiB chunk they came from, and V8
+ * keeps the whole chunk alive for as long as a slice lives; a finding that keeps a slice would
+ * pin a chunk per finding (hundreds of MB on a big log). Everything a condenser keeps past the
+ * current line (findings, file names, commands) should go through this.
+ */
+export function detach(text: string): string {
+  return text.length === 0 ? text : (' ' + text).slice(1);
+}
+
+/** A copy of a finding whose strings are all detached from their log chunks (see detach). */
+export function detachFinding(finding: Finding): Finding {
+  const out: Finding = { ...finding, message: detach(finding.message) };
+  for (const key of ['file', 'code', 'testName', 'expected', 'actual', 'excerpt'] as const) {
+    const value = finding[key];
+    if (value !== undefined) out[key] = detach(value);
+  }
+  if (finding.frames) out.frames = finding.frames.map(detach);
+  if (finding.packages) out.packages = finding.packages.map(detach);
+  return out;
+}
+
 /** Cuts a string to `max` characters, marking the cut with an ellipsis. */
 export function cap(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+  return detach(text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`);
 }
 
 /** Joins excerpt lines, capped by line count and size, trailing blank lines removed. */
@@ -66,12 +88,12 @@ export function makeFinding(input: FindingInput): Finding {
     occurrences: 1,
   };
   const file = input.file?.trim();
-  if (file) finding.file = file;
+  if (file) finding.file = detach(file);
   const line = positive(input.line);
   if (line !== undefined) finding.line = line;
   const column = positive(input.column);
   if (column !== undefined && line !== undefined) finding.column = column;
-  if (input.code?.trim()) finding.code = input.code.trim();
+  if (input.code?.trim()) finding.code = detach(input.code.trim());
   if (input.testName?.trim()) finding.testName = cap(input.testName.trim(), FIELD_CAPS.message);
   if (input.expected !== undefined && input.expected.trim() !== '') {
     finding.expected = cap(input.expected, FIELD_CAPS.value);
@@ -82,38 +104,11 @@ export function makeFinding(input: FindingInput): Finding {
   if (input.frames && input.frames.length > 0) {
     finding.frames = input.frames.slice(0, FIELD_CAPS.frames).map((f) => cap(f.trim(), FIELD_CAPS.frame));
   }
-  if (input.packages && input.packages.length > 0)
-    finding.packages = [...new Set(input.packages)].slice(0, 10);
+  if (input.packages && input.packages.length > 0) {
+    finding.packages = [...new Set(input.packages)].slice(0, 10).map(detach);
+  }
   if (input.excerpt?.trim()) finding.excerpt = cap(input.excerpt, FIELD_CAPS.excerpt);
   return finding;
-}
-
-const FOREIGN_FRAME =
-  /node_modules[\\/]|\bnode:internal\b|\(node:|^\s*at (?:node:|internal\/)|\(internal\/|<anonymous>|\bnative\b|processTicksAndRejections|new Promise \(<anonymous>\)/;
-
-/** True for a JS stack frame in the repo's own code (not node_modules, not Node internals). */
-export function isOwnJsFrame(frame: string): boolean {
-  return !FOREIGN_FRAME.test(frame);
-}
-
-/** Matches "at fn (file:line:col)" or "at file:line:col"; returns the location parts. */
-const JS_FRAME = /^\s*at (?:(.*?) \()?((?:file:\/\/)?[^()\s]+?):(\d+):(\d+)\)?\s*$/;
-
-export interface JsFrame {
-  fn?: string;
-  file: string;
-  line: number;
-  column: number;
-}
-
-/** Parses a V8 stack frame line; undefined when the line is not a frame with a location. */
-export function parseJsFrame(text: string): JsFrame | undefined {
-  if (!text.includes('at ')) return undefined;
-  const m = JS_FRAME.exec(text);
-  if (!m) return undefined;
-  const frame: JsFrame = { file: m[2] ?? '', line: Number(m[3]), column: Number(m[4]) };
-  if (m[1]) frame.fn = m[1];
-  return frame;
 }
 
 /** Findings a condenser keeps before it only counts (the report shows far fewer anyway). */
@@ -142,7 +137,7 @@ export class FindingCollector {
       this.counts.set(input.kind, entry);
     }
     entry.count++;
-    if (input.file && entry.files.size < MAX_TRACKED_FILES) entry.files.add(input.file);
+    if (input.file && entry.files.size < MAX_TRACKED_FILES) entry.files.add(detach(input.file));
   }
   get size(): number {
     return this.findings.length;
@@ -150,24 +145,6 @@ export class FindingCollector {
   /** Counts of findings beyond the cap, for `CondenserOutput.overflow`. */
   overflow(tool: string): DroppedFindings[] {
     return [...this.counts].map(([kind, { count, files }]) => ({ tool, kind, count, files: files.size }));
-  }
-}
-
-/** Keeps at most `max` items; counts the rest. */
-export class BoundedList<T> {
-  readonly items: T[] = [];
-  overflow = 0;
-  readonly max: number;
-  constructor(max: number) {
-    this.max = max;
-  }
-  push(item: T): boolean {
-    if (this.items.length >= this.max) {
-      this.overflow++;
-      return false;
-    }
-    this.items.push(item);
-    return true;
   }
 }
 

@@ -9,6 +9,7 @@
  * Test files in `go test` messages are printed relative to their package directory; the package
  * import path goes into the excerpt so the reader can locate them.
  */
+import { detach } from './finding.ts';
 import type { Condenser, CondenserFactory, CondenserOutput, LogLine } from './types.ts';
 import type { TestCounts } from '../contracts/failure-report.ts';
 import {
@@ -201,7 +202,8 @@ class GoCondenser implements Condenser {
     this.#failed += 1;
     this.#sawFailVerdict = true;
     this.#lastFailedTest = name;
-    if (this.#failedTests.length < 1000) this.#failedTests.push(name);
+    // Detached: a kept slice of a log line would pin its whole 64 KiB chunk.
+    if (this.#failedTests.length < 1000) this.#failedTests.push(detach(name));
     const pending = this.#pendingMessages.get(name);
     this.#pendingMessages.delete(name);
     this.#block = pending ?? {

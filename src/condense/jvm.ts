@@ -75,8 +75,10 @@ const LIBRARY_FRAME_PREFIXES = [
 
 interface ExceptionBlock {
   testName: string;
-  tool: 'maven' | 'gradle';
+  tool: 'maven' | 'gradle' | 'java';
   kindOfFailure: 'FAILURE' | 'ERROR';
+  /** An uncaught exception of a program (`Exception in thread "main" …`), not a test. */
+  runtime?: boolean;
   message: string[];
   expected?: string | undefined;
   actual?: string | undefined;
@@ -119,6 +121,8 @@ class JvmCondenser implements Condenser {
   #testFailures = 0;
   readonly #reportedTests = new Set<string>();
   #mavenCounts: { passed: number; failed: number; skipped: number } | undefined;
+  /** The first compiler warnings, kept in case `-Werror` turns them into the build's errors. */
+  readonly #warnings: FindingDraft[] = [];
   #gradleCounts: { passed: number; failed: number; skipped: number } | undefined;
 
   push(line: LogLine): void {
@@ -201,7 +205,25 @@ class JvmCondenser implements Condenser {
       }
       return;
     }
+    if (level === 'WARNING') {
+      const warning = MAVEN_COMPILE.exec(text);
+      if (warning) {
+        this.#rememberWarning({
+          kind: 'compile-error',
+          tool: 'maven',
+          file: warning[1],
+          line: positive(warning[2]),
+          column: positive(warning[3]),
+          message: warning[4] ?? '',
+        });
+      }
+      return;
+    }
     if (level !== 'ERROR') return;
+    if (text.startsWith('warnings found and -Werror specified')) {
+      this.#promoteWarnings();
+      return;
+    }
     if (
       text.includes('.java:[') ||
       text.includes('.kt:[') ||
@@ -329,6 +351,20 @@ class JvmCondenser implements Condenser {
       expected: comparison?.[1],
       actual: comparison?.[2],
     });
+  }
+
+  #rememberWarning(draft: FindingDraft): void {
+    if (this.#warnings.length < 20) this.#warnings.push({ ...draft, code: 'Werror' });
+  }
+
+  /** `-Werror`: the warnings printed so far are the errors that failed the build. */
+  #promoteWarnings(): void {
+    this.#detected = true;
+    for (const warning of this.#warnings) {
+      this.#compileErrors += 1;
+      this.#findings.add(warning);
+    }
+    this.#warnings.length = 0;
   }
 
   #onGoalFailure(text: string): void {
@@ -510,11 +546,24 @@ class JvmCondenser implements Condenser {
         return;
       }
     }
+    if (text.startsWith('error: warnings found and -Werror specified')) {
+      this.#promoteWarnings();
+      return;
+    }
     if (text.includes('.java:') && (text.includes(': error: ') || text.includes(': warning: '))) {
       const javac = JAVAC.exec(text);
       if (javac) {
         this.#detected = true;
-        if (javac[3] === 'warning') return;
+        if (javac[3] === 'warning') {
+          this.#rememberWarning({
+            kind: 'compile-error',
+            tool: 'javac',
+            file: javac[1],
+            line: positive(javac[2]),
+            message: javac[4] ?? '',
+          });
+          return;
+        }
         this.#startCompile({
           tool: 'javac',
           file: javac[1] ?? '',
@@ -536,6 +585,22 @@ class JvmCondenser implements Condenser {
     }
     if (text.startsWith('> Task ')) {
       this.#detected = true;
+      return;
+    }
+    if (text.startsWith('Exception in thread "')) {
+      // An uncaught exception of a JVM program: `Exception in thread "main" java.lang.X: msg` + frames.
+      this.#finishException();
+      this.#detected = true;
+      const message = text.slice(text.indexOf('"', 21) + 1).trim();
+      this.#exception = {
+        testName: '',
+        tool: 'java',
+        kindOfFailure: 'ERROR',
+        runtime: true,
+        message: [message.length > 0 ? message : text],
+        frames: new FrameList(),
+        indented: false,
+      };
       return;
     }
     if (text === '* What went wrong:') {
@@ -595,6 +660,15 @@ class JvmCondenser implements Condenser {
       this.#finishException();
       return false;
     }
+    if (
+      block.runtime === true &&
+      !/^\s/.test(text) &&
+      !text.startsWith('Caused by:') &&
+      !text.startsWith('...')
+    ) {
+      this.#finishException();
+      return false;
+    }
     if (level === 'ERROR' && !text.startsWith('\t') && !text.startsWith(' ')) {
       this.#finishException();
       return false;
@@ -644,6 +718,17 @@ class JvmCondenser implements Condenser {
     const block = this.#exception;
     this.#exception = undefined;
     if (!block) return;
+    if (block.runtime === true) {
+      this.#findings.add({
+        kind: 'runtime-error',
+        tool: block.tool,
+        file: block.firstRepo?.file,
+        line: block.firstRepo?.line,
+        message: block.message.join(' '),
+        frames: block.frames.frames,
+      });
+      return;
+    }
     const simple = block.testName.split('.').slice(-2).join('.');
     this.#reportedTests.add(simple);
     this.#testFailures += 1;
@@ -733,7 +818,7 @@ export const jvmCondenserFactory: CondenserFactory = {
   // Line prefixes first, then the few fixed substrings that can sit anywhere in a line: the
   // dispatcher unions every trigger into one regex tested on each line, so these stay cheap.
   trigger:
-    /^(?:\[(?:ERROR|WARNING)\]|\[INFO\] (?:BUILD|Reactor Summary|Building |Results|Tests run:|Scanning)|[ew]: |> Task |\* What went wrong|\d+ tests? completed|BUILD |FAILURE: |Tests run: |Failed tests:|Tests in error:|\[ant:checkstyle\])|\.java:\d+: | FAILED$/,
+    /^(?:\[(?:ERROR|WARNING)\]|\[INFO\] (?:BUILD|Reactor Summary|Building |Results|Tests run:|Scanning)|[ew]: |> Task |\* What went wrong|\d+ tests? completed|BUILD |FAILURE: |Tests run: |Failed tests:|Tests in error:|\[ant:checkstyle\]|error: warnings found|Exception in thread ")|\.java:\d+: | FAILED$/,
   description: 'JVM (Maven, Gradle, javac, kotlinc, JUnit/surefire)',
   create: () => new JvmCondenser(),
 };

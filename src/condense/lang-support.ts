@@ -5,6 +5,7 @@
  */
 import type { DroppedFindings, Finding, FindingKind } from '../contracts/failure-report.ts';
 import type { CondenserOutput } from './types.ts';
+import { detach, detachFinding } from './finding.ts';
 
 /** Most findings one condenser keeps; the dispatcher caps far lower, this only bounds memory. */
 export const MAX_FINDINGS_PER_CONDENSER = 500;
@@ -99,10 +100,11 @@ export class FindingCollector {
         this.#dropped.set(dropKey, entry);
       }
       entry.count += 1;
-      if (draft.file !== undefined && entry.files.size < 2000) entry.files.add(draft.file);
+      if (draft.file !== undefined && entry.files.size < 2000) entry.files.add(detach(draft.file));
       return undefined;
     }
-    const finding = buildFinding(draft, message);
+    // Detached: a finding that kept slices of log lines would pin a 64 KiB chunk each.
+    const finding = detachFinding(buildFinding(draft, message));
     this.#items.push(finding);
     this.#byKey.set(key, finding);
     return finding;

@@ -24,7 +24,7 @@ export interface JudgeOptions {
   signal?: AbortSignal;
   /** The migration's judge model (manifest `model.judge`); defaults to the adapter's configured model. */
   model?: string;
-  /** Output token cap for this review (manifest `model.maxOutputTokens`); defaults to the adapter's. */
+  /** Output token cap for this review (manifest `model.judgeMaxOutputTokens`); defaults to the adapter's. */
   maxOutputTokens?: number;
 }
 

@@ -148,6 +148,7 @@ describe('action/run', () => {
   beforeEach(() => {
     vi.mocked(core.warning).mockClear();
     vi.mocked(core.setFailed).mockClear();
+    vi.mocked(core.group).mockClear();
   });
   afterEach(async () => {
     vi.unstubAllEnvs();
@@ -442,6 +443,64 @@ describe('action/run', () => {
     expect(report.command).toBe('npm run build');
     expect(report.findings).toEqual([expect.objectContaining({ file: 'src/a.ts', code: 'TS2322' })]);
     expect(core.group).toHaveBeenCalledWith(expect.stringContaining('npm run lint'), expect.any(Function));
+  });
+
+  it('detect mode on a Go module: gofmt, vet and build pass, the failing test is reported', async () => {
+    runner = await setUpRunner();
+    vi.stubEnv('INPUT_TOKEN', '');
+    vi.stubEnv('GOTOOLCHAIN', 'local');
+    vi.stubEnv('GOFLAGS', '-mod=mod');
+    await writeFile(join(runner.workspace, 'go.mod'), 'module example.com/calc\n\ngo 1.19\n');
+    await writeFile(
+      join(runner.workspace, 'calc.go'),
+      'package calc\n\nfunc Double(n int) int { return n + n + 1 }\n',
+    );
+    await writeFile(
+      join(runner.workspace, 'calc_test.go'),
+      'package calc\n\nimport "testing"\n\nfunc TestDouble(t *testing.T) {\n\tif got := Double(2); got != 4 {\n\t\tt.Errorf("Double(2) = %d, want 4", got)\n\t}\n}\n',
+    );
+    vi.stubEnv('INPUT_DETECT', 'true');
+
+    const result = await run(runner.deps);
+
+    expect(result.exitCode).toBe(1);
+    expect(result.report?.command).toBe('go test ./...');
+    expect(result.report?.findings).toEqual([
+      expect.objectContaining({
+        kind: 'test-failure',
+        file: 'calc_test.go',
+        line: 7,
+        message: expect.stringContaining('Double(2) = 5, want 4'),
+      }),
+    ]);
+    expect(vi.mocked(core.group).mock.calls.map(([name]) => name)).toEqual([
+      expect.stringContaining('gofmt'),
+      'vet (go vet ./...)',
+      'build (go build ./...)',
+      'test (go test ./...)',
+    ]);
+  });
+
+  it('detect mode on a Makefile project reports the compiler error and skips the tests', async () => {
+    runner = await setUpRunner();
+    vi.stubEnv('INPUT_TOKEN', '');
+    await writeFile(
+      join(runner.workspace, 'Makefile'),
+      'app: main.c\n\tcc -Wall -o app main.c\n\ntest: app\n\t./app\n',
+    );
+    await writeFile(join(runner.workspace, 'main.c'), 'int main(void) {\n  return count;\n}\n');
+    vi.stubEnv('INPUT_DETECT', 'true');
+
+    const result = await run(runner.deps);
+
+    expect(result.exitCode).toBe(2);
+    expect(result.report?.command).toBe('make');
+    expect(result.report?.findings[0]).toMatchObject({
+      file: 'main.c',
+      line: 2,
+      message: expect.stringContaining('count'),
+    });
+    expect(vi.mocked(core.group).mock.calls.map(([name]) => name)).toEqual(['build (make)']);
   });
 
   it('detect mode: every step green gives one success report over all commands', async () => {

@@ -1,8 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.ts';
 import { captureIo } from '../helpers/cli-io.ts';
@@ -14,59 +11,18 @@ import {
   type RecordedRequest,
   type ScriptStep,
 } from '../helpers/fake-messages-api.ts';
+import { TRY_MANIFEST, VERIFY_COMMAND, buildTryFixture, exec } from '../helpers/try-fixture.ts';
 
-const exec = promisify(execFile);
 const EDITOR = 'str_replace_based_edit_tool';
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()?.();
 });
 
-const MANIFEST = `version: 1
-id: arrow-sum
-title: Use an arrow function for sum
-targets: { patterns: ['*'] }
-prompt: |
-  Rewrite the exported \`sum\` function in src/sum.js as an arrow function. Keep its behaviour.
-budget:
-  maxIterations: 3
-  maxCostPerRepoUsd: 2
-model:
-  coder: claude-sonnet-5-5
-  maxOutputTokens: 4000
-`;
+const MANIFEST = TRY_MANIFEST;
 
-async function fixture(): Promise<{ repo: string; manifest: string }> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'try-e2e-'));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  const repo = path.join(dir, 'widgets');
-  await mkdir(path.join(repo, 'src'), { recursive: true });
-  await mkdir(path.join(repo, 'test'), { recursive: true });
-  await writeFile(
-    path.join(repo, 'src/sum.js'),
-    'module.exports = function sum(a, b) {\n  return a + b;\n};\n',
-  );
-  await writeFile(
-    path.join(repo, 'test/sum.test.js'),
-    [
-      "const test = require('node:test');",
-      "const assert = require('node:assert/strict');",
-      "const sum = require('../src/sum.js');",
-      '',
-      "test('sum adds two numbers', () => {",
-      '  assert.equal(sum(1, 2), 3);',
-      '});',
-      '',
-    ].join('\n'),
-  );
-  await exec('git', ['init', '-q'], { cwd: repo });
-  await exec('git', ['add', '-A'], { cwd: repo });
-  await exec('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'base'], {
-    cwd: repo,
-  });
-  const manifest = path.join(dir, 'arrow-sum.yml');
-  await writeFile(manifest, MANIFEST);
-  return { repo, manifest };
+function fixture(): Promise<{ repo: string; manifest: string }> {
+  return buildTryFixture(cleanups);
 }
 
 async function api(script: ScriptStep[]): Promise<FakeMessagesApi> {
@@ -75,7 +31,7 @@ async function api(script: ScriptStep[]): Promise<FakeMessagesApi> {
   return fake;
 }
 
-const verifyCommand = `"${process.execPath}" --test`;
+const verifyCommand = VERIFY_COMMAND;
 
 function userText(request: RecordedRequest): string {
   return JSON.stringify(request.body.messages[0]);
@@ -124,7 +80,7 @@ describe('cli/try', () => {
     });
 
     const code = await main(
-      ['try', '--manifest', manifest, '--repo', repo, '--verify', verifyCommand, '--json'],
+      ['try', '--manifest', manifest, '--repo', repo, '--verify', verifyCommand, '--no-judge', '--json'],
       io,
     );
 
@@ -152,6 +108,7 @@ describe('cli/try', () => {
       iterations: 2,
       filesChanged: ['src/sum.js'],
       diffStat: [{ path: 'src/sum.js', added: 1, removed: 3, binary: false }],
+      judge: null,
     });
     expect(result.usage).toMatchObject({
       inputTokens: 1_500 + 1_000 * 2 + 1_800 + 1_000,

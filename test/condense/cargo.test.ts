@@ -62,15 +62,6 @@ describe('condense/cargo on real cargo 1.95 output (recorded by scripts/record-l
     {
       kind: 'test-failure',
       tool: 'cargo',
-      testName: 'tests::checks_flag',
-      file: 'src/lib.rs',
-      line: 25,
-      column: 9,
-      message: 'add(0, 0) should be zero',
-    },
-    {
-      kind: 'test-failure',
-      tool: 'cargo',
       testName: 'tests::adds_two_numbers',
       file: 'src/lib.rs',
       line: 15,
@@ -78,6 +69,15 @@ describe('condense/cargo on real cargo 1.95 output (recorded by scripts/record-l
       message: 'assertion `left == right` failed',
       actual: '4',
       expected: '3',
+    },
+    {
+      kind: 'test-failure',
+      tool: 'cargo',
+      testName: 'tests::checks_flag',
+      file: 'src/lib.rs',
+      line: 25,
+      column: 9,
+      message: 'add(0, 0) should be zero',
     },
     {
       kind: 'test-failure',

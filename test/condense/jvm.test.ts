@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { jvmCondenserFactory } from '../../src/condense/jvm.ts';
-import { brief, condenseLines, condenseLog } from '../helpers/condense-lines.ts';
+import { brief, condenseLines, condenseLog, readLog } from '../helpers/condense-lines.ts';
 
 const jvm = jvmCondenserFactory;
 const GREETER = '/home/runner/work/demo/demo/src/main/java/com/example/Greeter.java';
@@ -425,5 +425,76 @@ describe('condense/jvm Gradle display names', () => {
         message: 'org.opentest4j.AssertionFailedError',
       },
     ]);
+  });
+});
+
+describe('condense/jvm -Werror (real javac 17 output)', () => {
+  it('reports the warnings as the errors when javac fails with -Werror', () => {
+    const output = condenseLog(jvm, 'javac/werror.log');
+
+    expect(output.findings.map(brief)).toEqual([
+      {
+        kind: 'compile-error',
+        tool: 'javac',
+        file: 'src/com/example/Legacy.java',
+        line: 11,
+        code: 'Werror',
+        message: '[removal] Integer(int) in Integer has been deprecated and marked for removal',
+      },
+      {
+        kind: 'compile-error',
+        tool: 'javac',
+        file: 'src/com/example/Legacy.java',
+        line: 15,
+        code: 'Werror',
+        message: '[rawtypes] found raw type: List',
+      },
+      {
+        kind: 'compile-error',
+        tool: 'javac',
+        file: 'src/com/example/Legacy.java',
+        line: 16,
+        code: 'Werror',
+        message: '[unchecked] unchecked conversion',
+      },
+    ]);
+  });
+
+  it('keeps javac warnings out of a build that did not use -Werror', () => {
+    const log = condenseLog(jvm, 'javac/werror.log');
+    const withoutWerror = readLog('javac/werror.log')
+      .split('\n')
+      .filter((line) => !line.startsWith('error: warnings found'))
+      .join('\n');
+
+    expect(log.findings).toHaveLength(3);
+    expect(condenseLines(jvm, withoutWerror).findings).toEqual([]);
+  });
+});
+
+describe('condense/jvm uncaught exceptions', () => {
+  it('reports `Exception in thread "main"` at the first frame outside the JDK', () => {
+    const output = condenseLines(
+      jvm,
+      [
+        'Exception in thread "main" java.lang.NumberFormatException: Cannot parse null string',
+        '\tat java.base/java.lang.Integer.parseInt(Integer.java:630)',
+        '\tat java.base/java.lang.Integer.parseInt(Integer.java:786)',
+        '\tat Main.port(Main.java:5)',
+        '\tat Main.main(Main.java:8)',
+        'done',
+      ].join('\n'),
+    );
+
+    expect(output.findings.map(brief)).toEqual([
+      {
+        kind: 'runtime-error',
+        tool: 'java',
+        file: 'Main.java',
+        line: 5,
+        message: 'java.lang.NumberFormatException: Cannot parse null string',
+      },
+    ]);
+    expect(output.findings[0]?.frames).toEqual(['Main.port(Main.java:5)', 'Main.main(Main.java:8)']);
   });
 });

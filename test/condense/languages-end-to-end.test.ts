@@ -107,8 +107,8 @@ describe('condense (end to end) with the language condensers', () => {
       ]),
     ).toEqual([
       ['go', 'main.go', 7, 'vet'],
-      ['cargo', 'src/lib.rs', 25, 'tests::checks_flag'],
       ['cargo', 'src/lib.rs', 15, 'tests::adds_two_numbers'],
+      ['cargo', 'src/lib.rs', 25, 'tests::checks_flag'],
       ['cargo', 'src/lib.rs', 6, 'tests::first_of_empty'],
     ]);
     expect(report.testCounts).toEqual({ passed: 1, failed: 3, skipped: 1, total: 5 });

@@ -6,27 +6,50 @@
 import type { TestCounts } from '../../contracts/failure-report.ts';
 import type { DiffFile } from '../diff/types.ts';
 
-/** What a guard found. Kebab-case literals; extend the union, never rename a member (they are stored). */
-export type GuardKind =
-  | 'test-file-deleted'
-  | 'test-file-emptied'
-  | 'test-removed'
-  | 'test-skipped'
-  | 'test-focused'
-  | 'assertions-removed'
-  | 'expected-value-changed'
-  | 'test-count-dropped'
-  | 'skipped-count-rose'
-  | 'out-of-scope-path'
-  | 'ci-config-edited'
-  | 'ci-config-relaxed'
-  | 'lint-rule-disabled'
-  | 'lint-suppression-added'
-  | 'coverage-threshold-lowered'
-  | 'coverage-exclusion-added'
-  | 'lockfile-only'
-  | 'whitespace-only'
-  | 'diff-too-large';
+/**
+ * Every kind of guard finding, in a stable order (the manifest's `guards.severity` keys and the
+ * README table follow it). Kebab-case literals; extend the list, never rename a member (they
+ * are stored in check runs and PR comments).
+ */
+export const GUARD_KINDS = [
+  'test-file-deleted',
+  'test-file-emptied',
+  'test-removed',
+  'test-skipped',
+  'test-focused',
+  'assertions-removed',
+  'expected-value-changed',
+  'test-count-dropped',
+  'skipped-count-rose',
+  'out-of-scope-path',
+  'ci-config-edited',
+  'ci-config-relaxed',
+  'lint-rule-disabled',
+  'lint-suppression-added',
+  'coverage-threshold-lowered',
+  'coverage-exclusion-added',
+  'lockfile-only',
+  'whitespace-only',
+  'diff-too-large',
+] as const;
+
+/** What a guard found. */
+export type GuardKind = (typeof GUARD_KINDS)[number];
+
+/**
+ * Kinds about deleted or skipped tests (and fewer tests run). They reject a change unless the
+ * migration prompt explicitly asks to delete or skip tests (`decideVerdict`), so a manifest may
+ * not turn them off or downgrade them (`validateManifest`): that would let the cheat an agent
+ * optimised for green CI is most likely to try through on configuration alone.
+ */
+export const PROTECTED_GUARD_KINDS: ReadonlySet<GuardKind> = new Set<GuardKind>([
+  'test-file-deleted',
+  'test-file-emptied',
+  'test-removed',
+  'test-skipped',
+  'skipped-count-rose',
+  'test-count-dropped',
+]);
 
 /** `block`: the PR must not reach humans as is. `warn`: shown to the judge, which decides. */
 export type GuardSeverity = 'block' | 'warn';

@@ -6,6 +6,8 @@
  * 1. A finding that a test was deleted, emptied or removed (or fewer tests ran) rejects unless the
  *    migration prompt explicitly asks to delete tests; a skipped test (or more skipped) rejects
  *    unless it explicitly asks to skip them. Severity overrides cannot lift this: only the prompt can.
+ *    The other way round works: a manifest override to `block` rejects even when the prompt asks
+ *    (an owner who does not trust the prompt's wording can say "never").
  * 2. Any other finding of severity `block` rejects.
  * 3. A model answer that is missing, unparsable, refused or truncated rejects (fail closed).
  * 4. An approval that still lists required changes is contradictory and rejects.
@@ -26,10 +28,14 @@ const SKIP_KINDS: ReadonlySet<GuardKind> = new Set(['test-skipped', 'skipped-cou
 
 /** Whether a finding forces a rejection, given what the prompt explicitly allows. */
 export function isBlocking(finding: GuardFinding, permissions: PromptPermissions): boolean {
-  if (DELETION_KINDS.has(finding.kind)) return !permissions.deleteTests;
-  if (SKIP_KINDS.has(finding.kind)) return !permissions.skipTests;
-  if (finding.kind === 'test-count-dropped') return !permissions.deleteTests && !permissions.skipTests;
-  return finding.severity === 'block';
+  // Without the prompt's permission these block whatever their severity; with it, only when
+  // their severity is `block` (the guards give `warn` then, unless the manifest says `block`).
+  const forced = finding.severity === 'block';
+  if (DELETION_KINDS.has(finding.kind)) return forced || !permissions.deleteTests;
+  if (SKIP_KINDS.has(finding.kind)) return forced || !permissions.skipTests;
+  if (finding.kind === 'test-count-dropped')
+    return forced || (!permissions.deleteTests && !permissions.skipTests);
+  return forced;
 }
 
 /**

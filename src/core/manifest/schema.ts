@@ -13,6 +13,7 @@
  * located errors, size limits and the semantic checks.
  */
 import { z } from 'zod';
+import { DEFAULT_GUARD_LIMITS, GUARD_KINDS, type GuardKind } from '../guards/types.ts';
 
 /** Kebab-case: lowercase letters and digits in groups separated by single hyphens. */
 export const KEBAB_CASE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -232,6 +233,80 @@ export const Judge = z
   .describe('The LLM judge that reviews a green diff before humans see it.');
 export type Judge = z.infer<typeof Judge>;
 
+/** What each kind of guard finding flags, for the generated JSON Schema and the README. */
+export const GUARD_KIND_DESCRIPTIONS: Readonly<Record<GuardKind, string>> = Object.freeze({
+  'test-file-deleted': 'A test file was deleted (or renamed so the runner no longer finds it).',
+  'test-file-emptied': 'A test file no longer contains any test.',
+  'test-removed': 'Tests were removed and not added back elsewhere in the diff.',
+  'test-skipped': 'A test was skipped or disabled (`.skip`, `xit`, `@Disabled`, `pytest.mark.skip`, …).',
+  'test-focused': 'A focus marker was added (`.only`, `fit`, `fdescribe`, …), so other tests stop running.',
+  'assertions-removed': 'A test file has fewer assertions than before.',
+  'expected-value-changed': 'An expected value in an assertion was changed (possibly to match new output).',
+  'test-count-dropped': 'Fewer tests ran on the change than on its base (from the reports’ test counts).',
+  'skipped-count-rose': 'More tests were skipped on the change than on its base.',
+  'out-of-scope-path': 'A file outside `scope.allowedPaths` was changed.',
+  'ci-config-edited': 'A CI workflow file was edited without `scope.allowWorkflowEdits`.',
+  'ci-config-relaxed':
+    'CI or build configuration was relaxed (`continue-on-error`, `--passWithNoTests`, `|| true`, …).',
+  'lint-rule-disabled': 'A lint or type-check rule was turned off in configuration.',
+  'lint-suppression-added':
+    'An inline lint or type-check suppression was added (`eslint-disable`, `@ts-ignore`, `# noqa`, …).',
+  'coverage-threshold-lowered': 'A coverage threshold was lowered.',
+  'coverage-exclusion-added': 'Files were excluded from coverage.',
+  'lockfile-only': 'Only lockfiles changed.',
+  'whitespace-only': 'Only whitespace changed.',
+  'diff-too-large': 'The diff exceeds `guards.maxChangedLines` or `guards.maxChangedFiles`.',
+});
+
+const GuardLevel = z.enum(['off', 'warn', 'block']);
+
+/** Per-kind severity overrides: one optional key per guard kind, so a misspelt kind is an unknown key. */
+const GuardSeverityOverrides = z
+  .strictObject(
+    Object.fromEntries(
+      GUARD_KINDS.map((kind) => [kind, GuardLevel.optional().describe(GUARD_KIND_DESCRIPTIONS[kind])]),
+    ) as Record<GuardKind, z.ZodOptional<typeof GuardLevel>>,
+  )
+  .default({})
+  .describe(
+    'Severity per kind of guard finding: `block` (the PR is rejected whatever the LLM judge says), `warn` ' +
+      '(shown to the judge, which decides) or `off` (not reported). Kinds not listed keep their built-in ' +
+      'severity. Findings about deleted or skipped tests (`test-file-deleted`, `test-file-emptied`, ' +
+      '`test-removed`, `test-skipped`, `skipped-count-rose`, `test-count-dropped`) can only be set to `block`, ' +
+      'which rejects them even when the migration prompt asks to delete or skip tests; only an explicit ' +
+      'instruction in the prompt lets them through.',
+  );
+
+/** Tuning of the deterministic guards that review a green diff before the LLM judge. */
+export const Guards = z
+  .strictObject({
+    severity: GuardSeverityOverrides,
+    maxChangedLines: z
+      .number()
+      .int()
+      .positive()
+      .max(1_000_000)
+      .default(DEFAULT_GUARD_LIMITS.maxChangedLines)
+      .describe(
+        'A diff with more changed lines (added + removed, lockfiles and binary files excluded) is flagged ' +
+          '`diff-too-large` (severity `warn` unless overridden).',
+      ),
+    maxChangedFiles: z
+      .number()
+      .int()
+      .positive()
+      .max(100_000)
+      .default(DEFAULT_GUARD_LIMITS.maxChangedFiles)
+      .describe(
+        'A diff touching more files (lockfiles excluded) is flagged `diff-too-large` (severity `warn` unless overridden).',
+      ),
+  })
+  .describe(
+    'The deterministic guards: checks on the diff for deleted, skipped or weakened tests, relaxed CI, lint ' +
+      'or coverage settings, out-of-scope files and oversized diffs, run before the LLM judge.',
+  );
+export type Guards = z.infer<typeof Guards>;
+
 /** Who is asked to look, and when. */
 export const Review = z
   .strictObject({
@@ -260,6 +335,8 @@ export type Review = z.infer<typeof Review>;
 /** Default model ids; prices for them live in config/models.yml. */
 export const DEFAULT_CODER_MODEL = 'claude-sonnet-5-5';
 export const DEFAULT_JUDGE_MODEL = 'claude-opus-5-5';
+/** The judge's default output cap: a verdict is a few hundred tokens; 4,096 leaves ample room. */
+export const DEFAULT_JUDGE_MAX_OUTPUT_TOKENS = 4096;
 
 const ModelId = z.string().regex(/^[a-z0-9][a-z0-9.:@_-]*$/, {
   error: 'expected a model id such as `claude-sonnet-5-5`',
@@ -279,7 +356,21 @@ export const Model = z
       .positive()
       .max(128_000)
       .default(16_000)
-      .describe('Maximum output tokens of one model response (coder and judge).'),
+      .describe(
+        'Maximum output tokens of one coder response (a turn may write a whole file). The judge has its own cap, ' +
+          '`judgeMaxOutputTokens`.',
+      ),
+    judgeMaxOutputTokens: z
+      .number()
+      .int()
+      .positive()
+      .max(128_000)
+      .default(DEFAULT_JUDGE_MAX_OUTPUT_TOKENS)
+      .describe(
+        'Maximum output tokens of the judge’s answer. A verdict (at most 20 reasons and 20 required changes) is ' +
+          'small; an answer cut off at this cap is unparsable and rejects the change (fail closed), so raise it ' +
+          'only if reviews end with "cut off at the output limit", e.g. for a judge model that thinks aloud first.',
+      ),
   })
   .describe('Model selection.');
 export type Model = z.infer<typeof Model>;
@@ -337,6 +428,7 @@ export const Manifest = z
     rollout: Rollout.prefault({}),
     judge: Judge.prefault({}),
     review: Review.prefault({}),
+    guards: Guards.prefault({}),
     model: Model.prefault({}),
     scope: Scope.prefault({}),
   })

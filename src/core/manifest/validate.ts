@@ -5,6 +5,7 @@
  * the id unique across files) live in validate-files.ts and take callbacks.
  */
 import { OWNER_LOGIN, parseRepoPattern, parseRepoRef } from './repo-pattern.ts';
+import { GUARD_KINDS, PROTECTED_GUARD_KINDS } from '../guards/types.ts';
 import { PR_PLACEHOLDERS } from './schema.ts';
 import type { Manifest } from './schema.ts';
 import type { ValidationCode } from './validation-message.ts';
@@ -305,6 +306,27 @@ function checkScope(manifest: Manifest): SemanticIssue[] {
   return issues;
 }
 
+/**
+ * Findings about deleted or skipped tests reject unless the migration prompt explicitly asks for
+ * them; configuration cannot switch that off (`off`) or make it advisory (`warn`, which
+ * `decideVerdict` would ignore anyway, so accepting it would mislead the owner).
+ */
+function checkGuards(manifest: Manifest): SemanticIssue[] {
+  const issues: SemanticIssue[] = [];
+  for (const kind of GUARD_KINDS) {
+    const level = manifest.guards.severity[kind];
+    if (level === undefined || level === 'block' || !PROTECTED_GUARD_KINDS.has(kind)) continue;
+    issues.push(
+      error(
+        ['guards', 'severity', kind],
+        'guards',
+        `guards.severity.${kind} cannot be '${level}': deleted and skipped tests always reject a change unless the migration prompt explicitly asks to delete or skip tests; expected 'block' or no entry`,
+      ),
+    );
+  }
+  return issues;
+}
+
 function checkText(manifest: Manifest, options: ValidateManifestOptions): SemanticIssue[] {
   const issues: SemanticIssue[] = [];
   if (manifest.title.trim() === '')
@@ -342,6 +364,7 @@ export function validateManifest(manifest: Manifest, options: ValidateManifestOp
     ...checkTemplates(manifest),
     ...checkReview(manifest),
     ...checkScope(manifest),
+    ...checkGuards(manifest),
     ...checkModels(manifest, options.modelCatalog),
   ];
 }

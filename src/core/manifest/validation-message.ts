@@ -24,6 +24,7 @@ export type ValidationCode =
   | 'review'
   | 'scope'
   | 'labels'
+  | 'guards'
   | 'read-error';
 
 export interface ValidationMessage {

@@ -79,6 +79,22 @@ describe('core/judge/decideVerdict', () => {
       decidedBy: 'llm',
     },
     {
+      name: 'deleted test the prompt asks for, forced to block by the manifest',
+      findings: [finding('test-file-deleted', 'block', 'a.test.ts')],
+      llm: approve,
+      prompt: 'Drop the v1 client and delete its tests.',
+      verdict: 'reject',
+      decidedBy: 'guards',
+    },
+    {
+      name: 'fewer tests ran, deletion allowed, forced to block by the manifest',
+      findings: [finding('test-count-dropped', 'block')],
+      llm: approve,
+      prompt: 'Delete the v1 tests.',
+      verdict: 'reject',
+      decidedBy: 'guards',
+    },
+    {
       name: 'skipped test, model approves',
       findings: [finding('test-skipped', 'block', 'a.test.ts', 4)],
       llm: approve,

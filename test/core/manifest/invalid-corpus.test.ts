@@ -401,6 +401,52 @@ const cases: InvalidCase[] = [
       "7:15: 'not valid' is not a GitHub login or team; expected 'login' or '@org/team'",
     ],
   },
+  {
+    name: 'a deleted-test guard turned off',
+    yaml: 'version: 1\nid: m\ntitle: T\nprompt: p\ntargets:\n  patterns: ["*"]\nguards:\n  severity:\n    lockfile-only: off\n    test-file-deleted: off\n',
+    expected: [
+      "10:24: guards.severity.test-file-deleted cannot be 'off': deleted and skipped tests always reject a change unless the migration prompt explicitly asks to delete or skip tests; expected 'block' or no entry",
+    ],
+  },
+  {
+    name: 'skipped-test guards downgraded to warn',
+    yaml: 'version: 1\nid: m\ntitle: T\nprompt: p\ntargets:\n  patterns: ["*"]\nguards:\n  severity:\n    test-skipped: warn\n    skipped-count-rose: "off"\n    test-focused: warn\n',
+    expected: [
+      "9:19: guards.severity.test-skipped cannot be 'warn': deleted and skipped tests always reject a change unless the migration prompt explicitly asks to delete or skip tests; expected 'block' or no entry",
+      "10:25: guards.severity.skipped-count-rose cannot be 'off': deleted and skipped tests always reject a change unless the migration prompt explicitly asks to delete or skip tests; expected 'block' or no entry",
+    ],
+  },
+  {
+    name: 'misspelt guard kind',
+    yaml: 'version: 1\nid: m\ntitle: T\nprompt: p\ntargets:\n  patterns: ["*"]\nguards:\n  severity:\n    test-skiped: block\n',
+    expected: ["9:5: unknown key 'test-skiped' in guards.severity; did you mean 'test-skipped'?"],
+  },
+  {
+    name: 'guard severity not a level',
+    yaml: 'version: 1\nid: m\ntitle: T\nprompt: p\ntargets:\n  patterns: ["*"]\nguards:\n  severity:\n    diff-too-large: error\n    lockfile-only: false\n',
+    expected: [
+      "9:21: guards.severity.diff-too-large: expected 'off' or 'warn' or 'block', got 'error'",
+      "10:20: guards.severity.lockfile-only: expected 'off' or 'warn' or 'block', got false",
+    ],
+  },
+  {
+    name: 'guard size limits out of range',
+    yaml: 'version: 1\nid: m\ntitle: T\nprompt: p\ntargets:\n  patterns: ["*"]\nguards:\n  maxChangedLines: 0\n  maxChangedFiles: 2.5\n',
+    expected: [
+      '8:20: guards.maxChangedLines: expected a number > 0, got 0',
+      '9:20: guards.maxChangedFiles: expected an integer, got 2.5',
+    ],
+  },
+  {
+    name: 'guard severity as a list',
+    yaml: 'version: 1\nid: m\ntitle: T\nprompt: p\ntargets:\n  patterns: ["*"]\nguards:\n  severity: [off]\n',
+    expected: ['8:13: guards.severity: expected a mapping, got a list'],
+  },
+  {
+    name: 'judge output cap of zero',
+    yaml: 'version: 1\nid: m\ntitle: T\nprompt: p\ntargets:\n  patterns: ["*"]\nmodel:\n  judgeMaxOutputTokens: 0\n',
+    expected: ['8:25: model.judgeMaxOutputTokens: expected a number > 0, got 0'],
+  },
 ];
 
 describe('core/manifest/parse: invalid manifests', () => {

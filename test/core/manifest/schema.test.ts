@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildManifestJsonSchema, renderManifestJsonSchema } from '../../../src/core/manifest/json-schema.ts';
+import { GUARD_KINDS, PROTECTED_GUARD_KINDS } from '../../../src/core/guards/types.ts';
 import { parseManifest } from '../../../src/core/manifest/parse.ts';
 import {
   DEFAULT_CODER_MODEL,
@@ -44,7 +45,13 @@ describe('core/manifest/schema', () => {
       rollout: { paused: false, dryRun: false, maxOpenPrs: 10, prsPerHour: 5, maxConcurrentCoders: 2 },
       judge: { criteria: [] },
       review: { ownerPreview: false, owners: [], reviewers: 'codeowners' },
-      model: { coder: DEFAULT_CODER_MODEL, judge: DEFAULT_JUDGE_MODEL, maxOutputTokens: 16_000 },
+      guards: { severity: {}, maxChangedLines: 2000, maxChangedFiles: 60 },
+      model: {
+        coder: DEFAULT_CODER_MODEL,
+        judge: DEFAULT_JUDGE_MODEL,
+        maxOutputTokens: 16_000,
+        judgeMaxOutputTokens: 4096,
+      },
       scope: { allowedPaths: [], allowWorkflowEdits: false },
     });
   });
@@ -60,7 +67,17 @@ describe('core/manifest/schema', () => {
   });
 
   it('rejects unknown keys at every level (strict objects)', () => {
-    for (const section of ['targets', 'pr', 'budget', 'rollout', 'judge', 'review', 'model', 'scope']) {
+    for (const section of [
+      'targets',
+      'pr',
+      'budget',
+      'rollout',
+      'judge',
+      'review',
+      'guards',
+      'model',
+      'scope',
+    ]) {
       const input = {
         version: 1,
         id: 'm',
@@ -112,6 +129,24 @@ describe('core/manifest/schema', () => {
     expect(schema.properties.budget?.additionalProperties).toBe(false);
     expect(schema.properties.budget?.properties?.maxIterations?.default).toBe(5);
     expect(schema.properties.review?.properties?.reviewers?.default).toBe('codeowners');
+  });
+
+  it('lets editors offer only block for the deleted/skipped-test guard kinds', () => {
+    type Node = { properties: Record<string, Node>; enum?: string[] };
+    const severity = (buildManifestJsonSchema() as unknown as Node).properties.guards!.properties.severity!;
+    const levels = Object.fromEntries(
+      Object.entries(severity.properties).map(([kind, node]) => [kind, node.enum?.join('|')]),
+    );
+
+    expect(levels).toMatchObject({
+      'test-file-deleted': 'block',
+      'test-skipped': 'block',
+      'test-count-dropped': 'block',
+      'test-focused': 'off|warn|block',
+      'lockfile-only': 'off|warn|block',
+    });
+    expect(Object.values(levels).filter((l) => l === 'block')).toHaveLength(PROTECTED_GUARD_KINDS.size);
+    expect(Object.keys(levels)).toEqual([...GUARD_KINDS]);
   });
 
   it('has every field documented in the README reference', () => {
