@@ -93,6 +93,7 @@ interface ReviewBase {
   headSha: string;
   decidedBy: VerdictSource;
   reasons: string[];
+  /** Every guard finding of this review; empty when a published verdict was reused. */
   guardFindings: GuardFinding[];
   diffStat: DiffStat;
   /** Guard findings for the human reviewer (non-blocking), one line each. */

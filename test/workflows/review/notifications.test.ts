@@ -176,3 +176,47 @@ describe('ready-PR notifications end to end (hand-over → batcher → Slack web
     expect(await loadNotificationsConfig(missing.host, CONFIG_REPO, log)).toEqual({ type: 'missing' });
   });
 });
+
+describe('NotificationBatcher', () => {
+  it('shares one flush between concurrent callers, so nothing is sent twice', async () => {
+    const clock = new ManualClock();
+    const sent: string[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const batcher = new NotificationBatcher({
+      notifier: {
+        send: async (target) => {
+          await gate;
+          sent.push(target.team);
+          return { type: 'sent' };
+        },
+      },
+      clock,
+      log: { info: () => undefined, warn: () => undefined },
+    });
+    const notice = {
+      repo: 'acme/a',
+      number: 1,
+      title: 't',
+      url: 'https://github.com/acme/a/pull/1',
+      migrationId: 'm',
+      migrationTitle: 'M',
+      diffStat: { files: 1, additions: 1, deletions: 0 },
+      checklist: [],
+      readyAt: clock.now().toISOString(),
+    };
+    batcher.enqueue([{ team: '@acme/a', webhookUrl: `${SLACK}/services/a` }], notice);
+    batcher.enqueue([{ team: '@acme/a', webhookUrl: `${SLACK}/services/a` }], notice);
+    expect(batcher.pending()).toEqual({ '@acme/a': ['acme/a#1'] });
+    expect(batcher.nextDueAt()?.toISOString()).toBe('2026-11-21T09:05:00.000Z');
+    clock.advance(5);
+    const a = batcher.flushDue();
+    const b = batcher.flushDue();
+    release();
+    expect(await a).toEqual(await b);
+    expect(sent).toEqual(['@acme/a']);
+    expect(batcher.nextDueAt()).toBeUndefined();
+  });
+});
