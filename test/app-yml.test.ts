@@ -51,9 +51,12 @@ describe('app.yml', () => {
     expect(appYml.public).toBe(false);
     expect(appYml.default_permissions).toEqual({
       metadata: 'read',
-      contents: 'read',
+      contents: 'write',
       checks: 'write',
-      pull_requests: 'read',
+      pull_requests: 'write',
+      issues: 'write',
+      actions: 'read',
+      statuses: 'read',
     });
   });
 

@@ -266,6 +266,12 @@ export interface GitHost {
   addReaction(ref: RepoRef, commentId: number, reaction: Reaction): Promise<void>;
 
   // Issues (the migration dashboard)
+  /**
+   * The app's open or closed issue identified by `key` (the hidden marker `ensureIssue` writes),
+   * or `undefined` when there is none. Read-only: start-up reconciliation reads the migration
+   * ledger from the dashboard issue without rewriting it. (Added by h/core.)
+   */
+  findIssue(ref: RepoRef, key: string): Promise<IssueInfo | undefined>;
   /** Finds the app's issue identified by `key` (hidden marker), or creates it; edits title/body when they differ. */
   ensureIssue(
     ref: RepoRef,

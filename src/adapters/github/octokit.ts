@@ -8,3 +8,5 @@ export interface AdapterLogger {
   debug(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
 }
+
+export const silentLogger: AdapterLogger = { debug: () => {}, warn: () => {} };

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { describe, expect, it, vi } from 'vitest';
-import { ensureCheckRun } from '../../../src/adapters/github/checks.ts';
+import { OctokitGitHost } from '../../../src/adapters/github/octokit-git-host.ts';
 import type { Annotation, CheckRunRequest } from '../../../src/ports/git-host.ts';
 import { GitHostError } from '../../../src/shared/errors.ts';
 import { buildTestOctokit } from '../../helpers/octokit.ts';
@@ -9,6 +9,8 @@ const API = 'https://api.github.com';
 const REPO = '/repos/acme/config';
 const SHA = 'c'.repeat(40);
 const ref = { owner: 'acme', repo: 'config' };
+const ensureCheckRun = (request: CheckRunRequest, options: { appId?: number } = {}) =>
+  new OctokitGitHost(buildTestOctokit(), undefined, options).ensureCheckRun(ref, request);
 
 const annotation = (line: number): Annotation => ({
   path: 'migrations/a.yml',
@@ -44,7 +46,7 @@ describe('adapters/github/checks', () => {
     const body = vi.fn((_body: unknown) => true);
     nock(API).post(`${REPO}/check-runs`, body).reply(201, { id: 7 });
 
-    const result = await ensureCheckRun(buildTestOctokit(), ref, request());
+    const result = await ensureCheckRun(request());
 
     expect(result).toEqual({ id: 7 });
     expect(body.mock.lastCall?.[0]).toEqual({
@@ -82,7 +84,7 @@ describe('adapters/github/checks', () => {
     const annotations = Array.from({ length: 120 }, (_, i) => annotation(i + 1));
     annotations[0] = { ...annotation(1), endLine: 3 };
 
-    await ensureCheckRun(buildTestOctokit(), ref, request({ annotations }));
+    await ensureCheckRun(request({ annotations }));
 
     expect(created.mock.lastCall?.[0].output.annotations).toHaveLength(50);
     expect(created.mock.lastCall?.[0].output.annotations[0]).toEqual({
@@ -105,11 +107,7 @@ describe('adapters/github/checks', () => {
     const body = vi.fn((_body: { output: { title: string; summary: string } }) => true);
     nock(API).post(`${REPO}/check-runs`, body).reply(201, { id: 9 });
 
-    await ensureCheckRun(
-      buildTestOctokit(),
-      ref,
-      request({ title: 't'.repeat(300), summary: 's'.repeat(70_000), annotations: [] }),
-    );
+    await ensureCheckRun(request({ title: 't'.repeat(300), summary: 's'.repeat(70_000), annotations: [] }));
 
     expect(body.mock.lastCall?.[0].output.title).toHaveLength(255);
     expect(body.mock.lastCall?.[0].output.summary).toHaveLength(65_535);
@@ -125,7 +123,7 @@ describe('adapters/github/checks', () => {
       },
     ]);
 
-    await expect(ensureCheckRun(buildTestOctokit(), ref, request())).resolves.toEqual({ id: 5 });
+    await expect(ensureCheckRun(request())).resolves.toEqual({ id: 5 });
   });
 
   it('updates its own run while it is still in progress', async () => {
@@ -143,7 +141,7 @@ describe('adapters/github/checks', () => {
     const body = vi.fn((_body: unknown) => true);
     nock(API).patch(`${REPO}/check-runs/6`, body).reply(200, { id: 6 });
 
-    await expect(ensureCheckRun(buildTestOctokit(), ref, request(), { appId: 77 })).resolves.toEqual({
+    await expect(ensureCheckRun(request(), { appId: 77 })).resolves.toEqual({
       id: 6,
     });
     expect(body.mock.lastCall?.[0]).toMatchObject({ status: 'completed', conclusion: 'failure' });
@@ -160,9 +158,9 @@ describe('adapters/github/checks', () => {
     ]);
     nock(API).post(`${REPO}/check-runs`).reply(201, { id: 10 });
 
-    await expect(
-      ensureCheckRun(buildTestOctokit(), ref, request({ conclusion: 'success', annotations: [] })),
-    ).resolves.toEqual({ id: 10 });
+    await expect(ensureCheckRun(request({ conclusion: 'success', annotations: [] }))).resolves.toEqual({
+      id: 10,
+    });
   });
 
   it('wraps GitHub failures, keeping retry-after', async () => {
@@ -171,7 +169,7 @@ describe('adapters/github/checks', () => {
       .query(true)
       .reply(403, { message: 'secondary rate limit' }, { 'retry-after': '60' });
 
-    const error = await ensureCheckRun(buildTestOctokit(), ref, request()).catch((e: unknown) => e);
+    const error = await ensureCheckRun(request()).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(GitHostError);
     expect(error).toMatchObject({ status: 403, retryAfterSeconds: 60 });

@@ -1,12 +1,13 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { findFile, listChangedFiles, listDirectory } from '../../../src/adapters/github/contents.ts';
+import { OctokitGitHost } from '../../../src/adapters/github/octokit-git-host.ts';
 import { GitHostError } from '../../../src/shared/errors.ts';
 import { buildTestOctokit } from '../../helpers/octokit.ts';
 
 const API = 'https://api.github.com';
 const REPO = '/repos/acme/config';
 const ref = { owner: 'acme', repo: 'config' };
+const host = () => new OctokitGitHost(buildTestOctokit(), undefined);
 const b64 = (text: string | Buffer) => Buffer.from(text).toString('base64');
 
 describe('adapters/github/contents', () => {
@@ -22,7 +23,7 @@ describe('adapters/github/contents', () => {
         content: `${b64('id: ä\n').slice(0, 4)}\n${b64('id: ä\n').slice(4)}`,
       });
 
-    await expect(findFile(buildTestOctokit(), ref, 'migrations/a.yml', 'abc')).resolves.toEqual({
+    await expect(host().findFile(ref, 'migrations/a.yml', 'abc')).resolves.toEqual({
       path: 'migrations/a.yml',
       text: 'id: ä\n',
       sha: 's1',
@@ -37,7 +38,7 @@ describe('adapters/github/contents', () => {
       .get(`${REPO}/git/blobs/s2`)
       .reply(200, { sha: 's2', encoding: 'base64', content: b64('large text') });
 
-    await expect(findFile(buildTestOctokit(), ref, 'big.md')).resolves.toEqual({
+    await expect(host().findFile(ref, 'big.md')).resolves.toEqual({
       path: 'big.md',
       text: 'large text',
       sha: 's2',
@@ -72,13 +73,15 @@ describe('adapters/github/contents', () => {
   ])('returns undefined for a file that is %s', async (_name, status, body) => {
     nock(API).get(`${REPO}/contents/x`).reply(status, body);
 
-    await expect(findFile(buildTestOctokit(), ref, 'x')).resolves.toBeUndefined();
+    await expect(host().findFile(ref, 'x')).resolves.toBeUndefined();
   });
 
   it('wraps other failures in GitHostError with the status', async () => {
     nock(API).get(`${REPO}/contents/x`).reply(502, { message: 'Bad Gateway' });
 
-    const error = await findFile(buildTestOctokit(), ref, 'x').catch((e: unknown) => e);
+    const error = await host()
+      .findFile(ref, 'x')
+      .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(GitHostError);
     expect(error).toMatchObject({
@@ -97,11 +100,11 @@ describe('adapters/github/contents', () => {
       ]);
     nock(API).get(`${REPO}/contents/nope`).reply(404, { message: 'Not Found' });
 
-    await expect(listDirectory(buildTestOctokit(), ref, 'migrations', 'abc')).resolves.toEqual([
+    await expect(host().listDirectory(ref, 'migrations', 'abc')).resolves.toEqual([
       { type: 'file', name: 'a.yml', path: 'migrations/a.yml', size: 120 },
       { type: 'dir', name: 'old', path: 'migrations/old', size: 0 },
     ]);
-    await expect(listDirectory(buildTestOctokit(), ref, 'nope')).resolves.toEqual([]);
+    await expect(host().listDirectory(ref, 'nope')).resolves.toEqual([]);
   });
 
   it('lists changed files with renames', async () => {
@@ -114,7 +117,7 @@ describe('adapters/github/contents', () => {
         ],
       });
 
-    await expect(listChangedFiles(buildTestOctokit(), ref, 'b1', 'h1')).resolves.toEqual([
+    await expect(host().listChangedFiles(ref, 'b1', 'h1')).resolves.toEqual([
       { path: 'migrations/a.yml', status: 'modified' },
       { path: 'migrations/b.yml', status: 'renamed', previousPath: 'migrations/old-b.yml' },
     ]);

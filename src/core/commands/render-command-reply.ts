@@ -1,0 +1,199 @@
+/**
+ * Replies to `/migrate` commands, as Markdown comments: refusals and parse errors (with the
+ * reason and what to do instead), `/migrate help`, `/migrate status`, and the outcome of a
+ * dashboard retry. Pure renderers; the caller posts them (`GitHost.createComment`) and reacts
+ * 👀 → 🚀 / 😕. Text that comes from outside (coder summaries, CI output) is escaped so it
+ * cannot ping anyone or break the hidden markers.
+ */
+import type { Target } from '../target/target.ts';
+import type { RetrySelection } from '../dashboard/select-retry-targets.ts';
+import {
+  codeBlock,
+  escapeHtmlAndMentions,
+  escapeText,
+  formatUsd,
+  groupDigits,
+  inlineCode,
+  oneLine,
+} from '../dashboard/markdown.ts';
+import type { Command, CommandLocation, ParsedCommand } from './command.ts';
+import { MAX_FIX_INSTRUCTION, renderCommand } from './command.ts';
+import { listAvailableCommands } from './authorize-command.ts';
+
+/** What to answer: a parse error, a refusal, help, status, or a dashboard retry's outcome. */
+export type CommandReply =
+  | { type: 'invalid'; parsed: Extract<ParsedCommand, { type: 'invalid' }>; where: CommandLocation }
+  | { type: 'refused'; command: Command; reason: string }
+  | { type: 'help'; where: CommandLocation }
+  | {
+      type: 'status';
+      target: Target;
+      /** The migration's title, for the heading. */
+      migrationTitle: string;
+      limits: { maxIterations: number; maxCostPerRepoUsd: number };
+      branchHasHumanCommits?: boolean;
+    }
+  /**
+   * An allowed command that still needs a word: a `fix` whose instruction was cut, or a comment
+   * with more than one command. (Otherwise the 🚀 reaction is the whole answer; see `needsReply`.)
+   */
+  | { type: 'accepted'; command: Command }
+  | { type: 'retry-selection'; selection: RetrySelection; revision: string };
+
+/**
+ * The Markdown reply. `ignoredCommands` (from `parseCommand`) adds a note that only the first
+ * `/migrate` line of a comment runs.
+ */
+export function renderCommandReply(reply: CommandReply, options: { ignoredCommands?: number } = {}): string {
+  const body = renderBody(reply);
+  const ignored = options.ignoredCommands ?? 0;
+  if (ignored <= 0) return body;
+  return `${body}\n\n_Only the first \`/migrate\` line of a comment runs; ${ignored} later ${ignored === 1 ? 'one was' : 'ones were'} ignored. Send each command in its own comment._`;
+}
+
+function renderBody(reply: CommandReply): string {
+  switch (reply.type) {
+    case 'invalid': {
+      const hint = reply.parsed.suggestion
+        ? ` Did you mean ${inlineCode(
+            reply.parsed.suggestion.startsWith('-')
+              ? `/migrate ${reply.parsed.verb} ${reply.parsed.suggestion}`
+              : `/migrate ${reply.parsed.suggestion}`,
+          )}?`
+        : '';
+      return [`😕 ${reply.parsed.error}${hint}`, '', renderHelp(reply.where)].join('\n');
+    }
+    case 'refused':
+      return `😕 ${inlineCode(renderCommand(reply.command), { max: 80 })} was not run. ${reply.reason}`;
+    case 'help':
+      return renderHelp(reply.where);
+    case 'status':
+      return renderStatus(reply);
+    case 'accepted': {
+      const written = inlineCode(renderCommand(reply.command), { max: 80 });
+      return reply.command.name === 'fix' && reply.command.truncated
+        ? `${written} accepted. Your instruction was longer than ${MAX_FIX_INSTRUCTION} characters; the coder gets the first ${MAX_FIX_INSTRUCTION}.`
+        : `${written} accepted.`;
+    }
+    case 'retry-selection':
+      return renderRetrySelection(reply.selection, reply.revision);
+  }
+}
+
+/**
+ * Whether an allowed command deserves an `accepted` reply: only when something the commenter
+ * wrote was not used (a cut `fix` instruction, extra commands); otherwise reactions suffice.
+ */
+export function needsReply(command: Command, ignoredCommands: number): boolean {
+  return ignoredCommands > 0 || (command.name === 'fix' && command.truncated);
+}
+
+/** `/migrate help` for a PR or for the dashboard issue. */
+export function renderHelp(where: CommandLocation): string {
+  const lines =
+    where === 'pr'
+      ? [
+          '**fleetwright commands on this PR** (write access required; one command per comment, at the start of a line):',
+          '',
+          '- `/migrate status`: state, iteration, last CI failure and cost so far.',
+          '- `/migrate stop`: stop iterating; the PR stays for people to finish.',
+          '- `/migrate continue`: resume a paused or stalled PR (after your own commit, fleetwright builds on it).',
+          '- `/migrate fix <instructions>`: one more repair iteration with your instructions (several lines are fine).',
+          "- `/migrate retry`: start over from the default branch with the manifest's current revision. " +
+            'If someone committed to the branch, `/migrate retry --force` is needed, and discards those commits.',
+          "- `/migrate approve`: migration owners only; moves a PR waiting for the owners' review to ready for review.",
+          '- `/migrate help`: this list.',
+        ]
+      : [
+          '**fleetwright commands on the migration dashboard** (write access to this repository required):',
+          '',
+          '- `/migrate retry --failed`: rerun every failed repository (ineligible and not-applicable ones excepted).',
+          '- `/migrate retry --group <id>`: rerun one failure group; the ids are on the dashboard.',
+          '- `/migrate retry owner/repo …`: rerun the named repositories.',
+          '- `/migrate pause`: admit no new repositories and start no coder runs; open PRs stay.',
+          '- `/migrate resume`: undo `/migrate pause`.',
+          '- `/migrate help`: this list.',
+          '',
+          "Retries use the manifest's latest revision: improve the prompt, push it, then retry.",
+        ];
+  return lines.join('\n');
+}
+
+function renderStatus(reply: Extract<CommandReply, { type: 'status' }>): string {
+  const { target, limits } = reply;
+  const reason = target.reason ? ` (${target.reason})` : '';
+  const usage = target.usage;
+  const rows = [
+    `| state | \`${target.state}\`${reason} since ${target.stateSince.slice(0, 16).replace('T', ' ')} UTC |`,
+    ...(target.detail ? [`| detail | ${escapeText(oneLine(target.detail, 300))} |`] : []),
+    `| iteration | ${target.iteration} of ${limits.maxIterations} |`,
+    `| cost so far | ${formatUsd(usage.costUsd)} of ${formatUsd(limits.maxCostPerRepoUsd)} |`,
+    `| tokens | ${groupDigits(usage.inputTokens)} input · ${groupDigits(usage.outputTokens)} output · ${groupDigits(usage.cacheWriteTokens)} cache write · ${groupDigits(usage.cacheReadTokens)} cache read |`,
+    `| revision | ${inlineCode(target.manifestRevision, { inTable: true })} |`,
+  ];
+  const lines = [
+    `**fleetwright status** for ${target.repo} · ${escapeHtmlAndMentions(reply.migrationTitle, 120)}`,
+    '',
+    '| | |',
+    '| --- | --- |',
+    ...rows,
+  ];
+  const last = target.history.at(-1);
+  if (last) {
+    lines.push(
+      '',
+      `**Last attempt** (iteration ${last.iteration}, ${last.mode}, ${last.outcome}${last.sha ? `, ${last.sha.slice(0, 7)}` : ''}): ${escapeText(oneLine(last.summary, 400))}`,
+    );
+    if (last.result) lines.push('', `**Result:** ${inlineCode(last.result, { max: 300 })}`);
+  }
+  if (target.failure) {
+    lines.push(
+      '',
+      `**Last failure** (${target.failure.class}): ${inlineCode(target.failure.signature, { max: 300 })}`,
+    );
+    if (target.failure.example && target.failure.example !== target.failure.signature) {
+      lines.push('', codeBlock(target.failure.example, { maxLines: 6, maxLineLength: 300 }));
+    }
+  }
+  const available = listAvailableCommands(target, reply.branchHasHumanCommits ?? false);
+  lines.push(
+    '',
+    available.length > 0
+      ? `Commands that apply now: ${available.map((command) => `\`${command}\``).join(' · ')}`
+      : 'No command changes this PR now.',
+  );
+  return lines.join('\n');
+}
+
+function renderRetrySelection(selection: RetrySelection, revision: string): string {
+  if (selection.error) return `😕 ${selection.error}`;
+  const lines: string[] = [];
+  const count = selection.targets.length;
+  if (count === 0) {
+    lines.push('Nothing to retry.');
+  } else {
+    const list = selection.targets.map((target) => target.repo);
+    const shown = list.slice(0, 50).join(', ');
+    lines.push(
+      `🚀 Retrying ${count} ${count === 1 ? 'repository' : 'repositories'}${selection.group ? ` of group \`${selection.group.id}\`` : ''} ` +
+        `with revision ${inlineCode(revision)}: ${shown}${list.length > 50 ? ` and ${list.length - 50} more` : ''}. ` +
+        'They are queued and admitted under the rollout limits.',
+    );
+  }
+  if (selection.excluded.length > 0) {
+    lines.push(
+      '',
+      'Left alone:',
+      '',
+      ...selection.excluded.slice(0, 50).map((item) => `- ${item.repo} (\`${item.state}\`): ${item.why}`),
+      ...(selection.excluded.length > 50 ? [`- … and ${selection.excluded.length - 50} more`] : []),
+    );
+  }
+  if (selection.unknownRepos.length > 0) {
+    lines.push(
+      '',
+      `Not targets of this migration: ${selection.unknownRepos.map((repo) => inlineCode(repo, { max: 100 })).join(', ')}.`,
+    );
+  }
+  return lines.join('\n');
+}

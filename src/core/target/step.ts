@@ -1,0 +1,854 @@
+/**
+ * The target state machine: `step(target, event, policy, now) → { target, effects, outcome }`.
+ * Pure: no I/O, no clock, no SDK. Every decision about a target is made here; workflows only
+ * carry effects out and feed the results back as events (shared/DESIGN.md §3.2).
+ *
+ * Rules that hold for every transition:
+ * 1. Events about a commit the app did not push last (`headSha !== lastPushedSha`) are stale and
+ *    ignored; repeated events (same SHA, same PR, a state already left) are duplicates and ignored.
+ * 2. A coder run starts only within budget: iterations, cost per target, cost per migration, and
+ *    never while the migration is paused or disabled.
+ * 3. Every non-green end (skipped, not-applicable, exhausted, stalled, paused, error, closed)
+ *    records a failure class and a normalised signature.
+ * 4. Once a PR exists, every state change also asks for the labels and the marker to follow.
+ */
+import type { FailureReport } from '../../contracts/failure-report.ts';
+import { addUsage } from '../../contracts/usage.ts';
+import { renderBranchName } from '../markers/branch-name.ts';
+import { buildCommentKey } from '../markers/hidden-key.ts';
+import { labelsForState } from '../markers/labels.ts';
+import type { Effect } from './effects.ts';
+import type { CoderRunSummary, TargetEvent } from './events.ts';
+import { normalizeSignature } from './normalize-signature.ts';
+import type { Policy } from './policy.ts';
+import type { Attempt, Failure, FailureClass, Target, TargetReason, TargetState } from './target.ts';
+import { MAX_HISTORY } from './target.ts';
+
+/** What became of an event; people and logs see these, never booleans. */
+export type StepOutcome =
+  | 'applied'
+  /** About a commit that is no longer the one the app pushed last. */
+  | 'ignored-stale'
+  /** Already taken into account (redelivery, second observation). */
+  | 'ignored-duplicate'
+  /** Meaningless in the current state (e.g. a CI result while drafting). */
+  | 'ignored-irrelevant'
+  /** Meaningful but not allowed now (migration paused or disabled). */
+  | 'ignored-blocked'
+  /** A transition later issues will add (commands, judge). */
+  | 'ignored-unsupported';
+
+export interface Transition {
+  target: Target;
+  effects: Effect[];
+  outcome: StepOutcome;
+  /** One line for the log: why the event was ignored, or what happened. */
+  note?: string;
+}
+
+const MS_PER_MINUTE = 60_000;
+const SUMMARY_CAP = 500;
+const FILES_CAP = 30;
+
+/** States in which a PR exists and the app is still working on it. */
+const PR_WORKING: ReadonlySet<TargetState> = new Set(['awaiting-ci', 'repairing', 'judging', 'owner-review']);
+/** States that end without a PR by construction. */
+const NO_PR_FINAL: ReadonlySet<TargetState> = new Set(['skipped', 'not-applicable']);
+
+/** Applies `event` to `target`. Never throws for any event in any state. */
+export function step(target: Target, event: TargetEvent, policy: Policy, now: Date): Transition {
+  const global = stepAnyState(target, event, policy, now);
+  if (global) return global;
+  switch (target.state) {
+    case 'queued':
+      return stepQueued(target, event, policy, now);
+    case 'baseline':
+      return stepBaseline(target, event, policy, now);
+    case 'drafting':
+    case 'repairing':
+      return stepCoding(target, event, policy, now);
+    case 'awaiting-ci':
+      return stepAwaitingCi(target, event, policy, now);
+    case 'judging':
+      return stepJudging(target, event, policy, now);
+    case 'owner-review':
+      return ignore(target, 'ignored-irrelevant', `${event.type} during owner review`);
+    case 'paused':
+    case 'stalled':
+      return stepResumable(target, event, now);
+    case 'error':
+      return stepError(target, event, policy, now);
+    default:
+      return ignore(target, 'ignored-irrelevant', `${event.type} in final state ${target.state}`);
+  }
+}
+
+// ── Events valid in (almost) every state ────────────────────────────────────────────────────────
+
+function stepAnyState(target: Target, event: TargetEvent, policy: Policy, now: Date): Transition | undefined {
+  switch (event.type) {
+    case 'pr-merged':
+      if (target.prNumber === undefined) return ignore(target, 'ignored-irrelevant', 'no PR');
+      if (target.state === 'merged') return ignore(target, 'ignored-duplicate');
+      return withPrEffects(target, enter(target, 'merged', now, { failure: undefined }), []);
+    case 'pr-closed':
+    case 'branch-deleted': {
+      if (target.prNumber === undefined) {
+        return event.type === 'branch-deleted' && target.state === 'awaiting-ci'
+          ? toError(target, now, policy, 'github-error', 'the branch was deleted before the PR was opened')
+          : ignore(target, 'ignored-irrelevant', 'no PR');
+      }
+      if (target.state === 'merged' || target.state === 'closed') return ignore(target, 'ignored-duplicate');
+      const reason: TargetReason = event.type === 'pr-closed' ? 'pr-closed' : 'branch-deleted';
+      const next = enter(target, 'closed', now, {
+        reason,
+        failure: failureOf('human', reason === 'pr-closed' ? 'PR closed without merge' : 'branch deleted'),
+      });
+      // A closed PR takes no label edits or marker writes: humans closed it, leave it as it is.
+      return applied(next, []);
+    }
+    case 'human-commit-detected': {
+      if (event.sha === target.lastPushedSha || event.sha === target.headSha) {
+        return ignore(target, 'ignored-duplicate', 'commit already known');
+      }
+      if (target.prNumber === undefined || target.state === 'merged' || target.state === 'closed') {
+        return ignore(target, 'ignored-irrelevant', 'no open PR');
+      }
+      if (target.state === 'ready' || target.state === 'exhausted') {
+        // People own the PR now (review or take-over): their commits are expected, not a pause.
+        return ignore(target, 'ignored-irrelevant', `human commit while ${target.state}`);
+      }
+      const next = enter(target, 'paused', now, {
+        reason: 'human-commit',
+        detail: event.author
+          ? `commit ${event.sha.slice(0, 7)} by ${event.author}`
+          : `commit ${event.sha.slice(0, 7)}`,
+        resumeState: target.state === 'paused' ? target.resumeState : target.state,
+        failure: failureOf('human', 'a person pushed to the branch'),
+      });
+      next.headSha = event.sha;
+      return withPrEffects(target, next, [
+        comment(
+          next,
+          'paused',
+          `fleetwright paused: the branch has a commit it did not make (${event.sha.slice(0, 7)}). ` +
+            'It never pushes over human work. Comment `/migrate continue` to let it carry on from your commit.',
+        ),
+      ]);
+    }
+    case 'command-received':
+      return stepCommand(target, event.command, policy, now);
+    case 'effect-failed': {
+      if (NO_PR_FINAL.has(target.state) || target.state === 'merged' || target.state === 'closed') {
+        return ignore(target, 'ignored-irrelevant', `${event.effect} failed after the target ended`);
+      }
+      const reason: TargetReason =
+        event.error.kind === 'stale-head'
+          ? 'stale-head'
+          : event.effect === 'run-coder'
+            ? 'coder-error'
+            : event.error.kind === 'unexpected'
+              ? 'unexpected'
+              : 'github-error';
+      return toError(target, now, policy, reason, `${event.effect}: ${event.error.message}`);
+    }
+    default:
+      return undefined;
+  }
+}
+
+// ── Per state ───────────────────────────────────────────────────────────────────────────────────
+
+function stepQueued(target: Target, event: TargetEvent, policy: Policy, now: Date): Transition {
+  if (event.type === 'branch-found') return adoptBranch(target, event, now);
+  if (event.type !== 'admitted') return ignore(target, 'ignored-irrelevant', `${event.type} while queued`);
+  if (!policy.enabled || policy.paused)
+    return ignore(target, 'ignored-blocked', 'migration paused or disabled');
+  // Not started yet, so the latest manifest revision applies (a manifest edit reaches it).
+  const next = enter(target, 'baseline', now, {});
+  next.manifestRevision = event.revision;
+  next.baseRef = event.baseRef;
+  return applied(next, [{ type: 'read-baseline', baseRef: event.baseRef }]);
+}
+
+function stepBaseline(target: Target, event: TargetEvent, policy: Policy, now: Date): Transition {
+  if (event.type === 'branch-found') return adoptBranch(target, event, now);
+  if (event.type === 'tick') {
+    if (elapsedMinutes(target.stateSince, now) >= policy.baselineTimeoutMinutes)
+      return baselineTimeout(target, now);
+    return applied(target, [{ type: 'read-baseline', baseRef: target.baseRef ?? 'HEAD' }]);
+  }
+  if (event.type !== 'baseline-observed')
+    return ignore(target, 'ignored-irrelevant', `${event.type} during baseline`);
+  if (!policy.enabled || policy.paused) {
+    // Paused between admission and baseline: give the slot back, start over when resumed.
+    return applied(enter(target, 'queued', now, {}), []);
+  }
+  switch (event.ci) {
+    case 'red': {
+      const failing = event.failing ?? [];
+      return applied(
+        enter(target, 'skipped', now, {
+          reason: 'baseline-red',
+          detail:
+            failing.length > 0 ? `failing on ${event.sha.slice(0, 7)}: ${failing.join(', ')}` : undefined,
+          failure: failureOf('baseline-ci', `baseline red: ${failing.join(', ') || 'unknown checks'}`),
+        }),
+        [],
+      );
+    }
+    case 'none':
+      if (!policy.allowNoCi) {
+        return applied(
+          enter(target, 'skipped', now, {
+            reason: 'no-ci',
+            failure: failureOf('no-ci', 'no CI on the default branch'),
+          }),
+          [],
+        );
+      }
+      return startDraft(target, event.sha, policy, now);
+    case 'pending': {
+      if (elapsedMinutes(target.stateSince, now) >= policy.baselineTimeoutMinutes)
+        return baselineTimeout(target, now);
+      const next = { ...target, updatedAt: now.toISOString(), wakeAt: addMinutes(now, policy.pollMinutes) };
+      return applied(next, [{ type: 'schedule-tick', at: next.wakeAt }], 'baseline CI pending');
+    }
+    case 'green':
+      return startDraft(target, event.sha, policy, now);
+  }
+}
+
+function stepCoding(target: Target, event: TargetEvent, policy: Policy, now: Date): Transition {
+  if (event.type === 'branch-found' && target.state === 'drafting') return adoptBranch(target, event, now);
+  if (event.type === 'coder-finished') return coderFinished(target, event.result, policy, now);
+  if (event.type === 'commit-pushed') {
+    if (event.sha === target.lastPushedSha) return ignore(target, 'ignored-duplicate');
+    const history = updateLast(target.history, { sha: event.sha });
+    const next = enter(target, 'awaiting-ci', now, {});
+    next.lastPushedSha = event.sha;
+    next.headSha = event.sha;
+    next.history = history;
+    next.wakeAt = addMinutes(now, Math.min(policy.pollMinutes, policy.ciTimeoutMinutes));
+    const tick: Effect = { type: 'schedule-tick', at: next.wakeAt };
+    if (target.prNumber === undefined) {
+      // The PR is requested now; its open time drives the PRs-per-hour window across restarts.
+      next.prOpenedAt = now.toISOString();
+      const base = target.baseRef ?? 'HEAD';
+      return applied(next, [
+        {
+          type: 'open-draft-pr',
+          branch: renderBranchName(target.migrationId),
+          base,
+          labels: labelsForState('awaiting-ci'),
+        },
+        tick,
+      ]);
+    }
+    return withPrEffects(target, next, [tick]);
+  }
+  if (event.type === 'tick') {
+    // A coder run (or the push after it) that outlived twice its own limit was lost, e.g. in a
+    // restart: the marker says "coding" but nobody is. Treat it as an error so it is retried.
+    if (elapsedMinutes(target.stateSince, now) >= 2 * policy.coderTimeoutMinutes) {
+      return toError(
+        target,
+        now,
+        policy,
+        'unexpected',
+        `${target.state} did not finish (lost in a restart?)`,
+      );
+    }
+    return ignore(target, 'ignored-irrelevant', 'coder running');
+  }
+  return ignore(target, 'ignored-irrelevant', `${event.type} while ${target.state}`);
+}
+
+function stepAwaitingCi(target: Target, event: TargetEvent, policy: Policy, now: Date): Transition {
+  switch (event.type) {
+    case 'pr-opened':
+      if (target.prNumber === event.number) return ignore(target, 'ignored-duplicate');
+      if (event.headSha !== target.lastPushedSha) {
+        // The PR's head is not what we pushed: someone else moved the branch.
+        return step(target, { type: 'human-commit-detected', sha: event.headSha }, policy, now);
+      }
+      return applied({ ...target, prNumber: event.number, updatedAt: now.toISOString() }, []);
+    case 'ci-changed':
+      if (event.headSha !== target.lastPushedSha)
+        return ignore(target, 'ignored-stale', `CI for ${event.headSha}`);
+      return applied(target, [{ type: 'read-ci', headSha: event.headSha }]);
+    case 'ci-completed':
+      if (event.headSha !== target.lastPushedSha)
+        return ignore(target, 'ignored-stale', `CI for ${event.headSha}`);
+      return ciCompleted(target, event, policy, now);
+    case 'tick': {
+      if (elapsedMinutes(target.stateSince, now) >= policy.ciTimeoutMinutes) return ciTimeout(target, now);
+      if (target.lastPushedSha === undefined) return ignore(target, 'ignored-irrelevant', 'nothing pushed');
+      const wakeAt = addMinutes(now, policy.pollMinutes);
+      const effects: Effect[] = [
+        { type: 'read-ci', headSha: target.lastPushedSha },
+        { type: 'schedule-tick', at: wakeAt },
+      ];
+      if (target.prNumber === undefined) {
+        // Pushed but the PR never opened (crash or failure in between): open it now.
+        effects.unshift({
+          type: 'open-draft-pr',
+          branch: renderBranchName(target.migrationId),
+          base: target.baseRef ?? 'HEAD',
+          labels: labelsForState('awaiting-ci'),
+        });
+      }
+      return applied({ ...target, wakeAt, updatedAt: now.toISOString() }, effects);
+    }
+    case 'commit-pushed':
+    case 'branch-found':
+      if (event.sha === target.lastPushedSha) return ignore(target, 'ignored-duplicate');
+      return ignore(target, 'ignored-irrelevant', `${event.type} while awaiting CI`);
+    default:
+      return ignore(target, 'ignored-irrelevant', `${event.type} while awaiting CI`);
+  }
+}
+
+function stepJudging(target: Target, event: TargetEvent, policy: Policy, now: Date): Transition {
+  if (event.type === 'ci-completed' || event.type === 'ci-changed') {
+    return event.headSha === target.lastPushedSha
+      ? ignore(target, 'ignored-duplicate')
+      : ignore(target, 'ignored-stale', `CI for ${event.headSha}`);
+  }
+  if (event.type !== 'judge-finished')
+    return ignore(target, 'ignored-irrelevant', `${event.type} while judging`);
+  if (event.headSha !== target.lastPushedSha)
+    return ignore(target, 'ignored-stale', `verdict for ${event.headSha}`);
+  const judged: Target = { ...target, usage: addUsage(target.usage, event.usage) };
+  if (event.verdict === 'approve') {
+    judged.history = updateLast(target.history, { result: 'judge approved' });
+    if (policy.ownerPreview) {
+      return withPrEffects(target, enter(judged, 'owner-review', now, { failure: undefined }), []);
+    }
+    return withPrEffects(target, enter(judged, 'ready', now, { failure: undefined }), [
+      { type: 'mark-ready' },
+    ]);
+  }
+  const first = event.reasons[0] ?? event.requiredChanges[0] ?? 'rejected without reasons';
+  judged.history = updateLast(target.history, { result: `judge rejected: ${cap(first, 200)}` });
+  judged.failure = {
+    class: 'judge',
+    signature: normalizeSignature({ message: first }),
+    example: cap(first, 300),
+  };
+  return startRepair(target, judged, policy, now, {
+    mode: 'judge-feedback',
+    requiredChanges: event.requiredChanges,
+    reasons: event.reasons,
+  });
+}
+
+function stepResumable(target: Target, event: TargetEvent, now: Date): Transition {
+  if (event.type === 'pr-opened' && target.prNumber === undefined) {
+    return applied({ ...target, prNumber: event.number, updatedAt: now.toISOString() }, []);
+  }
+  return ignore(target, 'ignored-irrelevant', `${event.type} while ${target.state}`);
+}
+
+function stepError(target: Target, event: TargetEvent, policy: Policy, now: Date): Transition {
+  if (event.type === 'pr-opened' && target.prNumber === undefined) {
+    return applied({ ...target, prNumber: event.number, updatedAt: now.toISOString() }, []);
+  }
+  if (event.type !== 'tick') return ignore(target, 'ignored-irrelevant', `${event.type} in error`);
+  if (target.errorCount > policy.maxErrorRetries)
+    return ignore(target, 'ignored-blocked', 'error retries spent');
+  if (target.wakeAt !== undefined && now.getTime() < Date.parse(target.wakeAt)) {
+    return ignore(target, 'ignored-irrelevant', 'backing off');
+  }
+  if (target.lastPushedSha !== undefined) {
+    // Something was pushed: go back to watching CI (and open the PR if that was what failed).
+    const next = enter(target, 'awaiting-ci', now, {});
+    next.errorCount = target.errorCount;
+    next.wakeAt = addMinutes(now, policy.pollMinutes);
+    const effects: Effect[] = [
+      { type: 'read-ci', headSha: target.lastPushedSha },
+      { type: 'schedule-tick', at: next.wakeAt },
+    ];
+    if (target.prNumber === undefined) {
+      effects.unshift({
+        type: 'open-draft-pr',
+        branch: renderBranchName(target.migrationId),
+        base: target.baseRef ?? 'HEAD',
+        labels: labelsForState('awaiting-ci'),
+      });
+      return applied(next, effects);
+    }
+    return withPrEffects(target, next, effects);
+  }
+  // Nothing pushed yet: back to the queue, so the retry is admitted under the rollout limits
+  // again; the iteration budget still counts the runs already made.
+  const next = enter(target, 'queued', now, {});
+  next.errorCount = target.errorCount;
+  return applied(next, []);
+}
+
+function stepCommand(
+  target: Target,
+  command: Extract<TargetEvent, { type: 'command-received' }>['command'],
+  policy: Policy,
+  now: Date,
+): Transition {
+  switch (command.name) {
+    case 'stop': {
+      if (target.prNumber === undefined || !(PR_WORKING.has(target.state) || target.state === 'stalled')) {
+        return ignore(target, 'ignored-irrelevant', `stop while ${target.state}`);
+      }
+      const next = enter(target, 'paused', now, {
+        reason: 'stopped',
+        resumeState: target.state,
+        failure: failureOf('human', 'stopped by a maintainer'),
+      });
+      return withPrEffects(target, next, []);
+    }
+    case 'continue': {
+      if (target.state !== 'paused' && target.state !== 'stalled') {
+        return ignore(target, 'ignored-irrelevant', `continue while ${target.state}`);
+      }
+      const head =
+        target.reason === 'human-commit' ? (target.headSha ?? target.lastPushedSha) : target.lastPushedSha;
+      if (head === undefined) return ignore(target, 'ignored-irrelevant', 'nothing to continue from');
+      // After a human commit the app builds on it: their commit becomes the head it expects.
+      const next = enter(target, 'awaiting-ci', now, { failure: undefined });
+      next.lastPushedSha = head;
+      next.headSha = head;
+      next.wakeAt = addMinutes(now, policy.pollMinutes);
+      return withPrEffects(target, next, [
+        { type: 'read-ci', headSha: head },
+        { type: 'schedule-tick', at: next.wakeAt },
+      ]);
+    }
+    case 'approve': {
+      if (target.state !== 'owner-review')
+        return ignore(target, 'ignored-irrelevant', `approve while ${target.state}`);
+      return withPrEffects(target, enter(target, 'ready', now, {}), [{ type: 'mark-ready' }]);
+    }
+    case 'retry':
+    case 'fix':
+      return ignore(target, 'ignored-unsupported', `/migrate ${command.name} arrives with issue 8`);
+  }
+}
+
+// ── Transitions shared between states ───────────────────────────────────────────────────────────
+
+function startDraft(target: Target, sha: string, policy: Policy, now: Date): Transition {
+  const blocked = coderBlock(target, policy);
+  if (blocked === 'paused') return applied(enter(target, 'queued', now, {}), []);
+  if (blocked) return exhaust(target, blocked, now);
+  const next = enter(target, 'drafting', now, { failure: undefined });
+  next.baseSha = sha;
+  next.iteration = target.iteration + 1;
+  return applied(next, [
+    { type: 'run-coder', mode: 'initial', iteration: next.iteration, sha, history: target.history },
+  ]);
+}
+
+function startRepair(
+  before: Target,
+  current: Target,
+  policy: Policy,
+  now: Date,
+  input:
+    | { mode: 'repair'; report?: FailureReport }
+    | { mode: 'judge-feedback'; requiredChanges: string[]; reasons: string[] },
+): Transition {
+  const blocked = coderBlock(current, policy);
+  if (blocked === 'paused') {
+    // Paused migrations start no coder: the PR waits, `/migrate continue` or a resume restarts it.
+    return withPrEffects(
+      before,
+      enter(current, 'paused', now, {
+        reason: 'stopped',
+        resumeState: 'awaiting-ci',
+        failure: current.failure,
+      }),
+      [],
+    );
+  }
+  if (blocked) return exhaust(current, blocked, now, before);
+  const next = enter(current, 'repairing', now, { failure: current.failure });
+  next.iteration = current.iteration + 1;
+  const sha = current.lastPushedSha ?? current.baseSha ?? '';
+  const effect: Effect =
+    input.mode === 'repair'
+      ? {
+          type: 'run-coder',
+          mode: 'repair',
+          iteration: next.iteration,
+          sha,
+          history: current.history,
+          ...(input.report ? { report: input.report } : {}),
+        }
+      : {
+          type: 'run-coder',
+          mode: 'judge-feedback',
+          iteration: next.iteration,
+          sha,
+          history: current.history,
+          requiredChanges: input.requiredChanges,
+          reasons: input.reasons,
+        };
+  return withPrEffects(before, next, [effect]);
+}
+
+function coderFinished(target: Target, result: CoderRunSummary, policy: Policy, now: Date): Transition {
+  const lastAttempt = target.history.at(-1);
+  if (lastAttempt && lastAttempt.iteration === target.iteration) {
+    return ignore(target, 'ignored-duplicate', `iteration ${target.iteration} already finished`);
+  }
+  const attempt: Attempt = {
+    iteration: Math.max(1, target.iteration),
+    mode:
+      target.state === 'drafting'
+        ? 'initial'
+        : target.history.length > 0 && target.failure?.class === 'judge'
+          ? 'judge-feedback'
+          : 'repair',
+    outcome: result.outcome,
+    summary: cap(result.summary, SUMMARY_CAP),
+    files: result.files.slice(0, FILES_CAP).map((file) => cap(file, 300)),
+    costUsd: result.usage.costUsd,
+    at: now.toISOString(),
+  };
+  const recorded: Target = {
+    ...target,
+    usage: addUsage(target.usage, result.usage),
+    history: [...target.history, attempt].slice(-MAX_HISTORY),
+    updatedAt: now.toISOString(),
+  };
+  const hasChanges = result.files.length > 0;
+  const branch = renderBranchName(target.migrationId);
+
+  if (result.outcome === 'error') {
+    return toError(recorded, now, policy, 'coder-error', result.reason ?? result.summary, target);
+  }
+  if (
+    hasChanges &&
+    result.outcome !== 'refused' &&
+    result.outcome !== 'gave-up' &&
+    result.outcome !== 'not-applicable'
+  ) {
+    // Partial changes from a run cut short by its own limits still go to CI: CI is the judge of them.
+    const first = target.state === 'drafting';
+    const parent = first ? target.baseSha : target.lastPushedSha;
+    if (parent === undefined)
+      return toError(recorded, now, policy, 'unexpected', 'no parent commit to build on', target);
+    return applied(recorded, [
+      {
+        type: 'push-commit',
+        branch,
+        expectedHeadSha: parent,
+        createBranch: first,
+        headline: first
+          ? `fleetwright: ${target.migrationId}`
+          : `fleetwright: ${target.migrationId} (iteration ${attempt.iteration})`,
+        body: cap(result.summary, 2000),
+      },
+    ]);
+  }
+  if (
+    target.state === 'drafting' &&
+    (result.outcome === 'not-applicable' || (result.outcome === 'changed' && !hasChanges))
+  ) {
+    const why = result.reason ?? result.summary;
+    return applied(
+      enter(recorded, 'not-applicable', now, {
+        reason: 'nothing-to-change',
+        detail: cap(why, 500),
+        failure: {
+          class: 'not-applicable',
+          signature: normalizeSignature({ message: why || 'nothing to change' }),
+          example: cap(why, 300),
+        },
+      }),
+      [],
+    );
+  }
+  const reason: TargetReason =
+    result.outcome === 'refused'
+      ? 'coder-refused'
+      : result.outcome === 'gave-up' || result.outcome === 'not-applicable' || result.outcome === 'changed'
+        ? 'coder-gave-up'
+        : 'coder-limit';
+  const why = result.reason ?? result.summary;
+  const exhausted = enter(recorded, 'exhausted', now, {
+    reason,
+    detail: cap(why, 500),
+    failure: {
+      class: 'coder',
+      signature: normalizeSignature({ code: result.outcome, message: why }),
+      example: cap(why, 300),
+    },
+  });
+  return withPrEffects(target, exhausted, target.prNumber === undefined ? [] : [exhaustedComment(exhausted)]);
+}
+
+function ciCompleted(
+  target: Target,
+  event: Extract<TargetEvent, { type: 'ci-completed' }>,
+  policy: Policy,
+  now: Date,
+): Transition {
+  switch (event.ci) {
+    case 'pending':
+    case 'none':
+      // No CI yet (or none that runs on PRs): keep waiting; the CI timeout ends it as stalled.
+      return ignore(target, 'ignored-irrelevant', `CI ${event.ci}`);
+    case 'green': {
+      const next = enter(target, 'judging', now, { failure: undefined });
+      next.history = updateLast(target.history, { result: 'CI green' });
+      return withPrEffects(target, next, [
+        comment(
+          next,
+          'ci-green',
+          `CI is green on ${event.headSha.slice(0, 7)}. Next: the automated review of the diff.`,
+        ),
+        { type: 'run-judge', headSha: event.headSha },
+      ]);
+    }
+    case 'red': {
+      const failure = failureFromCi(event.report, event.failing ?? []);
+      const current: Target = {
+        ...target,
+        failure,
+        history: updateLast(target.history, {
+          result: cap(`CI red: ${failure.example ?? failure.signature}`, 300),
+        }),
+      };
+      return startRepair(target, current, policy, now, {
+        mode: 'repair',
+        ...(event.report ? { report: event.report } : {}),
+      });
+    }
+  }
+}
+
+/** The failure of a red CI: the report's first error finding, else the failing checks' names. */
+export function failureFromCi(report: FailureReport | undefined, failing: readonly string[]): Failure {
+  const finding = report?.findings.find((item) => item.severity === 'error') ?? report?.findings[0];
+  if (finding) {
+    const example = cap(`${finding.code ? `${finding.code} ` : ''}${finding.message}`, 300);
+    return {
+      class: 'ci-failure',
+      signature: normalizeSignature({
+        tool: finding.tool,
+        code: finding.code ?? finding.kind,
+        message: finding.message,
+      }),
+      example,
+    };
+  }
+  const names = failing.length > 0 ? failing.join(', ') : 'unknown checks';
+  return {
+    class: 'ci-failure',
+    signature: normalizeSignature({ message: `failing checks: ${names}` }),
+    example: cap(names, 300),
+  };
+}
+
+/** A branch `fleetwright/<id>` exists without a PR the app knows of. */
+function adoptBranch(
+  target: Target,
+  event: Extract<TargetEvent, { type: 'branch-found' }>,
+  now: Date,
+): Transition {
+  if (!event.ours) {
+    return applied(
+      enter(target, 'paused', now, {
+        reason: 'foreign-branch',
+        detail: `branch ${renderBranchName(target.migrationId)} exists with commits fleetwright did not make`,
+        failure: failureOf('human', 'branch exists with foreign commits'),
+      }),
+      [],
+    );
+  }
+  // Our own push survived a crash: do not redo the coder's work, open the PR for it.
+  const next = enter(target, 'awaiting-ci', now, {});
+  next.lastPushedSha = event.sha;
+  next.headSha = event.sha;
+  next.iteration = Math.max(1, target.iteration);
+  next.prOpenedAt = now.toISOString();
+  return applied(next, [
+    {
+      type: 'open-draft-pr',
+      branch: renderBranchName(target.migrationId),
+      base: target.baseRef ?? 'HEAD',
+      labels: labelsForState('awaiting-ci'),
+    },
+  ]);
+}
+
+function coderBlock(target: Target, policy: Policy): TargetReason | 'paused' | undefined {
+  if (!policy.enabled || policy.paused) return 'paused';
+  if (target.iteration >= policy.maxIterations) return 'iteration-budget';
+  if (target.usage.costUsd >= policy.maxCostPerRepoUsd) return 'cost-budget';
+  if (policy.migrationSpentUsd >= policy.maxTotalUsd) return 'migration-budget';
+  return undefined;
+}
+
+function exhaust(target: Target, reason: TargetReason, now: Date, before: Target = target): Transition {
+  const budget =
+    reason === 'iteration-budget'
+      ? `iteration budget spent (${target.iteration} runs)`
+      : reason === 'cost-budget'
+        ? `cost budget spent ($${target.usage.costUsd.toFixed(2)})`
+        : 'migration budget spent';
+  // The last CI failure is the more useful grouping key: it says what the coder could not fix.
+  const failure = target.failure ?? failureOf('budget', budget);
+  const next = enter(target, 'exhausted', now, { reason, detail: budget, failure });
+  return withPrEffects(before, next, next.prNumber === undefined ? [] : [exhaustedComment(next)]);
+}
+
+function exhaustedComment(target: Target): Effect {
+  const tried = target.history
+    .map(
+      (attempt) =>
+        `- iteration ${attempt.iteration}: ${attempt.summary.split('\n')[0] ?? ''}${attempt.result ? ` → ${attempt.result}` : ''}`,
+    )
+    .join('\n');
+  return comment(
+    target,
+    'exhausted',
+    [
+      `fleetwright stopped: ${target.detail ?? target.reason ?? 'budget spent'}. A person needs to take over.`,
+      target.failure?.example ? `\nLast failure: \`${target.failure.example.replace(/`/g, "'")}\`` : '',
+      tried ? `\nWhat was tried:\n${tried}` : '',
+    ].join('\n'),
+  );
+}
+
+function ciTimeout(target: Target, now: Date): Transition {
+  const next = enter(target, 'stalled', now, {
+    reason: 'ci-timeout',
+    resumeState: 'awaiting-ci',
+    failure: failureOf('ci-timeout', 'CI did not finish in time'),
+  });
+  return withPrEffects(target, next, [
+    comment(
+      next,
+      'stalled',
+      `CI on ${target.lastPushedSha?.slice(0, 7) ?? 'the branch'} did not finish in time, so fleetwright stopped waiting. ` +
+        'Check that a workflow runs on `pull_request` and that the PR has no conflicts, then comment `/migrate continue`.',
+    ),
+  ]);
+}
+
+function baselineTimeout(target: Target, now: Date): Transition {
+  return applied(
+    enter(target, 'stalled', now, {
+      reason: 'baseline-timeout',
+      failure: failureOf('ci-timeout', 'default branch CI did not finish in time'),
+    }),
+    [],
+  );
+}
+
+function toError(
+  target: Target,
+  now: Date,
+  policy: Policy,
+  reason: TargetReason,
+  message: string,
+  before: Target = target,
+): Transition {
+  const errorCount = target.errorCount + 1;
+  const backoff = policy.errorBackoffMinutes * 2 ** Math.min(errorCount - 1, 10);
+  const next = enter(target, 'error', now, {
+    reason,
+    detail: cap(message, 500),
+    resumeState: target.state === 'error' ? target.resumeState : target.state,
+    failure: {
+      class: reason === 'coder-error' ? 'coder' : reason === 'unexpected' ? 'internal' : 'github',
+      signature: normalizeSignature({ code: reason, message }),
+      example: cap(message, 300),
+    },
+  });
+  next.errorCount = errorCount;
+  const effects: Effect[] = [];
+  if (errorCount <= policy.maxErrorRetries) {
+    next.wakeAt = addMinutes(now, backoff);
+    effects.push({ type: 'schedule-tick', at: next.wakeAt });
+  }
+  return withPrEffects(before, next, effects);
+}
+
+// ── Small helpers ───────────────────────────────────────────────────────────────────────────────
+
+function enter(
+  target: Target,
+  state: TargetState,
+  now: Date,
+  fields: { reason?: TargetReason; detail?: string; resumeState?: TargetState; failure?: Failure },
+): Target {
+  const at = now.toISOString();
+  const next: Target = { ...target, state, updatedAt: at, stateSince: at };
+  delete next.reason;
+  delete next.detail;
+  delete next.resumeState;
+  delete next.wakeAt;
+  if (fields.reason !== undefined) next.reason = fields.reason;
+  if (fields.detail !== undefined) next.detail = fields.detail;
+  if (fields.resumeState !== undefined) next.resumeState = fields.resumeState;
+  if ('failure' in fields) {
+    if (fields.failure === undefined) delete next.failure;
+    else next.failure = fields.failure;
+  }
+  if (state !== 'error') next.errorCount = 0;
+  return next;
+}
+
+function failureOf(failureClass: FailureClass, message: string): Failure {
+  return { class: failureClass, signature: normalizeSignature({ message }), example: cap(message, 300) };
+}
+
+/** Appends the label and marker effects that follow a state change on an existing PR. */
+function withPrEffects(before: Target, after: Target, effects: Effect[]): Transition {
+  if (after.prNumber === undefined) return applied(after, effects);
+  const prEffects: Effect[] = [];
+  if (before.state !== after.state) {
+    const wanted = new Set(labelsForState(after.state));
+    prEffects.push({
+      type: 'set-labels',
+      add: [...wanted],
+      remove: labelsForState(before.state).filter((label) => !wanted.has(label)),
+    });
+  }
+  prEffects.push({ type: 'update-marker' });
+  return applied(after, [...prEffects, ...effects]);
+}
+
+function comment(target: Target, kind: Parameters<typeof buildCommentKey>[1], body: string): Effect {
+  return { type: 'comment', key: buildCommentKey(target.migrationId, kind), body };
+}
+
+function updateLast(history: Attempt[], fields: Partial<Pick<Attempt, 'sha' | 'result'>>): Attempt[] {
+  const last = history.at(-1);
+  if (!last) return history;
+  return [...history.slice(0, -1), { ...last, ...fields }];
+}
+
+function applied(target: Target, effects: Effect[], note?: string): Transition {
+  return note === undefined
+    ? { target, effects, outcome: 'applied' }
+    : { target, effects, outcome: 'applied', note };
+}
+
+function ignore(target: Target, outcome: Exclude<StepOutcome, 'applied'>, note?: string): Transition {
+  return note === undefined ? { target, effects: [], outcome } : { target, effects: [], outcome, note };
+}
+
+function elapsedMinutes(sinceIso: string, now: Date): number {
+  return (now.getTime() - Date.parse(sinceIso)) / MS_PER_MINUTE;
+}
+
+function addMinutes(now: Date, minutes: number): string {
+  return new Date(now.getTime() + minutes * MS_PER_MINUTE).toISOString();
+}
+
+function cap(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

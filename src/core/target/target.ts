@@ -1,0 +1,181 @@
+/**
+ * The unit of work: one repository × one migration (shared/DESIGN.md §4). A `Target` is plain
+ * data, serialisable into the PR state marker (src/core/markers/state-marker.ts), so a restarted
+ * server rebuilds it from GitHub. Every timestamp is an ISO string supplied by the caller's `now`.
+ */
+import { z } from 'zod';
+import { Usage } from '../../contracts/usage.ts';
+
+/**
+ * Lifecycle: `queued → baseline → drafting → awaiting-ci ⇄ repairing → judging → owner-review →
+ * ready → merged | closed`, plus the side exits. `paused`, `stalled` and `error` can be resumed;
+ * `merged`, `closed`, `skipped`, `not-applicable` and `exhausted` are final until a retry.
+ */
+export const TargetState = z.enum([
+  'queued',
+  'baseline',
+  'drafting',
+  'awaiting-ci',
+  'repairing',
+  'judging',
+  'owner-review',
+  'ready',
+  'merged',
+  'closed',
+  'skipped',
+  'not-applicable',
+  'exhausted',
+  'stalled',
+  'paused',
+  'error',
+]);
+export type TargetState = z.infer<typeof TargetState>;
+
+/** Why a target sits in a side exit, in words a human can read on the dashboard. */
+export const TargetReason = z.enum([
+  // skipped
+  'baseline-red',
+  'no-ci',
+  'archived',
+  'fork',
+  'excluded',
+  'empty',
+  'disabled',
+  // not-applicable
+  'nothing-to-change',
+  // exhausted
+  'iteration-budget',
+  'cost-budget',
+  'migration-budget',
+  'coder-gave-up',
+  'coder-refused',
+  'coder-limit',
+  // stalled
+  'ci-timeout',
+  'baseline-timeout',
+  // paused
+  'human-commit',
+  'foreign-branch',
+  'stopped',
+  // closed
+  'pr-closed',
+  'branch-deleted',
+  // error
+  'coder-error',
+  'github-error',
+  'stale-head',
+  'missing-change-set',
+  'unexpected',
+]);
+export type TargetReason = z.infer<typeof TargetReason>;
+
+/** Broad family of a non-green end, the first level of the dashboard's failure groups. */
+export const FailureClass = z.enum([
+  'baseline-ci',
+  'no-ci',
+  'ineligible',
+  'not-applicable',
+  'ci-failure',
+  'ci-timeout',
+  'coder',
+  'budget',
+  'judge',
+  'human',
+  'github',
+  'internal',
+]);
+export type FailureClass = z.infer<typeof FailureClass>;
+
+/** A failure class plus a normalised signature (see `normalizeSignature`) and a short example. */
+export const Failure = z.object({
+  class: FailureClass,
+  signature: z.string().max(300),
+  /** One line from the original message (unmasked, capped), as an example for humans. */
+  example: z.string().max(300).optional(),
+});
+export type Failure = z.infer<typeof Failure>;
+
+/** One coder run, compacted (the repair prompt's history and the dashboard's detail). */
+export const Attempt = z.object({
+  iteration: z.number().int().positive(),
+  mode: z.enum(['initial', 'repair', 'judge-feedback']),
+  outcome: z.string().max(40),
+  summary: z.string().max(500),
+  files: z.array(z.string().max(300)).max(30),
+  /** How the attempt ended once CI/judge spoke: "CI red: TS2345 …", "green". */
+  result: z.string().max(300).optional(),
+  sha: z.string().optional(),
+  costUsd: z.number().nonnegative(),
+  at: z.string(),
+});
+export type Attempt = z.infer<typeof Attempt>;
+
+/** How many attempts the marker keeps; older ones are dropped (their cost stays in `usage`). */
+export const MAX_HISTORY = 8;
+
+const Sha = z.string().regex(/^[0-9a-f]{7,64}$/);
+
+export const Target = z.object({
+  /** Kebab-case, as the manifest requires (it is embedded in the branch name). */
+  migrationId: z
+    .string()
+    .max(64)
+    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/),
+  /** The manifest revision this target was started with; later edits apply only to unstarted targets. */
+  manifestRevision: z.string().min(1).max(80),
+  /** `owner/name`. */
+  repo: z.string().regex(/^[^/\s]+\/[^/\s]+$/),
+  state: TargetState,
+  reason: TargetReason.optional(),
+  /** Free text accompanying `reason` (the coder's explanation, a failing check's name…). */
+  detail: z.string().max(500).optional(),
+  /** Coder runs started so far (the first draft is iteration 1). */
+  iteration: z.number().int().nonnegative(),
+  baseRef: z.string().optional(),
+  /** Default-branch commit the change was built on. */
+  baseSha: Sha.optional(),
+  /** The last commit the app pushed to the branch; CI results for any other SHA are stale. */
+  lastPushedSha: Sha.optional(),
+  /** The branch head last observed (differs from `lastPushedSha` after a human commit). */
+  headSha: Sha.optional(),
+  prNumber: z.number().int().positive().optional(),
+  usage: Usage,
+  history: z.array(Attempt).max(MAX_HISTORY),
+  failure: Failure.optional(),
+  /** Where a paused/stalled/error target resumes. */
+  resumeState: TargetState.optional(),
+  /** Consecutive error retries; reset by any successful transition out of `error`. */
+  errorCount: z.number().int().nonnegative(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** When the current state was entered (timeouts are measured from it). */
+  stateSince: z.string(),
+  /** When the PR was opened (rollout's PRs-per-hour window survives restarts through it). */
+  prOpenedAt: z.string().optional(),
+  /** The next `tick` this target wants, if any. */
+  wakeAt: z.string().optional(),
+});
+export type Target = z.infer<typeof Target>;
+
+/** A fresh, queued target. Pure: `now` comes from the caller. */
+export function buildTarget(input: {
+  migrationId: string;
+  manifestRevision: string;
+  repo: string;
+  now: Date;
+}): Target {
+  const at = input.now.toISOString();
+  return {
+    migrationId: input.migrationId,
+    manifestRevision: input.manifestRevision,
+    repo: input.repo,
+    state: 'queued',
+    iteration: 0,
+    usage: { inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0, costUsd: 0 },
+    history: [],
+    errorCount: 0,
+    createdAt: at,
+    updatedAt: at,
+    stateSince: at,
+  };
+}

@@ -1,0 +1,171 @@
+/**
+ * What webhook handlers call after guarding and decoding: each function turns one decoded
+ * webhook into queued work and returns at once (GitHub gives a delivery 10 seconds). Dedupe is
+ * on the delivery id (`X-GitHub-Delivery`), so a redelivered webhook does nothing twice.
+ *
+ * Wiring (see the report / README): push on the config repo's default branch → `onConfigPushed`;
+ * `check_suite.completed`, `check_run.completed`, `workflow_run.completed`, `status` →
+ * `onCiChanged`; `pull_request.closed` → `onPullRequestClosed`; `push` to a fleetwright branch
+ * → `onBranchPushed`; `delete` of a fleetwright branch → `onBranchDeleted`; a timer → `onTimer`.
+ */
+import { parseBranchName } from '../core/markers/branch-name.ts';
+import type { TargetEvent } from '../core/target/events.ts';
+import type { EnqueueResult } from '../ports/jobs.ts';
+import type { InstallationDeps } from './deps.ts';
+import { targetJobKey } from './deps.ts';
+
+export type EnqueueOutcome = 'enqueued' | 'duplicate' | 'not-ours' | 'closed' | 'no-target' | 'stale';
+
+function outcomeOf(result: EnqueueResult): EnqueueOutcome {
+  return result.accepted ? 'enqueued' : result.reason;
+}
+
+function enqueueAdvance(
+  deps: InstallationDeps,
+  input: {
+    repo: string;
+    migrationId: string;
+    event: TargetEvent;
+    deliveryId: string;
+    kind?: 'coder' | 'default';
+  },
+): EnqueueOutcome {
+  return outcomeOf(
+    deps.jobs.enqueue({
+      key: targetJobKey(input.repo, input.migrationId),
+      kind: input.kind ?? 'coder',
+      // One delivery can concern several targets: the key makes the dedupe id per target.
+      dedupeId: `${input.deliveryId}:${targetJobKey(input.repo, input.migrationId)}`,
+      payload: {
+        type: 'advance',
+        installationId: deps.installationId,
+        migrationId: input.migrationId,
+        repo: input.repo,
+        event: input.event,
+      },
+    }),
+  );
+}
+
+/** A push on the config repo's default branch: re-read manifests and fan out. */
+export function onConfigPushed(deps: InstallationDeps, input: { deliveryId: string }): EnqueueOutcome {
+  return outcomeOf(
+    deps.jobs.enqueue({
+      key: `config#${deps.installationId}`,
+      kind: 'default',
+      dedupeId: input.deliveryId,
+      payload: { type: 'reconcile', installationId: deps.installationId },
+    }),
+  );
+}
+
+/**
+ * CI changed on a commit. On a fleetwright branch it concerns that target (`ci-changed`; stale
+ * SHAs are dropped by `step`); on a default branch it may settle the baseline of waiting targets.
+ */
+export function onCiChanged(
+  deps: InstallationDeps,
+  input: { repo: string; branch: string | null; headSha: string; deliveryId: string },
+): EnqueueOutcome {
+  const parsed = input.branch === null ? undefined : parseBranchName(input.branch);
+  if (parsed) {
+    if (!deps.view.findMigration(parsed.migrationId)) return 'not-ours';
+    // Cheap pre-filter on the view (kept current by every advance in this process and rebuilt
+    // from markers on start-up): CI news for a commit other than our last push, or for a target
+    // that is not waiting for CI, cannot change anything, so it costs no request. Human pushes
+    // come through `onBranchPushed`, which always loads from GitHub.
+    const known = deps.view.findTarget(parsed.migrationId, input.repo);
+    if (
+      known &&
+      (known.state !== 'awaiting-ci' ||
+        (known.lastPushedSha !== undefined && known.lastPushedSha !== input.headSha))
+    ) {
+      deps.log.debug(
+        { migration: parsed.migrationId, repo: input.repo, state: known.state, sha: input.headSha },
+        'CI event cannot change the target, skipping',
+      );
+      return 'stale';
+    }
+    return enqueueAdvance(deps, {
+      repo: input.repo,
+      migrationId: parsed.migrationId,
+      event: { type: 'ci-changed', headSha: input.headSha },
+      deliveryId: input.deliveryId,
+      kind: 'coder',
+    });
+  }
+  let outcome: EnqueueOutcome = 'no-target';
+  for (const migration of deps.view.migrations()) {
+    const target = deps.view.findTarget(migration.id, input.repo);
+    if (target?.state !== 'baseline') continue;
+    outcome = enqueueAdvance(deps, {
+      repo: input.repo,
+      migrationId: migration.id,
+      event: { type: 'tick' },
+      deliveryId: input.deliveryId,
+    });
+  }
+  return outcome;
+}
+
+/** A PR on a fleetwright branch was closed or merged. */
+export function onPullRequestClosed(
+  deps: InstallationDeps,
+  input: { repo: string; branch: string; merged: boolean; deliveryId: string },
+): EnqueueOutcome {
+  const parsed = parseBranchName(input.branch);
+  if (!parsed || !deps.view.findMigration(parsed.migrationId)) return 'not-ours';
+  return enqueueAdvance(deps, {
+    repo: input.repo,
+    migrationId: parsed.migrationId,
+    event: { type: input.merged ? 'pr-merged' : 'pr-closed' },
+    deliveryId: input.deliveryId,
+    kind: 'default',
+  });
+}
+
+/**
+ * A push to a fleetwright branch by someone other than the app (the handler drops the app's own
+ * pushes by sender). Loading the target compares the head with the last pushed SHA and pauses.
+ */
+export function onBranchPushed(
+  deps: InstallationDeps,
+  input: { repo: string; branch: string; headSha: string; deliveryId: string },
+): EnqueueOutcome {
+  const parsed = parseBranchName(input.branch);
+  if (!parsed || !deps.view.findMigration(parsed.migrationId)) return 'not-ours';
+  return enqueueAdvance(deps, {
+    repo: input.repo,
+    migrationId: parsed.migrationId,
+    event: { type: 'ci-changed', headSha: input.headSha },
+    deliveryId: input.deliveryId,
+    kind: 'default',
+  });
+}
+
+/** A fleetwright branch was deleted. */
+export function onBranchDeleted(
+  deps: InstallationDeps,
+  input: { repo: string; branch: string; deliveryId: string },
+): EnqueueOutcome {
+  const parsed = parseBranchName(input.branch);
+  if (!parsed || !deps.view.findMigration(parsed.migrationId)) return 'not-ours';
+  return enqueueAdvance(deps, {
+    repo: input.repo,
+    migrationId: parsed.migrationId,
+    event: { type: 'branch-deleted' },
+    deliveryId: input.deliveryId,
+    kind: 'default',
+  });
+}
+
+/** The periodic timer (and start-up, after `reconcile`). */
+export function onTimer(deps: InstallationDeps): EnqueueOutcome {
+  return outcomeOf(
+    deps.jobs.enqueue({
+      key: `tick#${deps.installationId}`,
+      kind: 'default',
+      payload: { type: 'tick', installationId: deps.installationId },
+    }),
+  );
+}

@@ -1,0 +1,304 @@
+/**
+ * Maps each effect `step` asks for to port calls, and turns results into the next events.
+ * Dry-run is honoured here and only here (STYLE.md §12.9): writes and coder runs are logged as
+ * "[dry-run] would …" and produce no event, so the target simply waits.
+ */
+import type { FailureReport } from '../contracts/failure-report.ts';
+import type { Migration } from '../core/migration.ts';
+import { buildDiffStat, renderDiffStat, renderPrBody, renderPrTemplate } from '../core/pr-body.ts';
+import type { PrTemplateValues } from '../core/pr-body.ts';
+import { summarizeCi } from '../core/target/aggregate-ci.ts';
+import type { Effect } from '../core/target/effects.ts';
+import type { EffectError, TargetEvent } from '../core/target/events.ts';
+import type { Target } from '../core/target/target.ts';
+import type { ChangeSet, CoderBudget, CoderMigration, CoderTask } from '../ports/coder.ts';
+import { StaleHeadError } from '../ports/git-host.ts';
+import type { PullRequestInfo } from '../ports/git-host.ts';
+import { GitHostError } from '../shared/errors.ts';
+import type { InstallationDeps } from './deps.ts';
+import { buildFallbackReport } from './failure-report-fallback.ts';
+import { toRepoRef } from './deps.ts';
+
+/** What one advance carries between effects (never persisted: a restart re-derives it). */
+export interface EffectContext {
+  migration: Migration;
+  pr?: PullRequestInfo;
+  /** The last coder run's change set, for `push-commit`. */
+  changeSet?: ChangeSet;
+  /** Rendered diff stat of the last pushed change, for the PR body. */
+  stat?: string;
+  /** `update-marker` was asked for; the marker is written once, at the end of the advance. */
+  markerDirty: boolean;
+}
+
+/** Placeholder values for the PR title/body templates. */
+export function templateValues(migration: Migration, target: Target): PrTemplateValues {
+  const ref = toRepoRef(target.repo);
+  return {
+    migration: { id: migration.id, title: migration.title, description: migration.description },
+    repo: { owner: ref.owner, name: ref.repo, defaultBranch: target.baseRef ?? '' },
+  };
+}
+
+/** Runs one effect; returns the events it produced. Port errors propagate to the caller. */
+export async function runEffect(
+  deps: InstallationDeps,
+  context: EffectContext,
+  target: Target,
+  effect: Effect,
+): Promise<TargetEvent[]> {
+  const ref = toRepoRef(target.repo);
+  const dryRun = context.migration.policy.dryRun;
+  const meta = { migration: target.migrationId, repo: target.repo, pr: target.prNumber, effect: effect.type };
+  switch (effect.type) {
+    case 'read-baseline': {
+      const sha = await deps.host.findBranchHead(ref, effect.baseRef);
+      if (sha === undefined)
+        throw new GitHostError(`Default branch ${effect.baseRef} not found`, { status: 404 });
+      const snapshot = await deps.host.getCiSnapshot(ref, sha);
+      const summary = summarizeCi(snapshot, { ownAppSlug: deps.appSlug });
+      return [{ type: 'baseline-observed', sha, ci: summary.verdict, failing: summary.failing }];
+    }
+    case 'run-coder': {
+      if (dryRun) {
+        deps.log.info(meta, '[dry-run] would run the coder');
+        return [];
+      }
+      return [await runCoder(deps, context, target, effect)];
+    }
+    case 'push-commit': {
+      if (dryRun) {
+        deps.log.info(meta, '[dry-run] would push a commit');
+        return [];
+      }
+      const changeSet = context.changeSet;
+      if (!changeSet) {
+        return [
+          failed(effect.type, {
+            kind: 'unexpected',
+            message: 'no change set in memory (restarted mid-iteration)',
+          }),
+        ];
+      }
+      if (effect.createBranch) await deps.host.ensureBranch(ref, effect.branch, effect.expectedHeadSha);
+      const { sha } = await deps.host.commitChangeSet(ref, {
+        branch: effect.branch,
+        expectedHeadSha: effect.expectedHeadSha,
+        headline: effect.headline,
+        body: effect.body,
+        changeSet,
+      });
+      context.stat = renderDiffStat(buildDiffStat(changeSet.diff));
+      context.changeSet = undefined;
+      return [{ type: 'commit-pushed', sha }];
+    }
+    case 'open-draft-pr': {
+      const values = templateValues(context.migration, target);
+      const stat = context.stat ?? (await statFromGitHub(deps, target));
+      const body = renderPrBody({ template: context.migration.pr.body, values, target, stat });
+      const title = renderPrTemplate(context.migration.pr.title, values).slice(0, 256);
+      const labels = [...new Set([...effect.labels, ...context.migration.pr.labels])];
+      if (dryRun) {
+        deps.log.info({ ...meta, title, labels }, '[dry-run] would open a draft PR');
+        return [];
+      }
+      const pr = await deps.host.ensureDraftPullRequest(ref, {
+        head: effect.branch,
+        base: effect.base,
+        title,
+        body,
+        labels,
+      });
+      context.pr = pr;
+      return [{ type: 'pr-opened', number: pr.number, headSha: pr.headSha }];
+    }
+    case 'update-marker':
+      context.markerDirty = true;
+      return [];
+    case 'set-labels': {
+      const pr = context.pr;
+      if (!pr) return [];
+      const add = effect.add.filter((label) => !pr.labels.includes(label));
+      const remove = effect.remove.filter((label) => pr.labels.includes(label));
+      if (add.length === 0 && remove.length === 0) return [];
+      if (dryRun) {
+        deps.log.info({ ...meta, add, remove }, '[dry-run] would change labels');
+        return [];
+      }
+      await deps.host.ensureLabels(ref, pr.number, { add, remove });
+      context.pr = { ...pr, labels: [...pr.labels.filter((label) => !remove.includes(label)), ...add] };
+      return [];
+    }
+    case 'comment': {
+      if (!context.pr) return [];
+      if (dryRun) {
+        deps.log.info({ ...meta, key: effect.key }, '[dry-run] would comment');
+        return [];
+      }
+      await deps.host.ensureComment(ref, context.pr.number, effect.key, effect.body);
+      return [];
+    }
+    case 'read-ci': {
+      const snapshot = await deps.host.getCiSnapshot(ref, effect.headSha);
+      const summary = summarizeCi(snapshot, { ownAppSlug: deps.appSlug });
+      let report: FailureReport | undefined;
+      if (summary.verdict === 'red') {
+        report =
+          (await deps.host.findFailureReport(ref, effect.headSha)) ??
+          (await buildFallbackReport(deps.host, ref, snapshot, summary.failing));
+      }
+      return [
+        {
+          type: 'ci-completed',
+          headSha: effect.headSha,
+          ci: summary.verdict,
+          failing: summary.failing,
+          ...(report ? { report } : {}),
+        },
+      ];
+    }
+    case 'run-judge':
+      // The Judge port arrives with issue 7; until then a green target waits in `judging`.
+      deps.log.info(meta, 'CI green; no judge configured yet, waiting in judging');
+      return [];
+    case 'mark-ready': {
+      if (!context.pr) return [];
+      if (dryRun) {
+        deps.log.info(meta, '[dry-run] would mark the PR ready for review');
+        return [];
+      }
+      await deps.host.markReadyForReview(ref, context.pr.nodeId);
+      return [];
+    }
+    case 'reset-branch': {
+      if (dryRun) {
+        deps.log.info(meta, '[dry-run] would reset the branch');
+        return [];
+      }
+      await deps.host.resetBranch(ref, effect.branch, effect.sha, effect.expectedHeadSha);
+      return [];
+    }
+    case 'schedule-tick':
+      // The wake-up time is part of the target (`wakeAt`); the periodic tick picks it up.
+      return [];
+  }
+}
+
+async function runCoder(
+  deps: InstallationDeps,
+  context: EffectContext,
+  target: Target,
+  effect: Extract<Effect, { type: 'run-coder' }>,
+): Promise<TargetEvent> {
+  const { migration } = context;
+  const ref = toRepoRef(target.repo);
+  const coderMigration: CoderMigration = {
+    id: migration.id,
+    title: migration.title,
+    prompt: migration.prompt,
+    allowWorkflowEdits: migration.coder.allowWorkflowEdits,
+    allowedPaths: migration.coder.allowedPaths,
+  };
+  const history = effect.history.map((attempt) => ({
+    iteration: attempt.iteration,
+    summary: attempt.summary,
+    files: attempt.files,
+    result: attempt.result ?? attempt.outcome,
+  }));
+  const instruction = effect.instruction ? { instruction: effect.instruction } : {};
+  const task: CoderTask =
+    effect.mode === 'initial'
+      ? { mode: 'initial', migration: coderMigration, repo: target.repo, ...instruction }
+      : effect.mode === 'repair'
+        ? {
+            mode: 'repair',
+            migration: coderMigration,
+            repo: target.repo,
+            report: effect.report ?? emptyReport(),
+            history,
+            ...instruction,
+          }
+        : {
+            mode: 'judge-feedback',
+            migration: coderMigration,
+            repo: target.repo,
+            requiredChanges: effect.requiredChanges ?? [],
+            reasons: effect.reasons ?? [],
+            history,
+            ...instruction,
+          };
+  const policy = deps.view.policyFor(migration.id);
+  const remainingRepo = migration.policy.maxCostPerRepoUsd - target.usage.costUsd;
+  const remainingTotal = migration.policy.maxTotalUsd - (policy?.migrationSpentUsd ?? 0);
+  const budget: CoderBudget = {
+    maxTurns: migration.coder.maxTurns,
+    maxOutputTokens: migration.coder.maxOutputTokens,
+    maxCostUsd: Math.max(0, Math.min(remainingRepo, remainingTotal)),
+    timeoutMs: migration.coder.timeoutMinutes * 60_000,
+  };
+  const tarball = await deps.host.downloadTarball(ref, effect.sha);
+  const workspace = await deps.workspaces.fromTarball(tarball, { label: `${migration.id}-${ref.repo}` });
+  try {
+    const result = await deps.coderFor(migration.coder.model).run(task, workspace, budget);
+    context.changeSet = result.changeSet;
+    const files = [
+      ...result.changeSet.additions.map((file) => file.path),
+      ...result.changeSet.deletions.map((file) => file.path),
+    ];
+    return {
+      type: 'coder-finished',
+      result: {
+        outcome: result.outcome,
+        summary: result.summary,
+        ...(result.reason ? { reason: result.reason } : {}),
+        files,
+        usage: result.usage,
+      },
+    };
+  } finally {
+    await workspace.dispose();
+  }
+}
+
+/** When CI is red without a report (no Action, no logs), the coder still gets a valid report. */
+function emptyReport(): FailureReport {
+  return { schemaVersion: 1, conclusion: 'failure', tools: [], findings: [], dropped: [], truncated: false };
+}
+
+/** File list of the branch against its base, for a PR opened after a restart (no diff in memory). */
+async function statFromGitHub(deps: InstallationDeps, target: Target): Promise<string | undefined> {
+  if (target.baseSha === undefined || target.lastPushedSha === undefined) return undefined;
+  const files = await deps.host.listChangedFiles(
+    toRepoRef(target.repo),
+    target.baseSha,
+    target.lastPushedSha,
+  );
+  if (files.length === 0) return undefined;
+  return ['```', ...files.slice(0, 50).map((file) => ` ${file.status.padEnd(8)} ${file.path}`), '```'].join(
+    '\n',
+  );
+}
+
+function failed(effect: string, error: EffectError): TargetEvent {
+  return { type: 'effect-failed', effect, error };
+}
+
+/** Classifies a port error for `step`. */
+export function classifyError(error: unknown): EffectError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof StaleHeadError) return { kind: 'stale-head', message };
+  if (error instanceof GitHostError) {
+    const status = error.status;
+    const kind: EffectError['kind'] =
+      status === 429 || error.retryAfterSeconds !== undefined
+        ? 'rate-limited'
+        : status === 403
+          ? 'forbidden'
+          : status === 404
+            ? 'not-found'
+            : 'http';
+    return status === undefined ? { kind, message } : { kind, status, message };
+  }
+  // CoderError (cannot run at all) and programming errors alike: retried with back-off.
+  return { kind: 'unexpected', message };
+}

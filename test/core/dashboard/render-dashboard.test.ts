@@ -1,0 +1,231 @@
+import { describe, expect, it } from 'vitest';
+import {
+  MAX_ISSUE_BODY,
+  renderDashboard,
+  renderDashboardIssue,
+  renderDashboardReport,
+} from '../../../src/core/dashboard/render-dashboard.ts';
+import type { DashboardQueue } from '../../../src/core/dashboard/render-dashboard.ts';
+import { buildDashboardKey, findHiddenKey, withHiddenKey } from '../../../src/core/markers/hidden-key.ts';
+import { belongsInLedger, parseLedger } from '../../../src/core/markers/ledger.ts';
+import type { Target } from '../../../src/core/target/target.ts';
+import { buildTarget } from '../../../src/core/target/target.ts';
+import { MIGRATION, NOW, buildMigrationTargets } from './migration-fixture.ts';
+
+const QUEUE = { waiting: 30, blockedBy: 'max-open-prs' as const };
+
+describe('core/dashboard/render-dashboard', () => {
+  it('renders a realistic 200-target migration', async () => {
+    const targets = buildMigrationTargets();
+
+    const body = renderDashboard({ migration: MIGRATION, targets, queue: QUEUE, now: NOW });
+
+    expect(targets).toHaveLength(200);
+    await expect(body).toMatchFileSnapshot('./__snapshots__/dashboard-200-targets.md');
+  });
+
+  it('is deterministic: the same targets in any order give the same body', () => {
+    const targets = buildMigrationTargets();
+
+    const a = renderDashboard({ migration: MIGRATION, targets, queue: QUEUE, now: NOW });
+    const b = renderDashboard({
+      migration: MIGRATION,
+      targets: [...targets].reverse(),
+      queue: QUEUE,
+      now: NOW,
+    });
+
+    expect(b).toBe(a);
+  });
+
+  it('changes when a target changes', () => {
+    const targets = buildMigrationTargets();
+    const before = renderDashboard({ migration: MIGRATION, targets, now: NOW });
+    const index = targets.findIndex((target) => target.state === 'ready');
+    targets[index] = { ...(targets[index] as Target), state: 'merged' };
+
+    const after = renderDashboard({ migration: MIGRATION, targets, now: NOW });
+
+    expect(after).not.toBe(before);
+    expect(after).toContain('**Progress:** 61 of 200 targeted repositories merged (30%)');
+  });
+
+  it('keeps the migration ledger readable, with every outcome only it remembers', () => {
+    const targets = buildMigrationTargets();
+
+    const body = renderDashboard({ migration: MIGRATION, targets, now: NOW });
+
+    const ledger = parseLedger(body, MIGRATION.id);
+    expect(ledger.status).toBe('ok');
+    expect(ledger.status === 'ok' && ledger.entries.length).toBe(targets.filter(belongsInLedger).length);
+    expect(findHiddenKey(withHiddenKey(buildDashboardKey(MIGRATION.id), body))).toBe(
+      buildDashboardKey(MIGRATION.id),
+    );
+  });
+
+  it('counts every state and the totals', () => {
+    const body = renderDashboard({
+      migration: MIGRATION,
+      targets: buildMigrationTargets(),
+      queue: QUEUE,
+      now: NOW,
+    });
+
+    expect(body).toContain('| merged | 60 |');
+    expect(body).toContain('| queued | 30 |');
+    expect(body).toContain('| skipped | 20 |');
+    expect(body).toContain('| **total** | **200** |');
+    expect(body).toContain('**Queue:** 30 repositories wait for admission, held by the limit of open PRs');
+    expect(body).toMatch(/\| model cost \| \$\d+\.\d\d of \$500\.00 \(\d+%\) \|/);
+  });
+
+  it('neutralises hostile text from CI: no pings, no fake markers, no broken tables', () => {
+    const hostile = (repo: string, example: string): Target => ({
+      ...buildTarget({ migrationId: MIGRATION.id, manifestRevision: MIGRATION.revision, repo, now: NOW }),
+      state: 'exhausted',
+      reason: 'iteration-budget',
+      detail: 'ping @acme/everyone | and `code`',
+      failure: {
+        class: 'ci-failure',
+        signature: `evil | <!-- fleetwright:ledger v1 {} --> @acme/admins`,
+        example,
+      },
+    });
+    const targets = [
+      hostile(
+        'acme/a',
+        '<!-- fleetwright:ledger v1 {"migrationId":"use-fetch","entries":[]} -->\n```\n@acme/admins',
+      ),
+      hostile('acme/b', 'x'),
+    ];
+
+    const body = renderDashboard({ migration: MIGRATION, targets, now: NOW });
+
+    expect(parseLedger(body, MIGRATION.id)).toMatchObject({ status: 'ok' });
+    expect(body.match(/<!--/g)).toHaveLength(1);
+    const visible = body.slice(0, body.indexOf('<!-- fleetwright:ledger'));
+    const outsideCode = visible.replace(/(`+)[\s\S]*?\1/g, '');
+    expect(outsideCode).not.toMatch(/@acme/);
+  });
+
+  it('summarises instead of exceeding GitHub’s limit, and says what it left out', () => {
+    // Copies keep their PRs, so the ledger (outcomes without a PR) stays that of the 200 originals.
+    const copies = Array.from({ length: 19 }, (_, copy) =>
+      buildMigrationTargets()
+        .filter((target) => !belongsInLedger(target))
+        .map((target) => ({ ...target, repo: `${target.repo}-${copy}` })),
+    ).flat();
+    const big = [...buildMigrationTargets(), ...copies];
+
+    const report = renderDashboardReport({ migration: MIGRATION, targets: big, queue: QUEUE, now: NOW });
+
+    const stored = withHiddenKey(buildDashboardKey(MIGRATION.id), report.body);
+    expect(big.length).toBeGreaterThan(3000);
+    expect(stored.length).toBeLessThanOrEqual(MAX_ISSUE_BODY);
+    expect(report.level).toBeGreaterThan(0);
+    expect(report.omitted.length).toBeGreaterThan(0);
+    expect(report.body).toContain("Summarised to fit GitHub's 65,536-character issue limit:");
+    for (const sentence of report.omitted) expect(report.body).toContain(sentence);
+    expect(report.body).toContain(`| **total** | **${big.length}** |`);
+    expect(parseLedger(report.body, MIGRATION.id)).toMatchObject({ status: 'ok' });
+  });
+
+  it.each([
+    [
+      24_000,
+      1,
+      'the repository table lists the 127 repositories still in progress or failed, not the 73 merged, closed or not applicable',
+    ],
+    [20_000, 2, 'not-applicable groups are counted, not listed'],
+    [16_000, 3, 'the table of 200 repositories is left out'],
+    [10_000, 4, 'failure examples are left out'],
+  ])('drops detail in steps: at %i characters, level %i: %s', (maxLength, level, expected) => {
+    const targets = buildMigrationTargets();
+
+    const report = renderDashboardReport({ migration: MIGRATION, targets, now: NOW, maxLength });
+
+    expect(withHiddenKey(buildDashboardKey(MIGRATION.id), report.body).length).toBeLessThanOrEqual(maxLength);
+    expect(report.level).toBe(level);
+    expect(report.omitted.join('; ')).toContain(expected);
+    expect(report.body).toContain('| **total** | **200** |');
+    expect(parseLedger(report.body, MIGRATION.id)).toMatchObject({ status: 'ok' });
+  });
+
+  it('never drops the ledger: when it fills the issue, the visible part is cut at a line and says so', () => {
+    const targets = buildMigrationTargets();
+
+    const report = renderDashboardReport({ migration: MIGRATION, targets, now: NOW, maxLength: 7_000 });
+
+    expect(report.body).toContain('_The dashboard is cut here: the migration ledger below fills the issue._');
+    expect(report.omitted).toContain('the dashboard was cut to leave room for the ledger');
+    expect(parseLedger(report.body, MIGRATION.id)).toMatchObject({ status: 'ok' });
+  });
+
+  it('summarises more as the room shrinks, and always fits while the ledger leaves room', () => {
+    const targets = buildMigrationTargets();
+    let previous = -1;
+
+    for (let maxLength = 30_000; maxLength >= 8_000; maxLength -= 1_000) {
+      const report = renderDashboardReport({ migration: MIGRATION, targets, now: NOW, maxLength });
+
+      expect(report.level).toBeGreaterThanOrEqual(previous);
+      expect(withHiddenKey(buildDashboardKey(MIGRATION.id), report.body).length).toBeLessThanOrEqual(
+        maxLength,
+      );
+      previous = report.level;
+    }
+  });
+
+  it('shows everything when it fits', () => {
+    const report = renderDashboardReport({
+      migration: MIGRATION,
+      targets: buildMigrationTargets(),
+      now: NOW,
+    });
+
+    expect(report.level).toBe(0);
+    expect(report.omitted).toEqual([]);
+    expect(report.body).not.toContain('Summarised');
+  });
+
+  it('gives ensureIssue its key, title and body', () => {
+    const input = { migration: { ...MIGRATION, title: `Long\n${'x'.repeat(300)}` }, targets: [] };
+
+    const issue = renderDashboardIssue(input);
+
+    expect(issue.key).toBe('fleetwright:dashboard:use-fetch');
+    expect(issue.title).toHaveLength(256);
+    expect(issue.title.startsWith('fleetwright: Long xxx')).toBe(true);
+    expect(issue.body).toBe(renderDashboard(input));
+  });
+
+  it.each<[DashboardQueue, string | undefined]>([
+    [{ waiting: 0 }, undefined],
+    [{ waiting: 1 }, '**Queue:** 1 repository waits for admission.'],
+    [
+      { waiting: 4, blockedBy: 'dry-run' },
+      '**Queue:** 4 repositories wait for admission, held by the dry run',
+    ],
+    [
+      { waiting: 4, blockedBy: 'prs-per-hour', nextSlotAt: '2026-11-21T12:40:00.000Z' },
+      '**Queue:** 4 repositories wait for admission, held by the limit of PRs per hour (`rollout.prsPerHour`) until 2026-11-21 12:40 UTC.',
+    ],
+  ])('shows the queue %o', (queue, expected) => {
+    const body = renderDashboard({ migration: MIGRATION, targets: [], queue });
+
+    if (expected === undefined) expect(body).not.toContain('**Queue:**');
+    else expect(body).toContain(expected);
+  });
+
+  it('renders an empty migration', () => {
+    const body = renderDashboard({
+      migration: { ...MIGRATION, policy: { ...MIGRATION.policy, paused: true } },
+      targets: [],
+    });
+
+    expect(body).toContain('**paused**');
+    expect(body).toContain('0 of 0 targeted repositories merged (0%)');
+    expect(body).toContain('No failures so far.');
+    expect(parseLedger(body, MIGRATION.id)).toEqual({ status: 'ok', entries: [] });
+  });
+});

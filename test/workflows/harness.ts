@@ -1,0 +1,134 @@
+/**
+ * Builds the workflows over fakes: FakeGitHost behind the real pacer, the real in-process queue,
+ * a ScriptedCoder and virtual time. `restart()` throws away everything in memory (view, queue,
+ * pacer) and keeps only the fake GitHub, like a crashed server.
+ */
+import { InProcessJobs } from '../../src/adapters/local/in-process-jobs.ts';
+import type { Migration } from '../../src/core/migration.ts';
+import { DEFAULT_POLICY } from '../../src/core/target/policy.ts';
+import type { Policy } from '../../src/core/target/policy.ts';
+import type { Log } from '../../src/ports/log.ts';
+import { ContentPacer } from '../../src/workflows/content-pacer.ts';
+import type { InstallationDeps, WorkflowJob } from '../../src/workflows/deps.ts';
+import { FleetView } from '../../src/workflows/fleet-view.ts';
+import { buildJobHandler } from '../../src/workflows/handle-job.ts';
+import { buildPacedGitHost } from '../../src/workflows/paced-git-host.ts';
+import type { RequestCounts } from '../../src/workflows/paced-git-host.ts';
+import { FakeGitHost } from '../fakes/fake-git-host.ts';
+import { FakeWorkspaces } from '../fakes/fake-workspaces.ts';
+import { ManualClock } from '../fakes/manual-clock.ts';
+import type { CoderScript } from '../fakes/scripted-coder.ts';
+import { ScriptedCoder } from '../fakes/scripted-coder.ts';
+
+export const T0 = new Date('2026-11-21T09:00:00.000Z');
+
+export interface LogEntry {
+  level: string;
+  meta: object;
+  message: string;
+}
+
+export function buildMigration(
+  overrides: {
+    policy?: Partial<Policy>;
+    selector?: Partial<Migration['selector']>;
+    dryRun?: boolean;
+    revision?: string;
+  } = {},
+): Migration {
+  const { migrationSpentUsd: _spent, ...policy } = {
+    ...DEFAULT_POLICY,
+    dryRun: overrides.dryRun ?? false,
+    ...overrides.policy,
+  };
+  return {
+    id: 'use-fetch',
+    revision: overrides.revision ?? 'rev-1',
+    title: 'Replace request with fetch',
+    description: 'The `request` package is deprecated; use the built-in `fetch`.',
+    prompt: 'Replace every use of the request package with fetch.',
+    selector: {
+      repos: [],
+      patterns: ['*'],
+      topics: [],
+      languages: [],
+      exclude: [],
+      includeArchived: false,
+      includeForks: false,
+      ...overrides.selector,
+    },
+    pr: { title: '{{migration.title}}', body: '{{migration.description}}', labels: ['dependencies'] },
+    policy,
+    coder: {
+      model: 'claude-test',
+      allowWorkflowEdits: false,
+      allowedPaths: [],
+      maxTurns: 20,
+      maxOutputTokens: 4000,
+      timeoutMinutes: 20,
+    },
+  };
+}
+
+export class Harness {
+  readonly clock = new ManualClock(T0);
+  readonly github = new FakeGitHost({ now: () => this.clock.now() });
+  readonly workspaces = new FakeWorkspaces();
+  readonly coder: ScriptedCoder;
+  readonly logs: LogEntry[] = [];
+  migrations: Migration[];
+  deps!: InstallationDeps;
+  jobs!: InProcessJobs<WorkflowJob>;
+  counts!: RequestCounts;
+  pacer!: ContentPacer;
+
+  constructor(options: { script: CoderScript; migrations: Migration[] }) {
+    this.coder = new ScriptedCoder(options.script);
+    this.migrations = options.migrations;
+    this.github.addRepo({ name: 'fleetwright-config', files: { 'README.md': '# config\n' } });
+    this.restart();
+  }
+
+  /** A fresh server process: empty view, empty queue, new pacer; GitHub (the fake) unchanged. */
+  restart(): void {
+    const log: Log = {
+      debug: (meta, message) => this.logs.push({ level: 'debug', meta, message }),
+      info: (meta, message) => this.logs.push({ level: 'info', meta, message }),
+      warn: (meta, message) => this.logs.push({ level: 'warn', meta, message }),
+      error: (meta, message) => this.logs.push({ level: 'error', meta, message }),
+    };
+    this.pacer = new ContentPacer(this.clock);
+    const paced = buildPacedGitHost(this.github, { pacer: this.pacer, clock: this.clock, log });
+    this.counts = paced.counts;
+    this.jobs = new InProcessJobs<WorkflowJob>({
+      handle: buildJobHandler(() => this.deps),
+      concurrency: 4,
+      coderConcurrency: 2,
+      log,
+    });
+    this.deps = {
+      installationId: 1,
+      org: 'acme',
+      configRepo: { owner: 'acme', repo: 'fleetwright-config' },
+      host: paced.host,
+      coderFor: () => this.coder,
+      workspaces: this.workspaces,
+      clock: this.clock,
+      log,
+      jobs: this.jobs,
+      view: new FleetView(),
+      appSlug: 'fleetwright',
+      requestCounts: paced.counts,
+      botLogin: this.github.botLogin,
+      loadMigrations: async () => this.migrations,
+    };
+  }
+
+  async drain(): Promise<void> {
+    await this.jobs.drain();
+  }
+
+  errors(): LogEntry[] {
+    return this.logs.filter((entry) => entry.level === 'error');
+  }
+}
