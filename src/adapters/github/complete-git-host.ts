@@ -33,6 +33,8 @@ const PORT_METHODS: Record<keyof GitHost, true> = {
   createComment: true,
   markReadyForReview: true,
   requestReviewers: true,
+  getPullRequestDiff: true,
+  listRequestedReviewers: true,
   getPermission: true,
   addReaction: true,
   findIssue: true,
