@@ -145,6 +145,20 @@ export interface IssueInfo {
   htmlUrl: string;
 }
 
+/**
+ * A PR's full diff against its base (`application/vnd.github.diff`), or why it is not available:
+ * GitHub refuses diffs beyond its own limits (HTTP 406), and the adapter refuses ones larger than
+ * the caller's `maxBytes` rather than holding them in memory.
+ */
+export type PullRequestDiff =
+  { type: 'diff'; text: string; bytes: number } | { type: 'too-large'; bytes?: number; reason: string };
+
+/** Reviewers whose review is currently requested on a PR (teams by slug, without the org). */
+export interface RequestedReviewers {
+  users: string[];
+  teams: string[];
+}
+
 export type RepoPermission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
 
 export type Reaction = '+1' | '-1' | 'laugh' | 'confused' | 'heart' | 'hooray' | 'rocket' | 'eyes';
@@ -237,6 +251,10 @@ export interface GitHost {
   /** Posts a new comment (replies to commands); not idempotent by design. */
   createComment(ref: RepoRef, number: number, body: string): Promise<{ id: number }>;
   markReadyForReview(ref: RepoRef, pullRequestNodeId: string): Promise<void>;
+  /** The PR's full unified diff against its base; `too-large` beyond `maxBytes` (adapter default 5 MB) or GitHub's limits. */
+  getPullRequestDiff(ref: RepoRef, number: number, options?: { maxBytes?: number }): Promise<PullRequestDiff>;
+  /** Users and teams (slugs) whose review is pending on the PR, so a hand-over never requests twice. */
+  listRequestedReviewers(ref: RepoRef, number: number): Promise<RequestedReviewers>;
   requestReviewers(
     ref: RepoRef,
     number: number,

@@ -6,6 +6,7 @@
  * report requests per opened PR. Test-only controls are the methods after the port section.
  */
 import { FailureReport } from '../../src/contracts/failure-report.ts';
+import { renderFileDiff } from '../../src/core/diff/render-unified-diff.ts';
 import { findHiddenKey, withHiddenKey } from '../../src/core/markers/hidden-key.ts';
 import type { ChangeSet } from '../../src/ports/coder.ts';
 import type {
@@ -19,11 +20,13 @@ import type {
   FileContent,
   GitHost,
   IssueInfo,
+  PullRequestDiff,
   PullRequestInfo,
   Reaction,
   RepoInfo,
   RepoPermission,
   RepoRef,
+  RequestedReviewers,
 } from '../../src/ports/git-host.ts';
 import { StaleHeadError } from '../../src/ports/git-host.ts';
 import { GitHostError } from '../../src/shared/errors.ts';
@@ -451,6 +454,47 @@ export class FakeGitHost implements GitHost {
       users: [...new Set([...pr.reviewers.users, ...reviewers.users])],
       teams: [...new Set([...pr.reviewers.teams, ...reviewers.teams])],
     };
+  }
+
+  async getPullRequestDiff(
+    ref: RepoRef,
+    number: number,
+    options: { maxBytes?: number } = {},
+  ): Promise<PullRequestDiff> {
+    this.#count('getPullRequestDiff');
+    const repo = this.#repo(ref);
+    const pr = repo.prs.find((item) => item.number === number);
+    if (!pr) throw new GitHostError(`PR #${number} not found`, { status: 404 });
+    const base = this.#resolve(repo, pr.baseRef);
+    const head = this.#resolve(repo, pr.closedHeadSha ?? pr.headRef);
+    if (!base || !head) throw new GitHostError('No common ancestor', { status: 404 });
+    const paths = [...new Set([...base.files.keys(), ...head.files.keys()])].sort();
+    const text = paths
+      .map((path) => {
+        const before = base.files.get(path);
+        const after = head.files.get(path);
+        return renderFileDiff({
+          path,
+          before: before === undefined ? undefined : { text: before, mode: '100644' },
+          after: after === undefined ? undefined : { text: after, mode: '100644' },
+        });
+      })
+      .join('');
+    const bytes = new TextEncoder().encode(text).length;
+    if (options.maxBytes !== undefined && bytes > options.maxBytes) {
+      return {
+        type: 'too-large',
+        bytes,
+        reason: `The diff is ${bytes} bytes, over the ${options.maxBytes}-byte limit`,
+      };
+    }
+    return { type: 'diff', text, bytes };
+  }
+
+  async listRequestedReviewers(ref: RepoRef, number: number): Promise<RequestedReviewers> {
+    this.#count('listRequestedReviewers');
+    const pr = this.#pr(ref, number);
+    return { users: [...pr.reviewers.users], teams: [...pr.reviewers.teams] };
   }
 
   async getPermission(ref: RepoRef, login: string): Promise<RepoPermission> {

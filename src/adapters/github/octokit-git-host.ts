@@ -15,11 +15,13 @@ import type {
   FileContent,
   GitHost,
   IssueInfo,
+  PullRequestDiff,
   PullRequestInfo,
   Reaction,
   RepoInfo,
   RepoPermission,
   RepoRef,
+  RequestedReviewers,
 } from '../../ports/git-host.ts';
 import type { FailureReport } from '../../contracts/failure-report.ts';
 import { listFailedJobLogs } from './actions.ts';
@@ -56,6 +58,7 @@ import {
   requestReviewers,
   updatePullRequest,
 } from './pulls.ts';
+import { getPullRequestDiff, listRequestedReviewers } from './pull-request-review.ts';
 import { findRepository, listRepositories } from './repositories.ts';
 
 export class OctokitGitHost implements GitHost {
@@ -167,6 +170,16 @@ export class OctokitGitHost implements GitHost {
     reviewers: { users: string[]; teams: string[] },
   ): Promise<void> {
     return requestReviewers(this.ctx, ref, number, reviewers);
+  }
+  getPullRequestDiff(
+    ref: RepoRef,
+    number: number,
+    options?: { maxBytes?: number },
+  ): Promise<PullRequestDiff> {
+    return getPullRequestDiff(this.ctx.octokit, ref, number, options);
+  }
+  listRequestedReviewers(ref: RepoRef, number: number): Promise<RequestedReviewers> {
+    return listRequestedReviewers(this.ctx.octokit, ref, number);
   }
   getPermission(ref: RepoRef, login: string): Promise<RepoPermission> {
     return getPermission(this.ctx, ref, login);
