@@ -10,7 +10,9 @@ import type { Clock } from './ports/clock.ts';
 import { systemClock } from './ports/clock.ts';
 import type { Coder } from './ports/coder.ts';
 import type { GitHost } from './ports/git-host.ts';
+import type { Judge } from './ports/judge.ts';
 import type { Log } from './ports/log.ts';
+import type { ReadyPrQueue } from './ports/notifier.ts';
 import type { WorkspaceFactory } from './ports/workspace.ts';
 import { ContentPacer } from './workflows/content-pacer.ts';
 import type { InstallationDeps, WorkflowJob } from './workflows/deps.ts';
@@ -28,6 +30,13 @@ export interface FleetRuntimeOptions {
   hostFor(installationId: number): Promise<GitHost>;
   /** The coder for a model id (memoise it: it is asked per coder run). */
   coderFor(model: string): Coder;
+  /** The judge for a model id (memoise it too: it is asked per review). */
+  judgeFor(model: string): Judge;
+  /**
+   * Ready-PR notifications (the batcher of src/workflows/notification-batcher.ts): hand-over
+   * queues into it, every timer beat flushes what is due. Absent = nobody is notified.
+   */
+  notifications?: ReadyPrQueue & { flushDue(): Promise<unknown> };
   workspaces: WorkspaceFactory;
   log: Log;
   clock?: Clock;
@@ -88,6 +97,8 @@ export class FleetRuntime {
       configRepo,
       host,
       coderFor: (model) => this.#options.coderFor(model),
+      judgeFor: (model) => this.#options.judgeFor(model),
+      ...(this.#options.notifications ? { notifications: this.#options.notifications } : {}),
       workspaces: this.#options.workspaces,
       clock: this.#clock,
       log: this.#options.log,
@@ -117,6 +128,10 @@ export class FleetRuntime {
 
   /** One timer beat: queue a tick for every registered installation. Never throws. */
   tickAll(): void {
+    // Batched Slack digests go out on the same beat (the batcher sends each team at most one per window).
+    this.#options.notifications?.flushDue().catch((error: unknown) => {
+      this.#options.log.warn({ err: error }, 'Ready-PR notifications could not be flushed');
+    });
     for (const installationId of this.installationIds()) {
       this.jobs.enqueue({
         key: `tick#${installationId}`,

@@ -7,9 +7,11 @@
 import type { ApplicationFunctionOptions, Probot } from 'probot';
 import { buildAnthropicClient } from './adapters/anthropic/build-anthropic-client.ts';
 import { ClaudeCoder } from './adapters/anthropic/claude-coder.ts';
+import { ClaudeJudge } from './adapters/anthropic/claude-judge.ts';
 import { OctokitGitHost } from './adapters/github/octokit-git-host.ts';
 import { loadModelCatalog } from './adapters/local/model-catalog.ts';
 import { TarballWorkspaces } from './adapters/local/tarball-workspaces.ts';
+import { SlackWebhookNotifier } from './adapters/slack/slack-webhook-notifier.ts';
 import { parseAppConfig } from './app-config.ts';
 import { FleetRuntime } from './fleet-runtime.ts';
 import { onCheckRunRerequested } from './handlers/check-run-rerequested.ts';
@@ -26,6 +28,9 @@ import { CONFIG_PULL_REQUEST_EVENTS, onPullRequestOpened } from './handlers/pull
 import { onPushFleet } from './handlers/push-fleet.ts';
 import { onPush } from './handlers/push.ts';
 import type { Coder } from './ports/coder.ts';
+import { systemClock } from './ports/clock.ts';
+import type { Judge } from './ports/judge.ts';
+import { NotificationBatcher } from './workflows/notification-batcher.ts';
 
 export default async function fleetwright(app: Probot, _options: ApplicationFunctionOptions): Promise<void> {
   const config = parseAppConfig(process.env);
@@ -43,6 +48,7 @@ export default async function fleetwright(app: Probot, _options: ApplicationFunc
   // Coders are built on first use, so the app starts (and validates manifests) without
   // Anthropic credentials; a coder run without them fails its target with a CoderError.
   const coders = new Map<string, Coder>();
+  const judges = new Map<string, Judge>();
   const runtime = new FleetRuntime({
     configRepo: config.configRepo,
     appSlug,
@@ -61,6 +67,21 @@ export default async function fleetwright(app: Probot, _options: ApplicationFunc
       }
       return coder;
     },
+    // Same for judges: one per model (manifest `model.judge`); the output cap is per review.
+    judgeFor: (model) => {
+      let judge = judges.get(model);
+      if (!judge) {
+        judge = new ClaudeJudge(buildAnthropicClient(process.env), { model, catalog: modelCatalog }, app.log);
+        judges.set(model, judge);
+      }
+      return judge;
+    },
+    // Ready PRs are announced in one Slack digest per team; the periodic tick flushes it.
+    notifications: new NotificationBatcher({
+      notifier: new SlackWebhookNotifier(app.log),
+      clock: systemClock,
+      log: app.log,
+    }),
     workspaces: new TarballWorkspaces(app.log),
     log: app.log,
     concurrency: config.concurrency,

@@ -7,6 +7,7 @@ import { FakeGitHost } from './fakes/fake-git-host.ts';
 import { FakeWorkspaces } from './fakes/fake-workspaces.ts';
 import { ManualClock } from './fakes/manual-clock.ts';
 import { ScriptedCoder } from './fakes/scripted-coder.ts';
+import { ScriptedJudge } from './fakes/scripted-judge.ts';
 
 const manifest = `version: 1
 id: use-fetch
@@ -34,6 +35,7 @@ describe('fleet-runtime', () => {
       appSlug: 'fleetwright',
       hostFor: async () => github,
       coderFor: () => coder,
+      judgeFor: () => new ScriptedJudge(),
       workspaces: new FakeWorkspaces(),
       log: silentLog,
       clock,

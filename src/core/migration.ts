@@ -3,7 +3,7 @@
  * and the coder need, plus the manifest's revision. Built from a validated manifest by
  * `migrationFromManifest`; pure data.
  */
-import type { Manifest } from './manifest/schema.ts';
+import type { Manifest, Review } from './manifest/schema.ts';
 import type { TargetSelector } from './planner/select-targets.ts';
 import type { Policy } from './target/policy.ts';
 import { DEFAULT_POLICY } from './target/policy.ts';
@@ -28,6 +28,10 @@ export interface Migration {
     maxOutputTokens: number;
     timeoutMinutes: number;
   };
+  /** The LLM judge of a green diff (manifest `model.judge`, `model.judgeMaxOutputTokens`, `judge`). */
+  judge: { model: string; maxOutputTokens: number; criteria: string[] };
+  /** Human review once the judge approved (manifest `review`). */
+  review: Review;
 }
 
 /**
@@ -75,6 +79,12 @@ export function migrationFromManifest(manifest: Manifest, prompt: string): Migra
       maxOutputTokens: manifest.model.maxOutputTokens,
       timeoutMinutes: manifest.budget.coderTimeoutMinutes,
     },
+    judge: {
+      model: manifest.model.judge,
+      maxOutputTokens: manifest.model.judgeMaxOutputTokens,
+      criteria: [...manifest.judge.criteria],
+    },
+    review: manifest.review,
   };
 }
 

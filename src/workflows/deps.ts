@@ -8,7 +8,9 @@ import type { Clock } from '../ports/clock.ts';
 import type { Coder } from '../ports/coder.ts';
 import type { GitHost, RepoRef } from '../ports/git-host.ts';
 import type { Jobs } from '../ports/jobs.ts';
+import type { Judge } from '../ports/judge.ts';
 import type { Log } from '../ports/log.ts';
+import type { ReadyPrQueue } from '../ports/notifier.ts';
 import type { WorkspaceFactory } from '../ports/workspace.ts';
 import type { FleetView } from './fleet-view.ts';
 import type { RequestCounts } from './paced-git-host.ts';
@@ -29,6 +31,10 @@ export interface InstallationDeps {
   host: GitHost;
   /** The coder of a migration's model (manifest `model.coder`); may throw CoderError (no credentials). */
   coderFor(model: string): Coder;
+  /** The judge of a migration's model (manifest `model.judge`); may throw JudgeError (no credentials). */
+  judgeFor(model: string): Judge;
+  /** Where ready PRs are queued for the owning teams' notifications; absent = nobody is notified. */
+  notifications?: ReadyPrQueue;
   workspaces: WorkspaceFactory;
   clock: Clock;
   log: Log;

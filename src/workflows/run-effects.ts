@@ -4,6 +4,8 @@
  * "[dry-run] would …" and produce no event, so the target simply waits.
  */
 import type { FailureReport } from '../contracts/failure-report.ts';
+import type { NotificationsConfig } from '../core/notify/notifications-config.ts';
+import type { DiffStat } from '../core/notify/types.ts';
 import type { Migration } from '../core/migration.ts';
 import { buildDiffStat, renderDiffStat, renderPrBody, renderPrTemplate } from '../core/pr-body.ts';
 import type { PrTemplateValues } from '../core/pr-body.ts';
@@ -17,6 +19,9 @@ import type { PullRequestInfo } from '../ports/git-host.ts';
 import { GitHostError } from '../shared/errors.ts';
 import type { InstallationDeps } from './deps.ts';
 import { buildFallbackReport } from './failure-report-fallback.ts';
+import { handOver } from './hand-over.ts';
+import { loadNotificationsConfig } from './load-review-config.ts';
+import { reviewMigrationFromManifest, reviewTarget } from './review-target.ts';
 import { toRepoRef } from './deps.ts';
 
 /** What one advance carries between effects (never persisted: a restart re-derives it). */
@@ -29,6 +34,8 @@ export interface EffectContext {
   stat?: string;
   /** `update-marker` was asked for; the marker is written once, at the end of the advance. */
   markerDirty: boolean;
+  /** What the last review found, for the hand-over (absent after a restart: recomputed there). */
+  review?: { diffStat: DiffStat; reviewNotes: string[] };
 }
 
 /** Placeholder values for the PR title/body templates. */
@@ -157,17 +164,24 @@ export async function runEffect(
         },
       ];
     }
-    case 'run-judge':
-      // The Judge port arrives with issue 7; until then a green target waits in `judging`.
-      deps.log.info(meta, 'CI green; no judge configured yet, waiting in judging');
-      return [];
-    case 'mark-ready': {
-      if (!context.pr) return [];
+    case 'run-judge': {
       if (dryRun) {
-        deps.log.info(meta, '[dry-run] would mark the PR ready for review');
+        deps.log.info(meta, '[dry-run] would review the diff (guards + judge)');
         return [];
       }
-      await deps.host.markReadyForReview(ref, context.pr.nodeId);
+      const pullNumber = context.pr?.number ?? target.prNumber;
+      if (pullNumber === undefined) return [];
+      return [await runJudge(deps, context, target, pullNumber, effect.headSha)];
+    }
+    case 'request-owner-review':
+    case 'mark-ready': {
+      const pullNumber = context.pr?.number ?? target.prNumber;
+      if (pullNumber === undefined) return [];
+      if (dryRun) {
+        deps.log.info(meta, '[dry-run] would hand the PR over to reviewers');
+        return [];
+      }
+      await runHandOver(deps, context, target, pullNumber, effect.type === 'mark-ready');
       return [];
     }
     case 'reset-branch': {
@@ -258,6 +272,113 @@ async function runCoder(
   } finally {
     await workspace.dispose();
   }
+}
+
+/**
+ * Guards + LLM judge on `headSha` (review-target.ts), turned into `judge-finished`. A verdict this
+ * app already published on the SHA is reused (redelivery: no second model call, one comment, one
+ * check run). A review that cannot run is an `effect-failed`, so the target backs off and retries.
+ */
+async function runJudge(
+  deps: InstallationDeps,
+  context: EffectContext,
+  target: Target,
+  pullNumber: number,
+  headSha: string,
+): Promise<TargetEvent> {
+  const { migration } = context;
+  const review = reviewMigrationFromManifest(
+    {
+      id: migration.id,
+      title: migration.title,
+      judge: { criteria: migration.judge.criteria },
+      scope: {
+        allowedPaths: migration.coder.allowedPaths,
+        allowWorkflowEdits: migration.coder.allowWorkflowEdits,
+      },
+      // The judge has its own output cap (manifest `model.judgeMaxOutputTokens`).
+      model: { judge: migration.judge.model, maxOutputTokens: migration.judge.maxOutputTokens },
+    },
+    migration.prompt,
+  );
+  const outcome = await reviewTarget(
+    { gitHost: deps.host, judge: deps.judgeFor(migration.judge.model), log: deps.log },
+    {
+      repo: toRepoRef(target.repo),
+      pullNumber,
+      headSha,
+      // Without the base commit there is no base report to compare test counts with.
+      ...(target.baseSha === undefined ? { baseSha: headSha, testCounts: {} } : { baseSha: target.baseSha }),
+      migration: review,
+      configRepo: deps.configRepo,
+      appSlug: deps.appSlug,
+    },
+  );
+  switch (outcome.type) {
+    case 'approved':
+    case 'rejected':
+      context.review = { diffStat: outcome.diffStat, reviewNotes: outcome.reviewNotes };
+      return {
+        type: 'judge-finished',
+        headSha,
+        verdict: outcome.type === 'approved' ? 'approve' : 'reject',
+        reasons: outcome.reasons,
+        requiredChanges: outcome.type === 'rejected' ? outcome.requiredChanges : [],
+        usage: outcome.usage,
+      };
+    case 'error':
+      return failed('run-judge', {
+        kind: outcome.code === 'stale-head' ? 'stale-head' : 'unexpected',
+        message: `review not done (${outcome.code}): ${outcome.reason}`,
+      });
+  }
+}
+
+/**
+ * Hand-over (hand-over.ts): with `ownerApproved` false and an owner preview, label + one comment
+ * for the owners; otherwise ready for review, reviewers requested, teams notified. hand-over reads
+ * the PR first, so a redelivery requests and notifies nobody twice.
+ */
+async function runHandOver(
+  deps: InstallationDeps,
+  context: EffectContext,
+  target: Target,
+  pullNumber: number,
+  ownerApproved: boolean,
+): Promise<void> {
+  const { migration } = context;
+  let notificationsConfig: NotificationsConfig | undefined;
+  if (ownerApproved && deps.notifications) {
+    const loaded = await loadNotificationsConfig(deps.host, deps.configRepo, deps.log);
+    if (loaded.type === 'loaded') notificationsConfig = loaded.config;
+  }
+  const outcome = await handOver(
+    {
+      gitHost: deps.host,
+      clock: deps.clock,
+      log: deps.log,
+      ...(deps.notifications ? { notifications: deps.notifications } : {}),
+    },
+    {
+      repo: toRepoRef(target.repo),
+      pullNumber,
+      migration: {
+        id: migration.id,
+        title: migration.title,
+        review: migration.review,
+        judgeCriteria: migration.judge.criteria,
+      },
+      botLogin: deps.botLogin,
+      ownerApproved,
+      ...(context.review ? context.review : {}),
+      ...(notificationsConfig ? { notificationsConfig } : {}),
+    },
+  );
+  if (context.pr && outcome.type === 'ready') context.pr = { ...context.pr, draft: false };
+  deps.log.info(
+    { migration: migration.id, repo: target.repo, pr: pullNumber, handOver: outcome.type },
+    'PR handed over',
+  );
 }
 
 /** When CI is red without a report (no Action, no logs), the coder still gets a valid report. */

@@ -21,6 +21,7 @@ import { FakeGitHost } from '../fakes/fake-git-host.ts';
 import { FakeWorkspaces } from '../fakes/fake-workspaces.ts';
 import { ManualClock } from '../fakes/manual-clock.ts';
 import { ScriptedCoder } from '../fakes/scripted-coder.ts';
+import { ScriptedJudge } from '../fakes/scripted-judge.ts';
 import { buildTestProbot } from '../helpers/probot.ts';
 import type { TestProbot } from '../helpers/probot.ts';
 
@@ -45,6 +46,7 @@ let runtime: FleetRuntime;
 let test: TestProbot;
 let apiHead: string;
 let slowHead: string;
+let judge: ScriptedJudge;
 
 async function receive(id: string, name: string, payload: object): Promise<void> {
   await test.probot.receive({ id, name, payload: { installation, ...payload } } as never);
@@ -54,6 +56,7 @@ async function receive(id: string, name: string, payload: object): Promise<void>
 const pr = (repo: string) => github.allPullRequests().find((item) => item.repo === `acme/${repo}`);
 
 beforeEach(async () => {
+  judge = new ScriptedJudge();
   const clock = new ManualClock(new Date('2026-11-21T09:00:00.000Z'));
   github = new FakeGitHost({ now: () => clock.now() });
   github.addRepo({ name: 'fleetwright-config', files: { 'migrations/use-fetch.yml': manifest } });
@@ -66,6 +69,7 @@ beforeEach(async () => {
     appSlug: 'fleetwright',
     hostFor: async () => github,
     coderFor: () => new ScriptedCoder(() => ({ outcome: 'changed', files: { 'src/a.ts': 'fetch\n' } })),
+    judgeFor: () => judge,
     workspaces: new FakeWorkspaces(),
     log: silentLog,
     clock,
@@ -130,8 +134,11 @@ describe('handlers: fan-out webhooks', () => {
       repository: repository('api'),
     });
 
-    expect(parseStateMarker(pr('api')!.body)).toMatchObject({ status: 'ok', target: { state: 'judging' } });
+    // One review (the judge approves) and one hand-over, whatever the number of deliveries.
+    expect(parseStateMarker(pr('api')!.body)).toMatchObject({ status: 'ok', target: { state: 'ready' } });
+    expect(judge.calls).toHaveLength(1);
     expect(pr('api')!.comments).toHaveLength(1);
+    expect(pr('api')!.draft).toBe(false);
   });
 
   it('ignores our own check suites and branches that are not ours', async () => {

@@ -84,3 +84,30 @@ export function diffFiles(
   }
   return files;
 }
+
+/**
+ * A unified diff between two trees, as `GET …/pulls/{n}` answers with `application/vnd.github.diff`.
+ * Each changed file is one whole-file hunk (every old line removed, every new line added): valid
+ * for any parser, simpler than GitHub's minimal hunks. Renames are content changes at both paths.
+ */
+export function unifiedDiff(repo: SimRepo, from: FileMap, to: FileMap): string {
+  const text = (file: TreeFile | undefined) =>
+    file ? (repo.git.getBlob(file.sha) ?? Buffer.alloc(0)).toString('utf8') : '';
+  const lines = (body: string) => (body === '' ? [] : body.replace(/\n$/, '').split('\n'));
+  const out: string[] = [];
+  for (const path of [...new Set([...from.keys(), ...to.keys()])].sort()) {
+    const before = from.get(path);
+    const after = to.get(path);
+    if (before && after && before.sha === after.sha && before.mode === after.mode) continue;
+    const old = lines(text(before));
+    const next = lines(text(after));
+    out.push(`diff --git a/${path} b/${path}`);
+    if (!before) out.push(`new file mode ${after!.mode}`);
+    if (!after) out.push(`deleted file mode ${before!.mode}`);
+    out.push(before ? `--- a/${path}` : '--- /dev/null', after ? `+++ b/${path}` : '+++ /dev/null');
+    if (old.length + next.length === 0) continue;
+    out.push(`@@ -${old.length === 0 ? 0 : 1},${old.length} +${next.length === 0 ? 0 : 1},${next.length} @@`);
+    out.push(...old.map((line) => `-${line}`), ...next.map((line) => `+${line}`));
+  }
+  return out.length === 0 ? '' : `${out.join('\n')}\n`;
+}

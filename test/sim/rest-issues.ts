@@ -4,7 +4,7 @@
  */
 import { HttpError, notFound, validationFailed } from './http-error.ts';
 import type { SimIssue, SimRepo } from './model.ts';
-import { diffFiles } from './diff.ts';
+import { diffFiles, unifiedDiff } from './diff.ts';
 import * as ser from './serialize.ts';
 import { paginate, type Route, type RouteContext } from './route.ts';
 import type { Actor, GitHubSim } from './simulator.ts';
@@ -228,7 +228,18 @@ export const issueRoutes: Route[] = [
   {
     method: 'GET',
     template: '/repos/{owner}/{repo}/pulls/{pull_number}',
-    handler: ({ sim, repo, params }) => ({ json: pullJson(sim, repo, pullOr404(repo, params.pull_number)) }),
+    handler: ({ sim, repo, params, headers }) => {
+      const issue = pullOr404(repo, params.pull_number);
+      if (String(headers.accept ?? '').includes('application/vnd.github.diff')) {
+        const pull = issue.pull!;
+        const base = repo.git.mergeBase(pull.baseSha, pull.headSha) ?? pull.baseSha;
+        return {
+          text: unifiedDiff(repo, repo.git.filesAt(base), repo.git.filesAt(pull.headSha)),
+          contentType: 'application/vnd.github.diff; charset=utf-8',
+        };
+      }
+      return { json: pullJson(sim, repo, issue) };
+    },
   },
   {
     method: 'PATCH',

@@ -199,9 +199,7 @@ describe('workflows: fleet scenario (52 repositories)', () => {
       // merges, so the open-PR limit binds); the closed webhook arrives twice, then a late CI event.
       const green = github
         .openPullRequests()
-        .filter(
-          (pr) => parseStateMarker(pr.body).status === 'ok' && pr.labels.includes('fleetwright:judging'),
-        );
+        .filter((pr) => parseStateMarker(pr.body).status === 'ok' && pr.labels.includes('fleetwright:ready'));
       for (const pr of green.slice(0, round >= 12 ? 3 : 0)) {
         const ref = { owner: 'acme', repo: pr.repo.split('/')[1]! };
         github.closePullRequest(ref, BRANCH, true);
@@ -255,11 +253,11 @@ describe('workflows: fleet scenario (52 repositories)', () => {
     // The limits were actually reached (the test would prove nothing otherwise).
     expect(Math.max(...github.openedPrs.map((opened) => opened.openOnBranchPrefix))).toBe(MAX_OPEN);
 
-    // No duplicated comments or labels; one "CI is green" comment per PR.
+    // No duplicated comments or labels; one judge comment per PR (edited in place, never doubled).
     for (const pr of prs) {
       const keys = pr.comments.map((comment) => findHiddenKey(comment.body));
       expect(new Set(keys).size).toBe(keys.length);
-      expect(keys).toEqual(['fleetwright:comment:use-fetch:ci-green']);
+      expect(keys).toEqual(['fleetwright:judge']);
       expect(new Set(pr.labels).size).toBe(pr.labels.length);
       expect(pr.labels.filter((label) => label.startsWith('fleetwright:'))).toEqual(['fleetwright:merged']);
     }
@@ -267,6 +265,8 @@ describe('workflows: fleet scenario (52 repositories)', () => {
     // The coder ran once per repository that needed it: never again after the restart (the
     // not-applicable outcomes came back from the ledger in the dashboard issue) or a redelivery.
     for (const repo of eligible) expect(harness.coder.callsFor(repo)).toBe(1);
+    // …and the judge reviewed each green PR once: redeliveries reuse the published verdict.
+    expect(harness.judge.calls).toHaveLength(eligible.length);
     for (const plan of plans.filter((item) => item.name.startsWith('na-')))
       expect(harness.coder.callsFor(`acme/${plan.name}`)).toBe(1);
     const [dashboard, ...others] = github.issues({ owner: 'acme', repo: 'fleetwright-config' });

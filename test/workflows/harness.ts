@@ -19,6 +19,8 @@ import { FakeWorkspaces } from '../fakes/fake-workspaces.ts';
 import { ManualClock } from '../fakes/manual-clock.ts';
 import type { CoderScript } from '../fakes/scripted-coder.ts';
 import { ScriptedCoder } from '../fakes/scripted-coder.ts';
+import type { JudgeScript } from '../fakes/scripted-judge.ts';
+import { ScriptedJudge } from '../fakes/scripted-judge.ts';
 
 export const T0 = new Date('2026-11-21T09:00:00.000Z');
 
@@ -34,6 +36,7 @@ export function buildMigration(
     selector?: Partial<Migration['selector']>;
     dryRun?: boolean;
     revision?: string;
+    review?: Partial<Migration['review']>;
   } = {},
 ): Migration {
   const { migrationSpentUsd: _spent, ...policy } = {
@@ -67,6 +70,8 @@ export function buildMigration(
       maxOutputTokens: 4000,
       timeoutMinutes: 20,
     },
+    judge: { model: 'claude-judge-test', maxOutputTokens: 2000, criteria: ['Keep error handling.'] },
+    review: { ownerPreview: false, owners: [], reviewers: 'codeowners', ...overrides.review },
   };
 }
 
@@ -75,6 +80,9 @@ export class Harness {
   readonly github = new FakeGitHost({ now: () => this.clock.now() });
   readonly workspaces = new FakeWorkspaces();
   readonly coder: ScriptedCoder;
+  readonly judge: ScriptedJudge;
+  /** Judge models asked for, in order. */
+  readonly judgeModels: string[] = [];
   readonly logs: LogEntry[] = [];
   migrations: Migration[];
   deps!: InstallationDeps;
@@ -82,8 +90,9 @@ export class Harness {
   counts!: RequestCounts;
   pacer!: ContentPacer;
 
-  constructor(options: { script: CoderScript; migrations: Migration[] }) {
+  constructor(options: { script: CoderScript; migrations: Migration[]; judge?: JudgeScript }) {
     this.coder = new ScriptedCoder(options.script);
+    this.judge = new ScriptedJudge(options.judge);
     this.migrations = options.migrations;
     this.github.addRepo({ name: 'fleetwright-config', files: { 'README.md': '# config\n' } });
     this.restart();
@@ -112,6 +121,10 @@ export class Harness {
       configRepo: { owner: 'acme', repo: 'fleetwright-config' },
       host: paced.host,
       coderFor: () => this.coder,
+      judgeFor: (model) => {
+        this.judgeModels.push(model);
+        return this.judge;
+      },
       workspaces: this.workspaces,
       clock: this.clock,
       log,

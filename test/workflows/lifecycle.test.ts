@@ -107,11 +107,14 @@ describe('workflows: the target lifecycle', () => {
 
     await ciResult(harness, ref, 'success');
 
-    expect(marker(harness)).toMatchObject({ state: 'judging', iteration: 2 });
+    // Green goes straight through the review (approve) to the hand-over.
+    expect(harness.judge.calls).toHaveLength(1);
+    expect(marker(harness)).toMatchObject({ state: 'ready', iteration: 2 });
     expect(marker(harness).failure).toBeUndefined();
     expect(harness.github.allPullRequests()[0]!.labels).toEqual(
-      expect.arrayContaining(['fleetwright', 'fleetwright:judging']),
+      expect.arrayContaining(['fleetwright', 'fleetwright:ready']),
     );
+    expect(harness.github.allPullRequests()[0]!.labels).not.toContain('fleetwright:judging');
   });
 
   it('counts the requests of each step: a repair iteration and a green result', async () => {
@@ -150,12 +153,27 @@ describe('workflows: the target lifecycle', () => {
       downloadTarball: 1,
       commitChangeSet: 1,
     });
-    expect(green.requests).toBe(5);
+    // Green now carries the review (check run in progress → done, diff, test counts of base and
+    // head, org criteria, one judge comment) and the hand-over (ready, CODEOWNERS lookup, reviewers).
+    expect(green.outcomes.map((item) => item.event)).toEqual([
+      'ci-changed',
+      'ci-completed',
+      'judge-finished',
+    ]);
+    expect(green.requests).toBe(22);
     expect(harness.github.counts).toEqual({
       findPullRequestForBranch: 1,
-      getCiSnapshot: 1,
-      ensureLabels: 1,
+      getCiSnapshot: 2,
+      ensureLabels: 3,
+      getPullRequest: 2,
+      ensureCheckRun: 2,
+      getPullRequestDiff: 1,
+      findFailureReport: 2,
+      findFile: 4,
       ensureComment: 1,
+      markReadyForReview: 1,
+      listChangedFiles: 1,
+      listRequestedReviewers: 1,
       updatePullRequest: 1,
     });
   });

@@ -46,8 +46,17 @@ export type Effect =
   | { type: 'read-ci'; headSha: string }
   /** Guards + judge on `headSha` → `judge-finished` (issue 7). */
   | { type: 'run-judge'; headSha: string }
-  /** Mark the draft ready and request reviewers (issue 7). */
+  /**
+   * Hand the PR over to humans (issue 7): mark the draft ready, request code owners or the
+   * manifest's reviewers and notify their teams. Asked for once the judge (and, with an owner
+   * preview, an owner) approved.
+   */
   | { type: 'mark-ready' }
+  /**
+   * Owner preview: label the PR for the migration owners and post one comment naming them; the PR
+   * stays a draft until an owner answers `/migrate approve` (which asks for `mark-ready`).
+   */
+  | { type: 'request-owner-review' }
   /** Reset the app's branch to `sha` if it still points at `expectedHeadSha` (issue 8 retry). */
   | { type: 'reset-branch'; branch: string; sha: string; expectedHeadSha: string }
   /** Wake this target with a `tick` at `at` (ISO); later requests replace earlier ones. */

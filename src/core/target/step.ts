@@ -323,7 +323,9 @@ function stepJudging(target: Target, event: TargetEvent, policy: Policy, now: Da
   if (event.verdict === 'approve') {
     judged.history = updateLast(target.history, { result: 'judge approved' });
     if (policy.ownerPreview) {
-      return withPrEffects(target, enter(judged, 'owner-review', now, { failure: undefined }), []);
+      return withPrEffects(target, enter(judged, 'owner-review', now, { failure: undefined }), [
+        { type: 'request-owner-review' },
+      ]);
     }
     return withPrEffects(target, enter(judged, 'ready', now, { failure: undefined }), [
       { type: 'mark-ready' },
@@ -599,16 +601,10 @@ function ciCompleted(
       // No CI yet (or none that runs on PRs): keep waiting; the CI timeout ends it as stalled.
       return ignore(target, 'ignored-irrelevant', `CI ${event.ci}`);
     case 'green': {
+      // No comment here: the review publishes its own (one judge comment, edited in place).
       const next = enter(target, 'judging', now, { failure: undefined });
       next.history = updateLast(target.history, { result: 'CI green' });
-      return withPrEffects(target, next, [
-        comment(
-          next,
-          'ci-green',
-          `CI is green on ${event.headSha.slice(0, 7)}. Next: the automated review of the diff.`,
-        ),
-        { type: 'run-judge', headSha: event.headSha },
-      ]);
+      return withPrEffects(target, next, [{ type: 'run-judge', headSha: event.headSha }]);
     }
     case 'red': {
       const failure = failureFromCi(event.report, event.failing ?? []);

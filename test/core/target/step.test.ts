@@ -204,7 +204,7 @@ describe('core/target/step', () => {
         awaiting(),
         { type: 'ci-completed', headSha: PUSHED, ci: 'green' },
         { state: 'judging' },
-        ['set-labels', 'update-marker', 'comment', 'run-judge'],
+        ['set-labels', 'update-marker', 'run-judge'],
       ],
       [
         'CI red → repairing',
@@ -690,6 +690,93 @@ describe('core/target/step', () => {
       expect(a.target.failure?.signature).toBe(
         "tsc TS2345: Argument of type '<id>' is not assignable to parameter of type '<id>'.",
       );
+    });
+  });
+  describe('judge verdicts and hand-over', () => {
+    const verdict = (
+      fields: Partial<Extract<TargetEvent, { type: 'judge-finished' }>> = {},
+    ): TargetEvent => ({
+      type: 'judge-finished',
+      headSha: PUSHED,
+      verdict: 'approve',
+      reasons: [],
+      requiredChanges: [],
+      usage: usage(0.2),
+      ...fields,
+    });
+    const rejection = verdict({
+      verdict: 'reject',
+      reasons: ['deleted the retry test'],
+      requiredChanges: ['restore test/retry.test.ts'],
+    });
+
+    it.each<
+      [string, Target, Partial<Parameters<typeof buildPolicy>[0]>, TargetEvent, Partial<Target>, string[]]
+    >([
+      [
+        'approve with owner preview → owner-review, owners asked',
+        awaiting({ state: 'judging' }),
+        { ownerPreview: true },
+        verdict(),
+        { state: 'owner-review' },
+        ['set-labels', 'update-marker', 'request-owner-review'],
+      ],
+      [
+        'approve without owner preview → ready, hand-over',
+        awaiting({ state: 'judging' }),
+        { ownerPreview: false },
+        verdict(),
+        { state: 'ready' },
+        ['set-labels', 'update-marker', 'mark-ready'],
+      ],
+      [
+        '/migrate approve in owner-review → ready, hand-over',
+        awaiting({ state: 'owner-review' }),
+        { ownerPreview: true },
+        { type: 'command-received', command: { name: 'approve' }, actor: 'owner' },
+        { state: 'ready' },
+        ['set-labels', 'update-marker', 'mark-ready'],
+      ],
+      [
+        'reject on the last iteration → exhausted, no coder run',
+        awaiting({ state: 'judging', iteration: 3 }),
+        {},
+        rejection,
+        { state: 'exhausted' },
+        ['set-labels', 'update-marker', 'comment'],
+      ],
+    ])('%s', (_name, before, overrides, event, expected, effects) => {
+      const transition = step(before, event, buildPolicy({ ...policy, ...overrides }), T0);
+
+      expect(transition.outcome).toBe('applied');
+      expect(transition.target).toMatchObject(expected);
+      expect(types(transition.effects)).toEqual(effects);
+      expect(TargetSchema.safeParse(transition.target).success).toBe(true);
+    });
+
+    it('a rejection becomes a judge-feedback run that counts toward the budget and the cost', () => {
+      const before = awaiting({ state: 'judging' });
+      const transition = step(before, rejection, policy, T0);
+
+      expect(transition.target).toMatchObject({ state: 'repairing', iteration: before.iteration + 1 });
+      expect(transition.target.failure).toMatchObject({ class: 'judge' });
+      expect(transition.target.usage.costUsd).toBeCloseTo(before.usage.costUsd + 0.2);
+      const run = transition.effects.find((effect) => effect.type === 'run-coder');
+      expect(run).toMatchObject({
+        mode: 'judge-feedback',
+        requiredChanges: ['restore test/retry.test.ts'],
+        reasons: ['deleted the retry test'],
+      });
+    });
+
+    it.each<[string, Target]>([
+      ['ready', awaiting({ state: 'ready' })],
+      ['owner-review', awaiting({ state: 'owner-review' })],
+    ])('a redelivered verdict in %s changes nothing', (_name, before) => {
+      const transition = step(before, verdict(), buildPolicy({ ...policy, ownerPreview: true }), T0);
+
+      expect(transition.outcome).not.toBe('applied');
+      expect(transition.effects).toEqual([]);
     });
   });
 });

@@ -28,6 +28,7 @@ import { onPushFleet } from '../../../src/handlers/push-fleet.ts';
 import { silentLog } from '../../../src/ports/log.ts';
 import { ManualClock } from '../../fakes/manual-clock.ts';
 import { ScriptedCoder } from '../../fakes/scripted-coder.ts';
+import { ScriptedJudge } from '../../fakes/scripted-judge.ts';
 import { GitHubSim, type CiPlan } from '../index.ts';
 
 const APP_ID = 4242;
@@ -164,6 +165,7 @@ async function startApp(
     hostFor: async (installationId) =>
       new OctokitGitHost(await probot.auth(installationId), undefined, { appId: APP_ID, appSlug: SLUG }),
     coderFor: () => coder,
+    judgeFor: () => new ScriptedJudge(),
     workspaces: new TarballWorkspaces(silentLog),
     log: silentLog,
     clock,
