@@ -42,6 +42,8 @@ export function buildMigration(
   const { migrationSpentUsd: _spent, ...policy } = {
     ...DEFAULT_POLICY,
     dryRun: overrides.dryRun ?? false,
+    // As in migrationFromManifest: the policy's owner preview is the manifest's `review.ownerPreview`.
+    ownerPreview: overrides.review?.ownerPreview ?? false,
     ...overrides.policy,
   };
   return {
