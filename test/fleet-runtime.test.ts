@@ -1,8 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseStateMarker } from '../src/core/markers/state-marker.ts';
 import { FleetRuntime } from '../src/fleet-runtime.ts';
 import { silentLog } from '../src/ports/log.ts';
-import { onConfigPushed } from '../src/workflows/enqueue.ts';
+import type { NotificationTarget } from '../src/ports/notifier.ts';
+import { renderBranchName } from '../src/core/markers/branch-name.ts';
+import { onCiChanged, onConfigPushed } from '../src/workflows/enqueue.ts';
+import { NotificationBatcher } from '../src/workflows/notification-batcher.ts';
 import { FakeGitHost } from './fakes/fake-git-host.ts';
 import { FakeWorkspaces } from './fakes/fake-workspaces.ts';
 import { ManualClock } from './fakes/manual-clock.ts';
@@ -65,5 +68,79 @@ describe('fleet-runtime', () => {
     );
     const stop = runtime.startTimer(60_000);
     stop();
+  });
+
+  it('hands an approved green PR over, with the manifest judge model, and flushes the Slack digest on the tick', async () => {
+    const clock = new ManualClock(new Date('2026-11-21T09:00:00.000Z'));
+    const github = new FakeGitHost({ now: () => clock.now() });
+    github.addRepo({
+      name: 'fleetwright-config',
+      files: {
+        'migrations/use-fetch.yml': `${manifest}model:\n  judge: claude-judge-x\n  judgeMaxOutputTokens: 1500\n`,
+        'notifications.yml': 'version: 1\ndefault: https://hooks.slack.com/services/T1/B1/all\n',
+      },
+    });
+    const { ref, headSha } = github.addRepo({ name: 'api-a' });
+    github.setCheckRun(ref, headSha!, { name: 'build', conclusion: 'success' });
+    const judge = new ScriptedJudge();
+    const judgeModels: string[] = [];
+    const sent: { target: NotificationTarget; text: string }[] = [];
+    const notifications = new NotificationBatcher({
+      notifier: {
+        send: async (target, message) => {
+          sent.push({ target, text: JSON.stringify(message) });
+          return { type: 'sent' };
+        },
+      },
+      clock,
+      log: silentLog,
+    });
+    const runtime = new FleetRuntime({
+      configRepo: 'fleetwright-config',
+      appSlug: 'fleetwright',
+      hostFor: async () => github,
+      coderFor: () => new ScriptedCoder(() => ({ outcome: 'changed', files: { 'src/x.ts': 'fetch\n' } })),
+      judgeFor: (model) => {
+        judgeModels.push(model);
+        return judge;
+      },
+      notifications,
+      workspaces: new FakeWorkspaces(),
+      log: silentLog,
+      clock,
+    });
+    await runtime.reconcileInstallation(42, 'acme');
+    const deps = await runtime.depsFor(42);
+    await runtime.jobs.drain();
+    const pr = github.allPullRequests()[0]!;
+    github.setCheckRun(ref, pr.headSha, { name: 'build', conclusion: 'success' });
+
+    onCiChanged(deps, {
+      repo: pr.repo,
+      branch: renderBranchName('use-fetch'),
+      headSha: pr.headSha,
+      deliveryId: 'ci-1',
+    });
+    await runtime.jobs.drain();
+
+    expect(judgeModels).toEqual(['claude-judge-x']);
+    expect(judge.calls[0]?.options).toMatchObject({ model: 'claude-judge-x', maxOutputTokens: 1500 });
+    expect(parseStateMarker(github.allPullRequests()[0]!.body)).toMatchObject({ target: { state: 'ready' } });
+    expect(github.allPullRequests()[0]!.draft).toBe(false);
+    expect(notifications.pending()).toEqual({ default: [expect.stringContaining('api-a')] });
+    expect(sent).toEqual([]);
+
+    // The batcher gathers for a few minutes; the next timer beat sends one digest.
+    clock.advance(10 * 60_000);
+    runtime.tickAll();
+    await runtime.jobs.drain();
+    // Nothing else flushes here: the digest can only come from the tick.
+    await vi.waitFor(() => expect(sent).toHaveLength(1));
+    expect(sent[0]!.target).toEqual({
+      team: 'default',
+      webhookUrl: 'https://hooks.slack.com/services/T1/B1/all',
+    });
+    expect(sent[0]!.text).toContain('api-a');
+    expect(notifications.pending()).toEqual({});
   });
 });
