@@ -73,11 +73,12 @@ export function onCiChanged(
     // Cheap pre-filter on the view (kept current by every advance in this process and rebuilt
     // from markers on start-up): CI news for a commit other than our last push, or for a target
     // that is not waiting for CI, cannot change anything, so it costs no request. Human pushes
-    // come through `onBranchPushed`, which always loads from GitHub.
+    // come through `onBranchPushed`, which always loads from GitHub. A target still `judging`
+    // lost its verdict (a crash mid-review): CI news reviews it again.
     const known = deps.view.findTarget(parsed.migrationId, input.repo);
     if (
       known &&
-      (known.state !== 'awaiting-ci' ||
+      ((known.state !== 'awaiting-ci' && known.state !== 'judging') ||
         (known.lastPushedSha !== undefined && known.lastPushedSha !== input.headSha))
     ) {
       deps.log.debug(

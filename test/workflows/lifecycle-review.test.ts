@@ -6,12 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import { renderBranchName } from '../../src/core/markers/branch-name.ts';
 import { findHiddenKey } from '../../src/core/markers/hidden-key.ts';
-import { parseStateMarker } from '../../src/core/markers/state-marker.ts';
+import { parseStateMarker, replaceStateMarker } from '../../src/core/markers/state-marker.ts';
 import type { Migration } from '../../src/core/migration.ts';
 import type { RepoRef } from '../../src/ports/git-host.ts';
 import { JudgeError } from '../../src/shared/errors.ts';
 import { onCiChanged, onTimer } from '../../src/workflows/enqueue.ts';
 import { fanOut } from '../../src/workflows/fan-out.ts';
+import { reconcile } from '../../src/workflows/reconcile.ts';
 import { OWNER_REVIEW_COMMENT_KEY } from '../../src/workflows/hand-over.ts';
 import { JUDGE_CHECK_NAME, JUDGE_COMMENT_KEY } from '../../src/workflows/review-target.ts';
 import type { JudgeScript } from '../fakes/scripted-judge.ts';
@@ -173,6 +174,8 @@ describe('workflows: review and hand-over in the loop', () => {
 
     await green(harness, ref, 3);
     harness.restart();
+    await reconcile(harness.deps);
+    await harness.drain();
     await green(harness, ref, 2);
 
     expect(harness.judge.calls).toHaveLength(1);
@@ -181,6 +184,24 @@ describe('workflows: review and hand-over in the loop', () => {
     expect(harness.github.counts.requestReviewers).toBe(1);
     expect(marker(harness)).toMatchObject({ state: 'ready' });
     expect(new Set(pr(harness).labels).size).toBe(pr(harness).labels.length);
+  });
+
+  it('a PR left in judging by a crash is reviewed again on the next CI event, reusing the verdict', async () => {
+    const { harness, ref } = await setup();
+    await green(harness, ref);
+    // The crash: the verdict was published, the marker still says judging, the process is gone.
+    const body = replaceStateMarker(pr(harness).body, { ...marker(harness), state: 'judging' });
+    await harness.github.updatePullRequest(ref, pr(harness).number, { body: body! });
+    harness.restart();
+    await reconcile(harness.deps);
+    await harness.drain();
+
+    await green(harness, ref);
+
+    expect(marker(harness)).toMatchObject({ state: 'ready' });
+    expect(harness.judge.calls).toHaveLength(1);
+    expect(pr(harness).comments).toHaveLength(1);
+    expect(await judgeRuns(harness, ref, pr(harness).headSha)).toHaveLength(1);
   });
 
   it('a judge that cannot run puts the target in error; the tick retries the review', async () => {

@@ -311,9 +311,14 @@ function stepAwaitingCi(target: Target, event: TargetEvent, policy: Policy, now:
 
 function stepJudging(target: Target, event: TargetEvent, policy: Policy, now: Date): Transition {
   if (event.type === 'ci-completed' || event.type === 'ci-changed') {
-    return event.headSha === target.lastPushedSha
-      ? ignore(target, 'ignored-duplicate')
-      : ignore(target, 'ignored-stale', `CI for ${event.headSha}`);
+    if (event.headSha !== target.lastPushedSha)
+      return ignore(target, 'ignored-stale', `CI for ${event.headSha}`);
+    // A review normally ends in the advance that started it; a target still `judging` when CI
+    // news arrives lost its verdict (a crash mid-review). Review again: a verdict already
+    // published on this SHA is reused, so this costs no second model call.
+    if (event.type === 'ci-changed') return applied(target, [{ type: 'read-ci', headSha: event.headSha }]);
+    if (event.ci === 'green') return applied(target, [{ type: 'run-judge', headSha: event.headSha }]);
+    return ignore(target, 'ignored-irrelevant', `CI ${event.ci} while judging`);
   }
   if (event.type !== 'judge-finished')
     return ignore(target, 'ignored-irrelevant', `${event.type} while judging`);

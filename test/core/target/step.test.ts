@@ -377,10 +377,10 @@ describe('core/target/step', () => {
         'ignored-stale',
       ],
       [
-        'a second green after judging started',
+        'CI news for an older SHA while judging',
         awaiting({ state: 'judging' }),
-        { type: 'ci-completed', headSha: PUSHED, ci: 'green' },
-        'ignored-duplicate',
+        { type: 'ci-changed', headSha: OTHER },
+        'ignored-stale',
       ],
       ['the same push twice', awaiting(), { type: 'commit-pushed', sha: PUSHED }, 'ignored-duplicate'],
       [
@@ -767,6 +767,17 @@ describe('core/target/step', () => {
         requiredChanges: ['restore test/retry.test.ts'],
         reasons: ['deleted the retry test'],
       });
+    });
+
+    it('a target left in judging (verdict lost in a crash) is reviewed again on CI news', () => {
+      const stuck = awaiting({ state: 'judging' });
+      const changed = step(stuck, { type: 'ci-changed', headSha: PUSHED }, policy, T0);
+      const greenAgain = step(stuck, { type: 'ci-completed', headSha: PUSHED, ci: 'green' }, policy, T0);
+
+      expect(changed.effects).toEqual([{ type: 'read-ci', headSha: PUSHED }]);
+      expect(greenAgain.effects).toEqual([{ type: 'run-judge', headSha: PUSHED }]);
+      expect(greenAgain.target.state).toBe('judging');
+      expect(greenAgain.target.iteration).toBe(stuck.iteration);
     });
 
     it.each<[string, Target]>([
