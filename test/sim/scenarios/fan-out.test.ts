@@ -29,6 +29,7 @@ import { silentLog } from '../../../src/ports/log.ts';
 import { ManualClock } from '../../fakes/manual-clock.ts';
 import { ScriptedCoder } from '../../fakes/scripted-coder.ts';
 import { ScriptedJudge } from '../../fakes/scripted-judge.ts';
+import { JUDGE_CHECK_NAME, JUDGE_COMMENT_KEY } from '../../../src/workflows/review-target.ts';
 import { GitHubSim, type CiPlan } from '../index.ts';
 
 const APP_ID = 4242;
@@ -381,6 +382,15 @@ describe('test/sim scenario: fan-out (issue 5) on 52 repositories', () => {
           .filter(Boolean);
         expect(new Set(keys).size, name).toBe(keys.length);
         expect(new Set(pr.labels).size, name).toBe(pr.labels.length);
+        // Reviewed and handed over before people merged it: one judge verdict (check run + comment),
+        // marked ready for review.
+        expect(keys, name).toContain(JUDGE_COMMENT_KEY);
+        expect(pr.draft, name).toBe(false);
+        const judged = sim.checkRuns(repo, pr.headSha).filter((run) => run.name === JUDGE_CHECK_NAME);
+        expect(
+          judged.map((run) => run.conclusion),
+          name,
+        ).toEqual(['success']);
       }
       // The coder ran once per eligible or not-applicable repository, never twice.
       for (const name of [...eligible, ...plans.filter((p) => p.name.startsWith('na-')).map((p) => p.name)]) {
