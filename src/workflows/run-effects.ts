@@ -36,6 +36,8 @@ export interface EffectContext {
   markerDirty: boolean;
   /** What the last review found, for the hand-over (absent after a restart: recomputed there). */
   review?: { diffStat: DiffStat; reviewNotes: string[] };
+  /** The green CI just read, for the judge's CI summary. */
+  greenCi?: { sha: string; passed: number };
 }
 
 /** Placeholder values for the PR title/body templates. */
@@ -148,6 +150,7 @@ export async function runEffect(
     case 'read-ci': {
       const snapshot = await deps.host.getCiSnapshot(ref, effect.headSha);
       const summary = summarizeCi(snapshot, { ownAppSlug: deps.appSlug });
+      if (summary.verdict === 'green') context.greenCi = { sha: effect.headSha, passed: summary.passed };
       let report: FailureReport | undefined;
       if (summary.verdict === 'red') {
         report =
@@ -310,6 +313,14 @@ async function runJudge(
       // Without the base commit there is no base report to compare test counts with.
       ...(target.baseSha === undefined ? { baseSha: headSha, testCounts: {} } : { baseSha: target.baseSha }),
       migration: review,
+      ...(context.greenCi?.sha === headSha
+        ? {
+            ci: {
+              conclusion: 'success' as const,
+              summary: `CI passed on ${headSha.slice(0, 7)}: ${context.greenCi.passed} check run(s) and status(es) green.`,
+            },
+          }
+        : {}),
       configRepo: deps.configRepo,
       appSlug: deps.appSlug,
     },

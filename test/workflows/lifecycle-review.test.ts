@@ -87,6 +87,10 @@ describe('workflows: review and hand-over in the loop', () => {
       maxOutputTokens: 2000,
     });
     expect(harness.judge.calls[0]!.input.migration.prompt).toContain('request package');
+    expect(harness.judge.calls[0]!.input.ci).toEqual({
+      conclusion: 'success',
+      summary: `CI passed on ${pr(harness).headSha.slice(0, 7)}: 1 check run(s) and status(es) green.`,
+    });
     expect(marker(harness)).toMatchObject({ state: 'ready', iteration: 1 });
     expect(marker(harness).usage.costUsd).toBeCloseTo(0.25 + 0.01);
     expect(pr(harness).draft).toBe(false);
