@@ -3,6 +3,7 @@
  * and the coder need, plus the manifest's revision. Built from a validated manifest by
  * `migrationFromManifest`; pure data.
  */
+import { buildGuardSettings, type GuardSettings } from './guards/build-guard-settings.ts';
 import type { Manifest, Review } from './manifest/schema.ts';
 import type { TargetSelector } from './planner/select-targets.ts';
 import type { Policy } from './target/policy.ts';
@@ -29,7 +30,13 @@ export interface Migration {
     timeoutMinutes: number;
   };
   /** The LLM judge of a green diff (manifest `model.judge`, `model.judgeMaxOutputTokens`, `judge`). */
-  judge: { model: string; maxOutputTokens: number; criteria: string[] };
+  judge: {
+    model: string;
+    maxOutputTokens: number;
+    criteria: string[];
+    /** Manifest `guards` (size limits, severity overrides), as `fleetwright try` applies them. */
+    guards: Pick<GuardSettings, 'limits' | 'severity'>;
+  };
   /** Human review once the judge approved (manifest `review`). */
   review: Review;
 }
@@ -83,6 +90,7 @@ export function migrationFromManifest(manifest: Manifest, prompt: string): Migra
       model: manifest.model.judge,
       maxOutputTokens: manifest.model.judgeMaxOutputTokens,
       criteria: [...manifest.judge.criteria],
+      guards: (({ limits, severity }) => ({ limits, severity }))(buildGuardSettings(manifest)),
     },
     review: manifest.review,
   };

@@ -19,7 +19,7 @@ import { Verdict } from '../contracts/verdict.ts';
 import { parseUnifiedDiff } from '../core/diff/parse-unified-diff.ts';
 import type { DiffFile } from '../core/diff/types.ts';
 import { runGuards } from '../core/guards/run-guards.ts';
-import type { GuardFinding } from '../core/guards/types.ts';
+import type { GuardFinding, GuardInput } from '../core/guards/types.ts';
 import { renderJudgeReportMarkdown } from '../core/judge/render-judge-report.ts';
 import type { VerdictSource } from '../core/judge/types.ts';
 import type { DiffStat } from '../core/notify/types.ts';
@@ -64,6 +64,9 @@ export interface ReviewMigration {
   /** Manifest `model.judge` / `model.maxOutputTokens`. */
   judgeModel?: string;
   maxOutputTokens?: number;
+  /** Manifest `guards`: size limits and per-kind severity overrides (built-in defaults when absent). */
+  guardLimits?: GuardInput['limits'];
+  guardSeverity?: GuardInput['severity'];
 }
 
 export interface ReviewTargetInput {
@@ -219,6 +222,8 @@ export async function reviewTarget(deps: ReviewDeps, input: ReviewTargetInput): 
     migrationPrompt: migration.prompt,
     allowedPaths: migration.allowedPaths,
     allowWorkflowEdits: migration.allowWorkflowEdits,
+    ...(migration.guardLimits ? { limits: migration.guardLimits } : {}),
+    ...(migration.guardSeverity ? { severity: migration.guardSeverity } : {}),
     ...(testCounts.base !== undefined || testCounts.head !== undefined ? { testCounts } : {}),
   });
 

@@ -290,20 +290,24 @@ async function runJudge(
   headSha: string,
 ): Promise<TargetEvent> {
   const { migration } = context;
-  const review = reviewMigrationFromManifest(
-    {
-      id: migration.id,
-      title: migration.title,
-      judge: { criteria: migration.judge.criteria },
-      scope: {
-        allowedPaths: migration.coder.allowedPaths,
-        allowWorkflowEdits: migration.coder.allowWorkflowEdits,
+  const review = {
+    ...reviewMigrationFromManifest(
+      {
+        id: migration.id,
+        title: migration.title,
+        judge: { criteria: migration.judge.criteria },
+        scope: {
+          allowedPaths: migration.coder.allowedPaths,
+          allowWorkflowEdits: migration.coder.allowWorkflowEdits,
+        },
+        // The judge has its own output cap (manifest `model.judgeMaxOutputTokens`).
+        model: { judge: migration.judge.model, maxOutputTokens: migration.judge.maxOutputTokens },
       },
-      // The judge has its own output cap (manifest `model.judgeMaxOutputTokens`).
-      model: { judge: migration.judge.model, maxOutputTokens: migration.judge.maxOutputTokens },
-    },
-    migration.prompt,
-  );
+      migration.prompt,
+    ),
+    guardLimits: migration.judge.guards.limits,
+    guardSeverity: migration.judge.guards.severity,
+  };
   const outcome = await reviewTarget(
     { gitHost: deps.host, judge: deps.judgeFor(migration.judge.model), log: deps.log },
     {

@@ -37,6 +37,7 @@ export function buildMigration(
     dryRun?: boolean;
     revision?: string;
     review?: Partial<Migration['review']>;
+    judge?: Partial<Migration['judge']>;
   } = {},
 ): Migration {
   const { migrationSpentUsd: _spent, ...policy } = {
@@ -72,7 +73,13 @@ export function buildMigration(
       maxOutputTokens: 4000,
       timeoutMinutes: 20,
     },
-    judge: { model: 'claude-judge-test', maxOutputTokens: 2000, criteria: ['Keep error handling.'] },
+    judge: {
+      model: 'claude-judge-test',
+      maxOutputTokens: 2000,
+      criteria: ['Keep error handling.'],
+      guards: { limits: { maxChangedLines: 2000, maxChangedFiles: 60 }, severity: {} },
+      ...overrides.judge,
+    },
     review: { ownerPreview: false, owners: [], reviewers: 'codeowners', ...overrides.review },
   };
 }

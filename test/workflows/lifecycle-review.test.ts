@@ -26,10 +26,20 @@ const REJECT = {
   requiredChanges: ['Pass an AbortSignal.timeout(10_000) to fetch in src/http.ts'],
 };
 
-async function setup(options: { judge?: JudgeScript; review?: Partial<Migration['review']> } = {}) {
+async function setup(
+  options: {
+    judge?: JudgeScript;
+    review?: Partial<Migration['review']>;
+    guards?: Migration['judge']['guards'];
+  } = {},
+) {
   const harness = new Harness({
     migrations: [
-      buildMigration({ policy: { maxIterations: 3 }, ...(options.review ? { review: options.review } : {}) }),
+      buildMigration({
+        policy: { maxIterations: 3 },
+        ...(options.review ? { review: options.review } : {}),
+        ...(options.guards ? { judge: { guards: options.guards } } : {}),
+      }),
     ],
     script: (task, call) => ({ outcome: 'changed', files: { 'src/http.ts': `// ${task.mode} ${call}\n` } }),
     ...(options.judge ? { judge: options.judge } : {}),
@@ -150,6 +160,25 @@ describe('workflows: review and hand-over in the loop', () => {
     expect(marker(harness)).toMatchObject({ state: 'exhausted', iteration: 3 });
     expect(pr(harness).draft).toBe(true);
     expect(pr(harness).labels).toContain('fleetwright:needs-human');
+  });
+
+  it("applies the manifest's guard settings: a blocking size limit rejects whatever the model says", async () => {
+    const { harness, ref } = await setup({
+      guards: {
+        limits: { maxChangedLines: 1, maxChangedFiles: 60 },
+        severity: { 'diff-too-large': 'block' },
+      },
+    });
+
+    await green(harness, ref);
+
+    expect(harness.judge.calls[0]!.input.guardFindings.map((finding) => finding.kind)).toEqual([
+      'diff-too-large',
+    ]);
+    expect(harness.coder.calls.map((call) => call.task.mode)).toEqual(['initial', 'judge-feedback']);
+    const feedback = harness.coder.calls[1]!.task;
+    expect(feedback.mode === 'judge-feedback' && feedback.reasons.join('\n')).toContain('diff-too-large');
+    expect(marker(harness)).toMatchObject({ state: 'awaiting-ci', failure: { class: 'judge' } });
   });
 
   it('owner preview → owner-review label and one comment for the owners; the PR stays a draft', async () => {
