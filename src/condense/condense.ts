@@ -5,15 +5,16 @@
  *
  * 1. Split chunks into lines (createLineSplitter: streaming UTF-8, 64 KiB line cap).
  * 2. Normalise each line (normalizeLine: timestamps, ANSI, `\r`, NUL, `##[...]` markers).
- * 3. Feed the condensers: those with a `trigger` only see matching lines unless they are inside
- *    a block (`wantsEveryLine()`); one combined regex rejects most noise lines in one test.
+ * 3. Feed the condensers: those with a `trigger` (or `markers`) only see matching lines unless
+ *    they are inside a block (`wantsEveryLine()`); a trigger index (buildTriggerIndex) tests
+ *    only the trigger alternatives that can match a line, keyed on its first character.
  * 4. Build the report (buildFailureReport: relative paths, dedupe, caps, dropped totals).
  */
 import type { FailureReport } from '../contracts/failure-report.ts';
 import { createLineSplitter, normalizeLine } from './normalize.ts';
 import { condenserFactories } from './registry.ts';
 import { buildFailureReport, type ReportPart } from './report.ts';
-import type { Condenser, CondenserFactory, LogLine } from './types.ts';
+import type { Condenser, CondenserFactory, LogLine, LogMarker } from './types.ts';
 
 export interface CondenseOptions {
   /** 'auto' (default) runs every registered condenser; or the ids of the ones to run. */
@@ -73,6 +74,9 @@ interface Slot {
   readonly factory: CondenserFactory;
   readonly condenser: Condenser;
   readonly trigger: RegExp | undefined;
+  readonly markers: readonly LogMarker[] | undefined;
+  /** Has a trigger or markers: fed only the lines they select, plus every line while hungry. */
+  readonly gated: boolean;
   /** Inside a block: gets every line until wantsEveryLine() turns false. */
   hungry: boolean;
   lastLine: number;
@@ -86,23 +90,23 @@ export function createCondenseSession(options: CondenseOptions = {}): CondenseSe
   const factories = selectFactories(options.tools, options.factories ?? condenserFactories);
   const slots: Slot[] = factories.map((factory) => {
     const condenser = factory.create();
-    const trigger = factory.trigger;
-    return { factory, condenser, trigger, hungry: false, lastLine: 0 };
-  });
-  const always = slots.filter((s) => s.trigger === undefined);
-  const gated = slots.filter((s) => s.trigger !== undefined);
-  for (const s of gated) {
+    let trigger = factory.trigger;
     // A g/y trigger would carry lastIndex between lines; strip those flags.
-    if (s.trigger && /[gy]/.test(s.trigger.flags)) {
-      (s as { trigger: RegExp }).trigger = new RegExp(s.trigger.source, s.trigger.flags.replace(/[gy]/g, ''));
-    }
-  }
-  // One prefilter over every trigger rejects most lines: the alternatives anchored with ^ are
-  // tried at position 0 only (a sticky regex), the others scanned once. Triggers with flags
-  // cannot join a flagless union and are tested on their own.
+    if (trigger && /[gy]/.test(trigger.flags))
+      trigger = new RegExp(trigger.source, trigger.flags.replace(/[gy]/g, ''));
+    const markers = factory.markers;
+    const gated = trigger !== undefined || markers !== undefined;
+    return { factory, condenser, trigger, markers, gated, hungry: false, lastLine: 0 };
+  });
+  const always = slots.filter((s) => !s.gated);
+  const gated = slots.filter((s) => s.gated);
+  // Flagless triggers go into one index (buildTriggerIndex) that tests, per line, only the
+  // alternatives able to match it; triggers with flags cannot be merged and are tested on their own.
   const plain = gated.filter((s) => s.trigger?.flags === '');
-  const flagged = gated.filter((s) => !plain.includes(s));
-  const prefilter = buildPrefilter(plain.map((s) => s.trigger?.source ?? ''));
+  const flagged = gated.filter((s) => s.trigger !== undefined && s.trigger.flags !== '');
+  const byMarker = gated.filter((s) => s.markers !== undefined && s.markers.length > 0);
+  const index = buildTriggerIndex(plain.map((s) => s.trigger?.source ?? ''));
+  const hits = new Uint8Array(plain.length);
   let hungry = 0;
   let lineNumber = 0;
   let exitCodeFromLog: number | undefined;
@@ -119,7 +123,7 @@ export function createCondenseSession(options: CondenseOptions = {}): CondenseSe
     } catch {
       // A condenser bug must not lose the rest of the report; the contract says push never throws.
     }
-    if (slot.trigger) {
+    if (slot.gated) {
       let wants: boolean;
       try {
         wants = slot.condenser.wantsEveryLine?.() ?? false;
@@ -155,14 +159,23 @@ export function createCondenseSession(options: CondenseOptions = {}): CondenseSe
       for (const slot of gated) if (slot.hungry) feed(slot, line);
     }
     const text = line.text;
-    if (text === '') return;
-    if (prefilter !== undefined && prefilter(text)) {
-      for (const slot of plain) {
+    if (text !== '' && index !== undefined && index(text, hits)) {
+      for (let i = 0; i < plain.length; i++) {
+        if (hits[i] === 0) continue;
+        hits[i] = 0;
+        const slot = plain[i];
+        if (slot !== undefined && slot.lastLine !== line.number) feed(slot, line);
+      }
+    }
+    if (text !== '') {
+      for (const slot of flagged) {
         if (slot.lastLine !== line.number && slot.trigger?.test(text)) feed(slot, line);
       }
     }
-    for (const slot of flagged) {
-      if (slot.lastLine !== line.number && slot.trigger?.test(text)) feed(slot, line);
+    if (line.marker !== undefined) {
+      for (const slot of byMarker) {
+        if (slot.lastLine !== line.number && slot.markers?.includes(line.marker)) feed(slot, line);
+      }
     }
   };
 
@@ -266,57 +279,156 @@ function firstChars(alt: string): { ws: boolean; chars: string[] | undefined } {
   return { ws, chars };
 }
 
+// Characters `\s` matches (ECMAScript WhiteSpace and LineTerminator), for the `^\s*X` buckets.
+function isSpace(code: number): boolean {
+  if (code === 32 || (code >= 9 && code <= 13)) return true;
+  if (code < 0xa0) return false;
+  return /\s/.test(String.fromCharCode(code));
+}
+
+/** Index of the `)` closing the group opened at `open`, or -1. Skips escapes and classes. */
+function closingParen(source: string, open: number): number {
+  let depth = 0;
+  let inClass = false;
+  for (let i = open; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+const LEADING_BLANK = /^(?:\\s[*+])+/;
+
 /**
- * Builds the combined trigger test: true when any trigger could match the line (a prefilter:
- * false positives only cost time). Anchored alternatives ("^…") are bucketed by the character
- * they must start with and tried, as a sticky regex, only on lines starting with it; the
- * others are joined into one scanning regex. Undefined when there are no triggers.
+ * Rewrites an anchored alternative's body that starts (after an optional `\s*` or `\s+`) with
+ * a non-capturing group into one body per branch, so each gets a literal first character
+ * for the index: "(?:=== RUN|\s*--- FAIL)x" → "=== RUNx", "\s*--- FAILx"; "(?:➤ )?YN" →
+ * "➤ YN", "YN". Matching is unchanged (a test only asks whether some branch matches). Bodies
+ * it cannot rewrite (a repeated group, too many branches) are returned as they are.
  */
-export function buildPrefilter(sources: readonly string[]): ((text: string) => boolean) | undefined {
-  const direct = new Map<string, string[]>();
-  const blank = new Map<string, string[]>();
-  const anyStart: string[] = [];
-  const floating: string[] = [];
-  const add = (map: Map<string, string[]>, key: string, alt: string) => {
-    const list = map.get(key) ?? [];
+function distributeLeadingGroup(body: string, depth = 0): string[] {
+  const lead = LEADING_BLANK.exec(body)?.[0] ?? '';
+  // \s*\s+ and \s+\s* are \s+, a run of \s* is \s*; two \s+ need two blanks and stay.
+  const plus = lead.split('\\s+').length - 1;
+  const blank = lead === '' ? '' : plus > 1 ? lead : plus === 1 ? '\\s+' : '\\s*';
+  const rest = body.slice(lead.length);
+  if (depth > 4 || !rest.startsWith('(?:')) return [blank + rest];
+  const close = closingParen(rest, 0);
+  if (close === -1) return [body];
+  let after = rest.slice(close + 1);
+  const optional = after.startsWith('?') && after[1] !== '?';
+  if (optional) after = after.slice(1);
+  else if (/^[*+?{]/.test(after)) return [body];
+  const branches = splitAlternatives(rest.slice(3, close)).map((branch) => branch + after);
+  if (optional) branches.push(after);
+  const out = branches.flatMap((branch) => distributeLeadingGroup(blank + branch, depth + 1));
+  return out.length > 64 ? [body] : out;
+}
+
+interface Keyed {
+  readonly slot: number;
+  /** Sticky: tried at position 0 only, which is what the `^` of the original alternative meant. */
+  readonly re: RegExp;
+}
+
+/**
+ * Builds the per-line trigger test the dispatcher runs: `index(text, hits)` sets `hits[i] = 1`
+ * for every source `i` whose regex matches `text` (exactly `new RegExp(sources[i]).test(text)`)
+ * and returns whether any did. Most lines of a big log match nothing, and many match one
+ * condenser's trigger, so instead of testing every trigger on every line it tests only the
+ * alternatives that can match: those anchored on a literal first character ("^X…", "^\s*X…")
+ * are bucketed by that character, per source, and tried as sticky regexes only on lines
+ * starting with it; the rest (anchored on a class or group, or unanchored) are gated by one
+ * union regex and tested per source only when the union matched. Undefined without sources.
+ */
+export function buildTriggerIndex(
+  sources: readonly string[],
+): ((text: string, hits: Uint8Array) => boolean) | undefined {
+  if (sources.length === 0) return undefined;
+  const direct = new Map<number, Map<number, string[]>>();
+  const blank = new Map<number, Map<number, string[]>>();
+  const anyStart = sources.map((): string[] => []);
+  const floating = sources.map((): string[] => []);
+  const add = (map: Map<number, Map<number, string[]>>, code: number, slot: number, alt: string) => {
+    const bySlot = map.get(code) ?? new Map<number, string[]>();
+    const list = bySlot.get(slot) ?? [];
     list.push(alt);
-    map.set(key, list);
+    bySlot.set(slot, list);
+    map.set(code, bySlot);
   };
-  for (const source of sources) {
+  sources.forEach((source, slot) => {
     for (const alt of splitAlternatives(source)) {
       if (!alt.startsWith('^')) {
-        floating.push(`(?:${alt})`);
+        floating[slot]?.push(`(?:${alt})`);
         continue;
       }
-      const body = alt.slice(1);
-      const { ws, chars } = firstChars(body);
-      if (chars === undefined) anyStart.push(`(?:${body})`);
-      else for (const ch of chars) add(ws ? blank : direct, ch, `(?:${body})`);
+      for (const body of distributeLeadingGroup(alt.slice(1))) {
+        const { ws, chars } = firstChars(body);
+        const codes = chars?.map((ch) => ch.codePointAt(0) ?? 0);
+        // A `^\s*` alternative keyed on a blank would never be looked up (the blank is skipped).
+        if (codes === undefined || (ws && codes.some(isSpace))) anyStart[slot]?.push(`(?:${body})`);
+        else for (const code of codes) add(ws ? blank : direct, code, slot, `(?:${body})`);
+      }
     }
-  }
-  if (direct.size + blank.size + anyStart.length + floating.length === 0) return undefined;
-  const compile = (alts: string[]) => new RegExp(alts.join('|'), 'y');
-  const directRegex = new Map([...direct].map(([k, v]) => [k, compile(v)]));
-  const blankRegex = new Map([...blank].map(([k, v]) => [k, compile(v)]));
-  const anyRegex = anyStart.length > 0 ? compile(anyStart) : undefined;
-  const scan = floating.length > 0 ? new RegExp(floating.join('|')) : undefined;
-  const sticky = (re: RegExp | undefined, text: string): boolean => {
-    if (re === undefined) return false;
-    re.lastIndex = 0;
-    return re.test(text);
+  });
+  const compileKeyed = (map: Map<number, Map<number, string[]>>) => {
+    const ascii: (Keyed[] | undefined)[] = Array.from({ length: 128 }, () => undefined);
+    const other = new Map<number, Keyed[]>();
+    for (const [code, bySlot] of map) {
+      const list = [...bySlot]
+        .sort((a, b) => a[0] - b[0])
+        .map(([slot, alts]) => ({ slot, re: new RegExp(alts.join('|'), 'y') }));
+      if (code < 128) ascii[code] = list;
+      else other.set(code, list);
+    }
+    return { ascii, other, empty: map.size === 0 };
   };
-  return (text) => {
-    const first = text.codePointAt(0) ?? 0;
-    const firstChar = first > 0xffff ? String.fromCodePoint(first) : text.charAt(0);
-    if (sticky(directRegex.get(firstChar), text)) return true;
-    if (blankRegex.size > 0) {
-      let i = 0;
-      while (i < text.length && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
-      const c = text.codePointAt(i) ?? 0;
-      if (sticky(blankRegex.get(c > 0xffff ? String.fromCodePoint(c) : text.charAt(i)), text)) return true;
+  const directKeyed = compileKeyed(direct);
+  const blankKeyed = compileKeyed(blank);
+  const gate = (lists: string[][], flags: string) => {
+    const slots = lists.flatMap((alts, slot) =>
+      alts.length > 0 ? [{ slot, re: new RegExp(alts.join('|'), flags) }] : [],
+    );
+    return slots.length === 0 ? undefined : { union: new RegExp(lists.flat().join('|'), flags), slots };
+  };
+  const anyGate = gate(anyStart, 'y');
+  const floatGate = gate(floating, '');
+  const lookup = (keyed: typeof directKeyed, text: string, at: number): Keyed[] | undefined => {
+    const c = text.charCodeAt(at);
+    return c < 128 ? keyed.ascii[c] : keyed.other.get(text.codePointAt(at) ?? c);
+  };
+  const run = (list: readonly Keyed[], text: string, hits: Uint8Array): boolean => {
+    let any = false;
+    for (const { slot, re } of list) {
+      if (hits[slot] === 1) continue;
+      re.lastIndex = 0;
+      if (re.test(text)) {
+        hits[slot] = 1;
+        any = true;
+      }
     }
-    if (sticky(anyRegex, text)) return true;
-    return scan !== undefined && scan.test(text);
+    return any;
+  };
+  return (text, hits) => {
+    let any = false;
+    const first = lookup(directKeyed, text, 0);
+    if (first !== undefined && run(first, text, hits)) any = true;
+    if (!blankKeyed.empty) {
+      let i = 0;
+      while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+      const list = i < text.length ? lookup(blankKeyed, text, i) : undefined;
+      if (list !== undefined && run(list, text, hits)) any = true;
+    }
+    if (anyGate !== undefined) {
+      anyGate.union.lastIndex = 0;
+      if (anyGate.union.test(text) && run(anyGate.slots, text, hits)) any = true;
+    }
+    if (floatGate !== undefined && floatGate.union.test(text) && run(floatGate.slots, text, hits)) any = true;
+    return any;
   };
 }
 
