@@ -137,44 +137,58 @@ export function createCondenseSession(options: CondenseOptions = {}): CondenseSe
     }
   };
 
+  // The line being dispatched. Its LogLine object is built on the first feed only: most lines
+  // of a big log match no trigger and are dropped without allocating anything but their text.
+  let text = '';
+  let marker: LogMarker | undefined;
+  let current: LogLine | undefined;
+  const currentLine = (): LogLine => {
+    current ??= marker === undefined ? { text, number: lineNumber } : { text, number: lineNumber, marker };
+    return current;
+  };
+
   const onLine = (raw: string, clean: boolean): void => {
     lineNumber++;
-    const normalized = normalizeLine(raw, clean);
-    const line: LogLine =
-      normalized.marker === undefined
-        ? { text: normalized.text, number: lineNumber }
-        : { text: normalized.text, number: lineNumber, marker: normalized.marker };
-    if (normalized.marker === 'error') {
-      const exit = EXIT_CODE_LINE.exec(normalized.text);
-      if (exit && exitCodeFromLog === undefined) {
-        exitCodeFromLog = Number(exit[1]);
-        failedStep = runningStep;
+    current = undefined;
+    // A clean line not starting with "#" is its own text: no marker to split off.
+    if (clean && raw.charCodeAt(0) !== 35) {
+      text = raw;
+      marker = undefined;
+    } else {
+      const normalized = normalizeLine(raw, clean);
+      text = normalized.text;
+      marker = normalized.marker;
+      if (marker === 'error') {
+        const exit = EXIT_CODE_LINE.exec(text);
+        if (exit && exitCodeFromLog === undefined) {
+          exitCodeFromLog = Number(exit[1]);
+          failedStep = runningStep;
+        }
+      } else if (marker === 'group' && text.startsWith('Run ')) {
+        runningStep = text.slice(4).trim() || undefined;
       }
-    } else if (normalized.marker === 'group' && normalized.text.startsWith('Run ')) {
-      runningStep = normalized.text.slice(4).trim() || undefined;
     }
-    for (const slot of always) feed(slot, line);
+    for (const slot of always) feed(slot, currentLine());
     if (gated.length === 0) return;
     if (hungry > 0) {
-      for (const slot of gated) if (slot.hungry) feed(slot, line);
-    }
-    const text = line.text;
-    if (text !== '' && index !== undefined && index(text, hits)) {
-      for (let i = 0; i < plain.length; i++) {
-        if (hits[i] === 0) continue;
-        hits[i] = 0;
-        const slot = plain[i];
-        if (slot !== undefined && slot.lastLine !== line.number) feed(slot, line);
-      }
+      for (const slot of gated) if (slot.hungry) feed(slot, currentLine());
     }
     if (text !== '') {
+      if (index !== undefined && index(text, hits)) {
+        for (let i = 0; i < plain.length; i++) {
+          if (hits[i] === 0) continue;
+          hits[i] = 0;
+          const slot = plain[i];
+          if (slot !== undefined && slot.lastLine !== lineNumber) feed(slot, currentLine());
+        }
+      }
       for (const slot of flagged) {
-        if (slot.lastLine !== line.number && slot.trigger?.test(text)) feed(slot, line);
+        if (slot.lastLine !== lineNumber && slot.trigger?.test(text)) feed(slot, currentLine());
       }
     }
-    if (line.marker !== undefined) {
+    if (marker !== undefined) {
       for (const slot of byMarker) {
-        if (slot.lastLine !== line.number && slot.markers?.includes(line.marker)) feed(slot, line);
+        if (slot.lastLine !== lineNumber && slot.markers?.includes(marker)) feed(slot, currentLine());
       }
     }
   };
@@ -243,6 +257,52 @@ export function splitAlternatives(source: string): string[] {
 
 const META = new Set(['\\', '^', '$', '.', '*', '+', '?', '(', ')', '[', ']', '{', '}', '|']);
 
+const DIGITS = [...'0123456789'];
+const WORD = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_'];
+
+/** The characters an escape (`\\d`, `\\w`, `\\.`) matches; undefined for the others (`\\s`, `\\S`, `\\u…`). */
+function escapeChars(e: string | undefined): string[] | undefined {
+  if (e === 'd') return DIGITS;
+  if (e === 'w') return WORD;
+  if (e !== undefined && !/[a-zA-Z0-9]/.test(e)) return [e];
+  return undefined;
+}
+
+/**
+ * The characters a leading class (`[✘✔]`, `[A-Z]`, `[\\w./-]`) matches and its length in the
+ * source; chars undefined for negated classes, other escapes, wide ranges or a missing `]`.
+ */
+function classChars(rest: string): { chars: string[] | undefined; length: number } {
+  const chars: string[] = [];
+  let i = 1;
+  if (rest[1] === '^') return { chars: undefined, length: 0 };
+  while (i < rest.length && rest[i] !== ']') {
+    const c = rest[i] ?? '';
+    if (c === '\\') {
+      const escaped = escapeChars(rest[i + 1]);
+      if (escaped === undefined) return { chars: undefined, length: 0 };
+      chars.push(...escaped);
+      i += 2;
+      continue;
+    }
+    const code = rest.codePointAt(i) ?? 0;
+    const width = code > 0xffff ? 2 : 1;
+    const to =
+      rest[i + width] === '-' && rest[i + width + 1] !== ']' ? rest.codePointAt(i + width + 1) : undefined;
+    if (to !== undefined) {
+      if (rest[i + width + 1] === '\\' || to < code || to - code > 256)
+        return { chars: undefined, length: 0 };
+      for (let k = code; k <= to; k++) chars.push(String.fromCodePoint(k));
+      i += width + 1 + (to > 0xffff ? 2 : 1);
+      continue;
+    }
+    chars.push(String.fromCodePoint(code));
+    i += width;
+  }
+  if (i >= rest.length || chars.length === 0) return { chars: undefined, length: 0 };
+  return { chars, length: i + 1 };
+}
+
 /**
  * The characters an alternative can start with, or undefined when that is not obvious from
  * the source (a group, an optional first token, a negated class…). `ws` is true when the
@@ -255,28 +315,52 @@ function firstChars(alt: string): { ws: boolean; chars: string[] | undefined } {
     ws = true;
     rest = rest.slice(3);
   }
+  const chars = leadChars(rest, 0);
+  return { ws, chars: chars && [...new Set(chars)] };
+}
+
+/**
+ * The characters every match of `source` (a regex source without top-level `|`) starts with,
+ * or undefined when unknown or when it can match the empty string. Looks through optional
+ * leading tokens: "(?:[a-z_]\\w*\\.)*[A-Z]" starts with [a-z_A-Z], "g?make" with g or m.
+ */
+function leadChars(source: string, depth: number): string[] | undefined {
+  const c = source[0];
+  if (c === undefined || depth > 6) return undefined;
   let chars: string[] | undefined;
-  let tokenLength = 0;
-  const c = rest[0];
-  if (c === undefined) return { ws, chars: undefined };
+  let length: number;
   if (c === '\\') {
-    const e = rest[1];
-    if (e === 'd') chars = [...'0123456789'];
-    else if (e !== undefined && !/[a-zA-Z0-9]/.test(e)) chars = [e];
-    tokenLength = 2;
+    chars = escapeChars(source[1]);
+    length = 2;
   } else if (c === '[') {
-    const close = rest.indexOf(']', 1);
-    const body = close > 1 ? rest.slice(1, close) : '';
-    // Only simple classes of literal characters: no ranges, negation or escapes.
-    if (body !== '' && !/[\\^-]/.test(body)) chars = [...body];
-    tokenLength = close + 1;
+    const parsed = classChars(source);
+    chars = parsed.chars;
+    length = parsed.length;
+  } else if (source.startsWith('(?:')) {
+    const close = closingParen(source, 0);
+    if (close === -1) return undefined;
+    chars = [];
+    for (const branch of splitAlternatives(source.slice(3, close))) {
+      const lead = leadChars(branch, depth + 1);
+      if (lead === undefined) return undefined;
+      chars.push(...lead);
+    }
+    length = close + 1;
   } else if (!META.has(c)) {
-    chars = [String.fromCodePoint(rest.codePointAt(0) ?? 0)];
-    tokenLength = chars[0]?.length ?? 1;
-  }
-  const after = rest[tokenLength];
-  if (after === '?' || after === '*' || (after === '{' && rest[tokenLength + 1] === '0')) chars = undefined;
-  return { ws, chars };
+    chars = [String.fromCodePoint(source.codePointAt(0) ?? 0)];
+    length = chars[0]?.length ?? 1;
+  } else return undefined;
+  if (chars === undefined) return undefined;
+  // A token that may be absent: the match may also start with what follows it.
+  const after = source[length];
+  let skip = 0;
+  if (after === '?' || after === '*') skip = 1;
+  else if (after === '{' && source[length + 1] === '0') skip = source.indexOf('}', length) + 1 - length;
+  if (skip <= 0) return chars;
+  let next = length + skip;
+  if (source[next] === '?') next++; // lazy
+  const rest = leadChars(source.slice(next), depth + 1);
+  return rest === undefined ? undefined : [...chars, ...rest];
 }
 
 // Characters `\s` matches (ECMAScript WhiteSpace and LineTerminator), for the `^\s*X` buckets.
@@ -316,6 +400,13 @@ function distributeLeadingGroup(body: string, depth = 0): string[] {
   const plus = lead.split('\\s+').length - 1;
   const blank = lead === '' ? '' : plus > 1 ? lead : plus === 1 ? '\\s+' : '\\s*';
   const rest = body.slice(lead.length);
+  // An optional literal first character ("g?make"): one body with it, one without.
+  const first = rest[0];
+  if (depth <= 4 && first !== undefined && !META.has(first) && rest[1] === '?' && rest[2] !== '?') {
+    return [first + rest.slice(2), rest.slice(2)].flatMap((branch) =>
+      distributeLeadingGroup(blank + branch, depth + 1),
+    );
+  }
   if (depth > 4 || !rest.startsWith('(?:')) return [blank + rest];
   const close = closingParen(rest, 0);
   if (close === -1) return [body];

@@ -303,6 +303,8 @@ describe('condense/condense buildTriggerIndex', () => {
       /^\s*(?:✘|X) \[ERROR\] |^[✖×] \d+ problem|^ {3}Compiling |^\s* x/,
       /^(?:=== (?:RUN|CONT)|\s*--- (?:FAIL|PASS): |(?:ok {2}|FAIL)\t)|^(?:Run |\$ )?(?:go vet|lint)\b/,
       /^\s+(?:\s+two|(?:a|b)+c|(?:d)*e|(?:f){2}g)|^\s*(?:\s*h|i)/,
+      /^[A-Z]{1,4}\d{1,4} |^[\w./-]+:\d+: \*\*\*|^g?make: \*\*\*|^[a-c\d]x|^[^q]q|^[-+]z|^\wy/,
+      /^(?:[a-z_]\w*\.)*[A-Z]\w*Error\b|^x{0,2}w|^(?:ab)?c|^(?:d|)e/,
     ];
     const index = buildTriggerIndex(triggers.map((t) => t.source));
     const samples = [
@@ -357,6 +359,33 @@ describe('condense/condense buildTriggerIndex', () => {
       'h',
       'i',
       ' j',
+      'E501 line too long',
+      'e501 line too long',
+      'src/a.c:3: *** missing separator',
+      './Makefile:3: *** x',
+      'make: *** [all] Error 2',
+      'gmake: *** [all] Error 2',
+      'amake: *** x',
+      'bx',
+      '7x',
+      'dx',
+      'qq',
+      'aq',
+      '-z',
+      '+z',
+      '_y',
+      'éy',
+      'foo.bar.BazError: x',
+      'BazError',
+      '.BazError',
+      'xxw',
+      'w',
+      'xxxw',
+      'abc',
+      'c',
+      'bc',
+      'de',
+      'e',
     ];
 
     for (const sample of samples) {
