@@ -168,10 +168,15 @@ export function createCondenseSession(options: CondenseOptions = {}): CondenseSe
         runningStep = text.slice(4).trim() || undefined;
       }
     }
-    for (const slot of always) feed(slot, currentLine());
-    if (gated.length === 0) return;
+    for (let i = 0; i < always.length; i++) {
+      const slot = always[i];
+      if (slot !== undefined) feed(slot, currentLine());
+    }
     if (hungry > 0) {
-      for (const slot of gated) if (slot.hungry) feed(slot, currentLine());
+      for (let i = 0; i < gated.length; i++) {
+        const slot = gated[i];
+        if (slot?.hungry === true) feed(slot, currentLine());
+      }
     }
     if (text !== '') {
       if (index !== undefined && index(text, hits)) {
@@ -182,11 +187,13 @@ export function createCondenseSession(options: CondenseOptions = {}): CondenseSe
           if (slot !== undefined && slot.lastLine !== lineNumber) feed(slot, currentLine());
         }
       }
-      for (const slot of flagged) {
-        if (slot.lastLine !== lineNumber && slot.trigger?.test(text)) feed(slot, currentLine());
+      if (flagged.length > 0) {
+        for (const slot of flagged) {
+          if (slot.lastLine !== lineNumber && slot.trigger?.test(text)) feed(slot, currentLine());
+        }
       }
     }
-    if (marker !== undefined) {
+    if (marker !== undefined && byMarker.length > 0) {
       for (const slot of byMarker) {
         if (slot.lastLine !== lineNumber && slot.markers?.includes(marker)) feed(slot, currentLine());
       }
@@ -466,61 +473,108 @@ export function buildTriggerIndex(
       }
     }
   });
-  const compileKeyed = (map: Map<number, Map<number, string[]>>) => {
-    const ascii: (Keyed[] | undefined)[] = Array.from({ length: 128 }, () => undefined);
-    const other = new Map<number, Keyed[]>();
+  // A line starting with a non-blank character c can match both "^c…" and "^\s*c…"
+  // alternatives at position 0, so those are merged into one bucket per (c, source); a line
+  // starting with blanks uses the "^ …" bucket and the "^\s*c…" one of its first non-blank c.
+  const merged = new Map<number, Map<number, string[]>>();
+  for (const map of [direct, blank]) {
     for (const [code, bySlot] of map) {
-      const list = [...bySlot]
-        .sort((a, b) => a[0] - b[0])
-        .map(([slot, alts]) => ({ slot, re: new RegExp(alts.join('|'), 'y') }));
-      if (code < 128) ascii[code] = list;
-      else other.set(code, list);
+      for (const [slot, alts] of bySlot) for (const alt of alts) add(merged, code, slot, alt);
     }
-    return { ascii, other, empty: map.size === 0 };
-  };
-  const directKeyed = compileKeyed(direct);
-  const blankKeyed = compileKeyed(blank);
-  const gate = (lists: string[][], flags: string) => {
-    const slots = lists.flatMap((alts, slot) =>
+  }
+  const firstTable = compileBuckets(merged);
+  const blankTable = compileBuckets(blank);
+  const gate = (lists: string[][], flags: string): Bucket | undefined => {
+    const list = lists.flatMap((alts, slot) =>
       alts.length > 0 ? [{ slot, re: new RegExp(alts.join('|'), flags) }] : [],
     );
-    return slots.length === 0 ? undefined : { union: new RegExp(lists.flat().join('|'), flags), slots };
+    return list.length === 0 ? undefined : bucket(list, lists.flat(), flags);
   };
   const anyGate = gate(anyStart, 'y');
   const floatGate = gate(floating, '');
-  const lookup = (keyed: typeof directKeyed, text: string, at: number): Keyed[] | undefined => {
-    const c = text.charCodeAt(at);
-    return c < 128 ? keyed.ascii[c] : keyed.other.get(text.codePointAt(at) ?? c);
-  };
-  const run = (list: readonly Keyed[], text: string, hits: Uint8Array): boolean => {
-    let any = false;
-    for (const { slot, re } of list) {
-      if (hits[slot] === 1) continue;
-      re.lastIndex = 0;
-      if (re.test(text)) {
-        hits[slot] = 1;
-        any = true;
-      }
-    }
-    return any;
-  };
   return (text, hits) => {
     let any = false;
-    const first = lookup(directKeyed, text, 0);
-    if (first !== undefined && run(first, text, hits)) any = true;
-    if (!blankKeyed.empty) {
-      let i = 0;
-      while (i < text.length && isSpace(text.charCodeAt(i))) i++;
-      const list = i < text.length ? lookup(blankKeyed, text, i) : undefined;
-      if (list !== undefined && run(list, text, hits)) any = true;
+    const c = text.charCodeAt(0);
+    if (c === 32 || c === 9 || (c >= 10 && c <= 13) || (c >= 0xa0 && isSpace(c))) {
+      const spaced = c < 128 ? firstTable.ascii[c] : firstTable.other.get(c);
+      if (spaced !== undefined && test(spaced, text, hits)) any = true;
+      if (!blankTable.empty) {
+        let i = 1;
+        let d = text.charCodeAt(1);
+        while (d === 32 || d === 9 || (d >= 10 && d <= 13) || (d >= 0xa0 && isSpace(d)))
+          d = text.charCodeAt(++i);
+        if (i < text.length) {
+          const list = d < 128 ? blankTable.ascii[d] : blankTable.other.get(text.codePointAt(i) ?? d);
+          if (list !== undefined && test(list, text, hits)) any = true;
+        }
+      }
+    } else {
+      const list = c < 128 ? firstTable.ascii[c] : firstTable.other.get(text.codePointAt(0) ?? c);
+      if (list !== undefined && test(list, text, hits)) any = true;
     }
-    if (anyGate !== undefined) {
-      anyGate.union.lastIndex = 0;
-      if (anyGate.union.test(text) && run(anyGate.slots, text, hits)) any = true;
-    }
-    if (floatGate !== undefined && floatGate.union.test(text) && run(floatGate.slots, text, hits)) any = true;
+    if (anyGate !== undefined && test(anyGate, text, hits)) any = true;
+    if (floatGate !== undefined && test(floatGate, text, hits)) any = true;
     return any;
   };
+}
+
+/**
+ * Alternatives of several sources tried together: `union` rejects a line in one test (most
+ * lines match nothing); only when it matches is each source's own regex tried.
+ */
+interface Bucket {
+  readonly union: RegExp;
+  readonly list: readonly Keyed[];
+}
+
+function bucket(list: Keyed[], alternatives: readonly string[], flags: string): Bucket {
+  const only = list.length === 1 ? list[0] : undefined;
+  return { union: only ? only.re : new RegExp(alternatives.join('|'), flags), list };
+}
+
+function compileBuckets(map: Map<number, Map<number, string[]>>): {
+  ascii: (Bucket | undefined)[];
+  other: Map<number, Bucket>;
+  empty: boolean;
+} {
+  const ascii: (Bucket | undefined)[] = Array.from({ length: 128 }, () => undefined);
+  const other = new Map<number, Bucket>();
+  for (const [code, bySlot] of map) {
+    const entries = [...bySlot].sort((x, y) => x[0] - y[0]);
+    const list = entries.map(([slot, alts]) => ({ slot, re: new RegExp(alts.join('|'), 'y') }));
+    const b = bucket(
+      list,
+      entries.flatMap(([, alts]) => alts),
+      'y',
+    );
+    if (code < 128) ascii[code] = b;
+    else other.set(code, b);
+  }
+  return { ascii, other, empty: map.size === 0 };
+}
+
+/** Tests a bucket on `text`, marking the sources that match; true when a new one did. */
+function test(b: Bucket, text: string, hits: Uint8Array): boolean {
+  b.union.lastIndex = 0;
+  if (!b.union.test(text)) return false;
+  const list = b.list;
+  if (list.length === 1) {
+    const only = list[0];
+    if (only === undefined || hits[only.slot] === 1) return false;
+    hits[only.slot] = 1;
+    return true;
+  }
+  let any = false;
+  for (let k = 0; k < list.length; k++) {
+    const entry = list[k];
+    if (entry === undefined || hits[entry.slot] === 1) continue;
+    entry.re.lastIndex = 0;
+    if (entry.re.test(text)) {
+      hits[entry.slot] = 1;
+      any = true;
+    }
+  }
+  return any;
 }
 
 /** Condenses a whole log held in memory. */

@@ -169,7 +169,8 @@ export function normalizeLine(raw: string, clean = false): NormalizedLine {
       }
       text = last;
     }
-    text = text.replace(LEFTOVER_CONTROLS, '');
+    // Most coloured lines have nothing left to clean once the escapes are gone.
+    if (NEEDS_CLEANING.test(text)) text = text.replace(LEFTOVER_CONTROLS, '');
   }
   return markerOf(text);
 }
