@@ -10,7 +10,7 @@ import {
   UnknownCondenserError,
 } from '../../src/condense/condense.ts';
 import { FailureReport } from '../../src/contracts/failure-report.ts';
-import type { Condenser, CondenserFactory, LogLine } from '../../src/condense/types.ts';
+import type { Condenser, CondenserFactory, LogLine, LogMarker } from '../../src/condense/types.ts';
 import { makeFinding } from '../../src/condense/finding.ts';
 import { normalizeLine } from '../../src/condense/normalize.ts';
 import { condenserFactories } from '../../src/condense/registry.ts';
@@ -18,7 +18,7 @@ import { condenserFactories } from '../../src/condense/registry.ts';
 /** A test condenser: every line "E <file>:<line> <msg>" is an error; "W …" a warning. */
 function fakeFactory(
   tool: string,
-  options: { trigger?: RegExp; fallback?: boolean } = {},
+  options: { trigger?: RegExp; fallback?: boolean; markers?: LogMarker[] } = {},
 ): CondenserFactory & {
   seen: string[];
 } {
@@ -29,6 +29,7 @@ function fakeFactory(
     seen,
     ...(options.trigger && { trigger: options.trigger }),
     ...(options.fallback && { fallback: true }),
+    ...(options.markers && { markers: options.markers }),
     create(): Condenser {
       const findings: ReturnType<typeof makeFinding>[] = [];
       let first: number | undefined;
@@ -157,6 +158,27 @@ describe('condense/condense', () => {
 
     expect(report.tools).toEqual(['b', 'a']);
     expect(report.findings.map((f) => f.tool)).toEqual(['b', 'a']);
+  });
+
+  it('feeds a condenser with markers the lines carrying them, plus its trigger lines', () => {
+    const a = fakeFactory('a', { markers: ['error'] });
+    const b = fakeFactory('b', { markers: ['warning'], trigger: /^E b/ });
+
+    condenseText(
+      [
+        '2026-11-21T10:00:00.1234567Z ##[group]Run make',
+        'E a.ts:1 plain',
+        '##[error]E a.ts:2 marked',
+        '\u001b[31m##[error]E a.ts:3 coloured\u001b[0m',
+        '##[warning]careful',
+        'E b.ts:4 triggered',
+        '##[error]Process completed with exit code 2.',
+      ].join('\n'),
+      { factories: [a, b] },
+    );
+
+    expect(a.seen).toEqual(['E a.ts:2 marked', 'E a.ts:3 coloured', 'Process completed with exit code 2.']);
+    expect(b.seen).toEqual(['careful', 'E b.ts:4 triggered']);
   });
 
   it('feeds triggered condensers only matching lines, and every line inside a block', () => {
