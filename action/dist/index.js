@@ -19710,6 +19710,7 @@ function group(name, fn) {
 
 // src/condense/normalize.ts
 var MAX_LINE_LENGTH = 64 * 1024;
+var DECODE_PIECE = 16 * 1024;
 function createLineSplitter(sink, maxLineLength = MAX_LINE_LENGTH) {
   const decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false });
   let carry = "";
@@ -19780,7 +19781,12 @@ function createLineSplitter(sink, maxLineLength = MAX_LINE_LENGTH) {
   return {
     push(chunk) {
       if (typeof chunk === "string") pushText(chunk);
-      else if (chunk.length > 0) pushText(decoder.decode(chunk, { stream: true }));
+      else {
+        for (let at = 0; at < chunk.length; at += DECODE_PIECE) {
+          const piece = chunk.length <= DECODE_PIECE ? chunk : chunk.subarray(at, at + DECODE_PIECE);
+          pushText(decoder.decode(piece, { stream: true }));
+        }
+      }
     },
     finish() {
       const tail = decoder.decode();
