@@ -109,5 +109,7 @@ export const actionsLogCondenser: CondenserFactory = {
   tool: 'actions-log',
   description: 'GitHub Actions ##[error] lines (fallback)',
   fallback: true,
+  // It reads `##[error]` lines only; without this it would be fed every line of the log.
+  markers: ['error'],
   create: () => new ActionsLogCondenser(),
 };

@@ -5,15 +5,16 @@
  *
  * 1. Split chunks into lines (createLineSplitter: streaming UTF-8, 64 KiB line cap).
  * 2. Normalise each line (normalizeLine: timestamps, ANSI, `\r`, NUL, `##[...]` markers).
- * 3. Feed the condensers: those with a `trigger` only see matching lines unless they are inside
- *    a block (`wantsEveryLine()`); one combined regex rejects most noise lines in one test.
+ * 3. Feed the condensers: those with a `trigger` (or `markers`) only see matching lines unless
+ *    they are inside a block (`wantsEveryLine()`); a trigger index (buildTriggerIndex) tests
+ *    only the trigger alternatives that can match a line, keyed on its first character.
  * 4. Build the report (buildFailureReport: relative paths, dedupe, caps, dropped totals).
  */
 import type { FailureReport } from '../contracts/failure-report.ts';
 import { createLineSplitter, normalizeLine } from './normalize.ts';
 import { condenserFactories } from './registry.ts';
 import { buildFailureReport, type ReportPart } from './report.ts';
-import type { Condenser, CondenserFactory, LogLine } from './types.ts';
+import type { Condenser, CondenserFactory, LogLine, LogMarker } from './types.ts';
 
 export interface CondenseOptions {
   /** 'auto' (default) runs every registered condenser; or the ids of the ones to run. */
@@ -73,6 +74,9 @@ interface Slot {
   readonly factory: CondenserFactory;
   readonly condenser: Condenser;
   readonly trigger: RegExp | undefined;
+  readonly markers: readonly LogMarker[] | undefined;
+  /** Has a trigger or markers: fed only the lines they select, plus every line while hungry. */
+  readonly gated: boolean;
   /** Inside a block: gets every line until wantsEveryLine() turns false. */
   hungry: boolean;
   lastLine: number;
@@ -86,23 +90,23 @@ export function createCondenseSession(options: CondenseOptions = {}): CondenseSe
   const factories = selectFactories(options.tools, options.factories ?? condenserFactories);
   const slots: Slot[] = factories.map((factory) => {
     const condenser = factory.create();
-    const trigger = factory.trigger;
-    return { factory, condenser, trigger, hungry: false, lastLine: 0 };
-  });
-  const always = slots.filter((s) => s.trigger === undefined);
-  const gated = slots.filter((s) => s.trigger !== undefined);
-  for (const s of gated) {
+    let trigger = factory.trigger;
     // A g/y trigger would carry lastIndex between lines; strip those flags.
-    if (s.trigger && /[gy]/.test(s.trigger.flags)) {
-      (s as { trigger: RegExp }).trigger = new RegExp(s.trigger.source, s.trigger.flags.replace(/[gy]/g, ''));
-    }
-  }
-  // One prefilter over every trigger rejects most lines: the alternatives anchored with ^ are
-  // tried at position 0 only (a sticky regex), the others scanned once. Triggers with flags
-  // cannot join a flagless union and are tested on their own.
+    if (trigger && /[gy]/.test(trigger.flags))
+      trigger = new RegExp(trigger.source, trigger.flags.replace(/[gy]/g, ''));
+    const markers = factory.markers;
+    const gated = trigger !== undefined || markers !== undefined;
+    return { factory, condenser, trigger, markers, gated, hungry: false, lastLine: 0 };
+  });
+  const always = slots.filter((s) => !s.gated);
+  const gated = slots.filter((s) => s.gated);
+  // Flagless triggers go into one index (buildTriggerIndex) that tests, per line, only the
+  // alternatives able to match it; triggers with flags cannot be merged and are tested on their own.
   const plain = gated.filter((s) => s.trigger?.flags === '');
-  const flagged = gated.filter((s) => !plain.includes(s));
-  const prefilter = buildPrefilter(plain.map((s) => s.trigger?.source ?? ''));
+  const flagged = gated.filter((s) => s.trigger !== undefined && s.trigger.flags !== '');
+  const byMarker = gated.filter((s) => s.markers !== undefined && s.markers.length > 0);
+  const index = buildTriggerIndex(plain.map((s) => s.trigger?.source ?? ''));
+  const hits = new Uint8Array(plain.length);
   let hungry = 0;
   let lineNumber = 0;
   let exitCodeFromLog: number | undefined;
@@ -119,7 +123,7 @@ export function createCondenseSession(options: CondenseOptions = {}): CondenseSe
     } catch {
       // A condenser bug must not lose the rest of the report; the contract says push never throws.
     }
-    if (slot.trigger) {
+    if (slot.gated) {
       let wants: boolean;
       try {
         wants = slot.condenser.wantsEveryLine?.() ?? false;
@@ -133,36 +137,66 @@ export function createCondenseSession(options: CondenseOptions = {}): CondenseSe
     }
   };
 
+  // The line being dispatched. Its LogLine object is built on the first feed only: most lines
+  // of a big log match no trigger and are dropped without allocating anything but their text.
+  let text = '';
+  let marker: LogMarker | undefined;
+  let current: LogLine | undefined;
+  const currentLine = (): LogLine => {
+    current ??= marker === undefined ? { text, number: lineNumber } : { text, number: lineNumber, marker };
+    return current;
+  };
+
   const onLine = (raw: string, clean: boolean): void => {
     lineNumber++;
-    const normalized = normalizeLine(raw, clean);
-    const line: LogLine =
-      normalized.marker === undefined
-        ? { text: normalized.text, number: lineNumber }
-        : { text: normalized.text, number: lineNumber, marker: normalized.marker };
-    if (normalized.marker === 'error') {
-      const exit = EXIT_CODE_LINE.exec(normalized.text);
-      if (exit && exitCodeFromLog === undefined) {
-        exitCodeFromLog = Number(exit[1]);
-        failedStep = runningStep;
+    current = undefined;
+    // A clean line not starting with "#" is its own text: no marker to split off.
+    if (clean && raw.charCodeAt(0) !== 35) {
+      text = raw;
+      marker = undefined;
+    } else {
+      const normalized = normalizeLine(raw, clean);
+      text = normalized.text;
+      marker = normalized.marker;
+      if (marker === 'error') {
+        const exit = EXIT_CODE_LINE.exec(text);
+        if (exit && exitCodeFromLog === undefined) {
+          exitCodeFromLog = Number(exit[1]);
+          failedStep = runningStep;
+        }
+      } else if (marker === 'group' && text.startsWith('Run ')) {
+        runningStep = text.slice(4).trim() || undefined;
       }
-    } else if (normalized.marker === 'group' && normalized.text.startsWith('Run ')) {
-      runningStep = normalized.text.slice(4).trim() || undefined;
     }
-    for (const slot of always) feed(slot, line);
-    if (gated.length === 0) return;
+    for (let i = 0; i < always.length; i++) {
+      const slot = always[i];
+      if (slot !== undefined) feed(slot, currentLine());
+    }
     if (hungry > 0) {
-      for (const slot of gated) if (slot.hungry) feed(slot, line);
-    }
-    const text = line.text;
-    if (text === '') return;
-    if (prefilter !== undefined && prefilter(text)) {
-      for (const slot of plain) {
-        if (slot.lastLine !== line.number && slot.trigger?.test(text)) feed(slot, line);
+      for (let i = 0; i < gated.length; i++) {
+        const slot = gated[i];
+        if (slot?.hungry === true) feed(slot, currentLine());
       }
     }
-    for (const slot of flagged) {
-      if (slot.lastLine !== line.number && slot.trigger?.test(text)) feed(slot, line);
+    if (text !== '') {
+      if (index !== undefined && index(text, hits)) {
+        for (let i = 0; i < plain.length; i++) {
+          if (hits[i] === 0) continue;
+          hits[i] = 0;
+          const slot = plain[i];
+          if (slot !== undefined && slot.lastLine !== lineNumber) feed(slot, currentLine());
+        }
+      }
+      if (flagged.length > 0) {
+        for (const slot of flagged) {
+          if (slot.lastLine !== lineNumber && slot.trigger?.test(text)) feed(slot, currentLine());
+        }
+      }
+    }
+    if (marker !== undefined && byMarker.length > 0) {
+      for (const slot of byMarker) {
+        if (slot.lastLine !== lineNumber && slot.markers?.includes(marker)) feed(slot, currentLine());
+      }
     }
   };
 
@@ -230,6 +264,52 @@ export function splitAlternatives(source: string): string[] {
 
 const META = new Set(['\\', '^', '$', '.', '*', '+', '?', '(', ')', '[', ']', '{', '}', '|']);
 
+const DIGITS = [...'0123456789'];
+const WORD = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_'];
+
+/** The characters an escape (`\\d`, `\\w`, `\\.`) matches; undefined for the others (`\\s`, `\\S`, `\\u…`). */
+function escapeChars(e: string | undefined): string[] | undefined {
+  if (e === 'd') return DIGITS;
+  if (e === 'w') return WORD;
+  if (e !== undefined && !/[a-zA-Z0-9]/.test(e)) return [e];
+  return undefined;
+}
+
+/**
+ * The characters a leading class (`[✘✔]`, `[A-Z]`, `[\\w./-]`) matches and its length in the
+ * source; chars undefined for negated classes, other escapes, wide ranges or a missing `]`.
+ */
+function classChars(rest: string): { chars: string[] | undefined; length: number } {
+  const chars: string[] = [];
+  let i = 1;
+  if (rest[1] === '^') return { chars: undefined, length: 0 };
+  while (i < rest.length && rest[i] !== ']') {
+    const c = rest[i] ?? '';
+    if (c === '\\') {
+      const escaped = escapeChars(rest[i + 1]);
+      if (escaped === undefined) return { chars: undefined, length: 0 };
+      chars.push(...escaped);
+      i += 2;
+      continue;
+    }
+    const code = rest.codePointAt(i) ?? 0;
+    const width = code > 0xffff ? 2 : 1;
+    const to =
+      rest[i + width] === '-' && rest[i + width + 1] !== ']' ? rest.codePointAt(i + width + 1) : undefined;
+    if (to !== undefined) {
+      if (rest[i + width + 1] === '\\' || to < code || to - code > 256)
+        return { chars: undefined, length: 0 };
+      for (let k = code; k <= to; k++) chars.push(String.fromCodePoint(k));
+      i += width + 1 + (to > 0xffff ? 2 : 1);
+      continue;
+    }
+    chars.push(String.fromCodePoint(code));
+    i += width;
+  }
+  if (i >= rest.length || chars.length === 0) return { chars: undefined, length: 0 };
+  return { chars, length: i + 1 };
+}
+
 /**
  * The characters an alternative can start with, or undefined when that is not obvious from
  * the source (a group, an optional first token, a negated class…). `ws` is true when the
@@ -242,82 +322,259 @@ function firstChars(alt: string): { ws: boolean; chars: string[] | undefined } {
     ws = true;
     rest = rest.slice(3);
   }
-  let chars: string[] | undefined;
-  let tokenLength = 0;
-  const c = rest[0];
-  if (c === undefined) return { ws, chars: undefined };
-  if (c === '\\') {
-    const e = rest[1];
-    if (e === 'd') chars = [...'0123456789'];
-    else if (e !== undefined && !/[a-zA-Z0-9]/.test(e)) chars = [e];
-    tokenLength = 2;
-  } else if (c === '[') {
-    const close = rest.indexOf(']', 1);
-    const body = close > 1 ? rest.slice(1, close) : '';
-    // Only simple classes of literal characters: no ranges, negation or escapes.
-    if (body !== '' && !/[\\^-]/.test(body)) chars = [...body];
-    tokenLength = close + 1;
-  } else if (!META.has(c)) {
-    chars = [String.fromCodePoint(rest.codePointAt(0) ?? 0)];
-    tokenLength = chars[0]?.length ?? 1;
-  }
-  const after = rest[tokenLength];
-  if (after === '?' || after === '*' || (after === '{' && rest[tokenLength + 1] === '0')) chars = undefined;
-  return { ws, chars };
+  const chars = leadChars(rest, 0);
+  return { ws, chars: chars && [...new Set(chars)] };
 }
 
 /**
- * Builds the combined trigger test: true when any trigger could match the line (a prefilter:
- * false positives only cost time). Anchored alternatives ("^…") are bucketed by the character
- * they must start with and tried, as a sticky regex, only on lines starting with it; the
- * others are joined into one scanning regex. Undefined when there are no triggers.
+ * The characters every match of `source` (a regex source without top-level `|`) starts with,
+ * or undefined when unknown or when it can match the empty string. Looks through optional
+ * leading tokens: "(?:[a-z_]\\w*\\.)*[A-Z]" starts with [a-z_A-Z], "g?make" with g or m.
  */
-export function buildPrefilter(sources: readonly string[]): ((text: string) => boolean) | undefined {
-  const direct = new Map<string, string[]>();
-  const blank = new Map<string, string[]>();
-  const anyStart: string[] = [];
-  const floating: string[] = [];
-  const add = (map: Map<string, string[]>, key: string, alt: string) => {
-    const list = map.get(key) ?? [];
+function leadChars(source: string, depth: number): string[] | undefined {
+  const c = source[0];
+  if (c === undefined || depth > 6) return undefined;
+  let chars: string[] | undefined;
+  let length: number;
+  if (c === '\\') {
+    chars = escapeChars(source[1]);
+    length = 2;
+  } else if (c === '[') {
+    const parsed = classChars(source);
+    chars = parsed.chars;
+    length = parsed.length;
+  } else if (source.startsWith('(?:')) {
+    const close = closingParen(source, 0);
+    if (close === -1) return undefined;
+    chars = [];
+    for (const branch of splitAlternatives(source.slice(3, close))) {
+      const lead = leadChars(branch, depth + 1);
+      if (lead === undefined) return undefined;
+      chars.push(...lead);
+    }
+    length = close + 1;
+  } else if (!META.has(c)) {
+    chars = [String.fromCodePoint(source.codePointAt(0) ?? 0)];
+    length = chars[0]?.length ?? 1;
+  } else return undefined;
+  if (chars === undefined) return undefined;
+  // A token that may be absent: the match may also start with what follows it.
+  const after = source[length];
+  let skip = 0;
+  if (after === '?' || after === '*') skip = 1;
+  else if (after === '{' && source[length + 1] === '0') skip = source.indexOf('}', length) + 1 - length;
+  if (skip <= 0) return chars;
+  let next = length + skip;
+  if (source[next] === '?') next++; // lazy
+  const rest = leadChars(source.slice(next), depth + 1);
+  return rest === undefined ? undefined : [...chars, ...rest];
+}
+
+// Characters `\s` matches (ECMAScript WhiteSpace and LineTerminator), for the `^\s*X` buckets.
+function isSpace(code: number): boolean {
+  if (code === 32 || (code >= 9 && code <= 13)) return true;
+  if (code < 0xa0) return false;
+  return /\s/.test(String.fromCharCode(code));
+}
+
+/** Index of the `)` closing the group opened at `open`, or -1. Skips escapes and classes. */
+function closingParen(source: string, open: number): number {
+  let depth = 0;
+  let inClass = false;
+  for (let i = open; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+const LEADING_BLANK = /^(?:\\s[*+])+/;
+
+/**
+ * Rewrites an anchored alternative's body that starts (after an optional `\s*` or `\s+`) with
+ * a non-capturing group into one body per branch, so each gets a literal first character
+ * for the index: "(?:=== RUN|\s*--- FAIL)x" → "=== RUNx", "\s*--- FAILx"; "(?:➤ )?YN" →
+ * "➤ YN", "YN". Matching is unchanged (a test only asks whether some branch matches). Bodies
+ * it cannot rewrite (a repeated group, too many branches) are returned as they are.
+ */
+function distributeLeadingGroup(body: string, depth = 0): string[] {
+  const lead = LEADING_BLANK.exec(body)?.[0] ?? '';
+  // \s*\s+ and \s+\s* are \s+, a run of \s* is \s*; two \s+ need two blanks and stay.
+  const plus = lead.split('\\s+').length - 1;
+  const blank = lead === '' ? '' : plus > 1 ? lead : plus === 1 ? '\\s+' : '\\s*';
+  const rest = body.slice(lead.length);
+  // An optional literal first character ("g?make"): one body with it, one without.
+  const first = rest[0];
+  if (depth <= 4 && first !== undefined && !META.has(first) && rest[1] === '?' && rest[2] !== '?') {
+    return [first + rest.slice(2), rest.slice(2)].flatMap((branch) =>
+      distributeLeadingGroup(blank + branch, depth + 1),
+    );
+  }
+  if (depth > 4 || !rest.startsWith('(?:')) return [blank + rest];
+  const close = closingParen(rest, 0);
+  if (close === -1) return [body];
+  let after = rest.slice(close + 1);
+  const optional = after.startsWith('?') && after[1] !== '?';
+  if (optional) after = after.slice(1);
+  else if (/^[*+?{]/.test(after)) return [body];
+  const branches = splitAlternatives(rest.slice(3, close)).map((branch) => branch + after);
+  if (optional) branches.push(after);
+  const out = branches.flatMap((branch) => distributeLeadingGroup(blank + branch, depth + 1));
+  return out.length > 64 ? [body] : out;
+}
+
+interface Keyed {
+  readonly slot: number;
+  /** Sticky: tried at position 0 only, which is what the `^` of the original alternative meant. */
+  readonly re: RegExp;
+}
+
+/**
+ * Builds the per-line trigger test the dispatcher runs: `index(text, hits)` sets `hits[i] = 1`
+ * for every source `i` whose regex matches `text` (exactly `new RegExp(sources[i]).test(text)`)
+ * and returns whether any did. Most lines of a big log match nothing, and many match one
+ * condenser's trigger, so instead of testing every trigger on every line it tests only the
+ * alternatives that can match: those anchored on a literal first character ("^X…", "^\s*X…")
+ * are bucketed by that character, per source, and tried as sticky regexes only on lines
+ * starting with it; the rest (anchored on a class or group, or unanchored) are gated by one
+ * union regex and tested per source only when the union matched. Undefined without sources.
+ */
+export function buildTriggerIndex(
+  sources: readonly string[],
+): ((text: string, hits: Uint8Array) => boolean) | undefined {
+  if (sources.length === 0) return undefined;
+  const direct = new Map<number, Map<number, string[]>>();
+  const blank = new Map<number, Map<number, string[]>>();
+  const anyStart = sources.map((): string[] => []);
+  const floating = sources.map((): string[] => []);
+  const add = (map: Map<number, Map<number, string[]>>, code: number, slot: number, alt: string) => {
+    const bySlot = map.get(code) ?? new Map<number, string[]>();
+    const list = bySlot.get(slot) ?? [];
     list.push(alt);
-    map.set(key, list);
+    bySlot.set(slot, list);
+    map.set(code, bySlot);
   };
-  for (const source of sources) {
+  sources.forEach((source, slot) => {
     for (const alt of splitAlternatives(source)) {
       if (!alt.startsWith('^')) {
-        floating.push(`(?:${alt})`);
+        floating[slot]?.push(`(?:${alt})`);
         continue;
       }
-      const body = alt.slice(1);
-      const { ws, chars } = firstChars(body);
-      if (chars === undefined) anyStart.push(`(?:${body})`);
-      else for (const ch of chars) add(ws ? blank : direct, ch, `(?:${body})`);
+      for (const body of distributeLeadingGroup(alt.slice(1))) {
+        const { ws, chars } = firstChars(body);
+        const codes = chars?.map((ch) => ch.codePointAt(0) ?? 0);
+        // A `^\s*` alternative keyed on a blank would never be looked up (the blank is skipped).
+        if (codes === undefined || (ws && codes.some(isSpace))) anyStart[slot]?.push(`(?:${body})`);
+        else for (const code of codes) add(ws ? blank : direct, code, slot, `(?:${body})`);
+      }
+    }
+  });
+  // A line starting with a non-blank character c can match both "^c…" and "^\s*c…"
+  // alternatives at position 0, so those are merged into one bucket per (c, source); a line
+  // starting with blanks uses the "^ …" bucket and the "^\s*c…" one of its first non-blank c.
+  const merged = new Map<number, Map<number, string[]>>();
+  for (const map of [direct, blank]) {
+    for (const [code, bySlot] of map) {
+      for (const [slot, alts] of bySlot) for (const alt of alts) add(merged, code, slot, alt);
     }
   }
-  if (direct.size + blank.size + anyStart.length + floating.length === 0) return undefined;
-  const compile = (alts: string[]) => new RegExp(alts.join('|'), 'y');
-  const directRegex = new Map([...direct].map(([k, v]) => [k, compile(v)]));
-  const blankRegex = new Map([...blank].map(([k, v]) => [k, compile(v)]));
-  const anyRegex = anyStart.length > 0 ? compile(anyStart) : undefined;
-  const scan = floating.length > 0 ? new RegExp(floating.join('|')) : undefined;
-  const sticky = (re: RegExp | undefined, text: string): boolean => {
-    if (re === undefined) return false;
-    re.lastIndex = 0;
-    return re.test(text);
+  const firstTable = compileBuckets(merged);
+  const blankTable = compileBuckets(blank);
+  const gate = (lists: string[][], flags: string): Bucket | undefined => {
+    const list = lists.flatMap((alts, slot) =>
+      alts.length > 0 ? [{ slot, re: new RegExp(alts.join('|'), flags) }] : [],
+    );
+    return list.length === 0 ? undefined : bucket(list, lists.flat(), flags);
   };
-  return (text) => {
-    const first = text.codePointAt(0) ?? 0;
-    const firstChar = first > 0xffff ? String.fromCodePoint(first) : text.charAt(0);
-    if (sticky(directRegex.get(firstChar), text)) return true;
-    if (blankRegex.size > 0) {
-      let i = 0;
-      while (i < text.length && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
-      const c = text.codePointAt(i) ?? 0;
-      if (sticky(blankRegex.get(c > 0xffff ? String.fromCodePoint(c) : text.charAt(i)), text)) return true;
+  const anyGate = gate(anyStart, 'y');
+  const floatGate = gate(floating, '');
+  return (text, hits) => {
+    let any = false;
+    const c = text.charCodeAt(0);
+    if (c === 32 || c === 9 || (c >= 10 && c <= 13) || (c >= 0xa0 && isSpace(c))) {
+      const spaced = c < 128 ? firstTable.ascii[c] : firstTable.other.get(c);
+      if (spaced !== undefined && test(spaced, text, hits)) any = true;
+      if (!blankTable.empty) {
+        let i = 1;
+        let d = text.charCodeAt(1);
+        while (d === 32 || d === 9 || (d >= 10 && d <= 13) || (d >= 0xa0 && isSpace(d)))
+          d = text.charCodeAt(++i);
+        if (i < text.length) {
+          const list = d < 128 ? blankTable.ascii[d] : blankTable.other.get(text.codePointAt(i) ?? d);
+          if (list !== undefined && test(list, text, hits)) any = true;
+        }
+      }
+    } else {
+      const list = c < 128 ? firstTable.ascii[c] : firstTable.other.get(text.codePointAt(0) ?? c);
+      if (list !== undefined && test(list, text, hits)) any = true;
     }
-    if (sticky(anyRegex, text)) return true;
-    return scan !== undefined && scan.test(text);
+    if (anyGate !== undefined && test(anyGate, text, hits)) any = true;
+    if (floatGate !== undefined && test(floatGate, text, hits)) any = true;
+    return any;
   };
+}
+
+/**
+ * Alternatives of several sources tried together: `union` rejects a line in one test (most
+ * lines match nothing); only when it matches is each source's own regex tried.
+ */
+interface Bucket {
+  readonly union: RegExp;
+  readonly list: readonly Keyed[];
+}
+
+function bucket(list: Keyed[], alternatives: readonly string[], flags: string): Bucket {
+  const only = list.length === 1 ? list[0] : undefined;
+  return { union: only ? only.re : new RegExp(alternatives.join('|'), flags), list };
+}
+
+function compileBuckets(map: Map<number, Map<number, string[]>>): {
+  ascii: (Bucket | undefined)[];
+  other: Map<number, Bucket>;
+  empty: boolean;
+} {
+  const ascii: (Bucket | undefined)[] = Array.from({ length: 128 }, () => undefined);
+  const other = new Map<number, Bucket>();
+  for (const [code, bySlot] of map) {
+    const entries = [...bySlot].sort((x, y) => x[0] - y[0]);
+    const list = entries.map(([slot, alts]) => ({ slot, re: new RegExp(alts.join('|'), 'y') }));
+    const b = bucket(
+      list,
+      entries.flatMap(([, alts]) => alts),
+      'y',
+    );
+    if (code < 128) ascii[code] = b;
+    else other.set(code, b);
+  }
+  return { ascii, other, empty: map.size === 0 };
+}
+
+/** Tests a bucket on `text`, marking the sources that match; true when a new one did. */
+function test(b: Bucket, text: string, hits: Uint8Array): boolean {
+  b.union.lastIndex = 0;
+  if (!b.union.test(text)) return false;
+  const list = b.list;
+  if (list.length === 1) {
+    const only = list[0];
+    if (only === undefined || hits[only.slot] === 1) return false;
+    hits[only.slot] = 1;
+    return true;
+  }
+  let any = false;
+  for (let k = 0; k < list.length; k++) {
+    const entry = list[k];
+    if (entry === undefined || hits[entry.slot] === 1) continue;
+    entry.re.lastIndex = 0;
+    if (entry.re.test(text)) {
+      hits[entry.slot] = 1;
+      any = true;
+    }
+  }
+  return any;
 }
 
 /** Condenses a whole log held in memory. */

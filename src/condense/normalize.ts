@@ -9,6 +9,9 @@ import type { LogMarker } from './types.ts';
 /** Longest line kept, in UTF-16 units; the start of a longer line is kept and the rest dropped. */
 export const MAX_LINE_LENGTH = 64 * 1024;
 
+// Bytes decoded at a time (see LineSplitter.push).
+const DECODE_PIECE = 16 * 1024;
+
 /**
  * Receives raw (not yet normalised) lines. `clean` is a hint from the splitter: true when the
  * line has no control character at all (its CRLF `\r` already removed), so `normalizeLine` can
@@ -110,7 +113,15 @@ export function createLineSplitter(sink: RawLineSink, maxLineLength = MAX_LINE_L
   return {
     push(chunk) {
       if (typeof chunk === 'string') pushText(chunk);
-      else if (chunk.length > 0) pushText(decoder.decode(chunk, { stream: true }));
+      else {
+        // Decoded in pieces of at most DECODE_PIECE bytes: a 64 KiB chunk with one non-Latin-1
+        // character decodes to a two-byte string of 128 KiB, which V8 puts in large-object
+        // space, where it lingers until a full GC; smaller strings die young in the nursery.
+        for (let at = 0; at < chunk.length; at += DECODE_PIECE) {
+          const piece = chunk.length <= DECODE_PIECE ? chunk : chunk.subarray(at, at + DECODE_PIECE);
+          pushText(decoder.decode(piece, { stream: true }));
+        }
+      }
     },
     finish() {
       const tail = decoder.decode();
@@ -169,7 +180,8 @@ export function normalizeLine(raw: string, clean = false): NormalizedLine {
       }
       text = last;
     }
-    text = text.replace(LEFTOVER_CONTROLS, '');
+    // Most coloured lines have nothing left to clean once the escapes are gone.
+    if (NEEDS_CLEANING.test(text)) text = text.replace(LEFTOVER_CONTROLS, '');
   }
   return markerOf(text);
 }

@@ -85,6 +85,12 @@ export interface CondenserFactory {
    */
   readonly trigger?: RegExp;
   /**
+   * Optional, like `trigger`: lines carrying one of these `##[...]` markers are fed too (the
+   * marker is removed from the text, so a trigger cannot see it). A condenser that only reads
+   * `##[error]` lines declares `markers: ['error']` and no trigger, and is skipped on the rest.
+   */
+  readonly markers?: readonly LogMarker[];
+  /**
    * A fallback condenser (e.g. the generic one, or raw `##[error]` lines): its findings are used
    * only when no other condenser found anything, and alone they do not fail a run whose exit
    * code was 0.

@@ -1,6 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
-  buildPrefilter,
+  buildTriggerIndex,
   condenseStream,
   condenseText,
   createCondenseSession,
@@ -8,13 +10,15 @@ import {
   UnknownCondenserError,
 } from '../../src/condense/condense.ts';
 import { FailureReport } from '../../src/contracts/failure-report.ts';
-import type { Condenser, CondenserFactory, LogLine } from '../../src/condense/types.ts';
+import type { Condenser, CondenserFactory, LogLine, LogMarker } from '../../src/condense/types.ts';
 import { makeFinding } from '../../src/condense/finding.ts';
+import { normalizeLine } from '../../src/condense/normalize.ts';
+import { condenserFactories } from '../../src/condense/registry.ts';
 
 /** A test condenser: every line "E <file>:<line> <msg>" is an error; "W …" a warning. */
 function fakeFactory(
   tool: string,
-  options: { trigger?: RegExp; fallback?: boolean } = {},
+  options: { trigger?: RegExp; fallback?: boolean; markers?: LogMarker[] } = {},
 ): CondenserFactory & {
   seen: string[];
 } {
@@ -25,6 +29,7 @@ function fakeFactory(
     seen,
     ...(options.trigger && { trigger: options.trigger }),
     ...(options.fallback && { fallback: true }),
+    ...(options.markers && { markers: options.markers }),
     create(): Condenser {
       const findings: ReturnType<typeof makeFinding>[] = [];
       let first: number | undefined;
@@ -155,6 +160,27 @@ describe('condense/condense', () => {
     expect(report.findings.map((f) => f.tool)).toEqual(['b', 'a']);
   });
 
+  it('feeds a condenser with markers the lines carrying them, plus its trigger lines', () => {
+    const a = fakeFactory('a', { markers: ['error'] });
+    const b = fakeFactory('b', { markers: ['warning'], trigger: /^E b/ });
+
+    condenseText(
+      [
+        '2026-11-21T10:00:00.1234567Z ##[group]Run make',
+        'E a.ts:1 plain',
+        '##[error]E a.ts:2 marked',
+        '\u001b[31m##[error]E a.ts:3 coloured\u001b[0m',
+        '##[warning]careful',
+        'E b.ts:4 triggered',
+        '##[error]Process completed with exit code 2.',
+      ].join('\n'),
+      { factories: [a, b] },
+    );
+
+    expect(a.seen).toEqual(['E a.ts:2 marked', 'E a.ts:3 coloured', 'Process completed with exit code 2.']);
+    expect(b.seen).toEqual(['careful', 'E b.ts:4 triggered']);
+  });
+
   it('feeds triggered condensers only matching lines, and every line inside a block', () => {
     const a = fakeFactory('a', { trigger: /^(?:E a|BEGIN)/ });
 
@@ -283,15 +309,26 @@ describe('condense/condense', () => {
   });
 });
 
-describe('condense/condense buildPrefilter', () => {
-  it('matches exactly the lines some trigger matches', () => {
+describe('condense/condense buildTriggerIndex', () => {
+  const hitsOf = (index: ReturnType<typeof buildTriggerIndex>, count: number, text: string) => {
+    const hits = new Uint8Array(count);
+    const any = index?.(text, hits);
+    return { any, hits: [...hits].map((h) => h === 1) };
+  };
+
+  it('reports exactly the triggers that match each line', () => {
     const triggers = [
       /^npm (?:error|ERR!)/,
       /^\s*FAIL\s|^\s+● |error TS\d/,
       /^[>$] .*tsc|^(?:➤ )?YN\d{4}: /,
       /^\d+ passing/,
+      /^\s*(?:✘|X) \[ERROR\] |^[✖×] \d+ problem|^ {3}Compiling |^\s* x/,
+      /^(?:=== (?:RUN|CONT)|\s*--- (?:FAIL|PASS): |(?:ok {2}|FAIL)\t)|^(?:Run |\$ )?(?:go vet|lint)\b/,
+      /^\s+(?:\s+two|(?:a|b)+c|(?:d)*e|(?:f){2}g)|^\s*(?:\s*h|i)/,
+      /^[A-Z]{1,4}\d{1,4} |^[\w./-]+:\d+: \*\*\*|^g?make: \*\*\*|^[a-c\d]x|^[^q]q|^[-+]z|^\wy/,
+      /^(?:[a-z_]\w*\.)*[A-Z]\w*Error\b|^x{0,2}w|^(?:ab)?c|^(?:d|)e/,
     ];
-    const prefilter = buildPrefilter(triggers.map((t) => t.source));
+    const index = buildTriggerIndex(triggers.map((t) => t.source));
     const samples = [
       'npm error code E404',
       'npm warn deprecated',
@@ -309,13 +346,104 @@ describe('condense/condense buildPrefilter', () => {
       'passing 12',
       '',
       '\t FAIL\tx',
+      '\u00a0FAIL x',
+      '\u2003\u00a0● a',
+      '✘ [ERROR] Could not resolve',
+      '  X [ERROR] x',
+      '✖ 3 problems',
+      '× 1 problem',
+      '   Compiling foo v0.1.0',
+      '  Compiling foo',
+      '    x',
+      'x',
+      '𝒳 astral first',
+      'npm error TS2322 > tsc',
+      '=== RUN   TestA',
+      '=== CONT  TestA',
+      '=== PAUSE TestA',
+      '    --- FAIL: TestA (0.00s)',
+      '--- PASS: TestA',
+      'ok  \tpkg\t0.1s',
+      'FAIL\tpkg',
+      'Run go vet ./...',
+      '$ lint',
+      'go vet',
+      'go vetted',
+      ' two',
+      '  two',
+      ' abac',
+      ' c',
+      ' e',
+      ' ddde',
+      ' ffg',
+      ' fg',
+      '   h',
+      'h',
+      'i',
+      ' j',
+      'E501 line too long',
+      'e501 line too long',
+      'src/a.c:3: *** missing separator',
+      './Makefile:3: *** x',
+      'make: *** [all] Error 2',
+      'gmake: *** [all] Error 2',
+      'amake: *** x',
+      'bx',
+      '7x',
+      'dx',
+      'qq',
+      'aq',
+      '-z',
+      '+z',
+      '_y',
+      'éy',
+      'foo.bar.BazError: x',
+      'BazError',
+      '.BazError',
+      'xxw',
+      'w',
+      'xxxw',
+      'abc',
+      'c',
+      'bc',
+      'de',
+      'e',
     ];
 
     for (const sample of samples) {
-      expect(prefilter?.(sample), sample).toBe(triggers.some((t) => t.test(sample)));
+      const { any, hits } = hitsOf(index, triggers.length, sample);
+      const expected = triggers.map((t) => t.test(sample));
+      expect(hits, sample).toEqual(expected);
+      expect(any, sample).toBe(expected.some(Boolean));
     }
   });
 
+  it('agrees with every registered trigger on every line of the fixture logs', () => {
+    const triggers = condenserFactories.flatMap((f) => (f.trigger ? [f.trigger] : []));
+    const index = buildTriggerIndex(triggers.map((t) => t.source));
+    // The committed test logs and the benchmark corpus (real tool output).
+    const files = ['../fixtures/logs/', '../../bench/condense/corpus/'].flatMap((dir) => {
+      const root = fileURLToPath(new URL(dir, import.meta.url));
+      return readdirSync(root, { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.log'))
+        .map((f) => `${root}${f}`);
+    });
+    expect(files.length).toBeGreaterThan(70);
+    let matched = 0;
+    for (const file of files) {
+      for (const raw of readFileSync(file, 'utf8').split('\n')) {
+        const text = normalizeLine(raw).text;
+        const expected = triggers.map((t) => t.test(text));
+        if (expected.some(Boolean)) matched++;
+        expect(hitsOf(index, triggers.length, text).hits, `${file}: ${text}`).toEqual(expected);
+      }
+    }
+    expect(matched).toBeGreaterThan(100);
+  });
+
+  it('is undefined without triggers', () => {
+    expect(buildTriggerIndex([])).toBeUndefined();
+  });
   it.each([
     ['a|b', ['a', 'b']],
     ['(?:a|b)|c', ['(?:a|b)', 'c']],

@@ -33,6 +33,17 @@ describe('condense/normalize createLineSplitter', () => {
     expect(expected).toEqual(['héllo wörld', '€ 2 ✓', '\u{1F600} end', 'last']);
   });
 
+  it('decodes a large byte chunk piecewise without breaking characters or lines at piece edges', () => {
+    // Multi-byte characters and lines of varied lengths, so the 16 KiB decode pieces fall inside
+    // characters (2, 3 and 4 bytes) and inside lines.
+    const lines = Array.from({ length: 3000 }, (_, i) => `${i} ✓ wörld \u{1F600} ${'x'.repeat(i % 37)}`);
+    const bytes = new TextEncoder().encode(lines.join('\n'));
+    expect(bytes.length).toBeGreaterThan(64 * 1024);
+
+    expect(split([bytes])).toEqual(lines);
+    expect(split([bytes.subarray(0, 50_001), bytes.subarray(50_001)])).toEqual(lines);
+  });
+
   it('decodes invalid UTF-8 to replacement characters without throwing', () => {
     const bytes = new Uint8Array([0x61, 0xff, 0xfe, 0x0a, 0xc3, 0x28, 0x0a]);
 

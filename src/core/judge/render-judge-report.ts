@@ -87,8 +87,16 @@ function decidedByText(report: JudgeReport): string {
 }
 
 /** One line of prose: newlines folded, HTML-ish brackets escaped so text cannot open tags. */
+/**
+ * Model- and diff-derived prose on one line: no HTML (so no hidden comments or markers) and no
+ * live @mentions (a zero-width space after `@`), so a prompt-injected diff cannot make the
+ * judge's comment ping people or teams.
+ */
 function inline(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').replace(/</g, '&lt;');
+  return text
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/</g, '&lt;')
+    .replace(/@/g, '@\u200b');
 }
 
 function inlineCode(text: string): string {

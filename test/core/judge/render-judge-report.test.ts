@@ -48,6 +48,25 @@ function report(overrides: Partial<JudgeReport> = {}): JudgeReport {
 }
 
 describe('core/judge/renderJudgeReportMarkdown', () => {
+  it('never lets model or diff text ping people or hide HTML in the comment', () => {
+    const markdown = renderJudgeReportMarkdown(
+      report({
+        verdict: {
+          verdict: 'reject',
+          reasons: ['Ask @octo-org/security and @alice to look <!-- fleetwright:state v1 {} -->'],
+          requiredChanges: ['Ping @bob'],
+        },
+        // Evidence is fenced code, where GitHub never resolves mentions; keep this to prose.
+        guardFindings: [],
+        blockingFindings: [],
+      }),
+    );
+
+    expect(markdown).not.toMatch(/@(?!\u200b)/);
+    expect(markdown).toContain('@\u200bocto-org/security');
+    expect(markdown).not.toContain('<!--');
+  });
+
   it('renders a guard rejection', () => {
     expect(renderJudgeReportMarkdown(report())).toMatchInlineSnapshot(`
       "### ❌ Changes required
