@@ -174,7 +174,7 @@ export async function runEffect(
       }
       const pullNumber = context.pr?.number ?? target.prNumber;
       if (pullNumber === undefined) return [];
-      return [await runJudge(deps, context, target, pullNumber, effect.headSha)];
+      return runJudge(deps, context, target, pullNumber, effect.headSha);
     }
     case 'request-owner-review':
     case 'mark-ready': {
@@ -288,7 +288,7 @@ async function runJudge(
   target: Target,
   pullNumber: number,
   headSha: string,
-): Promise<TargetEvent> {
+): Promise<TargetEvent[]> {
   const { migration } = context;
   const review = {
     ...reviewMigrationFromManifest(
@@ -333,19 +333,31 @@ async function runJudge(
     case 'approved':
     case 'rejected':
       context.review = { diffStat: outcome.diffStat, reviewNotes: outcome.reviewNotes };
-      return {
-        type: 'judge-finished',
-        headSha,
-        verdict: outcome.type === 'approved' ? 'approve' : 'reject',
-        reasons: outcome.reasons,
-        requiredChanges: outcome.type === 'rejected' ? outcome.requiredChanges : [],
-        usage: outcome.usage,
-      };
+      return [
+        {
+          type: 'judge-finished',
+          headSha,
+          verdict: outcome.type === 'approved' ? 'approve' : 'reject',
+          reasons: outcome.reasons,
+          requiredChanges: outcome.type === 'rejected' ? outcome.requiredChanges : [],
+          usage: outcome.usage,
+        },
+      ];
     case 'error':
-      return failed('run-judge', {
-        kind: outcome.code === 'stale-head' ? 'stale-head' : 'unexpected',
-        message: `review not done (${outcome.code}): ${outcome.reason}`,
-      });
+      if (outcome.code === 'pull-request-closed') {
+        // Nothing to review; the closed webhook (or the next load of the target) ends it.
+        deps.log.info(
+          { migration: migration.id, repo: target.repo, pr: pullNumber },
+          'PR closed before review',
+        );
+        return [];
+      }
+      return [
+        failed('run-judge', {
+          kind: outcome.code === 'stale-head' ? 'stale-head' : 'unexpected',
+          message: `review not done (${outcome.code}): ${outcome.reason}`,
+        }),
+      ];
   }
 }
 

@@ -13,6 +13,7 @@ import { JudgeError } from '../../src/shared/errors.ts';
 import { onCiChanged, onTimer } from '../../src/workflows/enqueue.ts';
 import { fanOut } from '../../src/workflows/fan-out.ts';
 import { reconcile } from '../../src/workflows/reconcile.ts';
+import { runEffect } from '../../src/workflows/run-effects.ts';
 import { OWNER_REVIEW_COMMENT_KEY } from '../../src/workflows/hand-over.ts';
 import { JUDGE_CHECK_NAME, JUDGE_COMMENT_KEY } from '../../src/workflows/review-target.ts';
 import type { JudgeScript } from '../fakes/scripted-judge.ts';
@@ -235,6 +236,23 @@ describe('workflows: review and hand-over in the loop', () => {
     expect(harness.judge.calls).toHaveLength(1);
     expect(pr(harness).comments).toHaveLength(1);
     expect(await judgeRuns(harness, ref, pr(harness).headSha)).toHaveLength(1);
+  });
+
+  it('a PR closed before its review is not reviewed, and the effect reports nothing to step', async () => {
+    const { harness, ref } = await setup();
+    const target = { ...marker(harness), state: 'judging' as const };
+    harness.github.closePullRequest(ref, BRANCH, false);
+
+    const events = await runEffect(
+      harness.deps,
+      { migration: harness.migrations[0]!, markerDirty: false },
+      target,
+      { type: 'run-judge', headSha: target.lastPushedSha! },
+    );
+
+    expect(events).toEqual([]);
+    expect(harness.judge.calls).toHaveLength(0);
+    expect(await judgeRuns(harness, ref, target.lastPushedSha!)).toEqual([]);
   });
 
   it('a judge that cannot run puts the target in error; the tick retries the review', async () => {
