@@ -23683,7 +23683,7 @@ var pythonCondenserFactory = {
   tool: TOOL11,
   // Line prefixes first, then the few fixed substrings that can sit anywhere in a line: the
   // dispatcher unions every trigger into one regex tested on each line, so these stay cheap.
-  trigger: /^(?:===|___|(?:FAILED|ERROR)\b|Traceback| {2}File "|FAIL: |Ran \d|OK\b|(?:would reformat|Would reformat:|error: cannot format) |Found \d|Success: |All (?:checks passed|done)|Oh no|\d+ files? would be|[A-Z]{1,4}\d{1,4} |\d+ (?:failed|passed|errors?|skipped|xfailed|xpassed|deselected|warnings?)\b)|\.pyi?:\d/,
+  trigger: /^(?:={3,}(?:\s*\d| .+ ={3,}$)|___|(?:FAILED|ERROR)\b|Traceback| {2}File "|FAIL: |Ran \d|OK\b|(?:would reformat|Would reformat:|error: cannot format) |Found \d|Success: |All (?:checks passed|done)|Oh no|\d+ files? would be|[A-Z]{1,4}\d{1,4} |\d+ (?:failed|passed|errors?|skipped|xfailed|xpassed|deselected|warnings?)\b)|\.pyi?:\d/,
   description: "Python (pytest, unittest, tracebacks, mypy, pyright, ruff, flake8, pylint, black, isort)",
   create: () => new PythonCondenser()
 };

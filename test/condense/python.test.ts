@@ -407,3 +407,33 @@ describe('condense/python pytest --tb=short', () => {
     expect(output.testCounts).toEqual({ passed: 3, failed: 1, skipped: 0, total: 4 });
   });
 });
+
+describe('condense/python trigger', () => {
+  const trigger = pythonCondenserFactory.trigger ?? /$^/;
+
+  it('selects pytest rules and counts lines, unittest status lines and tracebacks', () => {
+    for (const line of [
+      '============================= test session starts ==============================',
+      '=================================== FAILURES ===================================',
+      '___________________________________ test_add ___________________________________',
+      '=========================== short test summary info ============================',
+      '========================= 1 failed, 2 passed in 0.05s ==========================',
+      '=== 1 passed in 0.01s ===',
+      'FAILED tests/test_calc.py::test_add - assert 4 == 3',
+      'Traceback (most recent call last):',
+      'Ran 3 tests in 0.001s',
+    ])
+      expect(trigger.test(line), line).toBe(true);
+  });
+
+  it("does not select other tools' rule-like lines, which the condenser ignores anyway", () => {
+    // go test -v prints one "=== RUN" per test: in a Go-heavy log they were most of python's lines.
+    for (const line of [
+      '=== RUN   TestParse',
+      '=== CONT  TestParse/empty',
+      '=== NAME  TestParse',
+      '=== PAUSE x',
+    ])
+      expect(trigger.test(line), line).toBe(false);
+  });
+});
