@@ -7,78 +7,17 @@ import { describe, expect, it } from 'vitest';
 import { renderBranchName } from '../../src/core/markers/branch-name.ts';
 import { findHiddenKey } from '../../src/core/markers/hidden-key.ts';
 import { parseStateMarker } from '../../src/core/markers/state-marker.ts';
-import type { Target } from '../../src/core/target/target.ts';
 import { GitHostError } from '../../src/shared/errors.ts';
 import { onCiChanged, onConfigPushed, onPullRequestClosed, onTimer } from '../../src/workflows/enqueue.ts';
 import { Harness, buildMigration } from './harness.ts';
+import { buildFleetOrgPlans } from '../fakes/fleet-org.ts';
 
 const BRANCH = renderBranchName('use-fetch');
 const MAX_OPEN = 8;
 const PER_HOUR = 6;
 const HOUR = 3_600_000;
 
-type Baseline = 'green' | 'red' | 'pending' | 'none';
-interface RepoPlan {
-  name: string;
-  baseline: Baseline;
-  spec?: { archived?: boolean; fork?: boolean; empty?: boolean; disabled?: boolean };
-  expected: Partial<Target>;
-}
-
-const range = (count: number, make: (index: number) => RepoPlan) =>
-  Array.from({ length: count }, (_, index) => make(index));
-const plans: RepoPlan[] = [
-  ...range(30, (i) => ({
-    name: `svc-${String(i).padStart(2, '0')}`,
-    baseline: 'green',
-    expected: { state: 'merged' },
-  })),
-  ...range(3, (i) => ({ name: `slow-${i}`, baseline: 'pending', expected: { state: 'merged' } })),
-  ...range(4, (i) => ({
-    name: `red-${i}`,
-    baseline: 'red',
-    expected: { state: 'skipped', reason: 'baseline-red' },
-  })),
-  ...range(3, (i) => ({
-    name: `noci-${i}`,
-    baseline: 'none',
-    expected: { state: 'skipped', reason: 'no-ci' },
-  })),
-  ...range(4, (i) => ({
-    name: `na-${i}`,
-    baseline: 'green',
-    expected: { state: 'not-applicable', reason: 'nothing-to-change', detail: 'no use of request' },
-  })),
-  ...range(2, (i) => ({
-    name: `arch-${i}`,
-    baseline: 'green',
-    spec: { archived: true },
-    expected: { state: 'skipped', reason: 'archived' },
-  })),
-  ...range(2, (i) => ({
-    name: `fork-${i}`,
-    baseline: 'green',
-    spec: { fork: true },
-    expected: { state: 'skipped', reason: 'fork' },
-  })),
-  ...range(2, (i) => ({
-    name: `legacy-${i}`,
-    baseline: 'green',
-    expected: { state: 'skipped', reason: 'excluded' },
-  })),
-  {
-    name: 'empty-0',
-    baseline: 'none',
-    spec: { empty: true },
-    expected: { state: 'skipped', reason: 'empty' },
-  },
-  {
-    name: 'disabled-0',
-    baseline: 'green',
-    spec: { disabled: true },
-    expected: { state: 'skipped', reason: 'disabled' },
-  },
-];
+const plans = buildFleetOrgPlans({ notApplicableDetail: 'no use of request' });
 const eligible = plans.filter((plan) => plan.expected.state === 'merged').map((plan) => `acme/${plan.name}`);
 
 describe('workflows: fleet scenario (52 repositories)', () => {

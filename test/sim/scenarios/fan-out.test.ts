@@ -31,6 +31,7 @@ import { ScriptedCoder } from '../../fakes/scripted-coder.ts';
 import { ScriptedJudge } from '../../fakes/scripted-judge.ts';
 import { JUDGE_CHECK_NAME, JUDGE_COMMENT_KEY } from '../../../src/workflows/review-target.ts';
 import { GitHubSim, type CiPlan } from '../index.ts';
+import { buildFleetOrgPlans } from '../../fakes/fleet-org.ts';
 
 const APP_ID = 4242;
 const SLUG = 'fleetwright';
@@ -41,69 +42,7 @@ const MAX_OPEN = 8;
 const PER_HOUR = 6;
 const T0 = new Date('2026-11-21T09:00:00.000Z');
 
-type Baseline = 'green' | 'red' | 'pending' | 'none';
-interface RepoPlan {
-  name: string;
-  baseline: Baseline;
-  spec?: { archived?: boolean; fork?: boolean; empty?: boolean; disabled?: boolean };
-  /** The state the target ends in, and why. */
-  expected: { state: string; reason?: string };
-}
-
-const range = (count: number, make: (i: number) => RepoPlan) =>
-  Array.from({ length: count }, (_, i) => make(i));
-const plans: RepoPlan[] = [
-  ...range(30, (i) => ({
-    name: `svc-${String(i).padStart(2, '0')}`,
-    baseline: 'green',
-    expected: { state: 'merged' },
-  })),
-  ...range(3, (i) => ({ name: `slow-${i}`, baseline: 'pending', expected: { state: 'merged' } })),
-  ...range(4, (i) => ({
-    name: `red-${i}`,
-    baseline: 'red',
-    expected: { state: 'skipped', reason: 'baseline-red' },
-  })),
-  ...range(3, (i) => ({
-    name: `noci-${i}`,
-    baseline: 'none',
-    expected: { state: 'skipped', reason: 'no-ci' },
-  })),
-  ...range(4, (i) => ({
-    name: `na-${i}`,
-    baseline: 'green',
-    expected: { state: 'not-applicable', reason: 'nothing-to-change' },
-  })),
-  ...range(2, (i) => ({
-    name: `arch-${i}`,
-    baseline: 'green',
-    spec: { archived: true },
-    expected: { state: 'skipped', reason: 'archived' },
-  })),
-  ...range(2, (i) => ({
-    name: `fork-${i}`,
-    baseline: 'green',
-    spec: { fork: true },
-    expected: { state: 'skipped', reason: 'fork' },
-  })),
-  ...range(2, (i) => ({
-    name: `legacy-${i}`,
-    baseline: 'green',
-    expected: { state: 'skipped', reason: 'excluded' },
-  })),
-  {
-    name: 'empty-0',
-    baseline: 'none',
-    spec: { empty: true },
-    expected: { state: 'skipped', reason: 'empty' },
-  },
-  {
-    name: 'disabled-0',
-    baseline: 'green',
-    spec: { disabled: true },
-    expected: { state: 'skipped', reason: 'disabled' },
-  },
-];
+const plans = buildFleetOrgPlans();
 const eligible = plans.filter((p) => p.expected.state === 'merged').map((p) => p.name);
 
 const manifest = `version: 1
