@@ -23,6 +23,7 @@ import {
 } from './handlers/ci-completed.ts';
 import type { FleetHandlerDeps } from './handlers/fleet-deps.ts';
 import type { HandlerDeps } from './handlers/handler-deps.ts';
+import { onIssueCommentCreated } from './handlers/issue-comment-created.ts';
 import { onPullRequestClosed } from './handlers/pull-request-closed.ts';
 import { CONFIG_PULL_REQUEST_EVENTS, onPullRequestOpened } from './handlers/pull-request-opened.ts';
 import { onPushFleet } from './handlers/push-fleet.ts';
@@ -98,6 +99,7 @@ export default async function fleetwright(app: Probot, _options: ApplicationFunc
   app.on('check_run.completed', onCheckRunCompleted(fleet));
   app.on('workflow_run.completed', onWorkflowRunCompleted(fleet));
   app.on('status', onStatus(fleet));
+  app.on('issue_comment.created', onIssueCommentCreated(fleet));
 
   if (appId !== undefined && typeof app.auth === 'function') {
     // Start-up reconciliation (GitHub is the database) and the periodic tick.

@@ -19,6 +19,17 @@ import type { RequestCounts } from './paced-git-host.ts';
 export type WorkflowJob =
   | { type: 'advance'; installationId: number; migrationId: string; repo: string; event: TargetEvent }
   | { type: 'fan-out'; installationId: number; migrationId: string }
+  /** A `/migrate` comment on the target's PR (run-command.ts); the body is parsed again there. */
+  | {
+      type: 'command';
+      installationId: number;
+      migrationId: string;
+      repo: string;
+      prNumber: number;
+      commentId: number;
+      body: string;
+      commenter: { login: string; type: string };
+    }
   | { type: 'tick'; installationId: number }
   | { type: 'reconcile'; installationId: number };
 

@@ -8,13 +8,23 @@
  * `onCiChanged`; `pull_request.closed` → `onPullRequestClosed`; `push` to a fleetwright branch
  * → `onBranchPushed`; `delete` of a fleetwright branch → `onBranchDeleted`; a timer → `onTimer`.
  */
+import { parseCommand } from '../core/commands/parse-command.ts';
 import { parseBranchName } from '../core/markers/branch-name.ts';
 import type { TargetEvent } from '../core/target/events.ts';
 import type { EnqueueResult } from '../ports/jobs.ts';
 import type { InstallationDeps } from './deps.ts';
-import { targetJobKey } from './deps.ts';
+import { targetJobKey, toRepoRef } from './deps.ts';
+import { classifyError } from './run-effects.ts';
 
-export type EnqueueOutcome = 'enqueued' | 'duplicate' | 'not-ours' | 'closed' | 'no-target' | 'stale';
+export type EnqueueOutcome =
+  | 'enqueued'
+  | 'duplicate'
+  | 'not-ours'
+  | 'closed'
+  | 'no-target'
+  | 'stale'
+  | 'not-a-command'
+  | 'lookup-failed';
 
 function outcomeOf(result: EnqueueResult): EnqueueOutcome {
   return result.accepted ? 'enqueued' : result.reason;
@@ -158,6 +168,70 @@ export function onBranchDeleted(
     deliveryId: input.deliveryId,
     kind: 'default',
   });
+}
+
+/**
+ * Whether a comment carries a `/migrate` line (valid or not): the cheap check handlers make
+ * before anything costs a request. Pure.
+ */
+export function isCommandComment(body: string | null | undefined): boolean {
+  return parseCommand(body).type !== 'none';
+}
+
+/**
+ * A `/migrate` comment on a pull request (the handler has dropped bots and plain comments). The
+ * webhook does not name the PR's branch, so this reads the PR (one request), keeps only PRs on a
+ * fleetwright branch of a known migration, and queues the command on that target's key: it runs
+ * after, never during, another advance of the same target. A PR fleetwright does not manage is
+ * ignored without a trace.
+ */
+export async function onCommandComment(
+  deps: InstallationDeps,
+  input: {
+    repo: string;
+    prNumber: number;
+    commentId: number;
+    body: string;
+    commenter: { login: string; type: string };
+    deliveryId: string;
+  },
+): Promise<EnqueueOutcome> {
+  const parsed = parseCommand(input.body);
+  if (parsed.type === 'none') return 'not-a-command';
+  // No migration known in this installation: no PR can be ours, and no request is spent finding out.
+  if (deps.view.migrations().length === 0) return 'not-ours';
+  let headRef: string;
+  try {
+    headRef = (await deps.host.getPullRequest(toRepoRef(input.repo), input.prNumber)).headRef;
+  } catch (error) {
+    deps.log.warn(
+      { repo: input.repo, pr: input.prNumber, error: classifyError(error) },
+      'Could not read the PR of a /migrate comment; the command is not run',
+    );
+    return 'lookup-failed';
+  }
+  const branch = parseBranchName(headRef);
+  if (!branch || !deps.view.findMigration(branch.migrationId)) return 'not-ours';
+  // Commands that may reach the state machine can lead to a coder run (`continue` on red CI).
+  const reachesStep = parsed.type === 'command' && !['status', 'help'].includes(parsed.command.name);
+  const key = targetJobKey(input.repo, branch.migrationId);
+  return outcomeOf(
+    deps.jobs.enqueue({
+      key,
+      kind: reachesStep ? 'coder' : 'default',
+      dedupeId: `${input.deliveryId}:${key}`,
+      payload: {
+        type: 'command',
+        installationId: deps.installationId,
+        migrationId: branch.migrationId,
+        repo: input.repo,
+        prNumber: input.prNumber,
+        commentId: input.commentId,
+        body: input.body,
+        commenter: input.commenter,
+      },
+    }),
+  );
 }
 
 /** The periodic timer (and start-up, after `reconcile`). */

@@ -11,6 +11,7 @@ import type { InstallationDeps, WorkflowJob } from './deps.ts';
 import { admitAndEnqueue, fanOut } from './fan-out.ts';
 import { saveLedger } from './ledger.ts';
 import { reconcile } from './reconcile.ts';
+import { runCommand } from './run-command.ts';
 import { classifyError } from './run-effects.ts';
 import { tick } from './tick.ts';
 
@@ -28,6 +29,13 @@ export function buildJobHandler(depsFor: DepsResolver): JobHandler<WorkflowJob> 
           throw error;
         } finally {
           // A target that finished or failed may have freed a rollout slot.
+          admitAndEnqueue(deps, payload.migrationId);
+        }
+        return;
+      case 'command':
+        try {
+          await runCommand(deps, payload);
+        } finally {
           admitAndEnqueue(deps, payload.migrationId);
         }
         return;

@@ -502,8 +502,23 @@ export class FakeGitHost implements GitHost {
     return this.#repo(ref).permissions.get(login) ?? 'none';
   }
 
-  async addReaction(_ref: RepoRef, _commentId: number, _reaction: Reaction): Promise<void> {
+  async addReaction(ref: RepoRef, commentId: number, reaction: Reaction): Promise<void> {
     this.#count('addReaction');
+    const repo = `${ref.owner}/${ref.repo}`.toLowerCase();
+    // GitHub answers 200 for a reaction the app already left: recorded once.
+    if (
+      !this.reactions.some((r) => r.repo === repo && r.commentId === commentId && r.reaction === reaction)
+    ) {
+      this.reactions.push({ repo, commentId, reaction });
+    }
+  }
+
+  /** Reactions the app left on comments, in order (`repo` lowercased). */
+  readonly reactions: { repo: string; commentId: number; reaction: Reaction }[] = [];
+
+  /** Sets a user's permission on a repository (`getPermission` answers `none` otherwise). */
+  setPermission(ref: RepoRef, login: string, permission: RepoPermission): void {
+    this.#repo(ref).permissions.set(login, permission);
   }
 
   async findIssue(ref: RepoRef, issueKey: string): Promise<IssueInfo | undefined> {
