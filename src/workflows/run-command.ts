@@ -30,6 +30,8 @@ import { parseCommand } from '../core/commands/parse-command.ts';
 import type { CommandReply } from '../core/commands/render-command-reply.ts';
 import { needsReply, renderCommandReply } from '../core/commands/render-command-reply.ts';
 import type { Migration } from '../core/migration.ts';
+import type { TargetEvent } from '../core/target/events.ts';
+import { step } from '../core/target/step.ts';
 import type { Target } from '../core/target/target.ts';
 import type { Reaction, RepoRef } from '../ports/git-host.ts';
 import { advanceTarget } from './advance-target.ts';
@@ -66,7 +68,9 @@ export async function runCommand(deps: InstallationDeps, job: CommandJob): Promi
     deps.log.info(log, 'Command on a PR fleetwright does not manage, ignoring');
     return 'ignored';
   }
-  const target = loaded.target;
+  // Decide on the target as the advance will see it: what GitHub shows that the marker does not
+  // know yet (a person's push, a merge) is stepped first, purely, without running any effect.
+  const target = observe(deps, job.migrationId, loaded.target, loaded.observations);
   const reply = (body: string) => deps.host.createComment(ref, job.prNumber, body);
   const ignoredCommands = parsed.ignoredCommands;
 
@@ -190,6 +194,22 @@ async function applyCommand(
   await react(deps, ref, job.commentId, 'confused');
   await deps.host.createComment(ref, job.prNumber, `😕 ${why}`);
   return 'not-applied';
+}
+
+function observe(
+  deps: InstallationDeps,
+  migrationId: string,
+  loaded: Target,
+  observations: readonly TargetEvent[],
+): Target {
+  const policy = deps.view.policyFor(migrationId);
+  if (!policy) return loaded;
+  let target = loaded;
+  for (const event of observations) {
+    const transition = step(target, event, policy, deps.clock.now());
+    if (transition.outcome === 'applied') target = transition.target;
+  }
+  return target;
 }
 
 /**

@@ -231,6 +231,16 @@ describe('issue_comment.created: /migrate on a migration PR', () => {
     expect(reactionsOn(id)).toEqual(['eyes', 'rocket']);
   });
 
+  it("/migrate continue right after a person's push, before its webhook, builds on that commit", async () => {
+    github.pushCommit(API, 'fleetwright/use-fetch', { 'b.ts': 'x' });
+    const id = await comment('/migrate continue');
+
+    expect(reactionsOn(id)).toEqual(['eyes', 'rocket']);
+    expect(stateOf()).toMatchObject({
+      target: { state: 'awaiting-ci', lastPushedSha: apiPr().headSha },
+    });
+  });
+
   it('a second /migrate stop is refused as already stopped, not run twice', async () => {
     await comment('/migrate stop');
     const id = await comment('/migrate stop');
