@@ -11,8 +11,10 @@
  *    `advanceTarget`; 🚀 when done, 😕 with a reply when not.
  *
  * Idempotency: the queue drops a redelivered webhook (delivery id); a reaction that exists
- * already is a no-op on GitHub; a command whose effect already happened is refused by its state
- * precondition (`stop` twice: "already stopped"), so it never acts twice.
+ * already is a no-op on GitHub; the reply to a comment is keyed on that comment's id
+ * (`ensureComment`), so answering it again edits the one reply instead of posting another; a
+ * command whose effect already happened is refused by its state precondition (`stop` twice:
+ * "already stopped"), so it never acts twice.
  *
  * Owner teams (`@org/team` in `review.owners`): the GitHost port has no team-membership call yet,
  * so members of listed teams are treated as non-owners (fail closed) and the refusal says to list
@@ -71,7 +73,7 @@ export async function runCommand(deps: InstallationDeps, job: CommandJob): Promi
   // Decide on the target as the advance will see it: what GitHub shows that the marker does not
   // know yet (a person's push, a merge) is stepped first, purely, without running any effect.
   const target = observe(deps, job.migrationId, loaded.target, loaded.observations);
-  const reply = (body: string) => deps.host.createComment(ref, job.prNumber, body);
+  const reply = (body: string) => replyTo(deps, job, body);
   const ignoredCommands = parsed.ignoredCommands;
 
   if (parsed.type === 'invalid') {
@@ -158,7 +160,7 @@ async function applyCommand(
   if (!migrateCommand) {
     // Dashboard commands are refused on PRs by `authorizeCommand`; this is a safety net.
     await react(deps, ref, job.commentId, 'confused');
-    await deps.host.createComment(ref, job.prNumber, `😕 ${written} does not apply to a PR.`);
+    await replyTo(deps, job, `😕 ${written} does not apply to a PR.`);
     return 'not-applied';
   }
   const result = await advanceTarget(deps, job.migrationId, job.repo, {
@@ -169,11 +171,7 @@ async function applyCommand(
   const outcome = result.outcomes.findLast((item) => item.event === 'command-received');
   if (outcome?.outcome === 'applied') {
     if (needsReply(command, ignoredCommands)) {
-      await deps.host.createComment(
-        ref,
-        job.prNumber,
-        renderCommandReply({ type: 'accepted', command }, { ignoredCommands }),
-      );
+      await replyTo(deps, job, renderCommandReply({ type: 'accepted', command }, { ignoredCommands }));
     }
     await react(deps, ref, job.commentId, 'rocket');
     return 'applied';
@@ -192,7 +190,7 @@ async function applyCommand(
     'Command not applied',
   );
   await react(deps, ref, job.commentId, 'confused');
-  await deps.host.createComment(ref, job.prNumber, `😕 ${why}`);
+  await replyTo(deps, job, `😕 ${why}`);
   return 'not-applied';
 }
 
@@ -227,6 +225,16 @@ async function hasHumanCommits(deps: InstallationDeps, ref: RepoRef, target: Tar
   if (base === undefined || head === undefined) return false;
   const commits = await deps.host.listCommitsBetween(ref, base, head);
   return commits.some((commit) => commit.authorLogin !== deps.botLogin);
+}
+
+/** The hidden key of the app's reply to one command comment. */
+export function commandReplyKey(commentId: number): string {
+  return `fleetwright:command-reply:${commentId}`;
+}
+
+/** One reply per command comment, whatever the number of deliveries (see the module comment). */
+async function replyTo(deps: InstallationDeps, job: CommandJob, body: string): Promise<void> {
+  await deps.host.ensureComment(toRepoRef(job.repo), job.prNumber, commandReplyKey(job.commentId), body);
 }
 
 /** Reactions are acknowledgements: a failure to add one is logged, never fatal to the command. */

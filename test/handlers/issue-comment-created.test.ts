@@ -241,6 +241,15 @@ describe('issue_comment.created: /migrate on a migration PR', () => {
     });
   });
 
+  it('a redelivered /migrate status under a new delivery id edits its one reply', async () => {
+    const id = await comment('/migrate status', { delivery: 'status-1' });
+    nextComment = id;
+    await comment('/migrate status', { delivery: 'status-1-redelivered' });
+
+    expect(replies()).toHaveLength(1);
+    expect(reactionsOn(id)).toEqual(['eyes', 'rocket']);
+  });
+
   it('a second /migrate stop is refused as already stopped, not run twice', async () => {
     await comment('/migrate stop');
     const id = await comment('/migrate stop');
