@@ -46,9 +46,37 @@ export type CommandJob = Extract<WorkflowJob, { type: 'command' }>;
 
 /** What happened to a command, for logs and tests. */
 export type CommandOutcome =
-  'not-a-command' | 'ignored' | 'invalid' | 'refused' | 'answered' | 'applied' | 'not-applied';
+  'not-a-command' | 'ignored' | 'invalid' | 'refused' | 'answered' | 'applied' | 'not-applied' | 'failed';
 
 export async function runCommand(deps: InstallationDeps, job: CommandJob): Promise<CommandOutcome> {
+  try {
+    return await runCommandUnguarded(deps, job);
+  } catch (error) {
+    // GitHub failed a look-up (permission, PR): the commenter must not be left with 👀 and
+    // silence. The job is not retried: running a command late, unseen, would surprise more.
+    const classified = classifyError(error);
+    deps.log.warn(
+      { migration: job.migrationId, repo: job.repo, pr: job.prNumber, error: classified },
+      'Command failed',
+    );
+    const ref = toRepoRef(job.repo);
+    await react(deps, ref, job.commentId, 'confused');
+    try {
+      await replyTo(
+        deps,
+        job,
+        `😕 The command could not be completed: GitHub answered with an error (${classified.kind}${
+          classified.status ? ` ${classified.status}` : ''
+        }). Please comment it again in a few minutes; \`/migrate status\` shows where the PR stands.`,
+      );
+    } catch {
+      // GitHub is failing: the reaction (if it went through) and the log are all we can leave.
+    }
+    return 'failed';
+  }
+}
+
+async function runCommandUnguarded(deps: InstallationDeps, job: CommandJob): Promise<CommandOutcome> {
   const log = {
     migration: job.migrationId,
     repo: job.repo,

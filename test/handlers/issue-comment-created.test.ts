@@ -10,6 +10,7 @@ import type { FleetHandlerDeps } from '../../src/handlers/fleet-deps.ts';
 import { onIssueCommentCreated } from '../../src/handlers/issue-comment-created.ts';
 import { onPushFleet } from '../../src/handlers/push-fleet.ts';
 import { silentLog } from '../../src/ports/log.ts';
+import { GitHostError } from '../../src/shared/errors.ts';
 import { FakeGitHost } from '../fakes/fake-git-host.ts';
 import { FakeWorkspaces } from '../fakes/fake-workspaces.ts';
 import { ManualClock } from '../fakes/manual-clock.ts';
@@ -248,6 +249,16 @@ describe('issue_comment.created: /migrate on a migration PR', () => {
 
     expect(replies()).toHaveLength(1);
     expect(reactionsOn(id)).toEqual(['eyes', 'rocket']);
+  });
+
+  it('a GitHub error while checking permission is answered with 😕 and a reply, not silence', async () => {
+    github.failNext('getPermission', new GitHostError('Server Error', { status: 502 }));
+    const before = apiPr().body;
+    const id = await comment('/migrate stop');
+
+    expect(reactionsOn(id)).toEqual(['eyes', 'confused']);
+    expect(replies()[0]).toContain('GitHub answered with an error (http 502)');
+    expect(apiPr().body).toBe(before);
   });
 
   it('a second /migrate stop is refused as already stopped, not run twice', async () => {
