@@ -731,11 +731,12 @@ function adoptBranch(
  * on (awaiting CI, or stalled because conflicts block `pull_request` runs).
  */
 function baseMoved(target: Target, sha: string, policy: Policy, now: Date): Transition {
+  // Redelivered, or seen again while the regenerate on this base is under way.
+  if (sha === target.baseSha) return ignore(target, 'ignored-duplicate', `already on ${sha.slice(0, 7)}`);
   if (target.state !== 'awaiting-ci' && target.state !== 'stalled')
     return ignore(target, 'ignored-irrelevant', `base moved while ${target.state}`);
   if (target.prNumber === undefined || target.lastPushedSha === undefined)
     return ignore(target, 'ignored-irrelevant', 'no PR to regenerate');
-  if (sha === target.baseSha) return ignore(target, 'ignored-duplicate', `already on ${sha.slice(0, 7)}`);
   if (target.headSha !== undefined && target.headSha !== target.lastPushedSha) {
     // A person's commit is on the branch: regenerating would discard it.
     const next = enter(target, 'paused', now, {
