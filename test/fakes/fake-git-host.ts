@@ -325,7 +325,8 @@ export class FakeGitHost implements GitHost {
     this.#count('findPullRequestForBranch');
     const repo = this.#repo(ref);
     const pr = repo.prs.filter((item) => item.headRef === branch).at(-1);
-    return pr ? this.#prInfo(repo, pr) : undefined;
+    // Like GitHub's PR list, which never says whether a PR merges cleanly.
+    return pr ? { ...this.#prInfo(repo, pr), mergeable: null } : undefined;
   }
 
   async getPullRequest(ref: RepoRef, number: number): Promise<PullRequestInfo> {

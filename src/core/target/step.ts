@@ -387,6 +387,11 @@ function stepError(target: Target, event: TargetEvent, policy: Policy, now: Date
     const next = enter(target, 'awaiting-ci', now, {});
     next.errorCount = target.errorCount;
     next.wakeAt = addMinutes(now, policy.pollMinutes);
+    if (target.resumeState === 'drafting' && target.prNumber !== undefined) {
+      // A regenerate on a moved base failed: the branch is still on the old base, which was not
+      // recorded. Forget the new one, so the conflict (seen again) is news and not a duplicate.
+      delete next.baseSha;
+    }
     const effects: Effect[] = [
       { type: 'read-ci', headSha: target.lastPushedSha },
       { type: 'schedule-tick', at: next.wakeAt },

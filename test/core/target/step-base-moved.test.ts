@@ -203,4 +203,23 @@ describe('core/target/step — base moved under a conflicting PR', () => {
     const plain = step(regen, { type: 'human-commit-detected', sha: HUMAN }, policy, T0);
     expect(plain.outcome).toBe('ignored-duplicate');
   });
+
+  it('a regenerate that failed does not make the same base look like old news', () => {
+    const regen = step(awaiting(), moved, policy, T0).target;
+    const failed = step(
+      regen,
+      { type: 'effect-failed', effect: 'run-coder', error: { kind: 'unexpected', message: 'boom' } },
+      policy,
+      T0,
+    ).target;
+    expect(failed).toMatchObject({ state: 'error', resumeState: 'drafting' });
+
+    const resumed = step(failed, { type: 'tick' }, policy, new Date(Date.parse(failed.wakeAt!) + 1)).target;
+    expect(resumed).toMatchObject({ state: 'awaiting-ci', lastPushedSha: PUSHED });
+    expect(resumed.baseSha).toBeUndefined();
+
+    const again = step(resumed, moved, policy, T0);
+    expect(again.outcome).toBe('applied');
+    expect(again.target).toMatchObject({ state: 'drafting', baseSha: NEW_BASE, iteration: 3 });
+  });
 });
