@@ -201,10 +201,11 @@ export async function runEffect(
       if (foreign) {
         deps.log.warn({ ...meta, sha: foreign.sha }, 'Not resetting over a commit the app did not make');
         context.changeSet = undefined;
+        // The branch head is what `/migrate continue` builds on; the author names the person.
         return [
           {
             type: 'human-commit-detected',
-            sha: foreign.sha,
+            sha: head,
             ...(foreign.authorLogin ? { author: foreign.authorLogin } : {}),
             beforeReset: true,
           },
