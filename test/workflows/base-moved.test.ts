@@ -95,4 +95,25 @@ describe('workflows: a base branch that moves and makes the PR conflict', () => 
     expect(marker(harness)).toMatchObject({ state: 'paused', reason: 'human-commit', iteration: 2 });
     expect(marker(harness).detail).toContain('alice');
   });
+
+  it('asks GitHub whether the PR merges only on a poll: one read, no regenerate while clean', async () => {
+    const { harness, ref } = setup();
+    await fanOut(harness.deps, harness.migrations[0]!);
+    await harness.drain();
+    const head = harness.github.allPullRequests()[0]!.headSha;
+
+    const before = harness.github.counts.getPullRequest ?? 0;
+    await advanceTarget(harness.deps, 'use-fetch', REPO, { type: 'ci-changed', headSha: head });
+    expect(harness.github.counts.getPullRequest ?? 0).toBe(before);
+
+    await advanceTarget(harness.deps, 'use-fetch', REPO, { type: 'tick' });
+    expect(harness.github.counts.getPullRequest ?? 0).toBe(before + 1);
+    expect(harness.coder.calls).toHaveLength(1);
+
+    // A base change that touches other files does not conflict: no regenerate either.
+    harness.github.pushCommit(ref, 'main', { 'README.md': 'hello\n' }, 'alice');
+    await advanceTarget(harness.deps, 'use-fetch', REPO, { type: 'tick' });
+    expect(harness.coder.calls).toHaveLength(1);
+    expect(marker(harness)).toMatchObject({ state: 'awaiting-ci', lastPushedSha: head });
+  });
 });
