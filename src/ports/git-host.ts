@@ -109,6 +109,12 @@ export interface PullRequestInfo {
   labels: string[];
   htmlUrl: string;
   authorLogin: string | null;
+  /**
+   * Whether the PR merges cleanly into its base: `false` = conflicts (GitHub then runs no
+   * `pull_request` workflow), `null` = GitHub is still computing it, or the response (a list, a
+   * closed PR) does not say. Only `false` is a fact to act on.
+   */
+  mergeable: boolean | null;
 }
 
 export interface Annotation {

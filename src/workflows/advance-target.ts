@@ -44,7 +44,7 @@ export async function advanceTarget(
     return { outcomes: [], skipped: 'unknown-migration' };
   }
   const requestsBefore = deps.requestCounts ? totalRequests(deps.requestCounts) : 0;
-  const loaded = await loadTarget(deps, migration, repo);
+  const loaded = await loadTarget(deps, migration, repo, event);
   if (loaded.status === 'unmanaged') {
     deps.log.warn(
       { migration: migrationId, repo, pr: loaded.pr.number, reason: loaded.reason },
@@ -106,7 +106,9 @@ export async function advanceTarget(
       if (effect.type === 'run-coder') await saveMarker(deps, context, target);
       const produced = await runEffectSafely(deps, context, target, effect);
       queue.push(...produced);
-      if (produced.some((item) => item.type === 'effect-failed')) break;
+      // A failure, or a foreign commit found before a reset, voids the rest of the transition.
+      if (produced.some((item) => item.type === 'effect-failed' || item.type === 'human-commit-detected'))
+        break;
     }
   }
   await saveMarker(deps, context, target);

@@ -23,6 +23,8 @@ export async function loadTarget(
   deps: InstallationDeps,
   migration: Migration,
   repo: string,
+  /** The event being handled; a `tick` also reads whether the PR still merges cleanly. */
+  event?: TargetEvent,
 ): Promise<LoadedTarget> {
   const ref = toRepoRef(repo);
   const branch = renderBranchName(migration.id);
@@ -44,7 +46,9 @@ export async function loadTarget(
       return { status: 'unmanaged', reason: 'marker belongs to another target', pr };
     }
     const target: Target = { ...parsed.target, prNumber: pr.number };
-    return { status: 'ok', target, pr, observations: await observePullRequest(deps, target, pr) };
+    const observations = await observePullRequest(deps, target, pr);
+    if (observations.length === 0) observations.push(...(await observeBase(deps, target, pr, event)));
+    return { status: 'ok', target, pr, observations };
   }
 
   const head = await deps.host.findBranchHead(ref, branch);
@@ -96,4 +100,30 @@ async function observePullRequest(
       ...(foreign?.authorLogin ? { author: foreign.authorLogin } : {}),
     },
   ];
+}
+
+/**
+ * A PR the app waits on (awaiting CI, or stalled) that conflicts with its base gets no
+ * `pull_request` CI at all: report `base-moved` with the base head so `step` regenerates the
+ * change there. Lists do not carry `mergeable`, so a poll (`tick`) reads the PR itself; `null`
+ * (GitHub still computing) is no news, the next poll asks again.
+ */
+async function observeBase(
+  deps: InstallationDeps,
+  target: Target,
+  pr: PullRequestInfo,
+  event: TargetEvent | undefined,
+): Promise<TargetEvent[]> {
+  if (target.state !== 'awaiting-ci' && target.state !== 'stalled') return [];
+  if (pr.state !== 'open' || pr.merged || target.lastPushedSha === undefined) return [];
+  if (pr.headSha !== target.lastPushedSha) return [];
+  const ref = toRepoRef(target.repo);
+  let mergeable = pr.mergeable;
+  if (mergeable === null && event?.type === 'tick') {
+    mergeable = (await deps.host.getPullRequest(ref, pr.number)).mergeable;
+  }
+  if (mergeable !== false) return [];
+  const baseHead = await deps.host.findBranchHead(ref, pr.baseRef);
+  if (baseHead === undefined || baseHead === target.baseSha) return [];
+  return [{ type: 'base-moved', sha: baseHead }];
 }

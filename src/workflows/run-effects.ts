@@ -192,6 +192,25 @@ export async function runEffect(
         deps.log.info(meta, '[dry-run] would reset the branch');
         return [];
       }
+      // The reset discards every commit between the new base and the branch head: only the
+      // app's own (the SHAs its marker recorded) may go. Anything else pauses the target.
+      const head = (await deps.host.findBranchHead(ref, effect.branch)) ?? effect.expectedHeadSha;
+      const own = new Set(target.history.flatMap((attempt) => (attempt.sha ? [attempt.sha] : [])));
+      const discarded = await deps.host.listCommitsBetween(ref, effect.sha, head);
+      const foreign = discarded.find((commit) => !own.has(commit.sha));
+      if (foreign) {
+        deps.log.warn({ ...meta, sha: foreign.sha }, 'Not resetting over a commit the app did not make');
+        context.changeSet = undefined;
+        // The branch head is what `/migrate continue` builds on; the author names the person.
+        return [
+          {
+            type: 'human-commit-detected',
+            sha: head,
+            ...(foreign.authorLogin ? { author: foreign.authorLogin } : {}),
+            beforeReset: true,
+          },
+        ];
+      }
       await deps.host.resetBranch(ref, effect.branch, effect.sha, effect.expectedHeadSha);
       return [];
     }

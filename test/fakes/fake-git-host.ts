@@ -325,7 +325,8 @@ export class FakeGitHost implements GitHost {
     this.#count('findPullRequestForBranch');
     const repo = this.#repo(ref);
     const pr = repo.prs.filter((item) => item.headRef === branch).at(-1);
-    return pr ? this.#prInfo(repo, pr) : undefined;
+    // Like GitHub's PR list, which never says whether a PR merges cleanly.
+    return pr ? { ...this.#prInfo(repo, pr), mergeable: null } : undefined;
   }
 
   async getPullRequest(ref: RepoRef, number: number): Promise<PullRequestInfo> {
@@ -772,7 +773,33 @@ export class FakeGitHost implements GitHost {
       labels: [...pr.labels],
       htmlUrl: `https://github.test/${fullName(repo.info)}/pull/${pr.number}`,
       authorLogin: pr.authorLogin,
+      mergeable: pr.state === 'open' ? !this.#conflicts(repo, pr) : null,
     };
+  }
+
+  /**
+   * Would merging the PR conflict? A path changed on both the base side and the head side since
+   * their merge base (first-parent ancestry), to different contents.
+   */
+  #conflicts(repo: FakeRepo, pr: FakePr): boolean {
+    const base = this.#resolve(repo, pr.baseRef);
+    const head = this.#resolve(repo, pr.headRef);
+    if (!base || !head) return false;
+    const baseAncestry = new Set<string>();
+    for (let walk: FakeCommit | undefined = base; walk; walk = this.#commits.get(walk.parents[0] ?? ''))
+      baseAncestry.add(walk.sha);
+    let mergeBase: FakeCommit | undefined = head;
+    while (mergeBase && !baseAncestry.has(mergeBase.sha))
+      mergeBase = this.#commits.get(mergeBase.parents[0] ?? '');
+    if (!mergeBase) return true;
+    const paths = new Set([...base.files.keys(), ...head.files.keys(), ...mergeBase.files.keys()]);
+    for (const path of paths) {
+      const before = mergeBase.files.get(path);
+      const ours = head.files.get(path);
+      const theirs = base.files.get(path);
+      if (ours !== before && theirs !== before && ours !== theirs) return true;
+    }
+    return false;
   }
 
   #resolve(repo: FakeRepo, gitRef?: string): FakeCommit | undefined {

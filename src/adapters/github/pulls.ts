@@ -23,6 +23,8 @@ interface RestPull {
   labels: { name?: string }[];
   html_url: string;
   user: { login: string } | null;
+  /** Only single-PR responses carry it, and `null` there while GitHub computes it. */
+  mergeable?: boolean | null;
 }
 
 export function toPullRequestInfo(pull: RestPull): PullRequestInfo {
@@ -41,6 +43,7 @@ export function toPullRequestInfo(pull: RestPull): PullRequestInfo {
     labels: pull.labels.map((l) => l.name ?? '').filter(Boolean),
     htmlUrl: pull.html_url,
     authorLogin: pull.user?.login ?? null,
+    mergeable: pull.mergeable ?? null,
   };
 }
 

@@ -69,7 +69,16 @@ export type TargetEvent =
       usage: Usage;
     }
   /** The branch head is a commit the app did not make. */
-  | { type: 'human-commit-detected'; sha: string; author?: string }
+  | {
+      type: 'human-commit-detected';
+      sha: string;
+      author?: string;
+      /**
+       * Found by the check before a regenerate's reset among the commits it would discard: news
+       * even when it is the SHA the app built on last (after `/migrate continue` on a human commit).
+       */
+      beforeReset?: boolean;
+    }
   /** The default branch moved and the PR conflicts (issue 6). */
   | { type: 'base-moved'; sha: string }
   | { type: 'pr-closed' }

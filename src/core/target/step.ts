@@ -11,6 +11,9 @@
  * 3. Every non-green end (skipped, not-applicable, exhausted, stalled, paused, error, closed)
  *    records a failure class and a normalised signature.
  * 4. Once a PR exists, every state change also asks for the labels and the marker to follow.
+ * 5. A base that moved under a conflicting PR is answered by regenerating the change on the new
+ *    base (`drafting` with a PR and a pushed SHA), never by merging or rebasing: the app resets
+ *    only a branch whose commits are all its own, and pauses when a person committed.
  */
 import type { FailureReport } from '../../contracts/failure-report.ts';
 import { addUsage } from '../../contracts/usage.ts';
@@ -108,7 +111,12 @@ function stepAnyState(target: Target, event: TargetEvent, policy: Policy, now: D
       return applied(next, []);
     }
     case 'human-commit-detected': {
-      if (event.sha === target.lastPushedSha || event.sha === target.headSha) {
+      // While regenerating, the check before the reset found this commit among those it would
+      // discard: it is news even when it is the SHA the app last built on (after `/migrate continue`).
+      if (
+        !(event.beforeReset === true && isRegenerating(target)) &&
+        (event.sha === target.lastPushedSha || event.sha === target.headSha)
+      ) {
         return ignore(target, 'ignored-duplicate', 'commit already known');
       }
       if (target.prNumber === undefined || target.state === 'merged' || target.state === 'closed') {
@@ -123,7 +131,12 @@ function stepAnyState(target: Target, event: TargetEvent, policy: Policy, now: D
         detail: event.author
           ? `commit ${event.sha.slice(0, 7)} by ${event.author}`
           : `commit ${event.sha.slice(0, 7)}`,
-        resumeState: target.state === 'paused' ? target.resumeState : target.state,
+        resumeState:
+          target.state === 'paused'
+            ? target.resumeState
+            : target.state === 'drafting'
+              ? 'awaiting-ci'
+              : target.state,
         failure: failureOf('human', 'a person pushed to the branch'),
       });
       next.headSha = event.sha;
@@ -138,6 +151,8 @@ function stepAnyState(target: Target, event: TargetEvent, policy: Policy, now: D
     }
     case 'command-received':
       return stepCommand(target, event.command, policy, now);
+    case 'base-moved':
+      return baseMoved(target, event.sha, policy, now);
     case 'effect-failed': {
       if (NO_PR_FINAL.has(target.state) || target.state === 'merged' || target.state === 'closed') {
         return ignore(target, 'ignored-irrelevant', `${event.effect} failed after the target ended`);
@@ -372,6 +387,11 @@ function stepError(target: Target, event: TargetEvent, policy: Policy, now: Date
     const next = enter(target, 'awaiting-ci', now, {});
     next.errorCount = target.errorCount;
     next.wakeAt = addMinutes(now, policy.pollMinutes);
+    if (target.resumeState === 'drafting' && target.prNumber !== undefined) {
+      // A regenerate on a moved base failed: the branch is still on the old base, which was not
+      // recorded. Forget the new one, so the conflict (seen again) is news and not a duplicate.
+      delete next.baseSha;
+    }
     const effects: Effect[] = [
       { type: 'read-ci', headSha: target.lastPushedSha },
       { type: 'schedule-tick', at: next.wakeAt },
@@ -507,6 +527,7 @@ function coderFinished(target: Target, result: CoderRunSummary, policy: Policy, 
   if (lastAttempt && lastAttempt.iteration === target.iteration) {
     return ignore(target, 'ignored-duplicate', `iteration ${target.iteration} already finished`);
   }
+  const regenerate = isRegenerating(target);
   const attempt: Attempt = {
     iteration: Math.max(1, target.iteration),
     mode:
@@ -516,7 +537,12 @@ function coderFinished(target: Target, result: CoderRunSummary, policy: Policy, 
           ? 'judge-feedback'
           : 'repair',
     outcome: result.outcome,
-    summary: cap(result.summary, SUMMARY_CAP),
+    summary: cap(
+      regenerate && target.baseSha !== undefined
+        ? `regenerated on new base ${target.baseSha.slice(0, 7)}: ${result.summary}`
+        : result.summary,
+      SUMMARY_CAP,
+    ),
     files: result.files.slice(0, FILES_CAP).map((file) => cap(file, 300)),
     costUsd: result.usage.costUsd,
     at: now.toISOString(),
@@ -540,6 +566,25 @@ function coderFinished(target: Target, result: CoderRunSummary, policy: Policy, 
     result.outcome !== 'not-applicable'
   ) {
     // Partial changes from a run cut short by its own limits still go to CI: CI is the judge of them.
+    if (regenerate) {
+      const base = target.baseSha;
+      const old = target.lastPushedSha;
+      if (base === undefined || old === undefined)
+        return toError(recorded, now, policy, 'unexpected', 'no base to regenerate on', target);
+      // Reset first (run-effects checks every discarded commit is the app's), then one fresh
+      // commit on the new base, so the PR shows a single clean change again.
+      return applied(recorded, [
+        { type: 'reset-branch', branch, sha: base, expectedHeadSha: old },
+        {
+          type: 'push-commit',
+          branch,
+          expectedHeadSha: base,
+          createBranch: false,
+          headline: `fleetwright: ${target.migrationId} (regenerated on ${base.slice(0, 7)})`,
+          body: cap(result.summary, 2000),
+        },
+      ]);
+    }
     const first = target.state === 'drafting';
     const parent = first ? target.baseSha : target.lastPushedSha;
     if (parent === undefined)
@@ -562,7 +607,9 @@ function coderFinished(target: Target, result: CoderRunSummary, policy: Policy, 
     (result.outcome === 'not-applicable' || (result.outcome === 'changed' && !hasChanges))
   ) {
     const why = result.reason ?? result.summary;
-    return applied(
+    // After a regenerate the PR exists: its labels and marker follow the end state.
+    return withPrEffects(
+      target,
       enter(recorded, 'not-applicable', now, {
         reason: 'nothing-to-change',
         detail: cap(why, 500),
@@ -681,6 +728,51 @@ function adoptBranch(
       labels: labelsForState('awaiting-ci'),
     },
   ]);
+}
+
+/**
+ * The default branch moved to `sha` and the PR conflicts with it: regenerate the change on the
+ * new base (a coder run in initial mode, counted in the budget). Only for a PR the app is waiting
+ * on (awaiting CI, or stalled because conflicts block `pull_request` runs).
+ */
+function baseMoved(target: Target, sha: string, policy: Policy, now: Date): Transition {
+  // Redelivered, or seen again while the regenerate on this base is under way.
+  if (sha === target.baseSha) return ignore(target, 'ignored-duplicate', `already on ${sha.slice(0, 7)}`);
+  if (target.state !== 'awaiting-ci' && target.state !== 'stalled')
+    return ignore(target, 'ignored-irrelevant', `base moved while ${target.state}`);
+  if (target.prNumber === undefined || target.lastPushedSha === undefined)
+    return ignore(target, 'ignored-irrelevant', 'no PR to regenerate');
+  if (target.headSha !== undefined && target.headSha !== target.lastPushedSha) {
+    // A person's commit is on the branch: regenerating would discard it.
+    const next = enter(target, 'paused', now, {
+      reason: 'human-commit',
+      detail: `base moved to ${sha.slice(0, 7)} but the branch has commit ${target.headSha.slice(0, 7)} fleetwright did not make`,
+      resumeState: 'awaiting-ci',
+      failure: failureOf('human', 'a person pushed to the branch'),
+    });
+    return withPrEffects(target, next, [
+      comment(
+        next,
+        'paused',
+        `fleetwright paused: the base branch moved and the PR conflicts, but the branch has a commit it did not make (${target.headSha.slice(0, 7)}). ` +
+          'It never discards human work: resolve the conflict, then comment `/migrate continue`.',
+      ),
+    ]);
+  }
+  const blocked = coderBlock(target, policy);
+  if (blocked === 'paused') return ignore(target, 'ignored-blocked', 'migration paused or disabled');
+  if (blocked) return exhaust(target, blocked, now);
+  const next = enter(target, 'drafting', now, { failure: undefined });
+  next.baseSha = sha;
+  next.iteration = target.iteration + 1;
+  return withPrEffects(target, next, [
+    { type: 'run-coder', mode: 'initial', iteration: next.iteration, sha, history: target.history },
+  ]);
+}
+
+/** Drafting with a PR and a pushed commit: a regenerate on a moved base, not a first draft. */
+function isRegenerating(target: Target): boolean {
+  return target.state === 'drafting' && target.prNumber !== undefined && target.lastPushedSha !== undefined;
 }
 
 function coderBlock(target: Target, policy: Policy): TargetReason | 'paused' | undefined {

@@ -655,6 +655,24 @@ describe('adapters/github/OctokitGitHost — pull requests', () => {
     expect(sim.deliveries.map((d) => `${d.event}.${d.action}`)).toContain('pull_request.ready_for_review');
   });
 
+  it('maps mergeable: true while clean, false once the base changes the same file, null when closed', async () => {
+    await branchWithCommit('fleetwright/m');
+    const pr = await host.ensureDraftPullRequest(repo, {
+      head: 'fleetwright/m',
+      base: 'main',
+      title: 'T',
+      body: 'B',
+      labels: [],
+    });
+    expect((await host.getPullRequest(repo, pr.number)).mergeable).toBe(true);
+
+    sim.commit(repo, { files: { 'a.txt': 'b' }, by: 'alice' });
+    expect((await host.getPullRequest(repo, pr.number)).mergeable).toBe(false);
+
+    sim.close(repo, pr.number, 'alice');
+    expect((await host.getPullRequest(repo, pr.number)).mergeable).toBeNull();
+  });
+
   it('reports a merged PR as merged', async () => {
     await branchWithCommit('fleetwright/m');
     const pr = await host.ensureDraftPullRequest(repo, {

@@ -45,6 +45,7 @@ export class ReviewFakeGitHost {
     labels: ['fleetwright'],
     htmlUrl: 'https://github.com/acme/shop/pull/7',
     authorLogin: 'fleetwright-test[bot]',
+    mergeable: true,
   };
   /** Files by git ref (`main`, a SHA) and path. */
   readonly files = new Map<string, Map<string, string>>();

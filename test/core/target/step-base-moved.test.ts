@@ -1,0 +1,225 @@
+import { describe, expect, it } from 'vitest';
+import type { Effect } from '../../../src/core/target/effects.ts';
+import type { TargetEvent } from '../../../src/core/target/events.ts';
+import { buildPolicy } from '../../../src/core/target/policy.ts';
+import { step } from '../../../src/core/target/step.ts';
+import type { Target } from '../../../src/core/target/target.ts';
+import { Target as TargetSchema, buildTarget } from '../../../src/core/target/target.ts';
+
+const T0 = new Date('2026-11-21T12:00:00.000Z');
+const BASE = 'a'.repeat(40);
+const PUSHED = 'b'.repeat(40);
+const HUMAN = 'c'.repeat(40);
+const NEW_BASE = 'd'.repeat(40);
+const FRESH = 'e'.repeat(40);
+const usage = { inputTokens: 100, outputTokens: 50, cacheWriteTokens: 0, cacheReadTokens: 0, costUsd: 0.5 };
+
+function awaiting(fields: Partial<Target> = {}): Target {
+  return {
+    ...buildTarget({ migrationId: 'use-fetch', manifestRevision: 'rev1', repo: 'acme/api', now: T0 }),
+    baseRef: 'main',
+    state: 'awaiting-ci',
+    baseSha: BASE,
+    iteration: 1,
+    lastPushedSha: PUSHED,
+    headSha: PUSHED,
+    prNumber: 7,
+    prOpenedAt: T0.toISOString(),
+    history: [
+      {
+        iteration: 1,
+        mode: 'initial',
+        outcome: 'changed',
+        summary: 'replaced request',
+        files: ['src/http.ts'],
+        sha: PUSHED,
+        costUsd: 0.5,
+        at: T0.toISOString(),
+      },
+    ],
+    ...fields,
+  };
+}
+
+const policy = buildPolicy({ maxIterations: 3, maxCostPerRepoUsd: 5 });
+const moved: TargetEvent = { type: 'base-moved', sha: NEW_BASE };
+const types = (effects: Effect[]) => effects.map((effect) => effect.type);
+
+describe('core/target/step — base moved under a conflicting PR', () => {
+  it.each<[string, Target, TargetEvent, string, Partial<Target>, string[]]>([
+    [
+      'own commits only → regenerate on the new base (counts as an iteration)',
+      awaiting(),
+      moved,
+      'applied',
+      { state: 'drafting', baseSha: NEW_BASE, iteration: 2, lastPushedSha: PUSHED },
+      ['set-labels', 'update-marker', 'run-coder'],
+    ],
+    [
+      'stalled (conflicts block pull_request CI) → regenerate too',
+      awaiting({ state: 'stalled', reason: 'ci-timeout', resumeState: 'awaiting-ci' }),
+      moved,
+      'applied',
+      { state: 'drafting', baseSha: NEW_BASE, iteration: 2 },
+      ['set-labels', 'update-marker', 'run-coder'],
+    ],
+    [
+      'a human commit on the branch → paused, nothing reset',
+      awaiting({ headSha: HUMAN }),
+      moved,
+      'applied',
+      { state: 'paused', reason: 'human-commit', resumeState: 'awaiting-ci', baseSha: BASE },
+      ['set-labels', 'update-marker', 'comment'],
+    ],
+    [
+      'iteration budget spent → exhausted',
+      awaiting({ iteration: 3 }),
+      moved,
+      'applied',
+      { state: 'exhausted', reason: 'iteration-budget', baseSha: BASE },
+      ['set-labels', 'update-marker', 'comment'],
+    ],
+    [
+      'cost budget spent → exhausted',
+      awaiting({ usage: { ...usage, costUsd: 5 } }),
+      moved,
+      'applied',
+      { state: 'exhausted', reason: 'cost-budget' },
+      ['set-labels', 'update-marker', 'comment'],
+    ],
+    [
+      'the base the change is already built on → duplicate',
+      awaiting({ baseSha: NEW_BASE }),
+      moved,
+      'ignored-duplicate',
+      { state: 'awaiting-ci', iteration: 1 },
+      [],
+    ],
+    [
+      'a redelivery while already regenerating → irrelevant, no second coder run',
+      awaiting({ state: 'drafting', baseSha: NEW_BASE, iteration: 2 }),
+      moved,
+      'ignored-duplicate',
+      { state: 'drafting', iteration: 2 },
+      [],
+    ],
+    [
+      'no PR yet → irrelevant',
+      awaiting({ prNumber: undefined }),
+      moved,
+      'ignored-irrelevant',
+      { state: 'awaiting-ci' },
+      [],
+    ],
+    [
+      'people own the PR (ready) → irrelevant',
+      awaiting({ state: 'ready' }),
+      moved,
+      'ignored-irrelevant',
+      { state: 'ready' },
+      [],
+    ],
+  ])('%s', (_name, before, event, outcome, expected, effects) => {
+    const transition = step(before, event, policy, T0);
+
+    expect(transition.outcome).toBe(outcome);
+    expect(transition.target).toMatchObject(expected);
+    expect(types(transition.effects)).toEqual(effects);
+    expect(() => TargetSchema.parse(transition.target)).not.toThrow();
+  });
+
+  it('a paused migration starts no regenerate', () => {
+    const transition = step(awaiting(), moved, buildPolicy({ ...policy, paused: true }), T0);
+    expect(transition.outcome).toBe('ignored-blocked');
+    expect(transition.effects).toEqual([]);
+  });
+
+  it('runs the coder in initial mode on the new base, then resets and pushes one fresh commit', () => {
+    const regen = step(awaiting(), moved, policy, T0);
+    expect(regen.effects.find((effect) => effect.type === 'run-coder')).toMatchObject({
+      mode: 'initial',
+      iteration: 2,
+      sha: NEW_BASE,
+    });
+
+    const finished = step(
+      regen.target,
+      {
+        type: 'coder-finished',
+        result: { outcome: 'changed', summary: 'replaced request', files: ['src/http.ts'], usage },
+      },
+      policy,
+      T0,
+    );
+    expect(finished.outcome).toBe('applied');
+    expect(finished.effects).toEqual([
+      { type: 'reset-branch', branch: 'fleetwright/use-fetch', sha: NEW_BASE, expectedHeadSha: PUSHED },
+      {
+        type: 'push-commit',
+        branch: 'fleetwright/use-fetch',
+        expectedHeadSha: NEW_BASE,
+        createBranch: false,
+        headline: 'fleetwright: use-fetch (regenerated on ddddddd)',
+        body: 'replaced request',
+      },
+    ]);
+    expect(finished.target.history.at(-1)).toMatchObject({
+      iteration: 2,
+      mode: 'initial',
+      summary: 'regenerated on new base ddddddd: replaced request',
+    });
+    expect(finished.target.usage.costUsd).toBe(0.5);
+
+    const pushed = step(finished.target, { type: 'commit-pushed', sha: FRESH }, policy, T0);
+    expect(pushed.target).toMatchObject({
+      state: 'awaiting-ci',
+      lastPushedSha: FRESH,
+      headSha: FRESH,
+      baseSha: NEW_BASE,
+      prNumber: 7,
+    });
+    expect(types(pushed.effects)).toEqual(['set-labels', 'update-marker', 'schedule-tick']);
+    expect(pushed.target.history.at(-1)?.sha).toBe(FRESH);
+  });
+
+  it('a foreign commit found before the reset pauses, even when it is the SHA the app built on', () => {
+    // After `/migrate continue` on a human commit, lastPushedSha is that person's commit.
+    const regen = step(awaiting({ lastPushedSha: HUMAN, headSha: HUMAN }), moved, policy, T0).target;
+    const found = step(
+      regen,
+      { type: 'human-commit-detected', sha: HUMAN, author: 'alice', beforeReset: true },
+      policy,
+      T0,
+    );
+    expect(found.outcome).toBe('applied');
+    expect(found.target).toMatchObject({
+      state: 'paused',
+      reason: 'human-commit',
+      resumeState: 'awaiting-ci',
+    });
+    expect(found.target.detail).toContain('alice');
+
+    // Without the flag the same SHA is old news.
+    const plain = step(regen, { type: 'human-commit-detected', sha: HUMAN }, policy, T0);
+    expect(plain.outcome).toBe('ignored-duplicate');
+  });
+
+  it('a regenerate that failed does not make the same base look like old news', () => {
+    const regen = step(awaiting(), moved, policy, T0).target;
+    const failed = step(
+      regen,
+      { type: 'effect-failed', effect: 'run-coder', error: { kind: 'unexpected', message: 'boom' } },
+      policy,
+      T0,
+    ).target;
+    expect(failed).toMatchObject({ state: 'error', resumeState: 'drafting' });
+
+    const resumed = step(failed, { type: 'tick' }, policy, new Date(Date.parse(failed.wakeAt!) + 1)).target;
+    expect(resumed).toMatchObject({ state: 'awaiting-ci', lastPushedSha: PUSHED });
+    expect(resumed.baseSha).toBeUndefined();
+
+    const again = step(resumed, moved, policy, T0);
+    expect(again.outcome).toBe('applied');
+    expect(again.target).toMatchObject({ state: 'drafting', baseSha: NEW_BASE, iteration: 3 });
+  });
+});

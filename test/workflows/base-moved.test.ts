@@ -1,0 +1,119 @@
+/**
+ * The default branch moves under an open PR and makes it conflict: the app regenerates its change
+ * on the new base, resetting only a branch whose commits are all its own.
+ */
+import { describe, expect, it } from 'vitest';
+import { renderBranchName } from '../../src/core/markers/branch-name.ts';
+import { parseStateMarker } from '../../src/core/markers/state-marker.ts';
+import { advanceTarget } from '../../src/workflows/advance-target.ts';
+import { fanOut } from '../../src/workflows/fan-out.ts';
+import { Harness, buildMigration } from './harness.ts';
+
+const BRANCH = renderBranchName('use-fetch');
+const REPO = 'acme/api';
+
+function setup() {
+  const harness = new Harness({
+    migrations: [buildMigration({ policy: { maxIterations: 3 }, selector: { patterns: ['*'] } })],
+    script: (task, call) => ({ outcome: 'changed', files: { 'src/http.ts': `// ${task.mode} ${call}\n` } }),
+  });
+  const { ref, headSha } = harness.github.addRepo({ name: 'api', files: { 'src/http.ts': '// v1\n' } });
+  harness.github.setCheckRun(ref, headSha!, { name: 'build', conclusion: 'success' });
+  return { harness, ref };
+}
+
+const marker = (harness: Harness) => {
+  const parsed = parseStateMarker(harness.github.allPullRequests()[0]!.body);
+  if (parsed.status !== 'ok') throw new Error(parsed.status);
+  return parsed.target;
+};
+
+describe('workflows: a base branch that moves and makes the PR conflict', () => {
+  it('regenerates the change on the new base: one fresh commit, same PR, counted as an iteration', async () => {
+    const { harness, ref } = setup();
+    await fanOut(harness.deps, harness.migrations[0]!);
+    await harness.drain();
+    const firstHead = harness.github.allPullRequests()[0]!.headSha;
+    expect(harness.github.allPullRequests()[0]!.mergeable).toBe(true);
+
+    const newBase = harness.github.pushCommit(ref, 'main', { 'src/http.ts': '// v2 by people\n' }, 'alice');
+    expect(harness.github.allPullRequests()[0]!.mergeable).toBe(false);
+
+    const result = await advanceTarget(harness.deps, 'use-fetch', REPO, { type: 'tick' });
+
+    expect(result.outcomes[0]).toEqual({ event: 'base-moved', outcome: 'applied' });
+    expect(harness.coder.calls.map((call) => call.task.mode)).toEqual(['initial', 'initial']);
+    const [pr, ...others] = harness.github.allPullRequests();
+    expect(others).toEqual([]);
+    expect(pr!.state).toBe('open');
+    expect(pr!.mergeable).toBe(true);
+    expect(pr!.headSha).not.toBe(firstHead);
+    // The branch is the new base plus exactly one commit, the app's.
+    const commits = await harness.github.listCommitsBetween(ref, newBase, BRANCH);
+    expect(commits.map((commit) => [commit.sha, commit.authorLogin])).toEqual([
+      [pr!.headSha, harness.github.botLogin],
+    ]);
+    expect(marker(harness)).toMatchObject({
+      state: 'awaiting-ci',
+      iteration: 2,
+      baseSha: newBase,
+      lastPushedSha: pr!.headSha,
+    });
+    expect(marker(harness).history.at(-1)?.summary).toMatch(
+      new RegExp(`^regenerated on new base ${newBase.slice(0, 7)}`),
+    );
+
+    // The same news again changes nothing: no third coder run.
+    await advanceTarget(harness.deps, 'use-fetch', REPO, { type: 'tick' });
+    expect(harness.coder.calls).toHaveLength(2);
+  });
+
+  it('pauses instead of resetting when a person committed on the branch', async () => {
+    const { harness, ref } = setup();
+    await fanOut(harness.deps, harness.migrations[0]!);
+    await harness.drain();
+    const human = harness.github.pushCommit(ref, BRANCH, { 'docs/notes.md': 'mine\n' }, 'alice');
+    await advanceTarget(harness.deps, 'use-fetch', REPO, { type: 'tick' });
+    expect(marker(harness)).toMatchObject({ state: 'paused', reason: 'human-commit' });
+    // `/migrate continue`: the app now builds on the person's commit.
+    await advanceTarget(harness.deps, 'use-fetch', REPO, {
+      type: 'command-received',
+      command: { name: 'continue' },
+      actor: 'alice',
+    });
+    expect(marker(harness)).toMatchObject({ state: 'awaiting-ci', lastPushedSha: human });
+
+    harness.github.pushCommit(ref, 'main', { 'src/http.ts': '// v2 by people\n' }, 'bob');
+    const resets = harness.github.counts.resetBranch ?? 0;
+    await advanceTarget(harness.deps, 'use-fetch', REPO, { type: 'tick' });
+
+    // A regenerate was tried (the step cannot see whose commits these are), but the check
+    // before the reset found alice's commit: nothing reset, nothing pushed, target paused.
+    expect(harness.coder.calls).toHaveLength(2);
+    expect(harness.github.counts.resetBranch ?? 0).toBe(resets);
+    expect(harness.github.branchHead(ref, BRANCH)).toBe(human);
+    expect(marker(harness)).toMatchObject({ state: 'paused', reason: 'human-commit', iteration: 2 });
+    expect(marker(harness).detail).toContain('alice');
+  });
+
+  it('asks GitHub whether the PR merges only on a poll: one read, no regenerate while clean', async () => {
+    const { harness, ref } = setup();
+    await fanOut(harness.deps, harness.migrations[0]!);
+    await harness.drain();
+    const head = harness.github.allPullRequests()[0]!.headSha;
+
+    const before = harness.github.counts.getPullRequest ?? 0;
+    await advanceTarget(harness.deps, 'use-fetch', REPO, { type: 'ci-changed', headSha: head });
+    expect(harness.github.counts.getPullRequest ?? 0).toBe(before);
+
+    await advanceTarget(harness.deps, 'use-fetch', REPO, { type: 'tick' });
+    expect(harness.github.counts.getPullRequest ?? 0).toBe(before + 1);
+    expect(harness.coder.calls).toHaveLength(1);
+
+    // A base change that touches other files does not conflict: no regenerate either.
+    harness.github.pushCommit(ref, 'main', { 'README.md': 'hello\n' }, 'alice');
+    await advanceTarget(harness.deps, 'use-fetch', REPO, { type: 'tick' });
+    expect(harness.coder.calls).toHaveLength(1);
+    expect(marker(harness)).toMatchObject({ state: 'awaiting-ci', lastPushedSha: head });
+  });
+});
