@@ -1,0 +1,406 @@
+/**
+ * Issue 6 end to end on the simulator: the CI loop (FleetRuntime + the fleet handlers under a real
+ * Probot, OctokitGitHost, scripted coder and judge, virtual time) over a 52-repository org whose
+ * scripted CI decides pass/fail from the repository content. Groups converge on the first try,
+ * after one repair, after two repairs, never (iteration budget), without the companion Action
+ * (failed job logs condensed by the app), with a third-party status-only CI, and never report CI
+ * (stalled after the CI timeout). Every webhook is delivered twice and out of order.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createNodeMiddleware, createProbot, ProbotOctokit, type Probot } from 'probot';
+import { afterEach, describe, expect, it } from 'vitest';
+import { OctokitGitHost } from '../../../src/adapters/github/octokit-git-host.ts';
+import { TarballWorkspaces } from '../../../src/adapters/local/tarball-workspaces.ts';
+import { parseAppConfig } from '../../../src/app-config.ts';
+import type { FailureReport } from '../../../src/contracts/failure-report.ts';
+import { NEEDS_HUMAN_LABEL } from '../../../src/core/markers/labels.ts';
+import { findHiddenKey } from '../../../src/core/markers/hidden-key.ts';
+import { FleetRuntime } from '../../../src/fleet-runtime.ts';
+import {
+  onCheckRunCompleted,
+  onCheckSuiteCompleted,
+  onStatus,
+  onWorkflowRunCompleted,
+} from '../../../src/handlers/ci-completed.ts';
+import type { FleetHandlerDeps } from '../../../src/handlers/fleet-deps.ts';
+import { onPullRequestClosed } from '../../../src/handlers/pull-request-closed.ts';
+import { onPushFleet } from '../../../src/handlers/push-fleet.ts';
+import { silentLog } from '../../../src/ports/log.ts';
+import { ManualClock } from '../../fakes/manual-clock.ts';
+import { ScriptedCoder } from '../../fakes/scripted-coder.ts';
+import { ScriptedJudge } from '../../fakes/scripted-judge.ts';
+import { GitHubSim, type CiContext, type CiPlan } from '../index.ts';
+
+const APP_ID = 4343;
+const SLUG = 'fleetwright';
+const SECRET = 'scenario-secret';
+const ORG = 'acme';
+const MINUTE = 60_000;
+const MAX_ITERATIONS = 3;
+const CI_TIMEOUT_MINUTES = 120;
+const T0 = new Date('2026-11-21T09:00:00.000Z');
+
+/** How a repository's CI reports, written into the repo itself (`ci/kind`). */
+type CiKind = 'action' | 'logs' | 'status' | 'silent';
+
+interface Group {
+  prefix: string;
+  count: number;
+  kind: CiKind;
+  /** Coder attempts CI needs before it passes (`ci/required`); 99 never converges. */
+  required: number;
+  expected: { state: string; reason?: string };
+}
+
+const groups: Group[] = [
+  { prefix: 'first', count: 8, kind: 'action', required: 1, expected: { state: 'GREEN' } },
+  { prefix: 'one', count: 8, kind: 'action', required: 2, expected: { state: 'GREEN' } },
+  { prefix: 'two', count: 8, kind: 'action', required: 3, expected: { state: 'GREEN' } },
+  {
+    prefix: 'never',
+    count: 7,
+    kind: 'action',
+    required: 99,
+    expected: { state: 'exhausted', reason: 'iteration-budget' },
+  },
+  { prefix: 'logs', count: 7, kind: 'logs', required: 2, expected: { state: 'GREEN' } },
+  { prefix: 'status', count: 7, kind: 'status', required: 2, expected: { state: 'GREEN' } },
+  {
+    prefix: 'silent',
+    count: 7,
+    kind: 'silent',
+    required: 1,
+    expected: { state: 'stalled', reason: 'ci-timeout' },
+  },
+];
+const repos = groups.flatMap((g) =>
+  Array.from({ length: g.count }, (_, i) => ({ name: `${g.prefix}-${i + 1}`, group: g })),
+);
+
+const manifest = `version: 1
+id: use-fetch
+title: Replace request with fetch
+description: The request package is deprecated; use the built-in fetch.
+prompt: Replace every use of the request package with fetch.
+targets:
+  patterns: ["*"]
+  exclude: ["fleetwright-config"]
+rollout:
+  maxOpenPrs: 100
+  prsPerHour: 100
+  maxConcurrentCoders: 3
+budget:
+  maxIterations: ${MAX_ITERATIONS}
+  ciTimeoutMinutes: ${CI_TIMEOUT_MINUTES}
+`;
+
+/** The attempt number the scripted coder wrote into `src/http.ts` (0 on the untouched default branch). */
+function attemptOf(ctx: CiContext): number {
+  return Number(/attempt (\d+)/.exec(ctx.readFile('src/http.ts') ?? '')?.[1] ?? 0);
+}
+
+function report(conclusion: 'success' | 'failure', message: string): FailureReport {
+  return {
+    schemaVersion: 1,
+    conclusion,
+    tools: ['tsc'],
+    command: 'npm test',
+    exitCode: conclusion === 'success' ? 0 : 2,
+    findings:
+      conclusion === 'success'
+        ? []
+        : [
+            {
+              kind: 'type-error',
+              tool: 'tsc',
+              file: 'src/http.ts',
+              line: 1,
+              column: 1,
+              code: 'TS2322',
+              severity: 'error',
+              message,
+              occurrences: 1,
+            },
+          ],
+    dropped: [],
+    truncated: false,
+    testCounts: { passed: 10, failed: conclusion === 'success' ? 0 : 1, skipped: 0 },
+  };
+}
+
+/** Scripted CI: pass/fail comes from the content (`ci/kind`, `ci/required`, the coder's attempt). */
+function scriptedCi(ctx: CiContext): CiPlan | undefined {
+  const kind = (ctx.readFile('ci/kind') ?? '').trim() as CiKind;
+  const required = Number(ctx.readFile('ci/required') ?? '1');
+  const attempt = attemptOf(ctx);
+  const pass = attempt === 0 || attempt >= required;
+  const message = `src/http.ts(1,1): error TS2322: attempt ${attempt} needs ${required}`;
+  const conclusion = pass ? 'success' : 'failure';
+  switch (kind) {
+    case 'silent':
+      // CI runs on the default branch only: the migration branch never gets a result.
+      return attempt === 0
+        ? { workflows: [{ name: 'CI', jobs: [{ name: 'build', conclusion: 'success' }] }] }
+        : undefined;
+    case 'status':
+      return {
+        statuses: [
+          { context: 'ci/jenkins', state: conclusion, description: pass ? 'Build passed' : message },
+        ],
+      };
+    case 'logs':
+      return {
+        workflows: [
+          {
+            name: 'CI',
+            jobs: [{ name: 'build', conclusion, log: pass ? 'all good\n' : `> tsc\n${message}\n` }],
+          },
+        ],
+      };
+    case 'action':
+      return {
+        workflows: [
+          { name: 'CI', jobs: [{ name: 'build', conclusion, log: pass ? 'ok\n' : `${message}\n` }] },
+        ],
+        report: report(conclusion, message),
+      };
+  }
+}
+
+interface App {
+  runtime: FleetRuntime;
+  server: Server;
+  url: string;
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function startApp(
+  sim: GitHubSim,
+  clock: ManualClock,
+  coder: ScriptedCoder,
+  privateKey: string,
+): Promise<App> {
+  const probot = createProbot({
+    env: {
+      APP_ID: String(APP_ID),
+      PRIVATE_KEY: privateKey,
+      WEBHOOK_SECRET: SECRET,
+      GHE_HOST: sim.host,
+      GHE_PROTOCOL: 'http',
+      LOG_LEVEL: 'silent',
+    },
+    overrides: {
+      // The function form is applied last, so it wins over Probot's own throttle options.
+      Octokit: ProbotOctokit.defaults((options: object) => ({
+        ...options,
+        retry: { enabled: false },
+        throttle: { enabled: false },
+      })),
+    },
+  });
+  const runtime = new FleetRuntime({
+    configRepo: 'fleetwright-config',
+    appSlug: SLUG,
+    // Jobs outlive webhooks: each one gets a fresh installation token through the app JWT.
+    hostFor: async (installationId) =>
+      new OctokitGitHost(await probot.auth(installationId), undefined, { appId: APP_ID, appSlug: SLUG }),
+    coderFor: () => coder,
+    judgeFor: () => new ScriptedJudge(),
+    workspaces: new TarballWorkspaces(silentLog),
+    log: silentLog,
+    clock,
+    coderConcurrency: 3,
+  });
+  const deps: FleetHandlerDeps = {
+    config: parseAppConfig({ FLEETWRIGHT_CONFIG_REPO: 'fleetwright-config' }),
+    appSlug: SLUG,
+    fleet: runtime,
+  };
+  const appFn = (app: Probot) => {
+    app.on('push', onPushFleet(deps));
+    app.on('check_suite.completed', onCheckSuiteCompleted(deps));
+    app.on('check_run.completed', onCheckRunCompleted(deps));
+    app.on('workflow_run.completed', onWorkflowRunCompleted(deps));
+    app.on('status', onStatus(deps));
+    app.on('pull_request.closed', onPullRequestClosed(deps));
+  };
+  const middleware = await createNodeMiddleware(appFn, { probot });
+  const server = createServer((req, res) => {
+    void middleware(req, res, () => res.writeHead(404).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return {
+    runtime,
+    server,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`,
+  };
+}
+
+/** Until neither the simulator (webhooks, CI) nor the app's job queue has anything left to do. */
+async function quiesce(sim: GitHubSim, app: App): Promise<void> {
+  for (let pass = 0; pass < 100; pass++) {
+    const before = sim.deliveries.length + sim.requests.records.length;
+    await sim.settle();
+    await Promise.race([
+      app.runtime.jobs.drain(),
+      new Promise((_, reject) =>
+        setTimeout(
+          () => reject(new Error(`jobs never drained: ${JSON.stringify(app.runtime.jobs.stats())}`)),
+          10_000,
+        ).unref(),
+      ),
+    ]);
+    await sim.settle();
+    if (sim.deliveries.length + sim.requests.records.length === before) return;
+  }
+  throw new Error('the app and the simulator never went quiet');
+}
+
+describe('test/sim scenario: CI loop (issue 6) on 52 repositories', () => {
+  it(
+    'repairs until green, stops at the iteration budget and the CI timeout, through duplicated and reordered webhooks',
+    { timeout: 240_000 },
+    async () => {
+      const clock = new ManualClock(T0);
+      const sim = await new GitHubSim({
+        appId: APP_ID,
+        appSlug: SLUG,
+        webhookSecret: SECRET,
+        now: () => clock.now(),
+      }).start();
+      cleanups.push(() => sim.stop());
+      const { privateKey } = generateKeyPairSync('rsa', {
+        modulusLength: 2048,
+        privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+      });
+      sim.setCi(scriptedCi);
+      const config = sim.createRepo({
+        owner: ORG,
+        name: 'fleetwright-config',
+        files: { 'README.md': '# config\n' },
+      });
+      for (const { name, group } of repos)
+        sim.createRepo({
+          owner: ORG,
+          name,
+          files: {
+            'src/http.ts': "import request from 'request';\n",
+            'ci/kind': `${group.kind}\n`,
+            'ci/required': `${group.required}\n`,
+          },
+        });
+      await sim.settle();
+      const installationId = config.installationId;
+
+      const coder = new ScriptedCoder((task, call) => ({
+        outcome: 'changed',
+        files: { 'src/http.ts': `// migrated ${task.repo} attempt ${call}\nexport const get = fetch;\n` },
+      }));
+      const app = await startApp(sim, clock, coder, privateKey);
+      sim.deliverTo(app.url);
+      sim.configureDeliveries({ mode: 'reordered', duplicate: true, seed: 23 });
+
+      await app.runtime.reconcileInstallation(installationId, ORG);
+      await quiesce(sim, app);
+      sim.requests.reset();
+      sim.commit(
+        { owner: ORG, repo: 'fleetwright-config' },
+        { files: { 'migrations/use-fetch.yml': manifest }, by: 'owner-alice' },
+      );
+      await quiesce(sim, app);
+      for (let round = 0; round < 12; round++) {
+        clock.advance(30 * MINUTE);
+        app.runtime.tickAll();
+        await quiesce(sim, app);
+      }
+
+      const deps = await app.runtime.depsFor(installationId);
+      const attempts = (repo: string) => coder.callsFor(`${ORG}/${repo}`);
+      for (const { name, group } of repos) {
+        const repo = { owner: ORG, repo: name };
+        // One PR per repository, still open (people have not merged anything here).
+        const prs = sim.pullRequests(repo);
+        expect(
+          prs.map((pr) => [pr.head, pr.state]),
+          name,
+        ).toEqual([['fleetwright/use-fetch', 'open']]);
+        const pr = prs[0]!;
+        // Every target in its expected state, with its reason.
+        const target = deps.view.findTarget('use-fetch', `${ORG}/${name}`);
+        const expected = group.expected.state === 'GREEN' ? { state: 'ready' } : group.expected;
+        expect({ state: target?.state, reason: target?.reason }, name).toEqual({
+          reason: undefined,
+          ...expected,
+        });
+        // Iterations: exactly what CI needed, never beyond the budget.
+        const wanted = group.kind === 'silent' ? 1 : Math.min(group.required, MAX_ITERATIONS);
+        expect(attempts(name), name).toBe(wanted);
+        expect(attempts(name), name).toBeLessThanOrEqual(MAX_ITERATIONS);
+        // The branch carries the last attempt: no push was lost or applied on an older head.
+        expect(sim.readFiles(repo, pr.headSha)['src/http.ts'], name).toContain(`attempt ${wanted}`);
+        // A person is asked to act exactly when the loop gave up (budget spent or CI silent).
+        expect(pr.labels.includes(NEEDS_HUMAN_LABEL), name).toBe(group.expected.state !== 'GREEN');
+        // No duplicated comments or labels, despite every webhook arriving twice and out of order.
+        const keys = sim
+          .comments(repo, pr.number)
+          .map((c) => findHiddenKey(c.body))
+          .filter(Boolean);
+        expect(new Set(keys).size, name).toBe(keys.length);
+        expect(new Set(pr.labels).size, name).toBe(pr.labels.length);
+      }
+      // Repairs were driven by what CI said: the Action's report, the app's condensed job logs,
+      // or the status-only CI's failure.
+      const repairs = coder.calls.filter((c) => c.task.mode === 'repair');
+      expect(repairs.length).toBe(repos.reduce((n, r) => n + attempts(r.name) - 1, 0));
+      for (const { task } of repairs) {
+        if (task.mode !== 'repair') continue;
+        expect(task.report.conclusion, task.repo).toBe('failure');
+        if (/^acme\/(one|two|never|logs)-/.test(task.repo)) {
+          expect(
+            task.report.findings.map((f) => f.code),
+            task.repo,
+          ).toContain('TS2322');
+        }
+      }
+      // No commit on a stale head: every createCommitOnBranch succeeded, one per coder run.
+      const commits = sim.requests.records.filter((r) => r.kind === 'graphql createCommitOnBranch');
+      const coderRuns = repos.reduce((n, r) => n + attempts(r.name), 0);
+      const pushedShas = new Set(
+        sim.ci.history.filter((h) => h.branch === 'fleetwright/use-fetch').map((h) => h.sha),
+      );
+      expect({ attempts: commits.length, succeeded: pushedShas.size }).toEqual({
+        attempts: coderRuns,
+        succeeded: coderRuns,
+      });
+      // Requests per repair iteration: REST requests on repos that needed repairs, above the
+      // per-repo cost of a first-try repo, divided by the repairs, plus one commit mutation each.
+      const restFor = (name: string) =>
+        sim.requests.records.filter((r) => r.api === 'rest' && r.path.includes(`/repos/${ORG}/${name}/`))
+          .length;
+      const firstTry = repos.filter((r) => r.group.prefix === 'first');
+      const baseline = firstTry.reduce((n, r) => n + restFor(r.name), 0) / firstTry.length;
+      const repaired = repos.filter((r) => attempts(r.name) > 1 && r.group.expected.state === 'GREEN');
+      const repairCount = repaired.reduce((n, r) => n + attempts(r.name) - 1, 0);
+      const extra = repaired.reduce((n, r) => n + restFor(r.name), 0) - baseline * repaired.length;
+      const perRepair = extra / repairCount + 1;
+      if (process.env.SCENARIO_FIGURES) {
+        process.stderr.write(
+          `baseline ${baseline.toFixed(1)} per first-try repo; ${perRepair.toFixed(1)} requests per repair iteration; ${JSON.stringify(sim.requests.summary())}\n`,
+        );
+      }
+      expect(perRepair).toBeGreaterThan(3);
+      expect(perRepair).toBeLessThan(25);
+    },
+  );
+});
