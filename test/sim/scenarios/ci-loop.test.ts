@@ -366,6 +366,12 @@ describe('test/sim scenario: CI loop (issue 6) on 52 repositories', () => {
       for (const { task } of repairs) {
         if (task.mode !== 'repair') continue;
         expect(task.report.conclusion, task.repo).toBe('failure');
+        // Without the Action the app condenses the failed job's log itself; with it, it never does.
+        if (task.repo.startsWith(`${ORG}/logs-`)) {
+          expect(task.report.source?.producer, task.repo).toBe('app-log-fallback');
+        } else {
+          expect(task.report.source?.producer, task.repo).not.toBe('app-log-fallback');
+        }
         if (/^acme\/(one|two|never|logs)-/.test(task.repo)) {
           expect(
             task.report.findings.map((f) => f.code),
