@@ -5,28 +5,10 @@
  * rejects get a judge-feedback coder run, go green again and are then approved; a migration with
  * `review.ownerPreview` stops at the owners' preview. Every webhook is delivered twice, reordered.
  */
-import { generateKeyPairSync } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createNodeMiddleware, createProbot, ProbotOctokit, type Probot } from 'probot';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OctokitGitHost } from '../../../src/adapters/github/octokit-git-host.ts';
-import { TarballWorkspaces } from '../../../src/adapters/local/tarball-workspaces.ts';
-import { parseAppConfig } from '../../../src/app-config.ts';
 import type { FailureReport } from '../../../src/contracts/failure-report.ts';
 import type { Verdict } from '../../../src/contracts/verdict.ts';
 import { findHiddenKey } from '../../../src/core/markers/hidden-key.ts';
-import { FleetRuntime } from '../../../src/fleet-runtime.ts';
-import {
-  onCheckRunCompleted,
-  onCheckSuiteCompleted,
-  onStatus,
-  onWorkflowRunCompleted,
-} from '../../../src/handlers/ci-completed.ts';
-import type { FleetHandlerDeps } from '../../../src/handlers/fleet-deps.ts';
-import { onPullRequestClosed } from '../../../src/handlers/pull-request-closed.ts';
-import { onPushFleet } from '../../../src/handlers/push-fleet.ts';
-import { silentLog } from '../../../src/ports/log.ts';
 import {
   OWNER_REVIEW_COMMENT_KEY,
   OWNER_REVIEW_LABEL,
@@ -36,6 +18,7 @@ import { JUDGE_CHECK_NAME, JUDGE_COMMENT_KEY } from '../../../src/workflows/revi
 import { ManualClock } from '../../fakes/manual-clock.ts';
 import { ScriptedCoder } from '../../fakes/scripted-coder.ts';
 import { APPROVE, ScriptedJudge } from '../../fakes/scripted-judge.ts';
+import { generateAppKey, quiesce, startScenarioApp } from './scenario-app.ts';
 import { GitHubSim, type CiPlan } from '../index.ts';
 
 const APP_ID = 4343;
@@ -96,102 +79,28 @@ function greenCi(): CiPlan {
   };
 }
 
-interface App {
-  runtime: FleetRuntime;
-  server: Server;
-  url: string;
-}
-
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function startApp(
+function startApp(
   sim: GitHubSim,
   clock: ManualClock,
   coder: ScriptedCoder,
   judge: ScriptedJudge,
   privateKey: string,
-): Promise<App> {
-  const probot = createProbot({
-    env: {
-      APP_ID: String(APP_ID),
-      PRIVATE_KEY: privateKey,
-      WEBHOOK_SECRET: SECRET,
-      GHE_HOST: sim.host,
-      GHE_PROTOCOL: 'http',
-      LOG_LEVEL: 'silent',
-    },
-    overrides: {
-      // The function form is applied last, so it wins over Probot's own throttle options.
-      Octokit: ProbotOctokit.defaults((options: object) => ({
-        ...options,
-        retry: { enabled: false },
-        throttle: { enabled: false },
-      })),
-    },
-  });
-  const runtime = new FleetRuntime({
-    configRepo: 'fleetwright-config',
-    appSlug: SLUG,
-    // Jobs outlive webhooks: each one gets a fresh installation token through the app JWT.
-    hostFor: async (installationId) =>
-      new OctokitGitHost(await probot.auth(installationId), undefined, { appId: APP_ID, appSlug: SLUG }),
-    coderFor: () => coder,
-    judgeFor: () => judge,
-    workspaces: new TarballWorkspaces(silentLog),
-    log: silentLog,
+) {
+  return startScenarioApp({
+    sim,
     clock,
-    coderConcurrency: 3,
+    coder,
+    judge,
+    appId: APP_ID,
+    webhookSecret: SECRET,
+    privateKey,
+    cleanups,
   });
-  const deps: FleetHandlerDeps = {
-    config: parseAppConfig({ FLEETWRIGHT_CONFIG_REPO: 'fleetwright-config' }),
-    appSlug: SLUG,
-    fleet: runtime,
-  };
-  const appFn = (app: Probot) => {
-    app.on('push', onPushFleet(deps));
-    app.on('check_suite.completed', onCheckSuiteCompleted(deps));
-    app.on('check_run.completed', onCheckRunCompleted(deps));
-    app.on('workflow_run.completed', onWorkflowRunCompleted(deps));
-    app.on('status', onStatus(deps));
-    app.on('pull_request.closed', onPullRequestClosed(deps));
-  };
-  const middleware = await createNodeMiddleware(appFn, { probot });
-  const server = createServer((req, res) => {
-    void middleware(req, res, () => res.writeHead(404).end());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-  return {
-    runtime,
-    server,
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`,
-  };
-}
-
-/** Until neither the simulator (webhooks, CI) nor the app's job queue has anything left to do. */
-async function quiesce(sim: GitHubSim, app: App): Promise<void> {
-  for (let pass = 0; pass < 100; pass++) {
-    const before = sim.deliveries.length + sim.requests.records.length;
-    await sim.settle();
-    await Promise.race([
-      app.runtime.jobs.drain(),
-      new Promise((_, reject) =>
-        setTimeout(
-          () => reject(new Error(`jobs never drained: ${JSON.stringify(app.runtime.jobs.stats())}`)),
-          10_000,
-        ).unref(),
-      ),
-    ]);
-    await sim.settle();
-    if (sim.deliveries.length + sim.requests.records.length === before) return;
-  }
-  throw new Error('the app and the simulator never went quiet');
 }
 
 describe('test/sim scenario: judge and hand-over (issue 7)', () => {
@@ -207,11 +116,7 @@ describe('test/sim scenario: judge and hand-over (issue 7)', () => {
         now: () => clock.now(),
       }).start();
       cleanups.push(() => sim.stop());
-      const { privateKey } = generateKeyPairSync('rsa', {
-        modulusLength: 2048,
-        privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-        publicKeyEncoding: { type: 'spki', format: 'pem' },
-      });
+      const privateKey = generateAppKey();
       sim.setCi(greenCi);
       const config = sim.createRepo({
         owner: ORG,

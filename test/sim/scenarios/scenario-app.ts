@@ -1,0 +1,142 @@
+/**
+ * The app as the simulator scenarios run it: a real Probot configured like production
+ * (GHE_HOST, GHE_PROTOCOL=http, app JWT → installation tokens), the FleetRuntime and the fleet
+ * handlers, talking to GitHub only through OctokitGitHost, served over real HTTP.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createNodeMiddleware, createProbot, ProbotOctokit, type Probot } from 'probot';
+import { OctokitGitHost } from '../../../src/adapters/github/octokit-git-host.ts';
+import { TarballWorkspaces } from '../../../src/adapters/local/tarball-workspaces.ts';
+import { parseAppConfig } from '../../../src/app-config.ts';
+import { FleetRuntime } from '../../../src/fleet-runtime.ts';
+import {
+  onCheckRunCompleted,
+  onCheckSuiteCompleted,
+  onStatus,
+  onWorkflowRunCompleted,
+} from '../../../src/handlers/ci-completed.ts';
+import type { FleetHandlerDeps } from '../../../src/handlers/fleet-deps.ts';
+import { onPullRequestClosed } from '../../../src/handlers/pull-request-closed.ts';
+import { onPushFleet } from '../../../src/handlers/push-fleet.ts';
+import type { Coder } from '../../../src/ports/coder.ts';
+import type { Judge } from '../../../src/ports/judge.ts';
+import { silentLog } from '../../../src/ports/log.ts';
+import type { ManualClock } from '../../fakes/manual-clock.ts';
+import { ScriptedJudge } from '../../fakes/scripted-judge.ts';
+import type { GitHubSim } from '../index.ts';
+
+export const SCENARIO_SLUG = 'fleetwright';
+
+export interface ScenarioApp {
+  runtime: FleetRuntime;
+  server: Server;
+  url: string;
+}
+
+export interface ScenarioAppOptions {
+  sim: GitHubSim;
+  clock: ManualClock;
+  coder: Coder;
+  /** Defaults to a judge that approves everything. */
+  judge?: Judge;
+  appId: number;
+  webhookSecret: string;
+  privateKey: string;
+  /** Where the server's shutdown is registered (the test's afterEach runs them). */
+  cleanups: (() => Promise<void>)[];
+}
+
+/** A fresh RSA key for the app's JWTs (PKCS#1, as GitHub issues them). */
+export function generateAppKey(): string {
+  return generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  }).privateKey;
+}
+
+/** Starts the app on 127.0.0.1:0; `url` is where the simulator delivers webhooks. */
+export async function startScenarioApp(options: ScenarioAppOptions): Promise<ScenarioApp> {
+  const { sim, clock, coder, appId } = options;
+  const judge = options.judge;
+  const probot = createProbot({
+    env: {
+      APP_ID: String(appId),
+      PRIVATE_KEY: options.privateKey,
+      WEBHOOK_SECRET: options.webhookSecret,
+      GHE_HOST: sim.host,
+      GHE_PROTOCOL: 'http',
+      LOG_LEVEL: 'silent',
+    },
+    overrides: {
+      // The function form is applied last, so it wins over Probot's own throttle options.
+      Octokit: ProbotOctokit.defaults((instanceOptions: object) => ({
+        ...instanceOptions,
+        retry: { enabled: false },
+        throttle: { enabled: false },
+      })),
+    },
+  });
+  const runtime = new FleetRuntime({
+    configRepo: 'fleetwright-config',
+    appSlug: SCENARIO_SLUG,
+    // Jobs outlive webhooks: each one gets a fresh installation token through the app JWT.
+    hostFor: async (installationId) =>
+      new OctokitGitHost(await probot.auth(installationId), undefined, { appId, appSlug: SCENARIO_SLUG }),
+    coderFor: () => coder,
+    judgeFor: () => judge ?? new ScriptedJudge(),
+    workspaces: new TarballWorkspaces(silentLog),
+    log: silentLog,
+    clock,
+    coderConcurrency: 3,
+  });
+  const deps: FleetHandlerDeps = {
+    config: parseAppConfig({ FLEETWRIGHT_CONFIG_REPO: 'fleetwright-config' }),
+    appSlug: SCENARIO_SLUG,
+    fleet: runtime,
+  };
+  const appFn = (app: Probot) => {
+    app.on('push', onPushFleet(deps));
+    app.on('check_suite.completed', onCheckSuiteCompleted(deps));
+    app.on('check_run.completed', onCheckRunCompleted(deps));
+    app.on('workflow_run.completed', onWorkflowRunCompleted(deps));
+    app.on('status', onStatus(deps));
+    app.on('pull_request.closed', onPullRequestClosed(deps));
+  };
+  const middleware = await createNodeMiddleware(appFn, { probot });
+  const server = createServer((req, res) => {
+    void middleware(req, res, () => res.writeHead(404).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  options.cleanups.push(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return {
+    runtime,
+    server,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`,
+  };
+}
+
+/** Until neither the simulator (webhooks, CI) nor the app's job queue has anything left to do. */
+export async function quiesce(sim: GitHubSim, app: ScenarioApp): Promise<void> {
+  for (let pass = 0; pass < 100; pass++) {
+    const before = sim.deliveries.length + sim.requests.records.length;
+    await sim.settle();
+    await Promise.race([
+      app.runtime.jobs.drain(),
+      new Promise((_, reject) =>
+        setTimeout(
+          () => reject(new Error(`jobs never drained: ${JSON.stringify(app.runtime.jobs.stats())}`)),
+          10_000,
+        ).unref(),
+      ),
+    ]);
+    await sim.settle();
+    if (sim.deliveries.length + sim.requests.records.length === before) return;
+  }
+  throw new Error('the app and the simulator never went quiet');
+}
