@@ -62,6 +62,12 @@ export interface CommitInfo {
   message: string;
   /** Login of the GitHub user the commit is attributed to, when GitHub resolved one. */
   authorLogin: string | null;
+  /**
+   * GitHub's signature verification (`commit.verification.verified`). Commits the app creates
+   * through the API are signed by GitHub; absent = unknown, which ownership checks treat as
+   * unverified (src/core/target/is-app-commit.ts).
+   */
+  verified?: boolean;
 }
 
 /** One check run as GitHub reports it; conclusions outside the known set are kept as strings. */

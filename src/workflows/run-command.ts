@@ -33,6 +33,7 @@ import type { CommandReply } from '../core/commands/render-command-reply.ts';
 import { needsReply, renderCommandReply } from '../core/commands/render-command-reply.ts';
 import type { Migration } from '../core/migration.ts';
 import type { TargetEvent } from '../core/target/events.ts';
+import { isAppCommit } from '../core/target/is-app-commit.ts';
 import { step } from '../core/target/step.ts';
 import type { Target } from '../core/target/target.ts';
 import type { Reaction, RepoRef } from '../ports/git-host.ts';
@@ -252,7 +253,7 @@ async function hasHumanCommits(deps: InstallationDeps, ref: RepoRef, target: Tar
   const head = target.headSha ?? target.lastPushedSha;
   if (base === undefined || head === undefined) return false;
   const commits = await deps.host.listCommitsBetween(ref, base, head);
-  return commits.some((commit) => commit.authorLogin !== deps.botLogin);
+  return commits.some((commit) => !isAppCommit(commit, deps.botLogin));
 }
 
 /** The hidden key of the app's reply to one command comment. */

@@ -12,6 +12,7 @@ import type { PrTemplateValues } from '../core/pr-body.ts';
 import { summarizeCi } from '../core/target/aggregate-ci.ts';
 import type { Effect } from '../core/target/effects.ts';
 import type { EffectError, TargetEvent } from '../core/target/events.ts';
+import { isAppCommit } from '../core/target/is-app-commit.ts';
 import type { Target } from '../core/target/target.ts';
 import type { ChangeSet, CoderBudget, CoderMigration, CoderTask } from '../ports/coder.ts';
 import { StaleHeadError } from '../ports/git-host.ts';
@@ -193,11 +194,11 @@ export async function runEffect(
         return [];
       }
       // The reset discards every commit between the new base and the branch head: only the
-      // app's own (the SHAs its marker recorded) may go. Anything else pauses the target.
+      // app's own may go, proven by GitHub (bot author + GitHub's signature), not by the marker's
+      // short SHA list, which forgets iterations older than its history. Anything else pauses.
       const head = (await deps.host.findBranchHead(ref, effect.branch)) ?? effect.expectedHeadSha;
-      const own = new Set(target.history.flatMap((attempt) => (attempt.sha ? [attempt.sha] : [])));
       const discarded = await deps.host.listCommitsBetween(ref, effect.sha, head);
-      const foreign = discarded.find((commit) => !own.has(commit.sha));
+      const foreign = discarded.find((commit) => !isAppCommit(commit, deps.botLogin));
       if (foreign) {
         deps.log.warn({ ...meta, sha: foreign.sha }, 'Not resetting over a commit the app did not make');
         context.changeSet = undefined;

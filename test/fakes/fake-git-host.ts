@@ -37,6 +37,8 @@ interface FakeCommit {
   files: Map<string, string>;
   message: string;
   authorLogin: string | null;
+  /** Signed by GitHub: only commits the app made through the API (a person's push is unsigned). */
+  verified: boolean;
 }
 
 interface FakeComment {
@@ -222,7 +224,7 @@ export class FakeGitHost implements GitHost {
     for (const addition of commit.changeSet.additions)
       files.set(addition.path, addition.contents.toString('utf8'));
     for (const deletion of commit.changeSet.deletions) files.delete(deletion.path);
-    const sha = this.#commit(files, [head], commit.headline, this.botLogin);
+    const sha = this.#commit(files, [head], commit.headline, this.botLogin, true);
     repo.branches.set(commit.branch, sha);
     return { sha };
   }
@@ -255,6 +257,7 @@ export class FakeGitHost implements GitHost {
         parents: [...walk.parents],
         message: walk.message,
         authorLogin: walk.authorLogin,
+        verified: walk.verified,
       });
     }
     return result.reverse();
@@ -657,7 +660,10 @@ export class FakeGitHost implements GitHost {
     this.#repo(ref).failedLogs.set(sha, logs);
   }
 
-  /** A person pushes a commit on `branch`. */
+  /**
+   * A person pushes a commit on `branch`, attributed to `author` (a person can write any author
+   * e-mail, the bot's included) and unsigned, as a plain `git push` is.
+   */
   pushCommit(ref: RepoRef, branch: string, files: Record<string, string>, author = 'octocat'): string {
     const repo = this.#repo(ref);
     const head = repo.branches.get(branch);
@@ -813,9 +819,10 @@ export class FakeGitHost implements GitHost {
     parents: string[],
     message: string,
     authorLogin: string | null,
+    verified = false,
   ): string {
     const sha = (this.#nextSha++).toString(16).padStart(40, '0').replace(/^0/, 'f');
-    this.#commits.set(sha, { sha, parents, files, message, authorLogin });
+    this.#commits.set(sha, { sha, parents, files, message, authorLogin, verified });
     return sha;
   }
 }

@@ -328,6 +328,9 @@ describe('adapters/github/OctokitGitHost — branches and commits', () => {
       changeSet: change({ 'a.txt': 'a' }),
     });
 
+    expect(await host.listCommitsBetween(repo, main, ours)).toMatchObject([
+      { sha: ours, authorLogin: 'fleetwright[bot]', verified: true },
+    ]);
     await host.resetBranch(repo, 'fleetwright/m', main, ours);
     expect(sim.branches(repo)['fleetwright/m']).toBe(main);
 
@@ -348,7 +351,13 @@ describe('adapters/github/OctokitGitHost — branches and commits', () => {
     const commits = await host.listCommitsBetween(repo, base, shas.at(-1)!);
 
     expect(commits.map((c) => c.sha)).toEqual(shas);
-    expect(commits[5]).toMatchObject({ message: 'c5', authorLogin: 'alice', parents: [shas[4]] });
+    // A person's push is unsigned: never mistaken for the app's own (is-app-commit.ts).
+    expect(commits[5]).toMatchObject({
+      message: 'c5',
+      authorLogin: 'alice',
+      parents: [shas[4]],
+      verified: false,
+    });
     expect(sim.requests.count('GET /repos/{owner}/{repo}/compare/{basehead}')).toBe(2);
   });
 });
