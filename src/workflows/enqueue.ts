@@ -84,11 +84,12 @@ export function onCiChanged(
     // from markers on start-up): CI news for a commit other than our last push, or for a target
     // that is not waiting for CI, cannot change anything, so it costs no request. Human pushes
     // come through `onBranchPushed`, which always loads from GitHub. A target still `judging`
-    // lost its verdict (a crash mid-review): CI news reviews it again.
+    // lost its verdict (a crash mid-review): CI news reviews it again. A target stalled on the
+    // CI timeout still takes CI that finishes late (step.ts rule 6).
     const known = deps.view.findTarget(parsed.migrationId, input.repo);
     if (
       known &&
-      ((known.state !== 'awaiting-ci' && known.state !== 'judging') ||
+      ((known.state !== 'awaiting-ci' && known.state !== 'judging' && known.state !== 'stalled') ||
         (known.lastPushedSha !== undefined && known.lastPushedSha !== input.headSha))
     ) {
       deps.log.debug(

@@ -14,12 +14,17 @@
  * 5. A base that moved under a conflicting PR is answered by regenerating the change on the new
  *    base (`drafting` with a PR and a pushed SHA), never by merging or rebasing: the app resets
  *    only a branch whose commits are all its own, and pauses when a person committed.
+ * 6. `stalled` on the CI timeout is a wait that gave up, not a verdict: the target keeps polling
+ *    CI for its last pushed SHA at a decaying rate (ci-poll.ts). CI that finishes late for that
+ *    SHA continues the loop exactly as if it had been on time (green → judging, red → repair
+ *    within budget); CI for any other SHA is stale, and a person's commit still pauses it.
  */
 import type { FailureReport } from '../../contracts/failure-report.ts';
 import { addUsage } from '../../contracts/usage.ts';
 import { renderBranchName } from '../markers/branch-name.ts';
 import { buildCommentKey } from '../markers/hidden-key.ts';
 import { labelsForState } from '../markers/labels.ts';
+import { isCiStalled, stalledPollMinutes } from './ci-poll.ts';
 import type { Effect } from './effects.ts';
 import type { CoderRunSummary, TargetEvent } from './events.ts';
 import { normalizeSignature } from './normalize-signature.ts';
@@ -76,8 +81,10 @@ export function step(target: Target, event: TargetEvent, policy: Policy, now: Da
       return stepJudging(target, event, policy, now);
     case 'owner-review':
       return ignore(target, 'ignored-irrelevant', `${event.type} during owner review`);
-    case 'paused':
     case 'stalled':
+      if (isCiStalled(target)) return stepCiStalled(target, event, policy, now);
+      return stepResumable(target, event, now);
+    case 'paused':
       return stepResumable(target, event, now);
     case 'error':
       return stepError(target, event, policy, now);
@@ -297,7 +304,8 @@ function stepAwaitingCi(target: Target, event: TargetEvent, policy: Policy, now:
         return ignore(target, 'ignored-stale', `CI for ${event.headSha}`);
       return ciCompleted(target, event, policy, now);
     case 'tick': {
-      if (elapsedMinutes(target.stateSince, now) >= policy.ciTimeoutMinutes) return ciTimeout(target, now);
+      if (elapsedMinutes(target.stateSince, now) >= policy.ciTimeoutMinutes)
+        return ciTimeout(target, policy, now);
       if (target.lastPushedSha === undefined) return ignore(target, 'ignored-irrelevant', 'nothing pushed');
       const wakeAt = addMinutes(now, policy.pollMinutes);
       const effects: Effect[] = [
@@ -363,6 +371,32 @@ function stepJudging(target: Target, event: TargetEvent, policy: Policy, now: Da
     requiredChanges: event.requiredChanges,
     reasons: event.reasons,
   });
+}
+
+/** Stalled on the CI timeout: poll CI for the last pushed SHA now and then (rule 6). */
+function stepCiStalled(target: Target, event: TargetEvent, policy: Policy, now: Date): Transition {
+  switch (event.type) {
+    case 'tick': {
+      if (target.wakeAt !== undefined && now.getTime() < Date.parse(target.wakeAt))
+        return ignore(target, 'ignored-irrelevant', 'next CI poll not due');
+      const wakeAt = addMinutes(now, stalledPollMinutes(elapsedMinutes(target.stateSince, now), policy));
+      return applied({ ...target, wakeAt, updatedAt: now.toISOString() }, [
+        { type: 'read-ci', headSha: target.lastPushedSha as string },
+        { type: 'schedule-tick', at: wakeAt },
+      ]);
+    }
+    case 'ci-changed':
+      if (event.headSha !== target.lastPushedSha)
+        return ignore(target, 'ignored-stale', `CI for ${event.headSha}`);
+      return applied(target, [{ type: 'read-ci', headSha: event.headSha }]);
+    case 'ci-completed':
+      if (event.headSha !== target.lastPushedSha)
+        return ignore(target, 'ignored-stale', `CI for ${event.headSha}`);
+      // Still pending (or no CI at all): stay stalled, the scheduled poll asks again.
+      return ciCompleted(target, event, policy, now);
+    default:
+      return stepResumable(target, event, now);
+  }
 }
 
 function stepResumable(target: Target, event: TargetEvent, now: Date): Transition {
@@ -814,19 +848,23 @@ function exhaustedComment(target: Target): Effect {
   );
 }
 
-function ciTimeout(target: Target, now: Date): Transition {
+function ciTimeout(target: Target, policy: Policy, now: Date): Transition {
   const next = enter(target, 'stalled', now, {
     reason: 'ci-timeout',
     resumeState: 'awaiting-ci',
     failure: failureOf('ci-timeout', 'CI did not finish in time'),
   });
+  // Rule 6: keep looking now and then, in case CI finishes late or its webhook was lost.
+  next.wakeAt = addMinutes(now, stalledPollMinutes(0, policy));
   return withPrEffects(target, next, [
     comment(
       next,
       'stalled',
       `CI on ${target.lastPushedSha?.slice(0, 7) ?? 'the branch'} did not finish in time, so fleetwright stopped waiting. ` +
-        'Check that a workflow runs on `pull_request` and that the PR has no conflicts, then comment `/migrate continue`.',
+        'Check that a workflow runs on `pull_request` and that the PR has no conflicts, then comment `/migrate continue`. ' +
+        'It still checks now and then, and carries on by itself if CI finishes.',
     ),
+    { type: 'schedule-tick', at: next.wakeAt },
   ]);
 }
 

@@ -585,7 +585,7 @@ describe('core/target/step', () => {
         reason: 'ci-timeout',
         failure: { class: 'ci-timeout' },
       });
-      expect(types(transition.effects)).toEqual(['set-labels', 'update-marker', 'comment']);
+      expect(types(transition.effects)).toEqual(['set-labels', 'update-marker', 'comment', 'schedule-tick']);
     });
 
     it('stalls a baseline that stays pending', () => {
