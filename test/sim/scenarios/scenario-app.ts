@@ -18,6 +18,7 @@ import {
   onWorkflowRunCompleted,
 } from '../../../src/handlers/ci-completed.ts';
 import type { FleetHandlerDeps } from '../../../src/handlers/fleet-deps.ts';
+import { onIssueCommentCreated } from '../../../src/handlers/issue-comment-created.ts';
 import { onPullRequestClosed } from '../../../src/handlers/pull-request-closed.ts';
 import { onPushFleet } from '../../../src/handlers/push-fleet.ts';
 import type { Coder } from '../../../src/ports/coder.ts';
@@ -33,6 +34,12 @@ export interface ScenarioApp {
   runtime: FleetRuntime;
   server: Server;
   url: string;
+  /**
+   * Stops the server (a crash or a deploy): it stops listening at once; the runtime, its view
+   * and its job queue are simply dropped. Quiesce first if queued work must not be lost.
+   * Idempotent; the cleanup registered at start is then a no-op.
+   */
+  stop(): Promise<void>;
 }
 
 export interface ScenarioAppOptions {
@@ -104,20 +111,26 @@ export async function startScenarioApp(options: ScenarioAppOptions): Promise<Sce
     app.on('workflow_run.completed', onWorkflowRunCompleted(deps));
     app.on('status', onStatus(deps));
     app.on('pull_request.closed', onPullRequestClosed(deps));
+    // `/migrate` commands on PRs (a person's `/migrate continue` after a pause).
+    app.on('issue_comment.created', onIssueCommentCreated(deps));
   };
   const middleware = await createNodeMiddleware(appFn, { probot });
   const server = createServer((req, res) => {
     void middleware(req, res, () => res.writeHead(404).end());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  options.cleanups.push(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    })());
+  options.cleanups.push(stop);
   return {
     runtime,
     server,
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`,
+    stop,
   };
 }
 
