@@ -73,7 +73,9 @@ export function findLoopViolations(input: LoopInvariantInput): string[] {
     } else {
       if (target.state !== expected.state) fail(`state ${target.state}, expected ${expected.state}`);
       if (expected.reasons && !expected.reasons.includes(target.reason))
-        fail(`reason ${target.reason}, expected one of ${expected.reasons.join(', ')}`);
+        fail(
+          `reason ${target.reason ?? '(none)'}, expected ${expected.reasons.map((r) => r ?? '(none)').join(' or ')}`,
+        );
       if (NON_GREEN_ENDS.has(target.state)) {
         if (!target.reason) fail(`${target.state} without a reason`);
         if (!target.failure?.class || !target.failure.signature)
