@@ -85,7 +85,7 @@ export function onCiChanged(
     // that is not waiting for CI, cannot change anything, so it costs no request. Human pushes
     // come through `onBranchPushed`, which always loads from GitHub. A target still `judging`
     // lost its verdict (a crash mid-review): CI news reviews it again. A target stalled on the
-    // CI timeout still takes CI that finishes late (step.ts rule 6).
+    // CI timeout still takes CI that finishes late (step.ts rule 7).
     const known = deps.view.findTarget(parsed.migrationId, input.repo);
     if (
       known &&

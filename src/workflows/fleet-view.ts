@@ -97,6 +97,10 @@ export class FleetView {
     if (!view) return undefined;
     let spent = 0;
     for (const target of view.targets.values()) spent += target.usage.costUsd;
-    return { ...view.migration.policy, migrationSpentUsd: Math.round(spent * 1e6) / 1e6 };
+    return {
+      ...view.migration.policy,
+      migrationSpentUsd: Math.round(spent * 1e6) / 1e6,
+      manifestRevision: view.migration.revision,
+    };
   }
 }

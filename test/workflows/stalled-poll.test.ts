@@ -1,5 +1,5 @@
 /**
- * A target stalled on the CI timeout is polled by the periodic tick (step.ts rule 6): CI whose
+ * A target stalled on the CI timeout is polled by the periodic tick (step.ts rule 7): CI whose
  * webhooks were lost, or that finished after the timeout, still moves it.
  */
 import { describe, expect, it } from 'vitest';

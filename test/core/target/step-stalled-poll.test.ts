@@ -1,5 +1,5 @@
 /**
- * step.ts rule 6: a target stalled on the CI timeout keeps polling CI for its last pushed SHA at
+ * step.ts rule 7: a target stalled on the CI timeout keeps polling CI for its last pushed SHA at
  * a decaying rate, and CI that finishes late continues the loop.
  */
 import { describe, expect, it } from 'vitest';
