@@ -139,17 +139,36 @@ export async function quiesce(sim: GitHubSim, app: ScenarioApp): Promise<void> {
   for (let pass = 0; pass < 100; pass++) {
     const before = sim.deliveries.length + sim.requests.records.length;
     await sim.settle();
-    await Promise.race([
-      app.runtime.jobs.drain(),
-      new Promise((_, reject) =>
-        setTimeout(
-          () => reject(new Error(`jobs never drained: ${JSON.stringify(app.runtime.jobs.stats())}`)),
-          10_000,
-        ).unref(),
-      ),
-    ]);
+    await drainJobs(sim, app);
     await sim.settle();
     if (sim.deliveries.length + sim.requests.records.length === before) return;
   }
   throw new Error('the app and the simulator never went quiet');
+}
+
+/** How long the job queue may go without a single request to the simulator before it is stuck. */
+const STUCK_MS = 20_000;
+
+/**
+ * Waits for the job queue to drain. Stuck = no request reached the simulator for `STUCK_MS`
+ * while jobs were still running: a fixed deadline would fail a healthy run on a loaded machine
+ * (coder jobs unpack tarballs), progress does not.
+ */
+async function drainJobs(sim: GitHubSim, app: ScenarioApp): Promise<void> {
+  const drained = app.runtime.jobs.drain().then(() => true);
+  let seen = sim.requests.records.length;
+  let lastProgress = Date.now();
+  for (;;) {
+    const done = await Promise.race([
+      drained,
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), 1_000).unref()),
+    ]);
+    if (done) return;
+    if (sim.requests.records.length !== seen) {
+      seen = sim.requests.records.length;
+      lastProgress = Date.now();
+    } else if (Date.now() - lastProgress > STUCK_MS) {
+      throw new Error(`jobs never drained: ${JSON.stringify(app.runtime.jobs.stats())}`);
+    }
+  }
 }
