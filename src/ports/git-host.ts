@@ -248,8 +248,18 @@ export interface GitHost {
     pr: { head: string; base: string; title: string; body: string; labels: string[] },
   ): Promise<PullRequestInfo>;
   updatePullRequest(ref: RepoRef, number: number, update: { title?: string; body?: string }): Promise<void>;
-  /** Adds labels that are missing (creating them in the repo when needed) and removes `remove`. */
-  ensureLabels(ref: RepoRef, number: number, labels: { add?: string[]; remove?: string[] }): Promise<void>;
+  /**
+   * Adds labels that are missing (creating them in the repo when needed) and removes `remove`.
+   * `current`: the PR's labels as the caller has just read them (e.g. with the PR), which spares
+   * reading them again; a label a person changed meanwhile is harmless (adding a present label
+   * and removing an absent one are no-ops).
+   */
+  ensureLabels(
+    ref: RepoRef,
+    number: number,
+    labels: { add?: string[]; remove?: string[] },
+    current?: readonly string[],
+  ): Promise<void>;
   /**
    * Creates or edits in place the app's comment identified by `key` (a hidden marker in its body),
    * so the same comment is never posted twice.

@@ -11,6 +11,7 @@
 import { parseCommand } from '../core/commands/parse-command.ts';
 import { parseBranchName } from '../core/markers/branch-name.ts';
 import type { TargetEvent } from '../core/target/events.ts';
+import type { Target } from '../core/target/target.ts';
 import type { EnqueueResult } from '../ports/jobs.ts';
 import type { InstallationDeps } from './deps.ts';
 import { targetJobKey, toRepoRef } from './deps.ts';
@@ -67,6 +68,20 @@ export function onConfigPushed(deps: InstallationDeps, input: { deliveryId: stri
       payload: { type: 'reconcile', installationId: deps.installationId },
     }),
   );
+}
+
+/** States in which CI news about the last pushed commit can still change a target. */
+const WAITING_ON_CI: ReadonlySet<Target['state']> = new Set(['awaiting-ci', 'judging', 'stalled']);
+
+/**
+ * Whether a `ci-changed` for `headSha` is news the target has already acted on: CI about the
+ * app's last push while the target is no longer waiting on it (one CI run sends a burst of
+ * webhooks; the first moves the target, the rest are spent). Checked again when the job runs,
+ * because the burst is queued before the first one moved the target; a person's push carries
+ * another SHA and is never spent.
+ */
+export function isSpentCiNews(known: Target | undefined, headSha: string): boolean {
+  return known !== undefined && known.lastPushedSha === headSha && !WAITING_ON_CI.has(known.state);
 }
 
 /**

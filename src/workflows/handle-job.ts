@@ -8,6 +8,7 @@ import { buildTarget } from '../core/target/target.ts';
 import type { JobHandler } from '../ports/jobs.ts';
 import { advanceTarget } from './advance-target.ts';
 import type { InstallationDeps, WorkflowJob } from './deps.ts';
+import { isSpentCiNews } from './enqueue.ts';
 import { admitAndEnqueue, fanOut } from './fan-out.ts';
 import { saveLedger } from './ledger.ts';
 import { reconcile } from './reconcile.ts';
@@ -22,6 +23,14 @@ export function buildJobHandler(depsFor: DepsResolver): JobHandler<WorkflowJob> 
     const deps = await depsFor(payload.installationId);
     switch (payload.type) {
       case 'advance':
+        if (
+          payload.event.type === 'ci-changed' &&
+          isSpentCiNews(deps.view.findTarget(payload.migrationId, payload.repo), payload.event.headSha)
+        ) {
+          // The rest of a CI webhook burst whose first delivery already moved the target.
+          deps.log.debug({ migration: payload.migrationId, repo: payload.repo }, 'Spent CI news, skipping');
+          return;
+        }
         try {
           await advanceTarget(deps, payload.migrationId, payload.repo, payload.event);
         } catch (error) {

@@ -136,7 +136,8 @@ export async function runEffect(
         deps.log.info({ ...meta, add, remove }, '[dry-run] would change labels');
         return [];
       }
-      await deps.host.ensureLabels(ref, pr.number, { add, remove });
+      // The PR was read in this advance (and kept current by every label change since).
+      await deps.host.ensureLabels(ref, pr.number, { add, remove }, pr.labels);
       context.pr = { ...pr, labels: [...pr.labels.filter((label) => !remove.includes(label)), ...add] };
       return [];
     }

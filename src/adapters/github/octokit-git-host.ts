@@ -147,8 +147,13 @@ export class OctokitGitHost implements GitHost {
   updatePullRequest(ref: RepoRef, number: number, update: { title?: string; body?: string }): Promise<void> {
     return updatePullRequest(this.ctx, ref, number, update);
   }
-  ensureLabels(ref: RepoRef, number: number, labels: { add?: string[]; remove?: string[] }): Promise<void> {
-    return ensureLabels(this.ctx, ref, number, labels);
+  ensureLabels(
+    ref: RepoRef,
+    number: number,
+    labels: { add?: string[]; remove?: string[] },
+    current?: readonly string[],
+  ): Promise<void> {
+    return ensureLabels(this.ctx, ref, number, labels, current);
   }
   ensureComment(
     ref: RepoRef,

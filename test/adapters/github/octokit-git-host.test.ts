@@ -735,6 +735,14 @@ describe('adapters/github/OctokitGitHost — pull requests', () => {
     expect(sim.pullRequests(repo)[0]!.labels).toEqual(['b', 'c']);
     expect(sim.labels(repo)).toEqual(expect.arrayContaining(['a', 'b', 'c']));
     expect(sim.requests.byKind()).toEqual({ 'GET /repos/{owner}/{repo}/issues/{issue_number}/labels': 1 });
+
+    // Labels the caller has just read spare the read; stale ones are harmless.
+    sim.requests.reset();
+    await host.ensureLabels(repo, pr.number, { add: ['d'], remove: ['b', 'gone'] }, ['b', 'c', 'gone']);
+    expect(sim.pullRequests(repo)[0]!.labels).toEqual(['c', 'd']);
+    expect(Object.keys(sim.requests.byKind())).not.toContain(
+      'GET /repos/{owner}/{repo}/issues/{issue_number}/labels',
+    );
   });
 });
 

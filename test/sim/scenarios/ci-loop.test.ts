@@ -263,6 +263,19 @@ describe('test/sim scenario: CI loop (issue 6) on 52 repositories', () => {
       const extra = repaired.reduce((n, r) => n + restFor(r.name), 0) - baseline * repaired.length;
       const perRepair = extra / repairCount + 1;
       if (process.env.SCENARIO_FIGURES) {
+        // Per-kind requests of one repair: a one-repair repository minus a first-try one.
+        const kinds = (name: string) =>
+          sim.requests.byKind((r) => r.api === 'rest' && r.path.includes(`/repos/${ORG}/${name}/`));
+        const one = kinds('one-1');
+        const first = kinds('first-1');
+        const delta = Object.fromEntries(
+          [...new Set([...Object.keys(one), ...Object.keys(first)])]
+            .map((kind) => [kind, (one[kind] ?? 0) - (first[kind] ?? 0)])
+            .filter(([, n]) => n !== 0),
+        );
+        process.stderr.write(
+          `one repair, by kind: ${JSON.stringify(delta)}\nfirst-try repo, by kind: ${JSON.stringify(first)}\n`,
+        );
         process.stderr.write(
           `baseline ${baseline.toFixed(1)} per first-try repo; ${perRepair.toFixed(1)} requests per repair iteration; ${JSON.stringify(sim.requests.summary())}\n`,
         );
