@@ -111,6 +111,7 @@ describe('test/sim scenario: the app restarts between a push and its CI result (
       sim.configureDeliveries({ mode: 'reordered', duplicate: true, seed: 5 });
       await first.runtime.reconcileInstallation(config.installationId, ORG);
       await quiesce(sim, first);
+      const beforeManifest = sim.requests.records.length;
       sim.commit(ref('fleetwright-config'), {
         files: {
           'migrations/use-fetch.yml': buildLoopManifest({
@@ -123,6 +124,14 @@ describe('test/sim scenario: the app restarts between a push and its CI result (
       await quiesce(sim, first);
       for (const { name } of repos)
         expect(marker(name), name).toMatchObject({ state: 'awaiting-ci', iteration: 1 });
+      // Requests per opened PR: from the manifest landing to every PR open and waiting on CI.
+      const opening = sim.requests.records.slice(beforeManifest);
+      const perPr = opening.length / repos.length;
+      if (process.env.SCENARIO_FIGURES) {
+        const byKind = sim.requests.byKind((r) => opening.includes(r));
+        process.stderr.write(`requests per opened PR: ${perPr.toFixed(1)} ${JSON.stringify(byKind)}\n`);
+      }
+      expect(perPr).toBeLessThan(20);
 
       // `unsaved`: CI is red, the repair is pushed, and the marker write after the push fails (the
       // process dies there): the marker still says `repairing` on the first push.
