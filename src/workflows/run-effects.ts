@@ -196,10 +196,11 @@ export async function runEffect(
         return [];
       }
       // The reset discards every commit between the new base and the branch head: only the
-      // app's own may go, proven by GitHub (bot author + GitHub's signature), not by the marker's
-      // short SHA list, which forgets iterations older than its history. Anything else pauses
-      // the target, unless a writer's `/migrate retry --force` agreed to discard exactly up to
-      // this head.
+      // app's own may go, proven by GitHub (bot author + GitHub's signature). The SHAs the marker
+      // recorded as pushed count too (a GHES without web commit signing leaves the app's commits
+      // unsigned; only writers, who could discard them anyway, can edit the marker), but that
+      // list keeps the last few iterations only. Anything else pauses the target, unless a
+      // writer's `/migrate retry --force` agreed to discard exactly up to this head.
       const found = await deps.host.findBranchHead(ref, effect.branch);
       if (found === undefined) {
         // Deleted meanwhile (a retry of a target without a PR): nothing to discard, start afresh.
@@ -227,8 +228,11 @@ export async function runEffect(
           },
         ];
       }
+      const recorded = new Set(target.history.flatMap((attempt) => (attempt.sha ? [attempt.sha] : [])));
       const discarded = await deps.host.listCommitsBetween(ref, effect.sha, head);
-      const foreign = discarded.find((commit) => !isAppCommit(commit, deps.botLogin));
+      const foreign = discarded.find(
+        (commit) => !isAppCommit(commit, deps.botLogin) && !recorded.has(commit.sha),
+      );
       if (foreign) {
         deps.log.warn({ ...meta, sha: foreign.sha }, 'Not resetting over a commit the app did not make');
         context.changeSet = undefined;

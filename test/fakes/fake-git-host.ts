@@ -99,6 +99,8 @@ export class FakeGitHost implements GitHost {
   readonly appSlug: string;
   /** Calls per port method. */
   readonly counts: Partial<Record<FakeMethod, number>> = {};
+  /** GitHub signs the app's API commits; `false` models a GHES without web commit signing. */
+  signsAppCommits = true;
   /** Every PR opened: repo, number, time, and how many PRs of that branch were open right after. */
   readonly openedPrs: {
     repo: string;
@@ -224,7 +226,7 @@ export class FakeGitHost implements GitHost {
     for (const addition of commit.changeSet.additions)
       files.set(addition.path, addition.contents.toString('utf8'));
     for (const deletion of commit.changeSet.deletions) files.delete(deletion.path);
-    const sha = this.#commit(files, [head], commit.headline, this.botLogin, true);
+    const sha = this.#commit(files, [head], commit.headline, this.botLogin, this.signsAppCommits);
     repo.branches.set(commit.branch, sha);
     return { sha };
   }

@@ -78,6 +78,23 @@ describe('workflows: commit ownership', () => {
     expect(harness.github.counts.resetBranch).toBe(1);
   });
 
+  it('on a GitHub that does not sign the app’s commits, still regenerates over those its marker recorded', async () => {
+    const { harness, ref } = setup();
+    harness.github.signsAppCommits = false;
+    await fanOut(harness.deps, harness.migrations[0]!);
+    await harness.drain();
+    const head = harness.github.allPullRequests()[0]!.headSha;
+    harness.github.setCheckRun(ref, head, { name: 'build', conclusion: 'failure' });
+    await advanceTarget(harness.deps, 'use-fetch', REPO, { type: 'ci-changed', headSha: head });
+    expect(marker(harness)).toMatchObject({ state: 'awaiting-ci', iteration: 2 });
+
+    const newBase = harness.github.pushCommit(ref, 'main', { 'src/http.ts': '// v2 by people\n' }, 'alice');
+    await advanceTarget(harness.deps, 'use-fetch', REPO, { type: 'tick' });
+
+    expect(marker(harness)).toMatchObject({ state: 'awaiting-ci', baseSha: newBase, iteration: 3 });
+    expect(harness.github.counts.resetBranch).toBe(1);
+  });
+
   it('never discards a person’s commit that forges the bot as author: pauses, keeps it', async () => {
     const { harness, ref } = setup();
     await fanOut(harness.deps, harness.migrations[0]!);

@@ -11,11 +11,12 @@
  *   `git push` with a forged author is unsigned, and a signature by a person's key does not
  *   verify for the bot's e-mail.
  *
- * Both together cannot be produced without the app's installation token. Neither a list of SHAs
- * kept in the PR marker (bounded, so an old commit of the app would drop out of it, and editable
- * by anyone who can edit the PR body) nor a commit-message trailer (free text) is trusted.
- * A commit whose verification is unknown (`verified` absent) is foreign: the target pauses and
- * a person decides, which is recoverable; a discarded commit is not.
+ * Both together cannot be produced without the app's installation token. A commit-message
+ * trailer (free text) proves nothing and is not read. The SHAs the PR marker records as pushed
+ * are a fallback the reset also accepts (run-effects.ts), not a replacement: the list is bounded,
+ * so an old commit of the app drops out of it. A commit whose verification is unknown
+ * (`verified` absent) is foreign: the target pauses and a person decides, which is
+ * recoverable; a discarded commit is not.
  */
 export function isAppCommit(
   commit: { authorLogin: string | null; verified?: boolean },
