@@ -143,6 +143,12 @@ describe('core/target/step — /migrate fix', () => {
       /cost budget is spent \(\$5\.00 of \$5\.00\); `\/migrate retry` starts over with a fresh budget/,
     ],
     [
+      'both budgets are spent: the cost budget refuses',
+      withPr({ iteration: 3, usage: usage(6) }),
+      'ignored-blocked',
+      /cost budget is spent \(\$6\.00 of \$5\.00\)/,
+    ],
+    [
       "the migration's total is spent",
       withPr(),
       'ignored-blocked',
