@@ -14,6 +14,7 @@ import { GitHostError } from '../../src/shared/errors.ts';
 import { advanceTarget } from '../../src/workflows/advance-target.ts';
 import type { InstallationDeps } from '../../src/workflows/deps.ts';
 import { onCommandComment } from '../../src/workflows/enqueue.ts';
+import { admitAndEnqueue } from '../../src/workflows/fan-out.ts';
 import type { EffectContext } from '../../src/workflows/run-effects.ts';
 import { runEffect } from '../../src/workflows/run-effects.ts';
 import { FakeGitHost } from '../fakes/fake-git-host.ts';
@@ -24,13 +25,14 @@ import { ScriptedCoder } from '../fakes/scripted-coder.ts';
 import { ScriptedJudge } from '../fakes/scripted-judge.ts';
 
 const API = { owner: 'acme', repo: 'api' };
+const WEB = { owner: 'acme', repo: 'web' };
 const BRANCH = 'fleetwright/use-fetch';
 const manifest = (prompt: string) => `version: 1
 id: use-fetch
 title: Replace request with fetch
 prompt: ${prompt}
 targets:
-  patterns: ["api"]
+  patterns: ["api", "web"]
 budget:
   maxIterations: 2
   maxCostPerRepoUsd: 1
@@ -90,6 +92,9 @@ beforeEach(async () => {
     files: { 'src/http.ts': "import request from 'request';\n" },
   }).headSha!;
   github.setCheckRun(API, head, { name: 'build', conclusion: 'success' });
+  // web's default branch is red: skipped, no PR (a dashboard retry brings it back).
+  const webHead = github.addRepo({ name: 'web' }).headSha!;
+  github.setCheckRun(WEB, webHead, { name: 'build', conclusion: 'failure' });
   github.setPermission(API, 'maya', 'write');
   github.setPermission(API, 'rita', 'read');
   github.setPermission(API, 'olivia', 'admin');
@@ -310,6 +315,55 @@ describe('workflows/run-command: owner teams', () => {
     await command('/migrate approve', 'olivia');
 
     expect(github.counts.findTeamMembership).toBeUndefined();
+  });
+});
+
+describe('a retry dispatched per target (dashboard retries)', () => {
+  it('sends a target without a PR back to the queue; admission starts it with the latest revision', async () => {
+    expect(deps.view.findTarget('use-fetch', 'acme/web')).toMatchObject({
+      state: 'skipped',
+      reason: 'baseline-red',
+    });
+    const fixedBase = github.pushCommit(WEB, 'main', { 'fix.txt': 'green now\n' });
+    github.setCheckRun(WEB, fixedBase, { name: 'build', conclusion: 'success' });
+
+    const result = await advanceTarget(deps, 'use-fetch', 'acme/web', {
+      type: 'command-received',
+      command: { name: 'retry', force: false },
+      actor: 'olivia',
+    });
+
+    expect(result.outcomes.at(-1)).toMatchObject({ event: 'command-received', outcome: 'applied' });
+    expect(deps.view.findTarget('use-fetch', 'acme/web')).toMatchObject({ state: 'queued', retries: 1 });
+    admitAndEnqueue(deps, 'use-fetch');
+    await runtime.jobs.drain();
+    const web = github.allPullRequests().find((item) => item.repo === 'acme/web');
+    expect(web).toBeDefined();
+    const parsed = parseStateMarker(web!.body);
+    expect(parsed).toMatchObject({
+      status: 'ok',
+      target: { state: 'awaiting-ci', baseSha: fixedBase, retries: 1 },
+    });
+    expect(parsed.status === 'ok' && parsed.target.history.at(-1)?.trigger).toMatchObject({
+      command: 'retry',
+      by: 'olivia',
+    });
+  });
+
+  it('is idempotent: a second dispatch finds it queued', async () => {
+    const first = await advanceTarget(deps, 'use-fetch', 'acme/web', {
+      type: 'command-received',
+      command: { name: 'retry', force: false },
+      actor: 'olivia',
+    });
+    const second = await advanceTarget(deps, 'use-fetch', 'acme/web', {
+      type: 'command-received',
+      command: { name: 'retry', force: false },
+      actor: 'olivia',
+    });
+
+    expect(first.outcomes.at(-1)?.outcome).toBe('applied');
+    expect(second.outcomes.at(-1)).toMatchObject({ outcome: 'ignored-duplicate' });
   });
 });
 
