@@ -8,7 +8,7 @@ import { renderBranchName } from '../core/markers/branch-name.ts';
 import { parseStateMarker } from '../core/markers/state-marker.ts';
 import type { Migration } from '../core/migration.ts';
 import type { TargetEvent } from '../core/target/events.ts';
-import { isAppCommit } from '../core/target/is-app-commit.ts';
+import { describeCommitAuthor, isAppCommit } from '../core/target/is-app-commit.ts';
 import type { Target } from '../core/target/target.ts';
 import { buildTarget } from '../core/target/target.ts';
 import type { PullRequestInfo } from '../ports/git-host.ts';
@@ -98,7 +98,7 @@ async function observePullRequest(
     {
       type: 'human-commit-detected',
       sha: pr.headSha,
-      ...(foreign?.authorLogin ? { author: foreign.authorLogin } : {}),
+      ...withAuthor(foreign, deps.botLogin),
     },
   ];
 }
@@ -127,4 +127,13 @@ async function observeBase(
   const baseHead = await deps.host.findBranchHead(ref, pr.baseRef);
   if (baseHead === undefined || baseHead === target.baseSha) return [];
   return [{ type: 'base-moved', sha: baseHead }];
+}
+
+/** `{ author }` naming who made a foreign commit, when GitHub knows. */
+export function withAuthor(
+  commit: { authorLogin: string | null; verified?: boolean } | undefined,
+  botLogin: string,
+): { author?: string } {
+  const author = commit ? describeCommitAuthor(commit, botLogin) : undefined;
+  return author === undefined ? {} : { author };
 }

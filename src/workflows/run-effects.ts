@@ -22,6 +22,7 @@ import { GitHostError } from '../shared/errors.ts';
 import type { InstallationDeps } from './deps.ts';
 import { buildFallbackReport } from './failure-report-fallback.ts';
 import { handOver } from './hand-over.ts';
+import { withAuthor } from './load-target.ts';
 import { loadNotificationsConfig } from './load-review-config.ts';
 import { reviewMigrationFromManifest, reviewTarget } from './review-target.ts';
 import { toRepoRef } from './deps.ts';
@@ -223,7 +224,7 @@ export async function runEffect(
           {
             type: 'human-commit-detected',
             sha: head,
-            ...(person?.authorLogin ? { author: person.authorLogin } : {}),
+            ...withAuthor(person, deps.botLogin),
             beforeReset: true,
           },
         ];
@@ -241,7 +242,7 @@ export async function runEffect(
           {
             type: 'human-commit-detected',
             sha: head,
-            ...(foreign.authorLogin ? { author: foreign.authorLogin } : {}),
+            ...withAuthor(foreign, deps.botLogin),
             beforeReset: true,
           },
         ];

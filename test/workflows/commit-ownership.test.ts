@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderBranchName } from '../../src/core/markers/branch-name.ts';
 import { parseStateMarker } from '../../src/core/markers/state-marker.ts';
-import { isAppCommit } from '../../src/core/target/is-app-commit.ts';
+import { describeCommitAuthor, isAppCommit } from '../../src/core/target/is-app-commit.ts';
 import { MAX_HISTORY } from '../../src/core/target/target.ts';
 import { advanceTarget } from '../../src/workflows/advance-target.ts';
 import { fanOut } from '../../src/workflows/fan-out.ts';
@@ -42,6 +42,15 @@ describe('isAppCommit', () => {
     expect(isAppCommit({ authorLogin: bot }, bot)).toBe(false);
     expect(isAppCommit({ authorLogin: 'alice', verified: true }, bot)).toBe(false);
     expect(isAppCommit({ authorLogin: null, verified: true }, bot)).toBe(false);
+  });
+
+  it('names a forged author as such in pause messages', () => {
+    const bot = 'fleetwright[bot]';
+    expect(describeCommitAuthor({ authorLogin: bot, verified: false }, bot)).toBe(
+      "fleetwright[bot] (unsigned, so not the app's)",
+    );
+    expect(describeCommitAuthor({ authorLogin: 'alice', verified: false }, bot)).toBe('alice');
+    expect(describeCommitAuthor({ authorLogin: null }, bot)).toBeUndefined();
   });
 });
 
@@ -117,6 +126,7 @@ describe('workflows: commit ownership', () => {
     expect(harness.github.counts.resetBranch ?? 0).toBe(0);
     expect(harness.github.branchHead(ref, BRANCH)).toBe(forged);
     expect(marker(harness)).toMatchObject({ state: 'paused', reason: 'human-commit' });
+    expect(marker(harness).detail).toContain('unsigned');
   });
 
   it('does not adopt a branch whose commits forge the bot as author', async () => {

@@ -28,3 +28,17 @@ export function isAppCommit(
     commit.authorLogin.toLowerCase() === botLogin.toLowerCase()
   );
 }
+
+/**
+ * Who a foreign commit is by, for the pause comment and the dashboard: its author, flagged when
+ * it claims to be the app without GitHub's signature (a forged or re-written commit).
+ */
+export function describeCommitAuthor(
+  commit: { authorLogin: string | null; verified?: boolean },
+  botLogin: string,
+): string | undefined {
+  if (commit.authorLogin === null) return undefined;
+  if (commit.authorLogin.toLowerCase() === botLogin.toLowerCase() && commit.verified !== true)
+    return `${commit.authorLogin} (unsigned, so not the app's)`;
+  return commit.authorLogin;
+}

@@ -287,7 +287,9 @@ describe('test/sim scenario: people act on the CI loop (issue 6)', () => {
           appPushes(name).filter((u) => u.forced || u.after === undefined),
           name,
         ).toEqual([]);
-        expect(state(name)?.detail, name).toContain(name.endsWith('-2') ? BOT : 'alice');
+        expect(state(name)?.detail, name).toContain(
+          name.endsWith('-2') ? `${BOT} (unsigned, so not the app's)` : 'by alice',
+        );
         expect(pausedComments(name), name).toHaveLength(1);
       }
       for (const name of [...named('closed'), ...named('merged'), ...named('deleted')]) {
