@@ -174,8 +174,10 @@ function renderRetrySelection(selection: RetrySelection, revision: string): stri
   } else {
     const list = selection.targets.map((target) => target.repo);
     const shown = list.slice(0, 50).join(', ');
+    const considered = count + selection.excluded.length;
+    const of = considered > count ? ` of ${considered}` : '';
     lines.push(
-      `🚀 Retrying ${count} ${count === 1 ? 'repository' : 'repositories'}${selection.group ? ` of group \`${selection.group.id}\`` : ''} ` +
+      `🚀 Retrying ${count}${of} ${considered === 1 ? 'repository' : 'repositories'}${selection.group ? ` of group \`${selection.group.id}\`` : ''} ` +
         `with revision ${inlineCode(revision)}: ${shown}${list.length > 50 ? ` and ${list.length - 50} more` : ''}. ` +
         'They are queued and admitted under the rollout limits.',
     );

@@ -277,31 +277,3 @@ export function parseLedger(body: string | null | undefined, migrationId: string
     return { status: 'damaged', error: 'ledger of another migration' };
   return { status: 'ok', entries: parsed.data.entries };
 }
-
-/**
- * A minimal dashboard body around the ledger: counts per state. Issue 8 replaces the visible
- * part with the full dashboard and keeps the ledger line.
- */
-export function renderLedgerIssueBody(input: {
-  migrationId: string;
-  title: string;
-  targets: readonly Target[];
-}): string {
-  const counts = new Map<string, number>();
-  for (const target of input.targets) counts.set(target.state, (counts.get(target.state) ?? 0) + 1);
-  const lines = [...counts]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([state, count]) => `| ${state} | ${count} |`);
-  const entries = input.targets.filter(belongsInLedger).map(buildLedgerEntry);
-  return [
-    `## ${input.title}`,
-    '',
-    `Migration \`${input.migrationId}\`: ${input.targets.length} targeted repositories.`,
-    '',
-    '| state | repositories |',
-    '| --- | --- |',
-    ...lines,
-    '',
-    renderLedger(input.migrationId, entries),
-  ].join('\n');
-}

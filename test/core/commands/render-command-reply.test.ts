@@ -141,7 +141,7 @@ describe('core/commands/render-command-reply', () => {
     );
 
     expect(renderCommandReply({ type: 'retry-selection', selection, revision: 'm-2' })).toBe(
-      '🚀 Retrying 1 repository with revision `m-2`: acme/api. They are queued and admitted under the rollout limits.\n\n' +
+      '🚀 Retrying 1 of 2 repositories with revision `m-2`: acme/api. They are queued and admitted under the rollout limits.\n\n' +
         'Left alone:\n\n- acme/web (`merged`): already merged\n\n' +
         'Not targets of this migration: `acme/nope`.',
     );

@@ -6,7 +6,6 @@ import {
   fitLedger,
   parseLedger,
   renderLedger,
-  renderLedgerIssueBody,
   targetFromLedgerEntry,
 } from '../../../src/core/markers/ledger.ts';
 import type { Target } from '../../../src/core/target/target.ts';
@@ -151,17 +150,5 @@ describe('core/markers/ledger', () => {
     ['two ledgers', `${renderLedger('use-fetch', [])}\n${renderLedger('use-fetch', [])}`, 'damaged'],
   ])('%s → %s', (_name, body, status) => {
     expect(parseLedger(body, 'use-fetch').status).toBe(status);
-  });
-
-  it('renders a dashboard body with counts and the ledger line', () => {
-    const body = renderLedgerIssueBody({
-      migrationId: 'use-fetch',
-      title: 'Use fetch',
-      targets: [notApplicable, t('acme/q', {})],
-    });
-
-    expect(body).toContain('| not-applicable | 1 |');
-    expect(body).toContain('| queued | 1 |');
-    expect(parseLedger(body, 'use-fetch')).toMatchObject({ status: 'ok', entries: [{ repo: 'acme/na' }] });
   });
 });
