@@ -21,6 +21,9 @@ import { Failure, TargetReason } from '../target/target.ts';
 import { buildTarget } from '../target/target.ts';
 import { escapeJsonForComment } from './comment-json.ts';
 
+const Count = z.number().int().nonnegative();
+const Tokens = z.tuple([Count, Count, Count, Count]);
+
 export const LedgerEntry = z.object({
   repo: z.string().regex(/^[^/\s]+\/[^/\s]+$/),
   state: z.enum(['skipped', 'not-applicable', 'exhausted']),
@@ -30,11 +33,21 @@ export const LedgerEntry = z.object({
   failure: Failure.optional(),
   iteration: z.number().int().nonnegative(),
   costUsd: z.number().nonnegative(),
+  /** Tokens spent: input, output, cache write, cache read (absent when none), for the dashboard's totals. */
+  tokens: Tokens.optional(),
   at: z.string(),
 });
 export type LedgerEntry = z.infer<typeof LedgerEntry>;
 
 const Ledger = z.object({ migrationId: z.string().min(1), entries: z.array(LedgerEntry) });
+
+const ROW = [
+  z.string(),
+  z.number().int().nonnegative(),
+  z.number().int().nonnegative(),
+  z.number().nonnegative(),
+  z.union([z.number().int(), z.string()]),
+] as const;
 
 /** The v2 payload: outcome groups once, then one short row per repository. */
 const CompactLedger = z.object({
@@ -52,16 +65,8 @@ const CompactLedger = z.object({
       d: LedgerEntry.shape.detail,
     }),
   ),
-  /** Rows: repository, outcome index, iteration, cost in USD, time (offset in ms, or ISO text). */
-  e: z.array(
-    z.tuple([
-      z.string(),
-      z.number().int().nonnegative(),
-      z.number().int().nonnegative(),
-      z.number().nonnegative(),
-      z.union([z.number().int(), z.string()]),
-    ]),
-  ),
+  /** Rows: repository, outcome index, iteration, cost in USD, time (offset in ms, or ISO text), tokens when any. */
+  e: z.array(z.union([z.tuple([...ROW]), z.tuple([...ROW, Tokens])])),
 });
 type CompactLedger = z.infer<typeof CompactLedger>;
 
@@ -84,6 +89,13 @@ export function belongsInLedger(target: Target): boolean {
 
 /** The ledger entry of a target (see `belongsInLedger`). */
 export function buildLedgerEntry(target: Target): LedgerEntry {
+  const usage = target.usage;
+  const tokens: [number, number, number, number] = [
+    usage.inputTokens,
+    usage.outputTokens,
+    usage.cacheWriteTokens,
+    usage.cacheReadTokens,
+  ];
   return {
     repo: target.repo,
     state: target.state as LedgerEntry['state'],
@@ -93,6 +105,7 @@ export function buildLedgerEntry(target: Target): LedgerEntry {
     ...(target.failure ? { failure: target.failure } : {}),
     iteration: target.iteration,
     costUsd: target.usage.costUsd,
+    ...(tokens.some((count) => count > 0) ? { tokens } : {}),
     at: target.stateSince,
   };
 }
@@ -112,7 +125,18 @@ export function targetFromLedgerEntry(migrationId: string, entry: LedgerEntry): 
     ...(entry.detail ? { detail: entry.detail } : {}),
     ...(entry.failure ? { failure: entry.failure } : {}),
     iteration: entry.iteration,
-    usage: { ...base.usage, costUsd: entry.costUsd },
+    usage: {
+      ...base.usage,
+      ...(entry.tokens
+        ? {
+            inputTokens: entry.tokens[0],
+            outputTokens: entry.tokens[1],
+            cacheWriteTokens: entry.tokens[2],
+            cacheReadTokens: entry.tokens[3],
+          }
+        : {}),
+      costUsd: entry.costUsd,
+    },
   };
 }
 
@@ -223,14 +247,15 @@ function toCompact(migrationId: string, entries: readonly LedgerEntry[]): Compac
     const time = Date.parse(entry.at);
     // Offsets only where they read back to the very same text; anything else is kept verbatim.
     const when = !Number.isNaN(time) && new Date(time).toISOString() === entry.at ? time - base : entry.at;
-    return [entry.repo, at, entry.iteration, entry.costUsd, when];
+    const row: CompactLedger['e'][number] = [entry.repo, at, entry.iteration, entry.costUsd, when];
+    return entry.tokens ? [...row, entry.tokens] : row;
   });
   return { m: migrationId, t: base, g: groups, e: rows };
 }
 
 function fromCompact(data: CompactLedger): { migrationId: string; entries: unknown[] } | undefined {
   const entries: unknown[] = [];
-  for (const [repo, groupIndex, iteration, costUsd, when] of data.e) {
+  for (const [repo, groupIndex, iteration, costUsd, when, tokens] of data.e) {
     const group = data.g[groupIndex];
     if (!group) return undefined;
     entries.push({
@@ -242,6 +267,7 @@ function fromCompact(data: CompactLedger): { migrationId: string; entries: unkno
       ...(group.f ? { failure: group.f } : {}),
       iteration,
       costUsd,
+      ...(tokens ? { tokens } : {}),
       at: typeof when === 'number' ? new Date(data.t + when).toISOString() : when,
     });
   }

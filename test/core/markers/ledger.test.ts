@@ -75,7 +75,11 @@ describe('core/markers/ledger', () => {
         state: index % 3 === 0 ? 'skipped' : 'not-applicable',
         ...(index % 3 === 0 ? { reason: 'baseline-red' as const } : {}),
         iteration: index % 4,
-        usage: { ...notApplicable.usage, costUsd: index % 3 === 0 ? 0 : 0.1234567 * index },
+        usage: {
+          ...notApplicable.usage,
+          ...(index % 3 === 0 ? {} : { inputTokens: 1000 * index, outputTokens: 7, cacheReadTokens: index }),
+          costUsd: index % 3 === 0 ? 0 : 0.1234567 * index,
+        },
         stateSince: new Date(T0.getTime() + index * 61_001).toISOString(),
         ...(index % 5 === 0
           ? { failure: { class: 'not-applicable' as const, signature: `sig ${index}` } }
@@ -90,6 +94,18 @@ describe('core/markers/ledger', () => {
     expect(compact).toMatch(/^<!-- fleetwright:ledger v2 [A-Za-z0-9+/=]+ -->$/);
     expect(compact.length * 5).toBeLessThan(full.length);
     expect(parseLedger(compact, 'use-fetch')).toEqual(parseLedger(full, 'use-fetch'));
+    const restored = parseLedger(compact, 'use-fetch');
+    const target =
+      restored.status === 'ok'
+        ? restored.entries.find((entry) => entry.repo === 'acme/service-2')
+        : undefined;
+    expect(targetFromLedgerEntry('use-fetch', target!).usage).toEqual({
+      inputTokens: 2000,
+      outputTokens: 7,
+      cacheWriteTokens: 0,
+      cacheReadTokens: 2,
+      costUsd: 0.1234567 * 2,
+    });
   });
 
   it('fits a ledger into the room it is given: readable, then compact, then the costliest outcomes first', () => {
