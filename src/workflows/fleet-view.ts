@@ -184,6 +184,7 @@ export class FleetView {
       ...view.migration.policy,
       paused: view.migration.policy.paused || view.pause !== undefined,
       migrationSpentUsd: Math.round(spent * 1e6) / 1e6,
+      manifestRevision: view.migration.revision,
     };
   }
 }

@@ -13,6 +13,7 @@ import { summarizeCi } from '../core/target/aggregate-ci.ts';
 import type { Effect } from '../core/target/effects.ts';
 import type { EffectError, TargetEvent } from '../core/target/events.ts';
 import type { Target } from '../core/target/target.ts';
+import { budgetUsed } from '../core/target/target.ts';
 import type { ChangeSet, CoderBudget, CoderMigration, CoderTask } from '../ports/coder.ts';
 import { StaleHeadError } from '../ports/git-host.ts';
 import type { PullRequestInfo } from '../ports/git-host.ts';
@@ -193,8 +194,35 @@ export async function runEffect(
         return [];
       }
       // The reset discards every commit between the new base and the branch head: only the
-      // app's own (the SHAs its marker recorded) may go. Anything else pauses the target.
-      const head = (await deps.host.findBranchHead(ref, effect.branch)) ?? effect.expectedHeadSha;
+      // app's own (the SHAs its marker recorded) may go. Anything else pauses the target, unless
+      // a writer's `/migrate retry --force` agreed to discard exactly up to this head.
+      const found = await deps.host.findBranchHead(ref, effect.branch);
+      if (found === undefined) {
+        // Deleted meanwhile (a retry of a target without a PR): nothing to discard, start afresh.
+        await deps.host.ensureBranch(ref, effect.branch, effect.sha);
+        return [];
+      }
+      const head = found;
+      if (effect.force === true) {
+        if (head === effect.expectedHeadSha) {
+          deps.log.info({ ...meta, head }, 'Resetting the branch over commits a writer agreed to discard');
+          await deps.host.resetBranch(ref, effect.branch, effect.sha, effect.expectedHeadSha);
+          return [];
+        }
+        // The branch moved after the command: what came later was not agreed to be discarded.
+        const later = await deps.host.listCommitsBetween(ref, effect.expectedHeadSha, head);
+        const person = later.find((commit) => commit.authorLogin !== deps.botLogin);
+        deps.log.warn({ ...meta, sha: head }, 'Not resetting: the branch moved after /migrate retry --force');
+        context.changeSet = undefined;
+        return [
+          {
+            type: 'human-commit-detected',
+            sha: head,
+            ...(person?.authorLogin ? { author: person.authorLogin } : {}),
+            beforeReset: true,
+          },
+        ];
+      }
       const own = new Set(target.history.flatMap((attempt) => (attempt.sha ? [attempt.sha] : [])));
       const discarded = await deps.host.listCommitsBetween(ref, effect.sha, head);
       const foreign = discarded.find((commit) => !own.has(commit.sha));
@@ -264,7 +292,8 @@ async function runCoder(
             ...instruction,
           };
   const policy = deps.view.policyFor(migration.id);
-  const remainingRepo = migration.policy.maxCostPerRepoUsd - target.usage.costUsd;
+  // The per-repository budget is per attempt: a retry starts it afresh (see `budgetUsed`).
+  const remainingRepo = migration.policy.maxCostPerRepoUsd - budgetUsed(target).costUsd;
   const remainingTotal = migration.policy.maxTotalUsd - (policy?.migrationSpentUsd ?? 0);
   const budget: CoderBudget = {
     maxTurns: migration.coder.maxTurns,

@@ -453,10 +453,10 @@ describe('core/target/step', () => {
         'ignored-irrelevant',
       ],
       [
-        'retry (issue 8)',
-        awaiting({ state: 'exhausted' }),
+        'retry while the coder runs',
+        awaiting({ state: 'repairing' }),
         { type: 'command-received', command: { name: 'retry', force: false }, actor: 'o' },
-        'ignored-unsupported',
+        'ignored-blocked',
       ],
     ])('%s', (_name, before, event, outcome) => {
       const transition = step(before, event, policy, T0);
