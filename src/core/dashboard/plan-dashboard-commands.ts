@@ -44,14 +44,16 @@ export function planDashboardRetry(
   return { ...selection, targets, excluded };
 }
 
+/** `step`'s notes on commands are sentences meant for the commenter; these cover the rest. */
 function whyNotRetried(outcome: string, note: string | undefined): string {
+  if (note) return note;
   switch (outcome) {
     case 'ignored-unsupported':
       return 'this fleetwright version cannot retry it yet';
     case 'ignored-blocked':
       return 'the migration is paused or disabled; `/migrate resume` first';
     default:
-      return `not retryable now${note ? ` (${note})` : ''}`;
+      return 'not retryable in this state';
   }
 }
 

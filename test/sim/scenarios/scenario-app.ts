@@ -18,6 +18,7 @@ import {
   onWorkflowRunCompleted,
 } from '../../../src/handlers/ci-completed.ts';
 import type { FleetHandlerDeps } from '../../../src/handlers/fleet-deps.ts';
+import { onIssueCommentCreated } from '../../../src/handlers/issue-comment-created.ts';
 import { onPullRequestClosed } from '../../../src/handlers/pull-request-closed.ts';
 import { onPushFleet } from '../../../src/handlers/push-fleet.ts';
 import type { Coder } from '../../../src/ports/coder.ts';
@@ -104,6 +105,7 @@ export async function startScenarioApp(options: ScenarioAppOptions): Promise<Sce
     app.on('workflow_run.completed', onWorkflowRunCompleted(deps));
     app.on('status', onStatus(deps));
     app.on('pull_request.closed', onPullRequestClosed(deps));
+    app.on('issue_comment.created', onIssueCommentCreated(deps));
   };
   const middleware = await createNodeMiddleware(appFn, { probot });
   const server = createServer((req, res) => {
