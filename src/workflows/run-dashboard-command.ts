@@ -30,10 +30,12 @@ import { planDashboardRetry, selectResumeTargets } from '../core/dashboard/plan-
 import { selectRetryTargets } from '../core/dashboard/select-retry-targets.ts';
 import type { MigrateCommand } from '../core/target/events.ts';
 import type { Target } from '../core/target/target.ts';
+import { GitHostError } from '../shared/errors.ts';
 import { syncDashboard } from './dashboard.ts';
 import type { InstallationDeps, WorkflowJob } from './deps.ts';
 import { targetJobKey } from './deps.ts';
 import { admitAndEnqueue } from './fan-out.ts';
+import { loadLedger } from './ledger.ts';
 import { commandReplyKey, react } from './run-command.ts';
 import { classifyError } from './run-effects.ts';
 
@@ -104,6 +106,15 @@ async function runUnguarded(
   await react(deps, deps.configRepo, job.commentId, 'eyes');
   const permission =
     command.name === 'help' ? undefined : await deps.host.getPermission(deps.configRepo, job.commenter.login);
+  const writer = permission === 'write' || permission === 'maintain' || permission === 'admin';
+  if (writer && !deps.view.isLedgerLoaded(job.migrationId)) {
+    // The pause and the ledger live in the dashboard issue: decide on what it says now.
+    await loadLedger(deps, migration);
+    if (!deps.view.isLedgerLoaded(job.migrationId)) {
+      throw new GitHostError('The dashboard issue could not be read', { status: 502 });
+    }
+  }
+
   const decision = authorizeCommand({
     command,
     commenter: job.commenter,

@@ -192,6 +192,19 @@ describe('workflows/run-dashboard-command', () => {
     expect(parsePauseMarker(dashboard().body).status).toBe('running');
   });
 
+  it('after a restart, acts on the pause the dashboard issue holds, even before the next fan-out', async () => {
+    await say('/migrate pause');
+    harness.restart();
+    harness.deps.view.setMigration(harness.migrations[0]!);
+
+    const result = await say('/migrate resume');
+
+    expect(result.reactions).toEqual(['eyes', 'rocket']);
+    expect(result.reply).toContain('▶ Resumed by @');
+    expect(parsePauseMarker(dashboard().body).status).toBe('running');
+    expect(harness.deps.view.policyFor('use-fetch')?.paused).toBe(false);
+  });
+
   it('resume of a migration its manifest pauses says where the switch is', async () => {
     const migration = harness.deps.view.findMigration('use-fetch')!;
     harness.deps.view.setMigration({ ...migration, policy: { ...migration.policy, paused: true } });
