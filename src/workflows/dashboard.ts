@@ -8,9 +8,9 @@
  *    information: the last render includes everything that happened before it;
  * 3. skip the request when the body is unchanged;
  * 4. debounce: the view counts changes (`dashboardRevision`); a change after a job queues one
- *    sync (`requestDashboardSync`, deduplicated until that sync has run), and edits are at least
- *    `DASHBOARD_MIN_INTERVAL_MS` apart; a deferred change is written by the runtime's dashboard
- *    beat (src/fleet-runtime.ts) or the tick, whichever comes first.
+ *    sync (`requestDashboardSync`, deduplicated until that sync has run), and renders and edits
+ *    are at least `DASHBOARD_MIN_INTERVAL_MS` apart; a deferred change is written by the
+ *    runtime's dashboard beat (src/fleet-runtime.ts) or the tick, whichever comes first.
  *
  * Requests per update: `ensureIssue` (one list of the app's issues in the config repo, then one
  * edit), none when nothing changed. Dry-run migrations never write it.
@@ -54,7 +54,7 @@ export async function syncDashboard(
   const revision = deps.view.dashboardRevision(migrationId);
   const issue = renderDashboardIssue(buildDashboardInput(deps.view, migrationId, now));
   if (deps.view.findLedgerBody(migrationId) === issue.body) {
-    deps.view.markDashboardSynced(migrationId, revision, issue.body);
+    deps.view.markDashboardSynced(migrationId, revision, issue.body, now.getTime(), false);
     return 'unchanged';
   }
   const last = deps.view.findDashboardWrittenAt(migrationId);
@@ -62,7 +62,7 @@ export async function syncDashboard(
     return 'deferred';
   }
   await deps.host.ensureIssue(deps.configRepo, issue.key, { title: issue.title, body: issue.body });
-  deps.view.markDashboardSynced(migrationId, revision, issue.body, now.getTime());
+  deps.view.markDashboardSynced(migrationId, revision, issue.body, now.getTime(), true);
   return 'written';
 }
 
@@ -105,8 +105,12 @@ export function requestDashboardSync(
   const view = deps.view;
   const migration = view.findMigration(migrationId);
   if (!migration || migration.policy.dryRun || !view.isDashboardDirty(migrationId)) return false;
-  const last = view.findDashboardWrittenAt(migrationId);
-  if (last !== undefined && deps.clock.now().getTime() - last < DASHBOARD_MIN_INTERVAL_MS) return false;
+  // Renders are rate-limited like edits: a change that turned out invisible costs one render per interval.
+  const last = Math.max(
+    view.findDashboardWrittenAt(migrationId) ?? -Infinity,
+    view.findDashboardCheckedAt(migrationId) ?? -Infinity,
+  );
+  if (deps.clock.now().getTime() - last < DASHBOARD_MIN_INTERVAL_MS) return false;
   const key = dashboardJobKey(deps.installationId, migrationId);
   return deps.jobs.enqueue({
     key,

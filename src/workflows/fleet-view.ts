@@ -25,6 +25,8 @@ interface MigrationView {
   dashboardRevision: number;
   /** When the dashboard was last written (ms), for the minimum interval between edits. */
   dashboardWrittenAt?: number;
+  /** When the dashboard was last rendered and compared (ms), written or not. */
+  dashboardCheckedAt?: number;
   /** Dashboard syncs run so far: the dedupe id of the next queued sync (one pending at a time). */
   dashboardSyncs: number;
 }
@@ -145,15 +147,21 @@ export class FleetView {
   }
 
   /**
-   * Records that the dashboard shows `revision`; `writtenAt` (ms) when an edit was sent (a body
-   * found unchanged costs no request and does not restart the minimum interval).
+   * Records that the dashboard shows `revision` as of `at` (ms); `wrote` when an edit was sent (a
+   * body found unchanged costs no request and does not restart the minimum interval between edits).
    */
-  markDashboardSynced(migrationId: string, revision: number, body: string, writtenAt?: number): void {
+  markDashboardSynced(migrationId: string, revision: number, body: string, at: number, wrote: boolean): void {
     const view = this.#migrations.get(migrationId);
     if (!view) return;
     view.dashboardRevision = revision;
     view.ledgerBody = body;
-    if (writtenAt !== undefined) view.dashboardWrittenAt = writtenAt;
+    view.dashboardCheckedAt = at;
+    if (wrote) view.dashboardWrittenAt = at;
+  }
+
+  /** When the dashboard was last rendered and compared (ms), or `undefined` before the first time. */
+  findDashboardCheckedAt(migrationId: string): number | undefined {
+    return this.#migrations.get(migrationId)?.dashboardCheckedAt;
   }
 
   /** When the dashboard was last edited (ms), or `undefined` before the first edit. */
