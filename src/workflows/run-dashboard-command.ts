@@ -4,8 +4,10 @@
  * write of the same migration:
  * 1. parse the comment again (the job carries the body, not a decision);
  * 2. acknowledge with 👀; the commenter's permission on the config repo comes from the API
- *    (never `author_association`); `authorizeCommand` decides (writers only; bots never reach
- *    here, the handler and `authorizeCommand` both drop them);
+ *    (never `author_association`); for a writer, the dashboard issue is read first if this
+ *    process has not read it yet (after a restart), so the decision sees its pause;
+ *    `authorizeCommand` decides (writers only; bots never reach here, the handler and
+ *    `authorizeCommand` both drop them);
  * 3. `retry --failed | --group <id> | owner/repo …`: `selectRetryTargets` picks the targets,
  *    `planDashboardRetry` asks `step` which of them it would retry, and each of those gets a
  *    `command-received` retry on its own target job (one job at a time per target, so a retry

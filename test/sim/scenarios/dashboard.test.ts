@@ -138,6 +138,15 @@ describe('test/sim scenario: the migration dashboard and its commands (issue 8)'
         }
       };
       await pass();
+      // Dashboard edits: one list of the app's issues in the config repo plus one edit each.
+      const edits = sim.requests.count('PATCH /repos/{owner}/{repo}/issues/{issue_number}');
+      const lists = sim.requests.count('GET /repos/{owner}/{repo}/issues');
+      expect(edits).toBeGreaterThan(0);
+      if (process.env.SCENARIO_FIGURES) {
+        process.stderr.write(
+          `dashboard: ${edits} edits, ${lists} issue lists, ${sim.deliveries.length} webhooks\n`,
+        );
+      }
       const deps = () => app.runtime.depsFor(installationId);
       const stateOf = async (name: string) =>
         (await deps()).view.findTarget('use-fetch', `${ORG}/${name}`)?.state;
