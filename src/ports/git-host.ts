@@ -167,6 +167,9 @@ export interface RequestedReviewers {
 
 export type RepoPermission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
 
+/** A team membership's state; only `active` makes someone a member. */
+export type TeamMembership = 'active' | 'pending';
+
 export type Reaction = '+1' | '-1' | 'laugh' | 'confused' | 'heart' | 'hooray' | 'rocket' | 'eyes';
 
 /** The branch moved since the caller read it: nothing was written. */
@@ -269,6 +272,13 @@ export interface GitHost {
 
   // People and commands
   getPermission(ref: RepoRef, login: string): Promise<RepoPermission>;
+  /**
+   * `login`'s membership of the organization team `org/teamSlug`: `active`, `pending` (invited,
+   * not accepted: not a member yet), or `undefined` when GitHub says there is none (404: no such
+   * team, or not in it). Any other failure throws `GitHostError` (403: the app lacks the
+   * organization's Members permission), so a caller can never mistake an error for membership.
+   */
+  findTeamMembership(org: string, teamSlug: string, login: string): Promise<TeamMembership | undefined>;
   addReaction(ref: RepoRef, commentId: number, reaction: Reaction): Promise<void>;
 
   // Issues (the migration dashboard)

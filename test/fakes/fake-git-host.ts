@@ -27,6 +27,7 @@ import type {
   RepoPermission,
   RepoRef,
   RequestedReviewers,
+  TeamMembership,
 } from '../../src/ports/git-host.ts';
 import { StaleHeadError } from '../../src/ports/git-host.ts';
 import { GitHostError } from '../../src/shared/errors.ts';
@@ -516,6 +517,25 @@ export class FakeGitHost implements GitHost {
 
   /** Reactions the app left on comments, in order (`repo` lowercased). */
   readonly reactions: { repo: string; commentId: number; reaction: Reaction }[] = [];
+
+  async findTeamMembership(
+    org: string,
+    teamSlug: string,
+    login: string,
+  ): Promise<TeamMembership | undefined> {
+    this.#count('findTeamMembership');
+    return this.#teams.get(`${org}/${teamSlug}`.toLowerCase())?.get(login.toLowerCase());
+  }
+
+  readonly #teams = new Map<string, Map<string, TeamMembership>>();
+
+  /** `login` belongs to the team `org/slug` (`pending`: invited only); `findTeamMembership` reads it. */
+  setTeamMember(org: string, teamSlug: string, login: string, state: TeamMembership = 'active'): void {
+    const key = `${org}/${teamSlug}`.toLowerCase();
+    const team = this.#teams.get(key) ?? new Map<string, TeamMembership>();
+    team.set(login.toLowerCase(), state);
+    this.#teams.set(key, team);
+  }
 
   /** Sets a user's permission on a repository (`getPermission` answers `none` otherwise). */
   setPermission(ref: RepoRef, login: string, permission: RepoPermission): void {

@@ -96,7 +96,9 @@ export class GitHubSim {
   readonly backgroundErrors: unknown[] = [];
   /** Unauthenticated download URLs (`/_download/...`) that redirects point at: tarballs, logs. */
   /** Permissions of the simulated app that change behaviour (workflow file edits). */
-  readonly appPermissions = { workflows: false };
+  readonly appPermissions = { workflows: false, members: true };
+  /** Team memberships by `org/slug` (lowercase), login (lowercase) → state; see `setTeamMember`. */
+  readonly teams = new Map<string, Map<string, 'active' | 'pending'>>();
   readonly downloads = new Map<string, { body: Buffer | string; contentType: string }>();
   private server: Server | undefined;
   private port = 0;
@@ -596,6 +598,15 @@ export class GitHubSim {
   /** Control API: a person comments (e.g. `/migrate retry`). */
   addComment(ref: RepoRef, number: number, body: string, by = 'octocat'): SimComment {
     return this.createComment(this.getRepo(ref), this.getIssue(ref, number), body, this.human(by));
+  }
+
+  /** Control API: `login` is a member of the team `org/slug` (`pending`: invited, not yet accepted). */
+  setTeamMember(org: string, slug: string, login: string, state: 'active' | 'pending' = 'active'): void {
+    this.ensureUser(login);
+    const key = `${org.toLowerCase()}/${slug.toLowerCase()}`;
+    const team = this.teams.get(key) ?? new Map<string, 'active' | 'pending'>();
+    team.set(login.toLowerCase(), state);
+    this.teams.set(key, team);
   }
 
   setCollaborator(ref: RepoRef, login: string, permission: SimPermission): void {

@@ -22,6 +22,7 @@ import type {
   RepoPermission,
   RepoRef,
   RequestedReviewers,
+  TeamMembership,
 } from '../../ports/git-host.ts';
 import type { FailureReport } from '../../contracts/failure-report.ts';
 import { listFailedJobLogs } from './actions.ts';
@@ -60,6 +61,7 @@ import {
 } from './pulls.ts';
 import { getPullRequestDiff, listRequestedReviewers } from './pull-request-review.ts';
 import { findRepository, listRepositories } from './repositories.ts';
+import { findTeamMembership } from './teams.ts';
 
 export class OctokitGitHost implements GitHost {
   private readonly ctx: AdapterContext;
@@ -183,6 +185,9 @@ export class OctokitGitHost implements GitHost {
   }
   getPermission(ref: RepoRef, login: string): Promise<RepoPermission> {
     return getPermission(this.ctx, ref, login);
+  }
+  findTeamMembership(org: string, teamSlug: string, login: string): Promise<TeamMembership | undefined> {
+    return findTeamMembership(this.ctx, org, teamSlug, login);
   }
   addReaction(ref: RepoRef, commentId: number, reaction: Reaction): Promise<void> {
     return addReaction(this.ctx, ref, commentId, reaction);

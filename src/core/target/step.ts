@@ -654,29 +654,30 @@ function fix(target: Target, instruction: string, actor: string, policy: Policy,
   if (!FIXABLE.has(target.state)) {
     return ignore(target, 'ignored-irrelevant', `it is \`${target.state}\`, a final state`);
   }
-  const blocked = coderBlock(target, policy);
-  if (blocked === 'paused') {
+  // The iteration budget may be exceeded by this one run; a cost budget never is.
+  if (!policy.enabled || policy.paused) {
     return ignore(
       target,
       'ignored-blocked',
       'the migration is paused; send your instruction once it is resumed',
     );
   }
-  if (blocked === 'cost-budget') {
-    const used = budgetUsed(target);
+  const used = budgetUsed(target);
+  if (used.costUsd >= policy.maxCostPerRepoUsd) {
     return ignore(
       target,
       'ignored-blocked',
       `its cost budget is spent ($${used.costUsd.toFixed(2)} of $${policy.maxCostPerRepoUsd.toFixed(2)}); \`/migrate retry\` starts over with a fresh budget`,
     );
   }
-  if (blocked === 'migration-budget') {
+  if (policy.migrationSpentUsd >= policy.maxTotalUsd) {
     return ignore(
       target,
       'ignored-blocked',
       `the migration's total budget is spent ($${policy.migrationSpentUsd.toFixed(2)} of $${policy.maxTotalUsd.toFixed(2)})`,
     );
   }
+  const granted = used.iterations >= policy.maxIterations;
   const head = hasHumanHead(target) ? (target.headSha ?? target.lastPushedSha) : target.lastPushedSha;
   if (head === undefined) return ignore(target, 'ignored-irrelevant', 'nothing was pushed to fix');
   const next = enter(target, 'repairing', now, { failure: target.failure });
@@ -705,7 +706,7 @@ function fix(target: Target, instruction: string, actor: string, policy: Policy,
         instruction,
       },
     ],
-    blocked === 'iteration-budget'
+    granted
       ? `iteration ${next.iteration}, one beyond the budget of ${policy.maxIterations}, granted by the command`
       : `iteration ${next.iteration}`,
   );

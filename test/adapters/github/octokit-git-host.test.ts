@@ -800,6 +800,36 @@ describe('adapters/github/OctokitGitHost — comments, issues, people', () => {
     expect(await host.getPermission(repo, 'ghost-user-404')).toBe('none');
   });
 
+  it('reads team memberships: active and pending as GitHub says, none on 404, errors never membership', async () => {
+    sim.setTeamMember('acme', 'platform', 'alice');
+    sim.setTeamMember('acme', 'platform', 'newbie', 'pending');
+    sim.ensureUser('bob');
+
+    expect(await host.findTeamMembership('acme', 'platform', 'alice')).toBe('active');
+    expect(await host.findTeamMembership('ACME', 'Platform', 'Alice')).toBe('active');
+    expect(await host.findTeamMembership('acme', 'platform', 'newbie')).toBe('pending');
+    expect(await host.findTeamMembership('acme', 'platform', 'bob')).toBeUndefined();
+    expect(await host.findTeamMembership('acme', 'no-such-team', 'alice')).toBeUndefined();
+    // Another organization than the installation's: GitHub answers 404.
+    expect(await host.findTeamMembership('other', 'platform', 'alice')).toBeUndefined();
+    expect(sim.requests.count('GET /orgs/{org}/teams/{team_slug}/memberships/{username}')).toBe(6);
+
+    sim.appPermissions.members = false;
+    await expect(host.findTeamMembership('acme', 'platform', 'alice')).rejects.toMatchObject({
+      name: 'GitHostError',
+      status: 403,
+    });
+    sim.appPermissions.members = true;
+    sim.faults.add({
+      kind: 'GET /orgs/{org}/teams/{team_slug}/memberships/{username}',
+      type: 'server-error',
+    });
+    await expect(host.findTeamMembership('acme', 'platform', 'alice')).rejects.toMatchObject({
+      name: 'GitHostError',
+      status: 502,
+    });
+  });
+
   it('finds the app’s keyed issue read-only, ignoring people’s copies and other keys', async () => {
     sim.openIssue(
       repo,
