@@ -115,9 +115,9 @@ const ATTENTION_ORDER: readonly TargetState[] = [
 const SETTLED: ReadonlySet<TargetState> = new Set(['merged', 'closed', 'not-applicable']);
 
 const BLOCK_TEXT: Record<AdmissionBlock, string> = {
-  disabled: 'the migration is disabled',
+  disabled: 'the migration being disabled',
   'dry-run': 'the dry run (`rollout.dryRun`: the plan is logged, nothing is opened)',
-  paused: 'the migration is paused',
+  paused: 'the pause',
   'migration-budget': "the migration's total budget is spent",
   'max-open-prs': 'the limit of open PRs (`rollout.maxOpenPrs`)',
   'prs-per-hour': 'the limit of PRs per hour (`rollout.prsPerHour`)',

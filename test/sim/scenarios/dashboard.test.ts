@@ -263,9 +263,7 @@ describe('test/sim scenario: the migration dashboard and its commands (issue 8)'
         expect(coder.callsFor(`${ORG}/${name}`), name).toBe(0);
         expect(sim.pullRequests({ owner: ORG, repo: name }), name).toEqual([]);
       }
-      expect(dashboard().body).toContain(
-        '**Queue:** 3 repositories wait for admission, held by the migration is paused.',
-      );
+      expect(dashboard().body).toContain('**Queue:** 3 repositories wait for admission, held by the pause.');
 
       // ── Resume: admissions restart ─────────────────────────────────────────────────────────
       const resumed = await say('owner-alice', '/migrate resume');
