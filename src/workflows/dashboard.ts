@@ -120,11 +120,12 @@ export function requestDashboardSync(
   }).accepted;
 }
 
-/** Syncs every migration's dashboard (the tick); failures are logged and retried next time. */
-export async function syncDashboards(deps: InstallationDeps): Promise<void> {
-  for (const migration of deps.view.migrations()) {
-    await runDashboardSync(deps, migration.id);
-  }
+/**
+ * Queues a sync of every changed dashboard (the tick, reconciliation). Syncs always run on the
+ * dashboard's own key, so two renders of one dashboard never race each other to GitHub.
+ */
+export function requestDashboardSyncs(deps: InstallationDeps): void {
+  for (const migration of deps.view.migrations()) requestDashboardSync(deps, migration.id);
 }
 
 /** One queued sync: counted (so the next change queues a new one), failures logged. */

@@ -9,7 +9,7 @@ import type { JobHandler } from '../ports/jobs.ts';
 import { advanceTarget } from './advance-target.ts';
 import type { InstallationDeps, WorkflowJob } from './deps.ts';
 import { admitAndEnqueue, fanOut } from './fan-out.ts';
-import { requestDashboardSync, runDashboardSync, syncDashboards } from './dashboard.ts';
+import { requestDashboardSync, requestDashboardSyncs, runDashboardSync } from './dashboard.ts';
 import { reconcile } from './reconcile.ts';
 import { runCommand } from './run-command.ts';
 import { runDashboardCommand } from './run-dashboard-command.ts';
@@ -56,11 +56,11 @@ export function buildJobHandler(depsFor: DepsResolver): JobHandler<WorkflowJob> 
       }
       case 'tick':
         tick(deps);
-        await syncDashboards(deps);
+        requestDashboardSyncs(deps);
         return;
       case 'reconcile':
         await reconcile(deps);
-        await syncDashboards(deps);
+        requestDashboardSyncs(deps);
         return;
     }
   };
