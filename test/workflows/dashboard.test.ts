@@ -211,6 +211,36 @@ describe('workflows/dashboard', () => {
     expect(harness.errors()).toEqual([]);
   });
 
+  it('restores a dashboard pause after a restart, and stays paused when its marker was damaged', async () => {
+    const harness = buildFleet();
+    onConfigPushed(harness.deps, { deliveryId: 'push-1' });
+    await settle(harness);
+    harness.deps.view.setPause('use-fetch', { by: 'alice', at: '2026-11-21T09:30:00.000Z' });
+    await syncDashboard(harness.deps, 'use-fetch', { force: true });
+
+    harness.restart();
+    onConfigPushed(harness.deps, { deliveryId: 'startup-1' });
+    await settle(harness);
+    expect(harness.deps.view.findPause('use-fetch')).toEqual({ by: 'alice', at: '2026-11-21T09:30:00.000Z' });
+    expect(harness.deps.view.policyFor('use-fetch')?.paused).toBe(true);
+
+    // Someone edits the hidden text: a stop someone asked for must not be lost to it.
+    const [issue] = dashboards(harness);
+    await harness.github.ensureIssue(CONFIG, buildDashboardKey('use-fetch'), {
+      title: issue!.title,
+      body: issue!.body.replace(KEY_LINE, '').replace('"by":"alice"', '"by":"not a login"'),
+    });
+    harness.restart();
+    onConfigPushed(harness.deps, { deliveryId: 'startup-2' });
+    await settle(harness);
+    expect(harness.deps.view.policyFor('use-fetch')?.paused).toBe(true);
+    expect(
+      harness.logs.some((entry) => entry.message === 'Dashboard pause marker unreadable, staying paused'),
+    ).toBe(true);
+    // The next write repairs the marker.
+    expect(storedBody(harness)).toContain('<!-- fleetwright:pause v1 {"by":"ghost"');
+  });
+
   it('keeps the issue key the renderer names', () => {
     expect(buildDashboardKey('use-fetch')).toBe('fleetwright:dashboard:use-fetch');
   });
