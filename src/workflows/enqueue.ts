@@ -13,6 +13,7 @@ import { parseBranchName } from '../core/markers/branch-name.ts';
 import type { TargetEvent } from '../core/target/events.ts';
 import type { Target } from '../core/target/target.ts';
 import type { EnqueueResult } from '../ports/jobs.ts';
+import { dashboardJobKey } from './dashboard.ts';
 import type { InstallationDeps } from './deps.ts';
 import { targetJobKey, toRepoRef } from './deps.ts';
 import { classifyError } from './run-effects.ts';
@@ -242,6 +243,41 @@ export async function onCommandComment(
         migrationId: branch.migrationId,
         repo: input.repo,
         prNumber: input.prNumber,
+        commentId: input.commentId,
+        body: input.body,
+        commenter: input.commenter,
+      },
+    }),
+  );
+}
+
+/**
+ * A `/migrate` comment on a migration's dashboard issue in the config repo (the handler has
+ * dropped bots, plain comments and issues that are not the app's dashboard). Queued on the
+ * dashboard's key, once per comment: the same comment delivered twice runs once.
+ */
+export function onDashboardComment(
+  deps: InstallationDeps,
+  input: {
+    migrationId: string;
+    issueNumber: number;
+    commentId: number;
+    body: string;
+    commenter: { login: string; type: string };
+  },
+): EnqueueOutcome {
+  if (parseCommand(input.body).type === 'none') return 'not-a-command';
+  if (!deps.view.findMigration(input.migrationId)) return 'not-ours';
+  return outcomeOf(
+    deps.jobs.enqueue({
+      key: dashboardJobKey(deps.installationId, input.migrationId),
+      kind: 'default',
+      dedupeId: `dashboard-comment:${input.commentId}`,
+      payload: {
+        type: 'dashboard-command',
+        installationId: deps.installationId,
+        migrationId: input.migrationId,
+        issueNumber: input.issueNumber,
         commentId: input.commentId,
         body: input.body,
         commenter: input.commenter,

@@ -342,7 +342,7 @@ async function replyTo(deps: InstallationDeps, job: CommandJob, body: string): P
 }
 
 /** Reactions are acknowledgements: a failure to add one is logged, never fatal to the command. */
-async function react(
+export async function react(
   deps: InstallationDeps,
   ref: RepoRef,
   commentId: number,

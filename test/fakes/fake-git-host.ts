@@ -74,7 +74,7 @@ interface FakeRepo {
   labels: Set<string>;
   checkRuns: Map<string, CheckRunInfo[]>;
   statuses: Map<string, CommitStatusInfo[]>;
-  issues: (IssueInfo & { labels: string[] })[];
+  issues: (IssueInfo & { labels: string[]; comments: FakeComment[] })[];
   failedLogs: Map<string, { jobName: string; url: string; log: string }[]>;
   permissions: Map<string, RepoPermission>;
 }
@@ -422,7 +422,7 @@ export class FakeGitHost implements GitHost {
     body: string,
   ): Promise<{ id: number; created: boolean }> {
     this.#count('ensureComment');
-    const pr = this.#pr(ref, number);
+    const pr = this.#thread(ref, number);
     const full = withHiddenKey(commentKey, body);
     const existing = pr.comments.find(
       (comment) => comment.authorLogin === this.botLogin && findHiddenKey(comment.body) === commentKey,
@@ -439,7 +439,7 @@ export class FakeGitHost implements GitHost {
   async createComment(ref: RepoRef, number: number, body: string): Promise<{ id: number }> {
     this.#count('createComment');
     const comment = { id: this.#nextId++, body, authorLogin: this.botLogin };
-    this.#pr(ref, number).comments.push(comment);
+    this.#thread(ref, number).comments.push(comment);
     return { id: comment.id };
   }
 
@@ -588,6 +588,7 @@ export class FakeGitHost implements GitHost {
       state: 'open' as const,
       htmlUrl: `https://github.test/${fullName(repo.info)}/issues/x`,
       labels: issue.labels ?? [],
+      comments: [],
     };
     repo.issues.push(created);
     return {
@@ -738,6 +739,13 @@ export class FakeGitHost implements GitHost {
     return this.#commits.get(sha)?.authorLogin;
   }
 
+  /** The app's comments on issue `number` (replies on the dashboard). */
+  issueComments(ref: RepoRef, number: number): FakeComment[] {
+    return (this.#repo(ref).issues.find((item) => item.number === number)?.comments ?? []).map((comment) => ({
+      ...comment,
+    }));
+  }
+
   /** The app's issues in a repository (the dashboard). */
   issues(ref: RepoRef): IssueInfo[] {
     return this.#repo(ref).issues.map((issue) => ({
@@ -778,6 +786,12 @@ export class FakeGitHost implements GitHost {
     if (repo.info.archived)
       throw new GitHostError('Repository was archived so is read-only.', { status: 403 });
     if (repo.info.disabled) throw new GitHostError('Repository access blocked', { status: 403 });
+  }
+
+  /** The comments of PR or issue `number` (issues: the app's dashboard). */
+  #thread(ref: RepoRef, number: number): { comments: FakeComment[] } {
+    const issue = this.#repo(ref).issues.find((item) => item.number === number);
+    return issue ?? this.#pr(ref, number);
   }
 
   #pr(ref: RepoRef, number: number): FakePr {

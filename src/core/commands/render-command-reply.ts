@@ -286,6 +286,26 @@ function renderStatus(reply: Extract<CommandReply, { type: 'status' }>): string 
   return lines.join('\n');
 }
 
+/** What a retry does, in the words that apply to these targets (with and without a PR). */
+function retryHow(targets: readonly Target[]): string {
+  const withPr = targets.filter((target) => target.prNumber !== undefined).length;
+  const withoutPr = targets.length - withPr;
+  const parts = [
+    ...(withPr > 0
+      ? [
+          `${withPr === targets.length ? 'Their PRs start' : `${withPr} with a PR start`} over from the default branch`,
+        ]
+      : []),
+    ...(withoutPr > 0
+      ? [
+          `${withoutPr === targets.length ? 'they go' : `${withoutPr} without a PR go`} back to the queue and are admitted under the rollout limits`,
+        ]
+      : []),
+  ];
+  const sentence = parts.join('; ');
+  return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`;
+}
+
 function renderRetrySelection(selection: RetrySelection, revision: string): string {
   if (selection.error) return `😕 ${selection.error}`;
   const lines: string[] = [];
@@ -295,10 +315,12 @@ function renderRetrySelection(selection: RetrySelection, revision: string): stri
   } else {
     const list = selection.targets.map((target) => target.repo);
     const shown = list.slice(0, 50).join(', ');
+    const considered = count + selection.excluded.length;
+    const of = considered > count ? ` of ${considered}` : '';
     lines.push(
-      `🚀 Retrying ${count} ${count === 1 ? 'repository' : 'repositories'}${selection.group ? ` of group \`${selection.group.id}\`` : ''} ` +
+      `🚀 Retrying ${count}${of} ${considered === 1 ? 'repository' : 'repositories'}${selection.group ? ` of group \`${selection.group.id}\`` : ''} ` +
         `with revision ${inlineCode(revision)}: ${shown}${list.length > 50 ? ` and ${list.length - 50} more` : ''}. ` +
-        'They are queued and admitted under the rollout limits.',
+        retryHow(selection.targets),
     );
   }
   if (selection.excluded.length > 0) {
