@@ -2,13 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
-  buildTriggerIndex,
   condenseStream,
   condenseText,
   createCondenseSession,
-  splitAlternatives,
   UnknownCondenserError,
 } from '../../src/condense/condense.ts';
+import { buildTriggerIndex, splitAlternatives } from '../../src/condense/trigger-index.ts';
 import { FailureReport } from '../../src/contracts/failure-report.ts';
 import type { Condenser, CondenserFactory, LogLine, LogMarker } from '../../src/condense/types.ts';
 import { makeFinding } from '../../src/condense/finding.ts';
