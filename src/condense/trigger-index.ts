@@ -425,20 +425,6 @@ function testBucket(b: Bucket, text: string, hits: Uint8Array): boolean {
   return any;
 }
 
-/**
- * A trie node: literals ending here mark `complete` sources, or send the line to `bucket`.
- * Children are found by code unit: in `table` (ASCII, for nodes with many children such as the
- * root) or `other`, else by a scan of `codes` (most nodes have one child).
- */
-interface TrieNode {
-  readonly table: readonly (TrieNode | undefined)[] | undefined;
-  readonly other: ReadonlyMap<number, TrieNode> | undefined;
-  readonly codes: readonly number[];
-  readonly next: readonly TrieNode[];
-  readonly complete: readonly number[];
-  readonly bucket: Bucket | undefined;
-}
-
 interface TrieDraft {
   children: Map<number, TrieDraft>;
   complete: Set<number>;
@@ -463,55 +449,108 @@ function addLiteral(root: TrieDraft, literal: string, slot: number, complete: bo
   else node.confirm.set(slot, [...(node.confirm.get(slot) ?? []), alt]);
 }
 
-function compileTrie(draft: TrieDraft, flags: string): TrieNode {
-  const codes = [...draft.children.keys()].sort((a, b) => a - b);
-  const next = codes.map((code) => compileTrie(draft.children.get(code) as TrieDraft, flags));
-  let table: (TrieNode | undefined)[] | undefined;
-  let other: Map<number, TrieNode> | undefined;
-  if (codes.length > 4) {
-    table = new Array<TrieNode | undefined>(128).fill(undefined);
-    other = new Map();
-    codes.forEach((code, k) => {
-      if (code < 128 && table) table[code] = next[k];
-      else other?.set(code, next[k] as TrieNode);
-    });
-  }
-  // A source that completes here needs no confirmation.
-  const confirm = new Map([...draft.confirm].filter(([slot]) => !draft.complete.has(slot)));
+/**
+ * A trie flattened into typed arrays, so a walk touches little memory: state 0 is the root
+ * (never re-entered, so 0 also means "no child"), whose children are found by `rootAscii[code]`
+ * or `rootOther`; state s > 0 has its children's code units in `codes` and their states in `to`,
+ * from `edges[s]` to `edges[s + 1]` (mostly one). States are numbered depth-first, so a walk
+ * reads neighbouring entries. At a `marked` state literals end: `complete[state]` sources
+ * match outright, `buckets[state]` confirms the others by regex.
+ */
+interface Trie {
+  readonly rootAscii: Int32Array;
+  readonly rootOther: ReadonlyMap<number, number>;
+  readonly edges: Int32Array;
+  readonly codes: Int32Array;
+  readonly to: Int32Array;
+  readonly marked: Uint8Array;
+  readonly complete: readonly (readonly number[])[];
+  readonly buckets: readonly (Bucket | undefined)[];
+  readonly empty: boolean;
+}
+
+function compileTrie(root: TrieDraft, flags: string): Trie {
+  const drafts: TrieDraft[] = [];
+  const number = (draft: TrieDraft): void => {
+    drafts.push(draft);
+    for (const code of [...draft.children.keys()].sort((x, y) => x - y))
+      number(draft.children.get(code) as TrieDraft);
+  };
+  number(root);
+  const ids = new Map(drafts.map((draft, id) => [draft, id]));
+  const rootAscii = new Int32Array(128);
+  const rootOther = new Map<number, number>();
+  const edges = new Int32Array(drafts.length + 1);
+  const codes: number[] = [];
+  const to: number[] = [];
+  const marked = new Uint8Array(drafts.length);
+  const complete: number[][] = [];
+  const buckets: (Bucket | undefined)[] = [];
+  drafts.forEach((draft, id) => {
+    edges[id] = codes.length;
+    for (const code of [...draft.children.keys()].sort((x, y) => x - y)) {
+      const child = ids.get(draft.children.get(code) as TrieDraft) as number;
+      if (id === 0) {
+        if (code < 128) rootAscii[code] = child;
+        else rootOther.set(code, child);
+      } else {
+        codes.push(code);
+        to.push(child);
+      }
+    }
+    // A source that completes here needs no confirmation.
+    const confirm = new Map([...draft.confirm].filter(([slot]) => !draft.complete.has(slot)));
+    complete[id] = [...draft.complete].sort((x, y) => x - y);
+    buckets[id] = buildBucket(confirm, flags);
+    marked[id] = (complete[id]?.length ?? 0) > 0 || buckets[id] !== undefined ? 1 : 0;
+  });
+  edges[drafts.length] = codes.length;
   return {
-    table,
-    other,
-    codes: table ? [] : codes,
-    next: table ? [] : next,
-    complete: [...draft.complete].sort((a, b) => a - b),
-    bucket: buildBucket(confirm, flags),
+    rootAscii,
+    rootOther,
+    edges,
+    codes: Int32Array.from(codes),
+    to: Int32Array.from(to),
+    marked,
+    complete,
+    buckets,
+    empty: root.children.size === 0,
   };
 }
 
-/** The child of `node` for code unit `code`, if any. */
-function childOf(node: TrieNode, code: number): TrieNode | undefined {
-  if (node.table !== undefined) return code < 128 ? node.table[code] : node.other?.get(code);
-  const codes = node.codes;
-  for (let k = 0; k < codes.length; k++) if (codes[k] === code) return node.next[k];
-  return undefined;
-}
-
 /** Walks `text` from `from` (forwards, or backwards from `from - 1` when `step` is -1). */
-function walk(root: TrieNode, text: string, from: number, step: 1 | -1, hits: Uint8Array): boolean {
+function walk(trie: Trie, text: string, from: number, step: 1 | -1, hits: Uint8Array): boolean {
+  let i = step === 1 ? from : from - 1;
+  if (i < 0 || i >= text.length) return false;
+  const first = text.charCodeAt(i);
+  let state = first < 128 ? (trie.rootAscii[first] as number) : (trie.rootOther.get(first) ?? 0);
   let any = false;
-  let node: TrieNode | undefined = root;
-  for (let i = step === 1 ? from : from - 1; i >= 0 && i < text.length; i += step) {
-    node = childOf(node, text.charCodeAt(i));
-    if (node === undefined) break;
-    const complete = node.complete;
-    for (let k = 0; k < complete.length; k++) {
-      const slot = complete[k] as number;
-      if (hits[slot] === 0) {
-        hits[slot] = 1;
-        any = true;
+  const { edges, codes, to } = trie;
+  while (state !== 0) {
+    if (trie.marked[state] === 1) {
+      const complete = trie.complete[state] as readonly number[];
+      for (let k = 0; k < complete.length; k++) {
+        const slot = complete[k] as number;
+        if (hits[slot] === 0) {
+          hits[slot] = 1;
+          any = true;
+        }
+      }
+      const bucket = trie.buckets[state];
+      if (bucket !== undefined && testBucket(bucket, text, hits)) any = true;
+    }
+    i += step;
+    if (i < 0 || i >= text.length) break;
+    const code = text.charCodeAt(i);
+    const end = edges[state + 1] as number;
+    let next = 0;
+    for (let e = edges[state] as number; e < end; e++) {
+      if (codes[e] === code) {
+        next = to[e] as number;
+        break;
       }
     }
-    if (node.bucket !== undefined && testBucket(node.bucket, text, hits)) any = true;
+    state = next;
   }
   return any;
 }
@@ -783,8 +822,7 @@ function compileIndex(sources: readonly string[]): TriggerIndex {
   const endTrie = compileTrie(end, '');
   const firstTable = compileFirstChars(first);
   const blankTable = compileFirstChars(firstAfterBlank);
-  const blankEmpty = afterBlank.children.size === 0 && firstAfterBlank.byCode.size === 0;
-  const endEmpty = end.children.size === 0;
+  const blankEmpty = blankTrie.empty && firstAfterBlank.byCode.size === 0;
   const floatingBucket = buildFloatingBucket(floating);
 
   return (text, hits) => {
@@ -810,7 +848,7 @@ function compileIndex(sources: readonly string[]): TriggerIndex {
           if (after !== undefined && testBucket(after, text, hits)) any = true;
         }
       }
-      if (!endEmpty && walk(endTrie, text, length, -1, hits)) any = true;
+      if (!endTrie.empty && walk(endTrie, text, length, -1, hits)) any = true;
     }
     if (floatingBucket !== undefined && testBucket(floatingBucket, text, hits)) any = true;
     return any;
