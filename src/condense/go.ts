@@ -131,6 +131,16 @@ class GoCondenser implements Condenser {
     }
     if (text.startsWith('=== ')) return; // PAUSE
     if (text.includes('--- ')) {
+      // Passing verdicts are most lines of a verbose run: with no message waiting for one, a
+      // PASS/SKIP only counts, so test it without building the match.
+      // A match starts with blanks then "--- ", so the first "--- " is the verdict's.
+      const word = text.charCodeAt(text.indexOf('--- ') + 4);
+      if (this.#pendingMessages.size === 0 && word !== 70 /* F */ && TEST_VERDICT.test(text)) {
+        this.#detected = true;
+        if (word === 80 /* P */) this.#passed += 1;
+        else this.#skipped += 1;
+        return;
+      }
       const verdict = TEST_VERDICT.exec(text);
       if (verdict) {
         this.#onVerdict(verdict[2] ?? '', verdict[3] ?? '', (verdict[1] ?? '').length);
