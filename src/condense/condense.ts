@@ -180,13 +180,13 @@ export function createCondenseSession(options: CondenseOptions = {}): CondenseSe
       }
     }
     if (text !== '') {
-      if (index !== undefined && index(text, hits)) {
-        for (let i = 0; i < plain.length; i++) {
-          if (hits[i] === 0) continue;
-          hits[i] = 0;
-          const slot = plain[i];
-          if (slot !== undefined && slot.lastLine !== lineNumber) feed(slot, currentLine());
-        }
+      let left = index === undefined ? 0 : index(text, hits);
+      for (let i = 0; left > 0; i++) {
+        if (hits[i] === 0) continue;
+        hits[i] = 0;
+        left--;
+        const slot = plain[i];
+        if (slot !== undefined && slot.lastLine !== lineNumber) feed(slot, currentLine());
       }
       if (flagged.length > 0) {
         for (const slot of flagged) {

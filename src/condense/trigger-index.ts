@@ -17,7 +17,8 @@
  *   (one native `indexOf`).
  *
  * Every shortcut only ever skips a regex that cannot match, or answers one that must match:
- * `index(text, hits)` marks exactly the sources `i` with `new RegExp(sources[i]).test(text)`.
+ * `index(text, hits)` marks exactly the sources `i` with `new RegExp(sources[i]).test(text)`
+ * and returns their number.
  */
 
 /**
@@ -398,20 +399,20 @@ function buildBucket(bySlot: ReadonlyMap<number, readonly string[]>, flags: stri
   };
 }
 
-/** Tests a bucket on `text`, marking the sources that match; true when a new one did. */
-function testBucket(b: Bucket, text: string, hits: Uint8Array): boolean {
+/** Tests a bucket on `text`, marking the sources that match; returns how many were new. */
+function testBucket(b: Bucket, text: string, hits: Uint8Array): number {
   const slots = b.slots;
   if (slots.length === 1) {
     const slot = slots[0] as number;
-    if (hits[slot] === 1) return false;
+    if (hits[slot] === 1) return 0;
     b.union.lastIndex = 0;
-    if (!b.union.test(text)) return false;
+    if (!b.union.test(text)) return 0;
     hits[slot] = 1;
-    return true;
+    return 1;
   }
   b.union.lastIndex = 0;
-  if (!b.union.test(text)) return false;
-  let any = false;
+  if (!b.union.test(text)) return 0;
+  let found = 0;
   for (let k = 0; k < slots.length; k++) {
     const slot = slots[k] as number;
     if (hits[slot] === 1) continue;
@@ -419,10 +420,10 @@ function testBucket(b: Bucket, text: string, hits: Uint8Array): boolean {
     re.lastIndex = 0;
     if (re.test(text)) {
       hits[slot] = 1;
-      any = true;
+      found++;
     }
   }
-  return any;
+  return found;
 }
 
 interface TrieDraft {
@@ -518,13 +519,16 @@ function compileTrie(root: TrieDraft, flags: string): Trie {
   };
 }
 
-/** Walks `text` from `from` (forwards, or backwards from `from - 1` when `step` is -1). */
-function walk(trie: Trie, text: string, from: number, step: 1 | -1, hits: Uint8Array): boolean {
+/**
+ * Walks `text` from `from` (forwards, or backwards from `from - 1` when `step` is -1), marking
+ * the sources whose literals it passes; returns how many were new.
+ */
+function walk(trie: Trie, text: string, from: number, step: 1 | -1, hits: Uint8Array): number {
   let i = step === 1 ? from : from - 1;
-  if (i < 0 || i >= text.length) return false;
+  if (i < 0 || i >= text.length) return 0;
   const first = text.charCodeAt(i);
   let state = first < 128 ? (trie.rootAscii[first] as number) : (trie.rootOther.get(first) ?? 0);
-  let any = false;
+  let found = 0;
   const { edges, codes, to } = trie;
   while (state !== 0) {
     if (trie.marked[state] === 1) {
@@ -533,11 +537,11 @@ function walk(trie: Trie, text: string, from: number, step: 1 | -1, hits: Uint8A
         const slot = complete[k] as number;
         if (hits[slot] === 0) {
           hits[slot] = 1;
-          any = true;
+          found++;
         }
       }
       const bucket = trie.buckets[state];
-      if (bucket !== undefined && testBucket(bucket, text, hits)) any = true;
+      if (bucket !== undefined) found += testBucket(bucket, text, hits);
     }
     i += step;
     if (i < 0 || i >= text.length) break;
@@ -552,7 +556,7 @@ function walk(trie: Trie, text: string, from: number, step: 1 | -1, hits: Uint8A
     }
     state = next;
   }
-  return any;
+  return found;
 }
 
 /** Per first character of a line (a code unit): a sticky union of alternatives it may start. */
@@ -703,8 +707,11 @@ export function splitAlternatives(source: string): string[] {
   return parts;
 }
 
-/** Per-line test built by buildTriggerIndex: marks matching sources in `hits`, true when any did. */
-export type TriggerIndex = (text: string, hits: Uint8Array) => boolean;
+/**
+ * Per-line test built by buildTriggerIndex: marks matching sources in `hits` (which must be
+ * all 0 on entry for the count to be right) and returns how many it marked.
+ */
+export type TriggerIndex = (text: string, hits: Uint8Array) => number;
 
 /**
  * Builds the per-line trigger test the dispatcher runs (see the module comment): `index(text,
@@ -826,31 +833,31 @@ function compileIndex(sources: readonly string[]): TriggerIndex {
   const floatingBucket = buildFloatingBucket(floating);
 
   return (text, hits) => {
-    let any = false;
     const length = text.length;
+    let found = 0;
     if (length === 0) {
       // Only alternatives that can match an empty line: tested the slow way, rarely reached.
       const b = firstTable.otherBlank;
-      if (b !== undefined && testBucket(b, text, hits)) any = true;
+      if (b !== undefined) found += testBucket(b, text, hits);
     } else {
       const c = text.charCodeAt(0);
-      if (walk(startTrie, text, 0, 1, hits)) any = true;
+      found += walk(startTrie, text, 0, 1, hits);
       const b = lookupFirst(firstTable, c);
-      if (b !== undefined && testBucket(b, text, hits)) any = true;
+      if (b !== undefined) found += testBucket(b, text, hits);
       if (!blankEmpty && (c === 32 || c === 9 || (c >= 10 && c <= 13) || (c >= 0xa0 && isSpace(c)))) {
         let i = 1;
         let d = text.charCodeAt(1);
         while (d === 32 || d === 9 || (d >= 10 && d <= 13) || (d >= 0xa0 && isSpace(d)))
           d = text.charCodeAt(++i);
         if (i < length) {
-          if (walk(blankTrie, text, i, 1, hits)) any = true;
+          found += walk(blankTrie, text, i, 1, hits);
           const after = lookupFirst(blankTable, d);
-          if (after !== undefined && testBucket(after, text, hits)) any = true;
+          if (after !== undefined) found += testBucket(after, text, hits);
         }
       }
-      if (!endTrie.empty && walk(endTrie, text, length, -1, hits)) any = true;
+      if (!endTrie.empty) found += walk(endTrie, text, length, -1, hits);
     }
-    if (floatingBucket !== undefined && testBucket(floatingBucket, text, hits)) any = true;
-    return any;
+    if (floatingBucket !== undefined) found += testBucket(floatingBucket, text, hits);
+    return found;
   };
 }

@@ -312,8 +312,9 @@ describe('condense/condense', () => {
 describe('condense/condense buildTriggerIndex', () => {
   const hitsOf = (index: ReturnType<typeof buildTriggerIndex>, count: number, text: string) => {
     const hits = new Uint8Array(count);
-    const any = index?.(text, hits);
-    return { any, hits: [...hits].map((h) => h === 1) };
+    const marked = index?.(text, hits) ?? 0;
+    expect(marked, text).toBe(hits.reduce((sum, h) => sum + h, 0));
+    return { any: marked > 0, hits: [...hits].map((h) => h === 1) };
   };
 
   it('reports exactly the triggers that match each line', () => {
