@@ -244,7 +244,8 @@ const STOP: Atom = { kind: 'opaque', min: 1, max: 1 };
 /**
  * The literals one of which starts every match of `seq` (at a given position): groups, optional
  * tokens and classes of at most `maxSet` units are distributed, repeated tokens contribute
- * their minimum, and the walk stops at the first token it cannot spell out. Undefined when
+ * their minimum (`x*` is either absent or starts with one `x`), and the walk stops at the first
+ * token it cannot spell out. Undefined when
  * there would be more than `limit` literals.
  */
 function expandLiterals(
@@ -272,7 +273,9 @@ function expandLiterals(
         walk(atoms, at + 1, text);
         return walk(atoms, at + 1, text + atom.unit);
       }
-      return push(grown, false);
+      // Repeated and optional (`x*`): absent, or a first `x` and then unknown.
+      if (atom.min === 0) walk(atoms, at + 1, text);
+      return push(atom.min === 0 ? text + atom.unit : grown, false);
     }
     if (atom.kind === 'set' && atom.units !== undefined && atom.units.length <= maxSet) {
       if (atom.min === 1 && atom.max === 1) {
@@ -284,11 +287,9 @@ function expandLiterals(
         for (const unit of atom.units) walk(atoms, at + 1, text + unit);
         return;
       }
-      if (atom.min >= 1) {
-        for (const unit of atom.units) push(text + unit, false);
-        return;
-      }
-      return push(text, false);
+      if (atom.min === 0) walk(atoms, at + 1, text);
+      for (const unit of atom.units) push(text + unit, false);
+      return;
     }
     if (atom.kind === 'group') {
       if (atom.min === 1 && atom.max === 1) {
@@ -300,10 +301,9 @@ function expandLiterals(
         for (const branch of atom.branches) walk([...branch, ...rest()], 0, text);
         return;
       }
-      if (atom.min >= 1) {
-        for (const branch of atom.branches) walk([...branch, STOP], 0, text);
-        return;
-      }
+      if (atom.min === 0) walk(atoms, at + 1, text);
+      for (const branch of atom.branches) walk([...branch, STOP], 0, text);
+      return;
     }
     return push(text, false);
   };
