@@ -22,6 +22,34 @@ describe('condense/normalize createLineSplitter', () => {
     expect(split(['a\nb', 'c\n', '\nd'])).toEqual(['a', 'bc', '', 'd']);
   });
 
+  it('strips only well-formed runner timestamps, also after a line with the same date and hour', () => {
+    const lines = [
+      '2026-11-21T10:00:00.1234567Z a',
+      '2026-11-21T10:0x:00.1Z b',
+      '2026-11-21T10:01:02Z c',
+      '2026-11-21T10:01:02.Z d',
+      '2026-11-21T10:01:02.1234567890Z e',
+      '2026-11-21T10:01:0',
+      '2026-11-21T10:01:02.5Zf',
+      '2026-11-21T11:01:02.5Z g',
+      '2026-11-21T11:01:02.5 h',
+    ];
+
+    expect(split([lines.join('\n')])).toEqual([
+      'a',
+      '2026-11-21T10:0x:00.1Z b',
+      'c',
+      '2026-11-21T10:01:02.Z d',
+      '2026-11-21T10:01:02.1234567890Z e',
+      '2026-11-21T10:01:0',
+      'f',
+      'g',
+      '2026-11-21T11:01:02.5 h',
+    ]);
+    // Each line on its own (no earlier timestamp to share a head with) gives the same text.
+    expect(lines.map((line) => normalizeLine(line).text)).toEqual(split([lines.join('\n')]));
+  });
+
   it('yields the same lines however bytes are split, including inside multi-byte characters', () => {
     const text = 'héllo wörld\r\n€ 2 ✓\n\u{1F600} end\nlast';
     const bytes = new TextEncoder().encode(text);
