@@ -387,13 +387,34 @@ interface Bucket {
   readonly res: readonly RegExp[];
 }
 
-function buildBucket(bySlot: ReadonlyMap<number, readonly string[]>, flags: string): Bucket | undefined {
+/**
+ * One RegExp per source and flags within an index: each compiled regex is its own machine code,
+ * and a few shared ones stay in the processor's caches where hundreds of near-copies would not.
+ * Sharing is safe because every use resets `lastIndex` and runs to completion.
+ */
+type RegexCache = Map<string, RegExp>;
+
+function cachedRegex(cache: RegexCache, source: string, flags: string): RegExp {
+  const key = `${flags}/${source}`;
+  let re = cache.get(key);
+  if (re === undefined) {
+    re = new RegExp(source, flags);
+    cache.set(key, re);
+  }
+  return re;
+}
+
+function buildBucket(
+  bySlot: ReadonlyMap<number, readonly string[]>,
+  flags: string,
+  cache: RegexCache,
+): Bucket | undefined {
   const entries = [...bySlot].filter(([, alts]) => alts.length > 0).sort((x, y) => x[0] - y[0]);
   if (entries.length === 0) return undefined;
-  const res = entries.map(([, alts]) => new RegExp([...new Set(alts)].join('|'), flags));
+  const res = entries.map(([, alts]) => cachedRegex(cache, [...new Set(alts)].join('|'), flags));
   const all = [...new Set(entries.flatMap(([, alts]) => alts))];
   return {
-    union: entries.length === 1 ? (res[0] as RegExp) : new RegExp(all.join('|'), flags),
+    union: entries.length === 1 ? (res[0] as RegExp) : cachedRegex(cache, all.join('|'), flags),
     slots: entries.map(([slot]) => slot),
     res,
   };
@@ -470,7 +491,7 @@ interface Trie {
   readonly empty: boolean;
 }
 
-function compileTrie(root: TrieDraft, flags: string): Trie {
+function compileTrie(root: TrieDraft, flags: string, cache: RegexCache): Trie {
   const drafts: TrieDraft[] = [];
   const number = (draft: TrieDraft): void => {
     drafts.push(draft);
@@ -502,7 +523,7 @@ function compileTrie(root: TrieDraft, flags: string): Trie {
     // A source that completes here needs no confirmation.
     const confirm = new Map([...draft.confirm].filter(([slot]) => !draft.complete.has(slot)));
     complete[id] = [...draft.complete].sort((x, y) => x - y);
-    buckets[id] = buildBucket(confirm, flags);
+    buckets[id] = buildBucket(confirm, flags, cache);
     marked[id] = (complete[id]?.length ?? 0) > 0 || buckets[id] !== undefined ? 1 : 0;
   });
   edges[drafts.length] = codes.length;
@@ -581,13 +602,27 @@ function addTo(map: Map<number, string[]>, slot: number, alt: string): void {
   map.set(slot, [...(map.get(slot) ?? []), alt]);
 }
 
-function compileFirstChars(draft: FirstCharDraft): FirstCharTable {
+/**
+ * Every character's bucket tests the same two kinds of regex: the union of all the table's
+ * alternatives (those that cannot start with the line's first character fail at once, being
+ * sticky) and one regex per source; only the list of sources differs. So the whole table
+ * compiles a handful of regexes, not one per character.
+ */
+function compileFirstChars(draft: FirstCharDraft, cache: RegexCache): FirstCharTable {
+  const all = new Map<number, string[]>();
+  for (const source of [...draft.byCode.values(), draft.any, draft.nonBlank])
+    for (const [slot, alts] of source) for (const alt of alts) addTo(all, slot, alt);
+  const full = buildBucket(all, 'y', cache);
   const merged = (code: number | undefined, blank: boolean): Bucket | undefined => {
-    const bySlot = new Map<number, string[]>();
+    if (full === undefined) return undefined;
     const own = code === undefined ? undefined : draft.byCode.get(code);
+    const slots = new Set<number>();
     for (const source of [own, draft.any, blank ? undefined : draft.nonBlank])
-      for (const [slot, alts] of source ?? []) for (const alt of alts) addTo(bySlot, slot, alt);
-    return buildBucket(bySlot, 'y');
+      for (const slot of source?.keys() ?? []) slots.add(slot);
+    if (slots.size === 0) return undefined;
+    const list = [...slots].sort((x, y) => x - y);
+    const res = list.map((slot) => full.res[full.slots.indexOf(slot)] as RegExp);
+    return { union: list.length === 1 ? (res[0] as RegExp) : full.union, slots: list, res };
   };
   const ascii = Array.from({ length: 128 }, (_, code) => merged(code, isSpace(code)));
   const other = new Map<number, Bucket>();
@@ -631,7 +666,7 @@ function unitOf(atom: Atom): string | undefined {
  * K is the uncommon character most alternatives share, then each remaining one's first
  * uncommon (or any) literal; alternatives without a literal stay as they are.
  */
-function buildFloatingBucket(alts: readonly Floating[]): Bucket | undefined {
+function buildFloatingBucket(alts: readonly Floating[], cache: RegexCache): Bucket | undefined {
   const keyed = new Map<string, { slot: number; inner: string }[]>();
   const plain: { slot: number; source: string }[] = [];
   const bySlot = new Map<number, string[]>();
@@ -669,7 +704,7 @@ function buildFloatingBucket(alts: readonly Floating[]): Bucket | undefined {
       addTo(bySlot, entry.slot, entry.alt);
     }
   }
-  const bucket = buildBucket(bySlot, '');
+  const bucket = buildBucket(bySlot, '', cache);
   if (bucket === undefined) return undefined;
   const union = [
     ...[...keyed].map(([key, list]) => `${key}(?:${[...new Set(list.map((e) => e.inner))].join('|')})`),
@@ -824,13 +859,14 @@ function compileIndex(sources: readonly string[]): TriggerIndex {
     }
   });
 
-  const startTrie = compileTrie(start, 'y');
-  const blankTrie = compileTrie(afterBlank, 'y');
-  const endTrie = compileTrie(end, '');
-  const firstTable = compileFirstChars(first);
-  const blankTable = compileFirstChars(firstAfterBlank);
+  const cache: RegexCache = new Map();
+  const startTrie = compileTrie(start, 'y', cache);
+  const blankTrie = compileTrie(afterBlank, 'y', cache);
+  const endTrie = compileTrie(end, '', cache);
+  const firstTable = compileFirstChars(first, cache);
+  const blankTable = compileFirstChars(firstAfterBlank, cache);
   const blankEmpty = blankTrie.empty && firstAfterBlank.byCode.size === 0;
-  const floatingBucket = buildFloatingBucket(floating);
+  const floatingBucket = buildFloatingBucket(floating, cache);
 
   return (text, hits) => {
     const length = text.length;
