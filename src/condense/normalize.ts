@@ -44,17 +44,6 @@ export function createLineSplitter(sink: RawLineSink, maxLineLength = MAX_LINE_L
     sink(line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line, false);
   };
 
-  // Timestamps of consecutive runner lines share their first 14 characters, "YYYY-MM-DDTHH:":
-  // once a timestamp with that head is validated, a line starting with it needs only the rest
-  // checked, without a regex call.
-  let stampHead = '';
-  const stampEnd = (t: string, at: number): number => {
-    if (stampHead !== '' && t.startsWith(stampHead, at)) return stampRest(t, at);
-    const end = timestampEnd(t, at);
-    if (end > 0) stampHead = t.slice(at, at + 14);
-    return end;
-  };
-
   const pushText = (text: string): void => {
     let start = 0;
     const length = text.length;
@@ -113,7 +102,7 @@ export function createLineSplitter(sink: RawLineSink, maxLineLength = MAX_LINE_L
         if (dirty >= newline - 1 && (dirty >= newline || text.charCodeAt(dirty) === 13)) {
           // Clean (at most a CRLF \r at the end): strip the timestamp here, on the flat chunk
           // string, and skip the cleaning work in normalizeLine.
-          const from = start + stampEnd(text, start);
+          const from = start + timestampEnd(text, start);
           sink(text.slice(from, dirty >= newline ? newline : newline - 1), true);
         } else sinkSlow(text.slice(start, newline));
       }
@@ -265,27 +254,6 @@ function timestampEnd(t: string, at: number): number {
   if (t.charCodeAt(at + 10) !== 84 /* T */) return 0;
   TIMESTAMP.lastIndex = at;
   return TIMESTAMP.test(t) ? TIMESTAMP.lastIndex - at : 0;
-}
-
-const isDigitAt = (t: string, i: number): boolean => {
-  const c = t.charCodeAt(i);
-  return c >= 48 && c <= 57;
-};
-
-// Length of the timestamp at `at` whose first 14 characters ("YYYY-MM-DDTHH:") are known to
-// be valid, or 0: the same answer as timestampEnd.
-function stampRest(t: string, at: number): number {
-  if (!isDigitAt(t, at + 14) || !isDigitAt(t, at + 15) || t.charCodeAt(at + 16) !== 58) return 0;
-  if (!isDigitAt(t, at + 17) || !isDigitAt(t, at + 18)) return 0;
-  let i = at + 19;
-  if (t.charCodeAt(i) === 46 /* . */) {
-    const digitsFrom = ++i;
-    while (i - digitsFrom < 9 && isDigitAt(t, i)) i++;
-    if (i === digitsFrom) return 0;
-  }
-  if (t.charCodeAt(i) !== 90 /* Z */) return 0;
-  i++;
-  return (t.charCodeAt(i) === 32 ? i + 1 : i) - at;
 }
 
 // Checkout locations of hosted and container runners: /home/runner/work/<repo>/<repo>/,
