@@ -540,15 +540,17 @@ function compileTrie(root: TrieDraft, flags: string, cache: RegexCache): Trie {
   };
 }
 
+/** The state the root of `trie` goes to on code unit `code`; 0 for none. */
+function rootStep(trie: Trie, code: number): number {
+  return code < 128 ? (trie.rootAscii[code] as number) : (trie.rootOther.get(code) ?? 0);
+}
+
 /**
- * Walks `text` from `from` (forwards, or backwards from `from - 1` when `step` is -1), marking
- * the sources whose literals it passes; returns how many were new.
+ * Walks `text` on from state `state`, reached by reading the unit at `i` (forwards, or
+ * backwards when `step` is -1), marking the sources whose literals it passes; returns how many
+ * were new. Callers check `rootStep` first: most lines leave the root at once.
  */
-function walk(trie: Trie, text: string, from: number, step: 1 | -1, hits: Uint8Array): number {
-  let i = step === 1 ? from : from - 1;
-  if (i < 0 || i >= text.length) return 0;
-  const first = text.charCodeAt(i);
-  let state = first < 128 ? (trie.rootAscii[first] as number) : (trie.rootOther.get(first) ?? 0);
+function walk(trie: Trie, text: string, i: number, state: number, step: 1 | -1, hits: Uint8Array): number {
   let found = 0;
   const { edges, codes, to } = trie;
   while (state !== 0) {
@@ -877,7 +879,8 @@ function compileIndex(sources: readonly string[]): TriggerIndex {
       if (b !== undefined) found += testBucket(b, text, hits);
     } else {
       const c = text.charCodeAt(0);
-      found += walk(startTrie, text, 0, 1, hits);
+      const start = rootStep(startTrie, c);
+      if (start !== 0) found += walk(startTrie, text, 0, start, 1, hits);
       const b = lookupFirst(firstTable, c);
       if (b !== undefined) found += testBucket(b, text, hits);
       if (!blankEmpty && (c === 32 || c === 9 || (c >= 10 && c <= 13) || (c >= 0xa0 && isSpace(c)))) {
@@ -886,12 +889,14 @@ function compileIndex(sources: readonly string[]): TriggerIndex {
         while (d === 32 || d === 9 || (d >= 10 && d <= 13) || (d >= 0xa0 && isSpace(d)))
           d = text.charCodeAt(++i);
         if (i < length) {
-          found += walk(blankTrie, text, i, 1, hits);
+          const afterBlank = rootStep(blankTrie, d);
+          if (afterBlank !== 0) found += walk(blankTrie, text, i, afterBlank, 1, hits);
           const after = lookupFirst(blankTable, d);
           if (after !== undefined) found += testBucket(after, text, hits);
         }
       }
-      if (!endTrie.empty) found += walk(endTrie, text, length, -1, hits);
+      const end = rootStep(endTrie, text.charCodeAt(length - 1));
+      if (end !== 0) found += walk(endTrie, text, length - 1, end, -1, hits);
     }
     if (floatingBucket !== undefined) found += testBucket(floatingBucket, text, hits);
     return found;
