@@ -14,7 +14,7 @@ import { TarballWorkspaces } from './adapters/local/tarball-workspaces.ts';
 import { SlackWebhookNotifier } from './adapters/slack/slack-webhook-notifier.ts';
 import { parseAppConfig } from './app-config.ts';
 import { FleetRuntime } from './fleet-runtime.ts';
-import { onCheckRunRerequested } from './handlers/check-run-rerequested.ts';
+import { onCheckRunRerequested, onCheckSuiteRerequested } from './handlers/check-run-rerequested.ts';
 import {
   onCheckRunCompleted,
   onCheckSuiteCompleted,
@@ -91,6 +91,7 @@ export default async function fleetwright(app: Probot, _options: ApplicationFunc
   const fleet: FleetHandlerDeps = { config, appSlug, fleet: runtime };
 
   app.on('check_run.rerequested', onCheckRunRerequested(deps));
+  app.on('check_suite.rerequested', onCheckSuiteRerequested(deps));
   app.on('push', onPush(deps));
   app.on('push', onPushFleet(fleet));
   app.on([...CONFIG_PULL_REQUEST_EVENTS], onPullRequestOpened(deps));

@@ -57,6 +57,7 @@ describe('app.yml', () => {
       issues: 'write',
       actions: 'read',
       statuses: 'read',
+      members: 'read',
     });
   });
 

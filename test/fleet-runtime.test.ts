@@ -70,6 +70,58 @@ describe('fleet-runtime', () => {
     stop();
   });
 
+  it('writes a dashboard change on the dashboard beat, at most every 30 s, and nothing when nothing changed', async () => {
+    const clock = new ManualClock(new Date('2026-11-21T09:00:00.000Z'));
+    const github = new FakeGitHost({ now: () => clock.now() });
+    github.addRepo({ name: 'fleetwright-config', files: { 'migrations/use-fetch.yml': manifest } });
+    for (const name of ['api-a', 'api-b']) {
+      const { ref, headSha } = github.addRepo({ name });
+      github.setCheckRun(ref, headSha!, { name: 'build', conclusion: 'success' });
+    }
+    const runtime = new FleetRuntime({
+      configRepo: 'fleetwright-config',
+      appSlug: 'fleetwright',
+      hostFor: async () => github,
+      coderFor: () => new ScriptedCoder(() => ({ outcome: 'changed', files: { 'src/x.ts': 'fetch\n' } })),
+      judgeFor: () => new ScriptedJudge(),
+      workspaces: new FakeWorkspaces(),
+      log: silentLog,
+      clock,
+    });
+    await runtime.reconcileInstallation(42, 'acme');
+    await runtime.jobs.drain();
+    const deps = await runtime.depsFor(42);
+    const edits = () => github.counts.ensureIssue ?? 0;
+    const first = edits();
+    expect(first).toBeGreaterThan(0);
+
+    // A target changes right after the last edit: the beat waits for the minimum interval.
+    const target = deps.view.findTarget('use-fetch', 'acme/api-b')!;
+    deps.view.putTarget({
+      ...target,
+      state: 'skipped',
+      reason: 'no-ci',
+      failure: { class: 'no-ci', signature: 'no CI' },
+    });
+    runtime.syncDashboards();
+    await runtime.jobs.drain();
+    expect(edits()).toBe(first);
+    clock.advance(30_000);
+    runtime.syncDashboards();
+    runtime.syncDashboards();
+    await runtime.jobs.drain();
+    expect(edits()).toBe(first + 1);
+    expect(github.issues({ owner: 'acme', repo: 'fleetwright-config' })[0]?.body).toContain(
+      '| skipped | 1 |',
+    );
+    // Nothing changed since: no job, no request.
+    const requests = github.totalRequests();
+    clock.advance(60_000);
+    runtime.syncDashboards();
+    await runtime.jobs.drain();
+    expect(github.totalRequests()).toBe(requests);
+  });
+
   it('hands an approved green PR over, with the manifest judge model, and flushes the Slack digest on the tick', async () => {
     const clock = new ManualClock(new Date('2026-11-21T09:00:00.000Z'));
     const github = new FakeGitHost({ now: () => clock.now() });

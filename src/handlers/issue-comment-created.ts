@@ -1,17 +1,19 @@
 /**
- * `issue_comment.created`: a `/migrate` command on a pull request (issue 8). Guard (PRs only, no
- * bots, the app included, since answering a bot can loop; only comments with a `/migrate` line),
- * decode, enqueue. The work (reactions, permission, reply, state change) runs in the target's job.
+ * `issue_comment.created`: a `/migrate` command on a migration PR, or on a migration's dashboard
+ * issue in the config repo (issue 8). Guard (no bots, the app included, since answering a bot
+ * can loop; only comments with a `/migrate` line; on issues, only the app's own dashboards,
+ * recognised by their hidden key), decode, enqueue. The work runs in the target's or the
+ * dashboard's job.
  */
 import type { Context } from 'probot';
-import { isCommandComment, onCommandComment } from '../workflows/enqueue.ts';
+import { findDashboardMigrationId } from '../core/dashboard/find-dashboard-migration.ts';
+import { isCommandComment, onCommandComment, onDashboardComment } from '../workflows/enqueue.ts';
 import type { FleetHandlerDeps } from './fleet-deps.ts';
 import { findInstallationTarget } from './fleet-deps.ts';
 
 export function onIssueCommentCreated(deps: FleetHandlerDeps) {
   return async (context: Context<'issue_comment.created'>): Promise<void> => {
     const { issue, comment, sender } = context.payload;
-    if (!issue.pull_request) return context.log.debug('Comment on an issue, not a PR, skipping');
     const author = comment.user ?? sender;
     const login = author.login;
     if (author.type === 'Bot' || sender.type === 'Bot' || /\[bot\]$/i.test(login)) {
@@ -20,15 +22,47 @@ export function onIssueCommentCreated(deps: FleetHandlerDeps) {
     if (!isCommandComment(comment.body)) return context.log.debug('No /migrate line, skipping');
     const target = findInstallationTarget(context);
     if (!target) return context.log.debug('No installation, skipping');
+    const commenter = { login, type: author.type ?? 'User' };
+    if (!issue.pull_request) {
+      const migrationId = findDashboard(deps, target.repo, issue);
+      if (!migrationId) return context.log.debug('Comment on an issue that is not a dashboard, skipping');
+      const installation = await deps.fleet.forInstallation(target.installationId, target.org);
+      const outcome = onDashboardComment(installation, {
+        migrationId,
+        issueNumber: issue.number,
+        commentId: comment.id,
+        body: comment.body,
+        commenter,
+      });
+      return context.log.debug(
+        { migration: migrationId, issue: issue.number, login, outcome },
+        'Dashboard comment handled',
+      );
+    }
     const installation = await deps.fleet.forInstallation(target.installationId, target.org);
     const outcome = await onCommandComment(installation, {
       repo: target.repo,
       prNumber: issue.number,
       commentId: comment.id,
       body: comment.body,
-      commenter: { login, type: author.type ?? 'User' },
+      commenter,
       deliveryId: context.id,
     });
     context.log.debug({ repo: target.repo, pr: issue.number, login, outcome }, 'PR comment handled');
   };
+}
+
+/**
+ * The migration of a dashboard issue: in the config repo, opened by the app itself (a person
+ * pasting the hidden key into an issue does not make it a dashboard), with the key on line one.
+ */
+function findDashboard(
+  deps: FleetHandlerDeps,
+  repo: string,
+  issue: { body?: string | null; user?: { login: string } | null },
+): string | undefined {
+  const [, name = ''] = repo.split('/');
+  if (name.toLowerCase() !== deps.config.configRepo.toLowerCase()) return undefined;
+  if (issue.user?.login.toLowerCase() !== `${deps.appSlug}[bot]`.toLowerCase()) return undefined;
+  return findDashboardMigrationId(issue.body);
 }

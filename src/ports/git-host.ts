@@ -62,6 +62,12 @@ export interface CommitInfo {
   message: string;
   /** Login of the GitHub user the commit is attributed to, when GitHub resolved one. */
   authorLogin: string | null;
+  /**
+   * GitHub's signature verification (`commit.verification.verified`). Commits the app creates
+   * through the API are signed by GitHub; absent = unknown, which ownership checks treat as
+   * unverified (src/core/target/is-app-commit.ts).
+   */
+  verified?: boolean;
 }
 
 /** One check run as GitHub reports it; conclusions outside the known set are kept as strings. */
@@ -167,6 +173,9 @@ export interface RequestedReviewers {
 
 export type RepoPermission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
 
+/** A team membership's state; only `active` makes someone a member. */
+export type TeamMembership = 'active' | 'pending';
+
 export type Reaction = '+1' | '-1' | 'laugh' | 'confused' | 'heart' | 'hooray' | 'rocket' | 'eyes';
 
 /** The branch moved since the caller read it: nothing was written. */
@@ -242,8 +251,18 @@ export interface GitHost {
     pr: { head: string; base: string; title: string; body: string; labels: string[] },
   ): Promise<PullRequestInfo>;
   updatePullRequest(ref: RepoRef, number: number, update: { title?: string; body?: string }): Promise<void>;
-  /** Adds labels that are missing (creating them in the repo when needed) and removes `remove`. */
-  ensureLabels(ref: RepoRef, number: number, labels: { add?: string[]; remove?: string[] }): Promise<void>;
+  /**
+   * Adds labels that are missing (creating them in the repo when needed) and removes `remove`.
+   * `current`: the PR's labels as the caller has just read them (e.g. with the PR), which spares
+   * reading them again; a label a person changed meanwhile is harmless (adding a present label
+   * and removing an absent one are no-ops).
+   */
+  ensureLabels(
+    ref: RepoRef,
+    number: number,
+    labels: { add?: string[]; remove?: string[] },
+    current?: readonly string[],
+  ): Promise<void>;
   /**
    * Creates or edits in place the app's comment identified by `key` (a hidden marker in its body),
    * so the same comment is never posted twice.
@@ -269,6 +288,13 @@ export interface GitHost {
 
   // People and commands
   getPermission(ref: RepoRef, login: string): Promise<RepoPermission>;
+  /**
+   * `login`'s membership of the organization team `org/teamSlug`: `active`, `pending` (invited,
+   * not accepted: not a member yet), or `undefined` when GitHub says there is none (404: no such
+   * team, or not in it). Any other failure throws `GitHostError` (403: the app lacks the
+   * organization's Members permission), so a caller can never mistake an error for membership.
+   */
+  findTeamMembership(org: string, teamSlug: string, login: string): Promise<TeamMembership | undefined>;
   addReaction(ref: RepoRef, commentId: number, reaction: Reaction): Promise<void>;
 
   // Issues (the migration dashboard)

@@ -30,6 +30,18 @@ export type WorkflowJob =
       body: string;
       commenter: { login: string; type: string };
     }
+  /** Re-render the migration's dashboard issue if it changed (dashboard.ts). */
+  | { type: 'dashboard'; installationId: number; migrationId: string }
+  /** A `/migrate` comment on the migration's dashboard issue (run-dashboard-command.ts). */
+  | {
+      type: 'dashboard-command';
+      installationId: number;
+      migrationId: string;
+      issueNumber: number;
+      commentId: number;
+      body: string;
+      commenter: { login: string; type: string };
+    }
   | { type: 'tick'; installationId: number }
   | { type: 'reconcile'; installationId: number };
 

@@ -11,7 +11,9 @@
 import { parseCommand } from '../core/commands/parse-command.ts';
 import { parseBranchName } from '../core/markers/branch-name.ts';
 import type { TargetEvent } from '../core/target/events.ts';
+import type { Target } from '../core/target/target.ts';
 import type { EnqueueResult } from '../ports/jobs.ts';
+import { dashboardJobKey } from './dashboard.ts';
 import type { InstallationDeps } from './deps.ts';
 import { targetJobKey, toRepoRef } from './deps.ts';
 import { classifyError } from './run-effects.ts';
@@ -69,6 +71,20 @@ export function onConfigPushed(deps: InstallationDeps, input: { deliveryId: stri
   );
 }
 
+/** States in which CI news about the last pushed commit can still change a target. */
+const WAITING_ON_CI: ReadonlySet<Target['state']> = new Set(['awaiting-ci', 'judging', 'stalled']);
+
+/**
+ * Whether a `ci-changed` for `headSha` is news the target has already acted on: CI about the
+ * app's last push while the target is no longer waiting on it (one CI run sends a burst of
+ * webhooks; the first moves the target, the rest are spent). Checked again when the job runs,
+ * because the burst is queued before the first one moved the target; a person's push carries
+ * another SHA and is never spent.
+ */
+export function isSpentCiNews(known: Target | undefined, headSha: string): boolean {
+  return known !== undefined && known.lastPushedSha === headSha && !WAITING_ON_CI.has(known.state);
+}
+
 /**
  * CI changed on a commit. On a fleetwright branch it concerns that target (`ci-changed`; stale
  * SHAs are dropped by `step`); on a default branch it may settle the baseline of waiting targets.
@@ -84,11 +100,12 @@ export function onCiChanged(
     // from markers on start-up): CI news for a commit other than our last push, or for a target
     // that is not waiting for CI, cannot change anything, so it costs no request. Human pushes
     // come through `onBranchPushed`, which always loads from GitHub. A target still `judging`
-    // lost its verdict (a crash mid-review): CI news reviews it again.
+    // lost its verdict (a crash mid-review): CI news reviews it again. A target stalled on the
+    // CI timeout still takes CI that finishes late (step.ts rule 7).
     const known = deps.view.findTarget(parsed.migrationId, input.repo);
     if (
       known &&
-      ((known.state !== 'awaiting-ci' && known.state !== 'judging') ||
+      ((known.state !== 'awaiting-ci' && known.state !== 'judging' && known.state !== 'stalled') ||
         (known.lastPushedSha !== undefined && known.lastPushedSha !== input.headSha))
     ) {
       deps.log.debug(
@@ -226,6 +243,41 @@ export async function onCommandComment(
         migrationId: branch.migrationId,
         repo: input.repo,
         prNumber: input.prNumber,
+        commentId: input.commentId,
+        body: input.body,
+        commenter: input.commenter,
+      },
+    }),
+  );
+}
+
+/**
+ * A `/migrate` comment on a migration's dashboard issue in the config repo (the handler has
+ * dropped bots, plain comments and issues that are not the app's dashboard). Queued on the
+ * dashboard's key, once per comment: the same comment delivered twice runs once.
+ */
+export function onDashboardComment(
+  deps: InstallationDeps,
+  input: {
+    migrationId: string;
+    issueNumber: number;
+    commentId: number;
+    body: string;
+    commenter: { login: string; type: string };
+  },
+): EnqueueOutcome {
+  if (parseCommand(input.body).type === 'none') return 'not-a-command';
+  if (!deps.view.findMigration(input.migrationId)) return 'not-ours';
+  return outcomeOf(
+    deps.jobs.enqueue({
+      key: dashboardJobKey(deps.installationId, input.migrationId),
+      kind: 'default',
+      dedupeId: `dashboard-comment:${input.commentId}`,
+      payload: {
+        type: 'dashboard-command',
+        installationId: deps.installationId,
+        migrationId: input.migrationId,
+        issueNumber: input.issueNumber,
         commentId: input.commentId,
         body: input.body,
         commenter: input.commenter,

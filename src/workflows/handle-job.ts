@@ -8,10 +8,12 @@ import { buildTarget } from '../core/target/target.ts';
 import type { JobHandler } from '../ports/jobs.ts';
 import { advanceTarget } from './advance-target.ts';
 import type { InstallationDeps, WorkflowJob } from './deps.ts';
+import { isSpentCiNews } from './enqueue.ts';
 import { admitAndEnqueue, fanOut } from './fan-out.ts';
-import { saveLedger } from './ledger.ts';
+import { requestDashboardSync, requestDashboardSyncs, runDashboardSync } from './dashboard.ts';
 import { reconcile } from './reconcile.ts';
 import { runCommand } from './run-command.ts';
+import { runDashboardCommand } from './run-dashboard-command.ts';
 import { classifyError } from './run-effects.ts';
 import { tick } from './tick.ts';
 
@@ -22,6 +24,14 @@ export function buildJobHandler(depsFor: DepsResolver): JobHandler<WorkflowJob> 
     const deps = await depsFor(payload.installationId);
     switch (payload.type) {
       case 'advance':
+        if (
+          payload.event.type === 'ci-changed' &&
+          isSpentCiNews(deps.view.findTarget(payload.migrationId, payload.repo), payload.event.headSha)
+        ) {
+          // The rest of a CI webhook burst whose first delivery already moved the target.
+          deps.log.debug({ migration: payload.migrationId, repo: payload.repo }, 'Spent CI news, skipping');
+          return;
+        }
         try {
           await advanceTarget(deps, payload.migrationId, payload.repo, payload.event);
         } catch (error) {
@@ -30,6 +40,7 @@ export function buildJobHandler(depsFor: DepsResolver): JobHandler<WorkflowJob> 
         } finally {
           // A target that finished or failed may have freed a rollout slot.
           admitAndEnqueue(deps, payload.migrationId);
+          requestDashboardSync(deps, payload.migrationId);
         }
         return;
       case 'command':
@@ -37,37 +48,31 @@ export function buildJobHandler(depsFor: DepsResolver): JobHandler<WorkflowJob> 
           await runCommand(deps, payload);
         } finally {
           admitAndEnqueue(deps, payload.migrationId);
+          requestDashboardSync(deps, payload.migrationId);
         }
+        return;
+      case 'dashboard':
+        await runDashboardSync(deps, payload.migrationId);
+        return;
+      case 'dashboard-command':
+        await runDashboardCommand(deps, payload);
         return;
       case 'fan-out': {
         const migration = deps.view.findMigration(payload.migrationId);
         if (migration) await fanOut(deps, migration);
+        requestDashboardSync(deps, payload.migrationId);
         return;
       }
       case 'tick':
         tick(deps);
-        await saveLedgers(deps);
+        requestDashboardSyncs(deps);
         return;
       case 'reconcile':
         await reconcile(deps);
-        await saveLedgers(deps);
+        requestDashboardSyncs(deps);
         return;
     }
   };
-}
-
-/** Ledger writes are best effort: a failure is logged and retried at the next tick. */
-async function saveLedgers(deps: InstallationDeps): Promise<void> {
-  for (const migration of deps.view.migrations()) {
-    try {
-      await saveLedger(deps, migration.id);
-    } catch (error) {
-      deps.log.warn(
-        { migration: migration.id, error: classifyError(error) },
-        'Could not save the migration ledger',
-      );
-    }
-  }
 }
 
 function recordLoadError(deps: InstallationDeps, migrationId: string, repo: string, error: unknown): void {

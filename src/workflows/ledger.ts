@@ -1,14 +1,19 @@
 /**
- * Keeps the migration ledger (src/core/markers/ledger.ts) in the dashboard issue of the config
- * repo: loaded once per process before the first fan-out, saved by the periodic tick when it
- * changed (many target changes → one edit). Dry-run migrations never write it.
+ * Reads the state only the dashboard issue of the config repo holds: the migration ledger
+ * (src/core/markers/ledger.ts) and the dashboard pause (src/core/markers/dashboard-pause.ts).
+ * Loaded once per process before the first fan-out (and before the first dashboard write, see
+ * dashboard.ts, which writes both back with every render).
  */
+import { parsePauseMarker } from '../core/markers/dashboard-pause.ts';
 import { buildDashboardKey } from '../core/markers/hidden-key.ts';
-import { parseLedger, renderLedgerIssueBody, targetFromLedgerEntry } from '../core/markers/ledger.ts';
+import { parseLedger, targetFromLedgerEntry } from '../core/markers/ledger.ts';
 import type { Migration } from '../core/migration.ts';
 import type { InstallationDeps } from './deps.ts';
 
-/** Puts the ledger's outcomes into the view for repositories it knows nothing about yet. */
+/**
+ * Puts the ledger's outcomes into the view for repositories it knows nothing about yet, and
+ * restores a dashboard pause. Returns the number of targets restored.
+ */
 export async function loadLedger(deps: InstallationDeps, migration: Migration): Promise<number> {
   if (deps.view.isLedgerLoaded(migration.id)) return 0;
   let issue;
@@ -26,6 +31,7 @@ export async function loadLedger(deps: InstallationDeps, migration: Migration): 
   deps.view.markLedgerLoaded(migration.id);
   if (!issue) return 0;
   deps.view.setLedgerBody(migration.id, stripKey(issue.body));
+  restorePause(deps, migration.id, issue.body);
   const parsed = parseLedger(issue.body, migration.id);
   if (parsed.status !== 'ok') {
     if (parsed.status === 'damaged') {
@@ -45,20 +51,21 @@ export async function loadLedger(deps: InstallationDeps, migration: Migration): 
   return restored;
 }
 
-/** Writes the dashboard issue when its content changed since the last write or read. */
-export async function saveLedger(deps: InstallationDeps, migrationId: string): Promise<boolean> {
-  const migration = deps.view.findMigration(migrationId);
-  if (!migration || migration.policy.dryRun) return false;
-  const targets = deps.view.targets(migrationId);
-  if (targets.length === 0) return false;
-  const body = renderLedgerIssueBody({ migrationId, title: migration.title, targets });
-  if (deps.view.findLedgerBody(migrationId) === body) return false;
-  await deps.host.ensureIssue(deps.configRepo, buildDashboardKey(migrationId), {
-    title: `fleetwright: ${migration.title}`,
-    body,
-  });
-  deps.view.setLedgerBody(migrationId, body);
-  return true;
+/**
+ * A pause written on the dashboard holds after a restart. A pause marker that cannot be read
+ * (someone edited the hidden text) counts as a pause: a stop someone asked for must not be lost;
+ * `/migrate resume` clears it.
+ */
+function restorePause(deps: InstallationDeps, migrationId: string, body: string): void {
+  const pause = parsePauseMarker(body);
+  if (pause.status === 'paused') deps.view.setPause(migrationId, pause.pause);
+  if (pause.status === 'damaged') {
+    deps.log.warn(
+      { migration: migrationId, error: pause.error },
+      'Dashboard pause marker unreadable, staying paused',
+    );
+    deps.view.setPause(migrationId, { by: 'ghost', at: deps.clock.now().toISOString() });
+  }
 }
 
 /** `ensureIssue` bodies start with the hidden key line; compare without it. */

@@ -8,6 +8,7 @@ import { renderBranchName } from '../core/markers/branch-name.ts';
 import { parseStateMarker } from '../core/markers/state-marker.ts';
 import type { Migration } from '../core/migration.ts';
 import type { TargetEvent } from '../core/target/events.ts';
+import { describeCommitAuthor, isAppCommit } from '../core/target/is-app-commit.ts';
 import type { Target } from '../core/target/target.ts';
 import { buildTarget } from '../core/target/target.ts';
 import type { PullRequestInfo } from '../ports/git-host.ts';
@@ -66,10 +67,10 @@ export async function loadTarget(
     }
     return { status: 'ok', target, observations: [] };
   }
-  // A branch without a PR: ours if every commit on it since the base was made by the app.
+  // A branch without a PR: ours if every commit on it since the base is provably the app's.
   const base = target.baseSha ?? target.baseRef ?? (await deps.host.findRepository(ref))?.defaultBranch;
   const commits = base === undefined ? [] : await deps.host.listCommitsBetween(ref, base, head);
-  const ours = commits.length > 0 && commits.every((commit) => commit.authorLogin === deps.botLogin);
+  const ours = commits.length > 0 && commits.every((commit) => isAppCommit(commit, deps.botLogin));
   return { status: 'ok', target, observations: [{ type: 'branch-found', sha: head, ours }] };
 }
 
@@ -89,7 +90,7 @@ async function observePullRequest(
     target.lastPushedSha,
     pr.headSha,
   );
-  const foreign = commits.find((commit) => commit.authorLogin !== deps.botLogin);
+  const foreign = commits.find((commit) => !isAppCommit(commit, deps.botLogin));
   if (!foreign && commits.length > 0 && (target.state === 'repairing' || target.state === 'drafting')) {
     return [{ type: 'commit-pushed', sha: pr.headSha }];
   }
@@ -97,7 +98,7 @@ async function observePullRequest(
     {
       type: 'human-commit-detected',
       sha: pr.headSha,
-      ...(foreign?.authorLogin ? { author: foreign.authorLogin } : {}),
+      ...withAuthor(foreign, deps.botLogin),
     },
   ];
 }
@@ -126,4 +127,13 @@ async function observeBase(
   const baseHead = await deps.host.findBranchHead(ref, pr.baseRef);
   if (baseHead === undefined || baseHead === target.baseSha) return [];
   return [{ type: 'base-moved', sha: baseHead }];
+}
+
+/** `{ author }` naming who made a foreign commit, when GitHub knows. */
+export function withAuthor(
+  commit: { authorLogin: string | null; verified?: boolean } | undefined,
+  botLogin: string,
+): { author?: string } {
+  const author = commit ? describeCommitAuthor(commit, botLogin) : undefined;
+  return author === undefined ? {} : { author };
 }

@@ -16,9 +16,14 @@
  * command whose effect already happened is refused by its state precondition (`stop` twice:
  * "already stopped"), so it never acts twice.
  *
- * Owner teams (`@org/team` in `review.owners`): the GitHost port has no team-membership call yet,
- * so members of listed teams are treated as non-owners (fail closed) and the refusal says to list
- * the login itself. Logins listed directly are recognised.
+ * Owner teams (`@org/team` in `review.owners`): a commenter not listed by login is an owner when
+ * GitHub reports an *active* membership of a listed team (`GitHost.findTeamMembership`). Pending
+ * invitations, 404s and errors are not memberships (fail closed); a team that could not be checked
+ * is named in the refusal, with the reason.
+ *
+ * `retry` and `fix` start coder work inside this job (the target's job: nothing else advances the
+ * target meanwhile), so their reply reports what came of it: the commit pushed, the state reached,
+ * the commits a `--force` discarded, or why nothing happened.
  */
 import {
   authorizeCommand,
@@ -26,6 +31,7 @@ import {
   listCommandLookups,
   listOwnerTeams,
 } from '../core/commands/authorize-command.ts';
+import type { RepoPermission } from '../ports/git-host.ts';
 import type { Command } from '../core/commands/command.ts';
 import { renderCommand, toMigrateCommand } from '../core/commands/command.ts';
 import { parseCommand } from '../core/commands/parse-command.ts';
@@ -33,9 +39,10 @@ import type { CommandReply } from '../core/commands/render-command-reply.ts';
 import { needsReply, renderCommandReply } from '../core/commands/render-command-reply.ts';
 import type { Migration } from '../core/migration.ts';
 import type { TargetEvent } from '../core/target/events.ts';
+import { isAppCommit } from '../core/target/is-app-commit.ts';
 import { step } from '../core/target/step.ts';
 import type { Target } from '../core/target/target.ts';
-import type { Reaction, RepoRef } from '../ports/git-host.ts';
+import type { CommitInfo, Reaction, RepoRef } from '../ports/git-host.ts';
 import { advanceTarget } from './advance-target.ts';
 import type { InstallationDeps, WorkflowJob } from './deps.ts';
 import { toRepoRef } from './deps.ts';
@@ -43,6 +50,8 @@ import { loadTarget } from './load-target.ts';
 import { classifyError } from './run-effects.ts';
 
 export type CommandJob = Extract<WorkflowJob, { type: 'command' }>;
+
+const WRITERS: ReadonlySet<RepoPermission> = new Set(['write', 'maintain', 'admin']);
 
 /** What happened to a command, for logs and tests. */
 export type CommandOutcome =
@@ -101,6 +110,8 @@ async function runCommandUnguarded(deps: InstallationDeps, job: CommandJob): Pro
   // Decide on the target as the advance will see it: what GitHub shows that the marker does not
   // know yet (a person's push, a merge) is stepped first, purely, without running any effect.
   const target = observe(deps, job.migrationId, loaded.target, loaded.observations);
+  // The branch head as GitHub shows it now (the marker may not record a person's later push).
+  const headSha = loaded.pr?.headSha ?? target.headSha ?? target.lastPushedSha;
   const reply = (body: string) => replyTo(deps, job, body);
   const ignoredCommands = parsed.ignoredCommands;
 
@@ -114,13 +125,20 @@ async function runCommandUnguarded(deps: InstallationDeps, job: CommandJob): Pro
 
   const lookups = listCommandLookups(command, 'pr');
   const permission = lookups.permission ? await deps.host.getPermission(ref, job.commenter.login) : undefined;
-  const owner = lookups.ownership ? isOwner(migration, job.commenter.login) : false;
-  const branchHasHumanCommits = lookups.branchCommits ? await hasHumanCommits(deps, ref, target) : undefined;
+  const ownership = lookups.ownership
+    ? await resolveOwnership(deps, migration, job.commenter.login)
+    : { owner: false, unchecked: [] };
+  // With `--force` the commits are listed too: the reply names the ones it discards.
+  const humanCommits =
+    lookups.branchCommits || (command.name === 'retry' && command.force && WRITERS.has(permission ?? 'none'))
+      ? await listHumanCommits(deps, ref, target, headSha)
+      : undefined;
+  const branchHasHumanCommits = humanCommits === undefined ? undefined : humanCommits.length > 0;
   const decision = authorizeCommand({
     command,
     commenter: job.commenter,
     permission,
-    isMigrationOwner: owner,
+    isMigrationOwner: ownership.owner,
     where: 'pr',
     target,
     ...(branchHasHumanCommits === undefined ? {} : { branchHasHumanCommits }),
@@ -131,10 +149,9 @@ async function runCommandUnguarded(deps: InstallationDeps, job: CommandJob): Pro
   }
   if (decision.type === 'refuse') {
     deps.log.info({ ...log, command: command.name, code: decision.code }, 'Command refused');
-    const teams = decision.code === 'not-owner' ? listOwnerTeams(migration.review.owners) : [];
     const teamNote =
-      teams.length > 0
-        ? ' Membership of owner teams cannot be checked by fleetwright yet; list the login itself in `review.owners`.'
+      decision.code === 'not-owner' && ownership.unchecked.length > 0
+        ? ` Membership of ${ownership.unchecked.join(', ')} could not be checked, so it did not count.`
         : '';
     await react(deps, ref, job.commentId, 'confused');
     await reply(
@@ -152,7 +169,7 @@ async function runCommandUnguarded(deps: InstallationDeps, job: CommandJob): Pro
     await react(deps, ref, job.commentId, 'rocket');
     return 'answered';
   }
-  return applyCommand(deps, job, command, ignoredCommands);
+  return applyCommand(deps, job, command, ignoredCommands, { target, headSha, humanCommits });
 }
 
 /** `help` and `status` are answered here; every other PR command goes to `step`. */
@@ -181,35 +198,58 @@ async function applyCommand(
   job: CommandJob,
   command: Command,
   ignoredCommands: number,
+  seen: { target: Target; headSha: string | undefined; humanCommits: CommitInfo[] | undefined },
 ): Promise<CommandOutcome> {
   const ref = toRepoRef(job.repo);
-  const migrateCommand = toMigrateCommand(command);
+  const base = toMigrateCommand(command);
   const written = `\`${renderCommand(command)}\``;
-  if (!migrateCommand) {
+  if (!base) {
     // Dashboard commands are refused on PRs by `authorizeCommand`; this is a safety net.
     await react(deps, ref, job.commentId, 'confused');
     await replyTo(deps, job, `😕 ${written} does not apply to a PR.`);
     return 'not-applied';
   }
+  // `--force` discards up to the head the commenter could see, never a commit pushed after it.
+  const migrateCommand =
+    base.name === 'retry' && seen.headSha !== undefined ? { ...base, headSha: seen.headSha } : base;
   const result = await advanceTarget(deps, job.migrationId, job.repo, {
     type: 'command-received',
     command: migrateCommand,
     actor: job.commenter.login,
   });
   const outcome = result.outcomes.findLast((item) => item.event === 'command-received');
-  if (outcome?.outcome === 'applied') {
-    if (needsReply(command, ignoredCommands)) {
+  if (outcome?.outcome === 'applied' && result.target) {
+    if (command.name === 'retry' || command.name === 'fix') {
+      await replyTo(
+        deps,
+        job,
+        renderCommandReply(
+          {
+            type: 'command-result',
+            command,
+            before: seen.target,
+            after: result.target,
+            ...(outcome.note ? { note: outcome.note } : {}),
+            ...(command.name === 'retry' && command.force && seen.humanCommits
+              ? { discarded: seen.humanCommits }
+              : {}),
+          },
+          { ignoredCommands },
+        ),
+      );
+    } else if (needsReply(command, ignoredCommands)) {
       await replyTo(deps, job, renderCommandReply({ type: 'accepted', command }, { ignoredCommands }));
     }
     await react(deps, ref, job.commentId, 'rocket');
     return 'applied';
   }
-  // Said plainly rather than pretending: `retry` and `fix` are parsed and authorised, but the
-  // state machine does not run them yet; anything else means the PR changed under the command.
+  // `step` said why (its notes for commands are sentences); otherwise the PR changed under it.
   const why =
-    outcome?.outcome === 'ignored-unsupported'
-      ? `${written} is not available yet: this fleetwright version understands it but cannot run it. ` +
-        'Use `/migrate stop` and finish the PR by hand, or wait for the release that adds it.'
+    outcome &&
+    outcome.outcome !== 'applied' &&
+    outcome.note &&
+    (command.name === 'retry' || command.name === 'fix')
+      ? `${written} was not run: ${outcome.note}.`
       : result.target
         ? `${written} no longer applies: the PR is now \`${result.target.state}\`. \`/migrate status\` shows what applies.`
         : `${written} was not run: the PR could not be read.`;
@@ -239,20 +279,56 @@ function observe(
 }
 
 /**
- * Logins listed in `review.owners`. Teams listed there cannot be resolved through the GitHost
- * port, so their members are not owners (fail closed; see the module comment).
+ * Whether `login` owns the migration: listed in `review.owners` by login (no request), or an
+ * active member of a team listed there (one request per team until one says yes). Pending
+ * invitations and 404s are not memberships; a team GitHub would not answer for (403 without the
+ * Members permission, 5xx) is reported in `unchecked` and does not count (fail closed).
  */
-function isOwner(migration: Migration, login: string): boolean {
-  return isMigrationOwner({ login, owners: migration.review.owners, teamsOfLogin: [] });
+async function resolveOwnership(
+  deps: InstallationDeps,
+  migration: Migration,
+  login: string,
+): Promise<{ owner: boolean; unchecked: string[] }> {
+  const owners = migration.review.owners;
+  if (isMigrationOwner({ login, owners })) return { owner: true, unchecked: [] };
+  const unchecked: string[] = [];
+  for (const team of listOwnerTeams(owners)) {
+    const [org = '', slug = ''] = team.split('/');
+    try {
+      const membership = await deps.host.findTeamMembership(org, slug, login);
+      if (membership === 'active') {
+        return { owner: isMigrationOwner({ login, owners, teamsOfLogin: [team] }), unchecked: [] };
+      }
+    } catch (error) {
+      const classified = classifyError(error);
+      deps.log.warn(
+        { migration: migration.id, team, login, error: classified },
+        'Could not check a team membership',
+      );
+      unchecked.push(
+        `\`@${team}\` (GitHub answered ${classified.status ?? classified.kind}${
+          classified.status === 403 ? ": the app needs the organization's Members: read permission" : ''
+        })`,
+      );
+    }
+  }
+  return { owner: false, unchecked };
 }
 
-/** Whether the PR branch has commits the app did not make (for `retry` without `--force`). */
-async function hasHumanCommits(deps: InstallationDeps, ref: RepoRef, target: Target): Promise<boolean> {
+/**
+ * Commits on the PR branch (base..`head`) that the app did not make, oldest first: what a
+ * `retry` would discard. `head` is the branch head GitHub shows, which may be newer than the marker's.
+ */
+async function listHumanCommits(
+  deps: InstallationDeps,
+  ref: RepoRef,
+  target: Target,
+  head: string | undefined,
+): Promise<CommitInfo[]> {
   const base = target.baseSha;
-  const head = target.headSha ?? target.lastPushedSha;
-  if (base === undefined || head === undefined) return false;
+  if (base === undefined || head === undefined) return [];
   const commits = await deps.host.listCommitsBetween(ref, base, head);
-  return commits.some((commit) => commit.authorLogin !== deps.botLogin);
+  return commits.filter((commit) => !isAppCommit(commit, deps.botLogin));
 }
 
 /** The hidden key of the app's reply to one command comment. */
@@ -266,7 +342,7 @@ async function replyTo(deps: InstallationDeps, job: CommandJob, body: string): P
 }
 
 /** Reactions are acknowledgements: a failure to add one is logged, never fatal to the command. */
-async function react(
+export async function react(
   deps: InstallationDeps,
   ref: RepoRef,
   commentId: number,

@@ -12,7 +12,9 @@ import type { PrTemplateValues } from '../core/pr-body.ts';
 import { summarizeCi } from '../core/target/aggregate-ci.ts';
 import type { Effect } from '../core/target/effects.ts';
 import type { EffectError, TargetEvent } from '../core/target/events.ts';
+import { isAppCommit } from '../core/target/is-app-commit.ts';
 import type { Target } from '../core/target/target.ts';
+import { budgetUsed } from '../core/target/target.ts';
 import type { ChangeSet, CoderBudget, CoderMigration, CoderTask } from '../ports/coder.ts';
 import { StaleHeadError } from '../ports/git-host.ts';
 import type { PullRequestInfo } from '../ports/git-host.ts';
@@ -20,6 +22,7 @@ import { GitHostError } from '../shared/errors.ts';
 import type { InstallationDeps } from './deps.ts';
 import { buildFallbackReport } from './failure-report-fallback.ts';
 import { handOver } from './hand-over.ts';
+import { withAuthor } from './load-target.ts';
 import { loadNotificationsConfig } from './load-review-config.ts';
 import { reviewMigrationFromManifest, reviewTarget } from './review-target.ts';
 import { toRepoRef } from './deps.ts';
@@ -134,7 +137,8 @@ export async function runEffect(
         deps.log.info({ ...meta, add, remove }, '[dry-run] would change labels');
         return [];
       }
-      await deps.host.ensureLabels(ref, pr.number, { add, remove });
+      // The PR was read in this advance (and kept current by every label change since).
+      await deps.host.ensureLabels(ref, pr.number, { add, remove }, pr.labels);
       context.pr = { ...pr, labels: [...pr.labels.filter((label) => !remove.includes(label)), ...add] };
       return [];
     }
@@ -193,11 +197,43 @@ export async function runEffect(
         return [];
       }
       // The reset discards every commit between the new base and the branch head: only the
-      // app's own (the SHAs its marker recorded) may go. Anything else pauses the target.
-      const head = (await deps.host.findBranchHead(ref, effect.branch)) ?? effect.expectedHeadSha;
-      const own = new Set(target.history.flatMap((attempt) => (attempt.sha ? [attempt.sha] : [])));
+      // app's own may go, proven by GitHub (bot author + GitHub's signature). The SHAs the marker
+      // recorded as pushed count too (a GHES without web commit signing leaves the app's commits
+      // unsigned; only writers, who could discard them anyway, can edit the marker), but that
+      // list keeps the last few iterations only. Anything else pauses the target, unless a
+      // writer's `/migrate retry --force` agreed to discard exactly up to this head.
+      const found = await deps.host.findBranchHead(ref, effect.branch);
+      if (found === undefined) {
+        // Deleted meanwhile (a retry of a target without a PR): nothing to discard, start afresh.
+        await deps.host.ensureBranch(ref, effect.branch, effect.sha);
+        return [];
+      }
+      const head = found;
+      if (effect.force === true) {
+        if (head === effect.expectedHeadSha) {
+          deps.log.info({ ...meta, head }, 'Resetting the branch over commits a writer agreed to discard');
+          await deps.host.resetBranch(ref, effect.branch, effect.sha, effect.expectedHeadSha);
+          return [];
+        }
+        // The branch moved after the command: what came later was not agreed to be discarded.
+        const later = await deps.host.listCommitsBetween(ref, effect.expectedHeadSha, head);
+        const person = later.find((commit) => !isAppCommit(commit, deps.botLogin));
+        deps.log.warn({ ...meta, sha: head }, 'Not resetting: the branch moved after /migrate retry --force');
+        context.changeSet = undefined;
+        return [
+          {
+            type: 'human-commit-detected',
+            sha: head,
+            ...withAuthor(person, deps.botLogin),
+            beforeReset: true,
+          },
+        ];
+      }
+      const recorded = new Set(target.history.flatMap((attempt) => (attempt.sha ? [attempt.sha] : [])));
       const discarded = await deps.host.listCommitsBetween(ref, effect.sha, head);
-      const foreign = discarded.find((commit) => !own.has(commit.sha));
+      const foreign = discarded.find(
+        (commit) => !isAppCommit(commit, deps.botLogin) && !recorded.has(commit.sha),
+      );
       if (foreign) {
         deps.log.warn({ ...meta, sha: foreign.sha }, 'Not resetting over a commit the app did not make');
         context.changeSet = undefined;
@@ -206,7 +242,7 @@ export async function runEffect(
           {
             type: 'human-commit-detected',
             sha: head,
-            ...(foreign.authorLogin ? { author: foreign.authorLogin } : {}),
+            ...withAuthor(foreign, deps.botLogin),
             beforeReset: true,
           },
         ];
@@ -264,7 +300,8 @@ async function runCoder(
             ...instruction,
           };
   const policy = deps.view.policyFor(migration.id);
-  const remainingRepo = migration.policy.maxCostPerRepoUsd - target.usage.costUsd;
+  // The per-repository budget is per attempt: a retry starts it afresh (see `budgetUsed`).
+  const remainingRepo = migration.policy.maxCostPerRepoUsd - budgetUsed(target).costUsd;
   const remainingTotal = migration.policy.maxTotalUsd - (policy?.migrationSpentUsd ?? 0);
   const budget: CoderBudget = {
     maxTurns: migration.coder.maxTurns,

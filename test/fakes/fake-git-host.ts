@@ -27,6 +27,7 @@ import type {
   RepoPermission,
   RepoRef,
   RequestedReviewers,
+  TeamMembership,
 } from '../../src/ports/git-host.ts';
 import { StaleHeadError } from '../../src/ports/git-host.ts';
 import { GitHostError } from '../../src/shared/errors.ts';
@@ -37,6 +38,8 @@ interface FakeCommit {
   files: Map<string, string>;
   message: string;
   authorLogin: string | null;
+  /** Signed by GitHub: only commits the app made through the API (a person's push is unsigned). */
+  verified: boolean;
 }
 
 interface FakeComment {
@@ -71,7 +74,7 @@ interface FakeRepo {
   labels: Set<string>;
   checkRuns: Map<string, CheckRunInfo[]>;
   statuses: Map<string, CommitStatusInfo[]>;
-  issues: (IssueInfo & { labels: string[] })[];
+  issues: (IssueInfo & { labels: string[]; comments: FakeComment[] })[];
   failedLogs: Map<string, { jobName: string; url: string; log: string }[]>;
   permissions: Map<string, RepoPermission>;
 }
@@ -97,6 +100,8 @@ export class FakeGitHost implements GitHost {
   readonly appSlug: string;
   /** Calls per port method. */
   readonly counts: Partial<Record<FakeMethod, number>> = {};
+  /** GitHub signs the app's API commits; `false` models a GHES without web commit signing. */
+  signsAppCommits = true;
   /** Every PR opened: repo, number, time, and how many PRs of that branch were open right after. */
   readonly openedPrs: {
     repo: string;
@@ -222,7 +227,7 @@ export class FakeGitHost implements GitHost {
     for (const addition of commit.changeSet.additions)
       files.set(addition.path, addition.contents.toString('utf8'));
     for (const deletion of commit.changeSet.deletions) files.delete(deletion.path);
-    const sha = this.#commit(files, [head], commit.headline, this.botLogin);
+    const sha = this.#commit(files, [head], commit.headline, this.botLogin, this.signsAppCommits);
     repo.branches.set(commit.branch, sha);
     return { sha };
   }
@@ -255,6 +260,7 @@ export class FakeGitHost implements GitHost {
         parents: [...walk.parents],
         message: walk.message,
         authorLogin: walk.authorLogin,
+        verified: walk.verified,
       });
     }
     return result.reverse();
@@ -416,7 +422,7 @@ export class FakeGitHost implements GitHost {
     body: string,
   ): Promise<{ id: number; created: boolean }> {
     this.#count('ensureComment');
-    const pr = this.#pr(ref, number);
+    const pr = this.#thread(ref, number);
     const full = withHiddenKey(commentKey, body);
     const existing = pr.comments.find(
       (comment) => comment.authorLogin === this.botLogin && findHiddenKey(comment.body) === commentKey,
@@ -433,7 +439,7 @@ export class FakeGitHost implements GitHost {
   async createComment(ref: RepoRef, number: number, body: string): Promise<{ id: number }> {
     this.#count('createComment');
     const comment = { id: this.#nextId++, body, authorLogin: this.botLogin };
-    this.#pr(ref, number).comments.push(comment);
+    this.#thread(ref, number).comments.push(comment);
     return { id: comment.id };
   }
 
@@ -517,6 +523,25 @@ export class FakeGitHost implements GitHost {
   /** Reactions the app left on comments, in order (`repo` lowercased). */
   readonly reactions: { repo: string; commentId: number; reaction: Reaction }[] = [];
 
+  async findTeamMembership(
+    org: string,
+    teamSlug: string,
+    login: string,
+  ): Promise<TeamMembership | undefined> {
+    this.#count('findTeamMembership');
+    return this.#teams.get(`${org}/${teamSlug}`.toLowerCase())?.get(login.toLowerCase());
+  }
+
+  readonly #teams = new Map<string, Map<string, TeamMembership>>();
+
+  /** `login` belongs to the team `org/slug` (`pending`: invited only); `findTeamMembership` reads it. */
+  setTeamMember(org: string, teamSlug: string, login: string, state: TeamMembership = 'active'): void {
+    const key = `${org}/${teamSlug}`.toLowerCase();
+    const team = this.#teams.get(key) ?? new Map<string, TeamMembership>();
+    team.set(login.toLowerCase(), state);
+    this.#teams.set(key, team);
+  }
+
   /** Sets a user's permission on a repository (`getPermission` answers `none` otherwise). */
   setPermission(ref: RepoRef, login: string, permission: RepoPermission): void {
     this.#repo(ref).permissions.set(login, permission);
@@ -563,6 +588,7 @@ export class FakeGitHost implements GitHost {
       state: 'open' as const,
       htmlUrl: `https://github.test/${fullName(repo.info)}/issues/x`,
       labels: issue.labels ?? [],
+      comments: [],
     };
     repo.issues.push(created);
     return {
@@ -657,7 +683,10 @@ export class FakeGitHost implements GitHost {
     this.#repo(ref).failedLogs.set(sha, logs);
   }
 
-  /** A person pushes a commit on `branch`. */
+  /**
+   * A person pushes a commit on `branch`, attributed to `author` (a person can write any author
+   * e-mail, the bot's included) and unsigned, as a plain `git push` is.
+   */
   pushCommit(ref: RepoRef, branch: string, files: Record<string, string>, author = 'octocat'): string {
     const repo = this.#repo(ref);
     const head = repo.branches.get(branch);
@@ -710,6 +739,13 @@ export class FakeGitHost implements GitHost {
     return this.#commits.get(sha)?.authorLogin;
   }
 
+  /** The app's comments on issue `number` (replies on the dashboard). */
+  issueComments(ref: RepoRef, number: number): FakeComment[] {
+    return (this.#repo(ref).issues.find((item) => item.number === number)?.comments ?? []).map((comment) => ({
+      ...comment,
+    }));
+  }
+
   /** The app's issues in a repository (the dashboard). */
   issues(ref: RepoRef): IssueInfo[] {
     return this.#repo(ref).issues.map((issue) => ({
@@ -750,6 +786,12 @@ export class FakeGitHost implements GitHost {
     if (repo.info.archived)
       throw new GitHostError('Repository was archived so is read-only.', { status: 403 });
     if (repo.info.disabled) throw new GitHostError('Repository access blocked', { status: 403 });
+  }
+
+  /** The comments of PR or issue `number` (issues: the app's dashboard). */
+  #thread(ref: RepoRef, number: number): { comments: FakeComment[] } {
+    const issue = this.#repo(ref).issues.find((item) => item.number === number);
+    return issue ?? this.#pr(ref, number);
   }
 
   #pr(ref: RepoRef, number: number): FakePr {
@@ -813,9 +855,10 @@ export class FakeGitHost implements GitHost {
     parents: string[],
     message: string,
     authorLogin: string | null,
+    verified = false,
   ): string {
     const sha = (this.#nextSha++).toString(16).padStart(40, '0').replace(/^0/, 'f');
-    this.#commits.set(sha, { sha, parents, files, message, authorLogin });
+    this.#commits.set(sha, { sha, parents, files, message, authorLogin, verified });
     return sha;
   }
 }

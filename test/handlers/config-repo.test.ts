@@ -306,6 +306,34 @@ describe('handlers: config repo validation', () => {
     expect(body.mock.lastCall?.[0]).toMatchObject({ head_sha: AFTER, conclusion: 'success' });
   });
 
+  it('validates the commit again on "Re-run all checks" (check_suite.rerequested)', async () => {
+    mockContents({ 'migrations/a.yml': 'version: 1\nid: a\n' });
+    mockCompare(['migrations/a.yml']);
+    mockNoExistingCheckRun();
+    const body = captureCheckRun();
+    const payload = loadWebhookExample('check_suite.rerequested');
+    Object.assign(payload.repository, { name: 'fleetwright-config', full_name: 'acme/fleetwright-config' });
+    Object.assign(payload.repository.owner, { login: 'acme' });
+    Object.assign(payload.check_suite, { head_sha: AFTER, before: BEFORE, after: AFTER, pull_requests: [] });
+
+    await probot.receive({ id: 'rerun-all', name: 'check_suite', payload } as never);
+
+    expect(body.mock.lastCall?.[0]).toMatchObject({
+      head_sha: AFTER,
+      conclusion: 'failure',
+      output: { title: '3 errors in 1 manifest' },
+    });
+  });
+
+  it('ignores "Re-run all checks" outside the config repo', async () => {
+    const payload = loadWebhookExample('check_suite.rerequested');
+    Object.assign(payload.repository, { name: 'api', full_name: 'acme/api' });
+
+    await expect(
+      probot.receive({ id: 'rerun-elsewhere', name: 'check_suite', payload } as never),
+    ).resolves.toBeUndefined();
+  });
+
   it('ignores re-runs of other checks', async () => {
     const payload = loadWebhookExample('check_run.rerequested');
     Object.assign(payload.repository, { name: 'fleetwright-config' });

@@ -269,19 +269,32 @@ describe('issue_comment.created: /migrate on a migration PR', () => {
     expect(replies()[0]).toContain('it is already stopped');
   });
 
-  it('/migrate approve needs a listed owner; team membership is not assumed', async () => {
-    const id = await comment('/migrate approve');
+  it('/migrate approve needs an owner: listed by login or an active member of a listed team', async () => {
+    github.setTeamMember('acme', 'platform', 'pat', 'pending');
+    github.setPermission(API, 'pat', 'write');
+    const refused = await comment('/migrate approve');
+    const pending = await comment('/migrate approve', { login: 'pat' });
+    github.setTeamMember('acme', 'platform', 'maya');
+    const member = await comment('/migrate approve');
 
-    expect(reactionsOn(id)).toEqual(['eyes', 'confused']);
+    expect(reactionsOn(refused)).toEqual(['eyes', 'confused']);
     expect(replies()[0]).toContain('is for the migration');
-    expect(replies()[0]).toContain('Membership of owner teams cannot be checked');
+    expect(reactionsOn(pending)).toEqual(['eyes', 'confused']);
+    expect(replies()[1]).toContain('is for the migration');
+    // An owner now: refused only because the PR does not wait for an owner's review.
+    expect(reactionsOn(member)).toEqual(['eyes', 'confused']);
+    expect(replies()[2]).toContain('applies only while it waits for an owner');
   });
 
-  it('/migrate fix is authorised but answered honestly as not available yet', async () => {
+  it('/migrate fix runs one repair iteration with the instruction and replies with the commit', async () => {
+    const before = stateOf();
     const id = await comment('/migrate fix use the global fetch');
 
-    expect(reactionsOn(id)).toEqual(['eyes', 'confused']);
-    expect(replies()[0]).toContain('`/migrate fix` is not available yet');
-    expect(stateOf()).toMatchObject({ target: { state: 'awaiting-ci' } });
+    expect(reactionsOn(id)).toEqual(['eyes', 'rocket']);
+    expect(replies()[0]).toMatch(
+      /^🚀 The coder applied your instruction in commit `[0-9a-f]{7}` \(iteration 2\)/m,
+    );
+    expect(stateOf()).toMatchObject({ target: { state: 'awaiting-ci', iteration: 2 } });
+    expect(before).toMatchObject({ target: { iteration: 1 } });
   });
 });

@@ -18,7 +18,8 @@ export type WebhookExample =
   | 'pull_request.opened'
   | 'pull_request.synchronize'
   | 'pull_request.reopened'
-  | 'check_run.rerequested';
+  | 'check_run.rerequested'
+  | 'check_suite.rerequested';
 
 /** A payload that tests edit freely before handing it to `probot.receive`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests reshape real payloads field by field

@@ -169,6 +169,13 @@ function createCommitOnBranch(
     );
   const expected = String(input.expectedHeadOid ?? '');
   if (expected !== head) {
+    sim.staleWrites.push({
+      repo: `${repo.owner.login}/${repo.name}`,
+      ref: `refs/heads/${branchName}`,
+      expected,
+      actual: head,
+      via: 'createCommitOnBranch',
+    });
     throw new GraphqlFieldError(
       'STALE_DATA',
       `Expected branch to point to "${expected}" but it did not. Pull and try again.`,
@@ -255,6 +262,13 @@ function updateRefs(sim: GitHubSim, installationId: number | undefined, input: R
       throw new GraphqlFieldError('UNPROCESSABLE', `Invalid ref name '${update.name}'.`);
     const current = repo.refs.get(update.name);
     if (update.beforeOid !== undefined && (current ?? ZERO_SHA) !== update.beforeOid) {
+      sim.staleWrites.push({
+        repo: `${repo.owner.login}/${repo.name}`,
+        ref: update.name,
+        expected: update.beforeOid,
+        actual: current,
+        via: 'updateRefs',
+      });
       throw new GraphqlFieldError(
         'STALE_DATA',
         `Ref '${update.name}' does not point to '${update.beforeOid}'.`,

@@ -7,8 +7,10 @@ export {
   type Actor,
   type CreateRepoOptions,
   type FileInput,
+  type RefUpdate,
   type RepoRef,
   type SimOptions,
+  type StaleWrite,
 } from './simulator.ts';
 export type { CiContext, CiPlan, CiScript, CiWorkflowPlan, CiJobPlan, CiConclusion } from './ci.ts';
 export type { DeliveryOptions, DeliveryRecord, WebhookEvent } from './webhooks.ts';

@@ -92,11 +92,14 @@ export interface FaultSpec {
   retryAfterSeconds?: number;
   /** How many matching requests fail (default 1; Infinity = until cleared). */
   times?: number;
+  /** How many matching requests go through before the first one fails (default 0). */
+  after?: number;
 }
 
 interface ActiveFault extends FaultSpec {
   remaining: number;
   hits: number;
+  passed: number;
 }
 
 export class FaultInjector {
@@ -104,7 +107,7 @@ export class FaultInjector {
 
   /** Makes the next `times` requests matching `kind` fail; returns a handle with the hit count. */
   add(spec: FaultSpec): { hits: () => number; clear: () => void } {
-    const fault: ActiveFault = { ...spec, remaining: spec.times ?? 1, hits: 0 };
+    const fault: ActiveFault = { ...spec, remaining: spec.times ?? 1, hits: 0, passed: 0 };
     this.faults.push(fault);
     return {
       hits: () => fault.hits,
@@ -126,6 +129,10 @@ export class FaultInjector {
         (f.kind === undefined || (typeof f.kind === 'string' ? f.kind === kind : f.kind.test(kind))),
     );
     if (!fault) return;
+    if (fault.passed < (fault.after ?? 0)) {
+      fault.passed++;
+      return;
+    }
     fault.remaining--;
     fault.hits++;
     if (fault.remaining <= 0) this.faults = this.faults.filter((f) => f !== fault);

@@ -12,6 +12,7 @@ import { isContentCreating } from './requests.ts';
 import { repoRoutes } from './rest-repos.ts';
 import { ciRoutes } from './rest-ci.ts';
 import { issueRoutes } from './rest-issues.ts';
+import { orgRoutes } from './rest-orgs.ts';
 import type { GitHubSim } from './simulator.ts';
 
 interface CompiledRoute extends Route {
@@ -19,7 +20,7 @@ interface CompiledRoute extends Route {
 }
 
 // CI routes first: their literal suffixes (`/commits/{ref}/status`) must win over `/commits/{ref+}`.
-const routes: CompiledRoute[] = [...ciRoutes, ...issueRoutes, ...repoRoutes].map((route) => ({
+const routes: CompiledRoute[] = [...ciRoutes, ...issueRoutes, ...repoRoutes, ...orgRoutes].map((route) => ({
   ...route,
   segments: route.template.split('/').slice(1),
 }));

@@ -211,6 +211,56 @@ describe('test/sim REST behaviour', () => {
     expect(sim.requests.records.map((r) => r.status)).toEqual([503, 503, 200]);
   });
 
+  it('lets `after` matching requests through before a fault starts (a crash mid-sequence)', async () => {
+    const octokit = simOctokit(sim);
+    sim.faults.add({ kind: 'GET /repos/{owner}/{repo}', type: 'server-error', after: 1, times: 1 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++)
+      statuses.push(
+        await octokit.rest.repos.get(repo).then(
+          (r) => r.status,
+          (e: { status: number }) => e.status,
+        ),
+      );
+    expect(statuses).toEqual([200, 502, 200]);
+  });
+
+  it('logs ref updates (forced or not, by the app or a person) and refused stale writes', async () => {
+    const octokit = simOctokit(sim);
+    const main = sim.branchHead(sim.getRepo(repo), 'main')!;
+    await octokit.rest.git.createRef({ ...repo, ref: 'refs/heads/b', sha: main });
+    const mine = sim.commit(repo, {
+      branch: 'b',
+      files: { 'x.txt': 'x' },
+      by: 'alice',
+      author: 'fleetwright[bot]',
+    });
+    expect(sim.commitInfo(repo, mine)).toMatchObject({ authorLogin: 'fleetwright[bot]', verified: false });
+    sim.pushRef(repo, 'b', main, 'alice');
+    const error = await octokit
+      .graphql(
+        'mutation C($input: CreateCommitOnBranchInput!) { createCommitOnBranch(input: $input) { commit { oid } } }',
+        {
+          input: {
+            branch: { repositoryNameWithOwner: 'acme/app', branchName: 'b' },
+            expectedHeadOid: mine,
+            message: { headline: 'h' },
+            fileChanges: { additions: [{ path: 'y', contents: Buffer.from('y').toString('base64') }] },
+          },
+        },
+      )
+      .catch((e: Error) => e);
+    expect(String(error)).toContain('Expected branch to point to');
+    expect(sim.refUpdates.map((u) => [u.ref, u.before, u.after, u.forced, u.actor, u.viaApp])).toEqual([
+      ['refs/heads/b', undefined, main, false, 'fleetwright[bot]', true],
+      ['refs/heads/b', main, mine, false, 'alice', false],
+      ['refs/heads/b', mine, main, true, 'alice', false],
+    ]);
+    expect(sim.staleWrites).toEqual([
+      { repo: 'acme/app', ref: 'refs/heads/b', expected: mine, actual: main, via: 'createCommitOnBranch' },
+    ]);
+  });
+
   it('classifies requests: REST vs GraphQL, writes, content-creating', async () => {
     const octokit = simOctokit(sim);
     const main = sim.branchHead(sim.getRepo(repo), 'main')!;

@@ -78,6 +78,30 @@ export interface SimOptions {
 
 const ZERO_SHA = '0000000000000000000000000000000000000000';
 
+/** One ref change, in order (`sim.refUpdates`): what the scenario invariants check pushes against. */
+export interface RefUpdate {
+  /** Position in the request log when the ref moved (orders ref changes against requests). */
+  requestIndex: number;
+  repo: string;
+  ref: string;
+  before: string | undefined;
+  after: string | undefined;
+  /** Not a fast-forward (the old head is not an ancestor of the new one). */
+  forced: boolean;
+  actor: string;
+  /** Made through an app's installation token (the app), not by a person. */
+  viaApp: boolean;
+}
+
+/** A write GitHub refused because the ref had moved (`STALE_DATA`): a push on a stale head, stopped. */
+export interface StaleWrite {
+  repo: string;
+  ref: string;
+  expected: string;
+  actual: string | undefined;
+  via: 'createCommitOnBranch' | 'updateRefs';
+}
+
 export class GitHubSim {
   readonly app: SimApp;
   readonly botUser: SimUser;
@@ -85,6 +109,10 @@ export class GitHubSim {
   readonly webhookSecret: string;
   readonly webhooks: WebhookDispatcher;
   readonly requests = new RequestLog();
+  /** Every ref change (push, force-push, deletion), oldest first. */
+  readonly refUpdates: RefUpdate[] = [];
+  /** Every compare-and-swap write refused because the ref had moved. */
+  readonly staleWrites: StaleWrite[] = [];
   readonly faults = new FaultInjector();
   readonly ci: CiEngine;
   readonly installations = new Map<number, SimInstallation>();
@@ -96,7 +124,9 @@ export class GitHubSim {
   readonly backgroundErrors: unknown[] = [];
   /** Unauthenticated download URLs (`/_download/...`) that redirects point at: tarballs, logs. */
   /** Permissions of the simulated app that change behaviour (workflow file edits). */
-  readonly appPermissions = { workflows: false };
+  readonly appPermissions = { workflows: false, members: true };
+  /** Team memberships by `org/slug` (lowercase), login (lowercase) → state; see `setTeamMember`. */
+  readonly teams = new Map<string, Map<string, 'active' | 'pending'>>();
   readonly downloads = new Map<string, { body: Buffer | string; contentType: string }>();
   private server: Server | undefined;
   private port = 0;
@@ -346,6 +376,8 @@ export class GitHubSim {
       actor: Actor;
       verified?: boolean;
       author?: GitPerson;
+      /** The account the author e-mail resolves to; defaults to the actor. */
+      authorLogin?: string;
     },
   ): GitCommit {
     const treeSha = repo.git.putTree(spec.files);
@@ -356,7 +388,7 @@ export class GitHubSim {
       message: spec.message,
       author: spec.author ?? person,
       committer: spec.actor.app ? { name: 'GitHub', email: 'noreply@github.com', date: person.date } : person,
-      authorLogin: spec.actor.user.login,
+      authorLogin: spec.authorLogin ?? spec.actor.user.login,
       verified: spec.verified ?? spec.actor.app !== null,
     });
   }
@@ -391,6 +423,16 @@ export class GitHubSim {
     else repo.refs.set(ref, sha);
     repo.pushedAt = this.now();
     const forced = before !== undefined && sha !== undefined && !repo.git.isAncestor(before, sha);
+    this.refUpdates.push({
+      requestIndex: this.requests.records.length,
+      repo: `${repo.owner.login}/${repo.name}`,
+      ref,
+      before,
+      after: sha,
+      forced,
+      actor: actor.user.login,
+      viaApp: actor.app !== null,
+    });
     this.emitPush(repo, ref, before, sha, actor, forced);
     if (!ref.startsWith('refs/heads/')) return;
     const branch = ref.slice('refs/heads/'.length);
@@ -416,7 +458,11 @@ export class GitHubSim {
     }
   }
 
-  /** Control API: commits files (null deletes) on a branch as `by`, like `git push`. */
+  /**
+   * Control API: commits files (null deletes) on a branch as `by`, like `git push`. `author` is
+   * the account GitHub attributes the commit to (from the author e-mail, which anyone can set:
+   * `author: 'fleetwright[bot]'` forges the app); the commit is unsigned either way.
+   */
   commit(
     ref: RepoRef,
     spec: {
@@ -424,6 +470,7 @@ export class GitHubSim {
       files?: Record<string, FileInput | null>;
       message?: string;
       by?: string;
+      author?: string;
       parents?: string[];
     },
   ): string {
@@ -437,12 +484,14 @@ export class GitHubSim {
       else files.set(path, this.blobFor(repo, input));
     }
     const actor = this.human(spec.by);
+    const author = spec.author === undefined ? undefined : this.human(spec.author);
     const commit = this.writeCommit(repo, {
       parents,
       files,
       message: spec.message ?? 'Update files',
       actor,
       verified: false,
+      ...(author ? { author: this.person(author), authorLogin: author.user.login } : {}),
     });
     this.setRef(repo, `refs/heads/${branch}`, commit.sha, actor);
     return commit.sha;
@@ -596,6 +645,15 @@ export class GitHubSim {
   /** Control API: a person comments (e.g. `/migrate retry`). */
   addComment(ref: RepoRef, number: number, body: string, by = 'octocat'): SimComment {
     return this.createComment(this.getRepo(ref), this.getIssue(ref, number), body, this.human(by));
+  }
+
+  /** Control API: `login` is a member of the team `org/slug` (`pending`: invited, not yet accepted). */
+  setTeamMember(org: string, slug: string, login: string, state: 'active' | 'pending' = 'active'): void {
+    this.ensureUser(login);
+    const key = `${org.toLowerCase()}/${slug.toLowerCase()}`;
+    const team = this.teams.get(key) ?? new Map<string, 'active' | 'pending'>();
+    team.set(login.toLowerCase(), state);
+    this.teams.set(key, team);
   }
 
   setCollaborator(ref: RepoRef, login: string, permission: SimPermission): void {

@@ -68,8 +68,10 @@ describe('workflows/fan-out (one repository)', () => {
     });
     expect(harness.github.commitAuthor(pr!.headSha)).toBe('fleetwright[bot]');
     expect(harness.github.branchHead(ref, BRANCH)).toBe(pr!.headSha);
-    // Requests for the whole fan-out of one repo: ledger + list + discovery + load + baseline + tarball + branch + commit + PR.
+    // Requests for the whole fan-out of one repo: ledger + list + discovery + load + baseline + tarball + branch + commit + PR,
+    // and one dashboard edit for all of the target's changes (the next is at least 30 s later).
     expect(harness.github.counts).toEqual({
+      ensureIssue: 1,
       findIssue: 1,
       listRepositories: 1,
       findPullRequestForBranch: 2,
@@ -80,7 +82,7 @@ describe('workflows/fan-out (one repository)', () => {
       commitChangeSet: 1,
       ensureDraftPullRequest: 1,
     });
-    expect(harness.github.totalRequests()).toBe(11);
+    expect(harness.github.totalRequests()).toBe(12);
     expect(harness.workspaces.disposed).toBe(harness.workspaces.created);
   });
 

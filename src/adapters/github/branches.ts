@@ -208,6 +208,7 @@ export async function listCommitsBetween(
           parents: c.parents.map((p) => p.sha),
           message: c.commit.message,
           authorLogin: c.author?.login ?? null,
+          verified: c.commit.verification?.verified === true,
         });
       }
       if (data.commits.length < 100 || out.length >= data.total_commits) return out;

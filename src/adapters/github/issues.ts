@@ -16,7 +16,7 @@ export async function ensureLabels(
   ref: RepoRef,
   number: number,
   labels: { add?: string[]; remove?: string[] },
-  current?: string[],
+  current?: readonly string[],
 ): Promise<void> {
   return attempt(`set labels on ${ref.owner}/${ref.repo}#${number}`, async () => {
     const add = [...new Set(labels.add ?? [])];

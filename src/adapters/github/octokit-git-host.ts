@@ -22,6 +22,7 @@ import type {
   RepoPermission,
   RepoRef,
   RequestedReviewers,
+  TeamMembership,
 } from '../../ports/git-host.ts';
 import type { FailureReport } from '../../contracts/failure-report.ts';
 import { listFailedJobLogs } from './actions.ts';
@@ -60,6 +61,7 @@ import {
 } from './pulls.ts';
 import { getPullRequestDiff, listRequestedReviewers } from './pull-request-review.ts';
 import { findRepository, listRepositories } from './repositories.ts';
+import { findTeamMembership } from './teams.ts';
 
 export class OctokitGitHost implements GitHost {
   private readonly ctx: AdapterContext;
@@ -147,8 +149,13 @@ export class OctokitGitHost implements GitHost {
   updatePullRequest(ref: RepoRef, number: number, update: { title?: string; body?: string }): Promise<void> {
     return updatePullRequest(this.ctx, ref, number, update);
   }
-  ensureLabels(ref: RepoRef, number: number, labels: { add?: string[]; remove?: string[] }): Promise<void> {
-    return ensureLabels(this.ctx, ref, number, labels);
+  ensureLabels(
+    ref: RepoRef,
+    number: number,
+    labels: { add?: string[]; remove?: string[] },
+    current?: readonly string[],
+  ): Promise<void> {
+    return ensureLabels(this.ctx, ref, number, labels, current);
   }
   ensureComment(
     ref: RepoRef,
@@ -183,6 +190,9 @@ export class OctokitGitHost implements GitHost {
   }
   getPermission(ref: RepoRef, login: string): Promise<RepoPermission> {
     return getPermission(this.ctx, ref, login);
+  }
+  findTeamMembership(org: string, teamSlug: string, login: string): Promise<TeamMembership | undefined> {
+    return findTeamMembership(this.ctx, org, teamSlug, login);
   }
   addReaction(ref: RepoRef, commentId: number, reaction: Reaction): Promise<void> {
     return addReaction(this.ctx, ref, commentId, reaction);

@@ -225,6 +225,9 @@ function checkTargetState(command: Command, target: Target, branchHasHumanCommit
         );
       }
       if (FIXABLE.has(state) && target.prNumber !== undefined) return { type: 'allow' };
+      if (state === 'queued' || state === 'baseline') {
+        return refuse('state', `${where}: it is starting over; send your instruction once it has pushed.`);
+      }
       return refuse('state', `${where}, a final state; \`/migrate fix\` cannot change it.`);
     case 'retry': {
       if (CODING.has(state)) {
@@ -239,6 +242,9 @@ function checkTargetState(command: Command, target: Target, branchHasHumanCommit
           'state',
           `${where}: a person closed it. Reopen the PR first if the migration should try again.`,
         );
+      }
+      if ((state === 'queued' || state === 'baseline') && target.pending?.command === 'retry') {
+        return refuse('state', `${where}: a retry is already under way.`);
       }
       if (state === 'queued' || state === 'baseline') {
         return refuse('state', `${where}: it has not started yet.`);

@@ -6,6 +6,7 @@
  * cannot ping anyone or break the hidden markers.
  */
 import type { Target } from '../target/target.ts';
+import { budgetUsed } from '../target/target.ts';
 import type { RetrySelection } from '../dashboard/select-retry-targets.ts';
 import {
   codeBlock,
@@ -38,7 +39,29 @@ export type CommandReply =
    * with more than one command. (Otherwise the 🚀 reaction is the whole answer; see `needsReply`.)
    */
   | { type: 'accepted'; command: Command }
-  | { type: 'retry-selection'; selection: RetrySelection; revision: string };
+  | { type: 'retry-selection'; selection: RetrySelection; revision: string }
+  /**
+   * What a PR's `retry` or `fix` led to: both run the coder inside the command's job, so the
+   * reply can say which commit was pushed, where the PR stands, or why nothing changed.
+   */
+  | {
+      type: 'command-result';
+      command: Extract<Command, { name: 'retry' | 'fix' }>;
+      /** The target when the command was accepted, and after it ran. */
+      before: Target;
+      after: Target;
+      /** The state machine's note on the command (`iteration 6, one beyond the budget…`). */
+      note?: string;
+      /** `retry --force`: the commits on the branch that fleetwright did not make. */
+      discarded?: readonly CommitSummary[];
+    };
+
+/** A commit as replies show it (structurally `CommitInfo` of the GitHost port). */
+export interface CommitSummary {
+  sha: string;
+  authorLogin: string | null;
+  message: string;
+}
 
 /**
  * The Markdown reply. `ignoredCommands` (from `parseCommand`) adds a note that only the first
@@ -77,7 +100,96 @@ function renderBody(reply: CommandReply): string {
     }
     case 'retry-selection':
       return renderRetrySelection(reply.selection, reply.revision);
+    case 'command-result':
+      return reply.command.name === 'retry' ? renderRetryResult(reply) : renderFixResult(reply);
   }
+}
+
+type CommandResult = Extract<CommandReply, { type: 'command-result' }>;
+
+/** `state` (reason): detail, for a PR that ended somewhere unexpected. */
+function describeState(target: Target): string {
+  const reason = target.reason ? ` (${target.reason})` : '';
+  const detail = target.detail ? `: ${escapeText(oneLine(target.detail, 300))}` : '';
+  return `\`${target.state}\`${reason}${detail}`;
+}
+
+function pushedNew(reply: CommandResult): string | undefined {
+  const { before, after } = reply;
+  return after.lastPushedSha !== undefined &&
+    after.lastPushedSha !== before.lastPushedSha &&
+    after.state === 'awaiting-ci'
+    ? after.lastPushedSha
+    : undefined;
+}
+
+function renderRetryResult(reply: CommandResult): string {
+  const { after } = reply;
+  const lines: string[] = [];
+  const head = `🚀 \`/migrate retry${reply.command.name === 'retry' && reply.command.force ? ' --force' : ''}\`: started over with revision ${inlineCode(after.manifestRevision)}, with a fresh budget for this attempt.`;
+  const pushed = pushedNew(reply);
+  if (pushed) {
+    lines.push(
+      `${head} The change was regenerated on the default branch at \`${(after.baseSha ?? '').slice(0, 7)}\` as commit \`${pushed.slice(0, 7)}\`; CI is running on it.`,
+    );
+  } else if (after.state === 'baseline') {
+    lines.push(`${head} It waits for the default branch's CI to finish, then regenerates the change.`);
+  } else if (after.state === 'queued') {
+    lines.push(`${head} It is queued and starts under the migration's rollout limits.`);
+  } else if (after.state === 'skipped') {
+    lines.push(
+      `${head} It stopped before the coder ran: the PR is ${describeState(after)}. Comment \`/migrate retry\` again once the default branch is green.`,
+    );
+  } else {
+    lines.push(`${head} The PR is now ${describeState(after)}.`);
+  }
+  const discarded = reply.discarded ?? [];
+  if (discarded.length > 0) {
+    const list = discarded
+      .slice(0, 20)
+      .map(
+        (commit) =>
+          `- \`${commit.sha.slice(0, 7)}\`${commit.authorLogin ? ` by ${inlineCode(commit.authorLogin, { max: 60 })}` : ''}: ${escapeText(oneLine(commit.message.split('\n')[0] ?? '', 120))}`,
+      );
+    if (discarded.length > 20) list.push(`- … and ${discarded.length - 20} more`);
+    const intro = pushed
+      ? 'As `--force` asked, these commits fleetwright did not make were discarded:'
+      : after.state === 'baseline' || after.state === 'drafting'
+        ? 'As `--force` asked, these commits fleetwright did not make will be discarded when the change is regenerated (not any pushed after this command):'
+        : 'These commits fleetwright did not make were kept: the retry ended before the branch was reset.';
+    lines.push('', intro, '', ...list);
+  }
+  return lines.join('\n');
+}
+
+function renderFixResult(reply: CommandResult): string {
+  const { after } = reply;
+  const granted = reply.note?.includes('beyond the budget')
+    ? `, ${escapeText(reply.note.replace(/^iteration \d+, /, ''))}`
+    : '';
+  const pushed = pushedNew(reply);
+  const lines: string[] = [];
+  if (pushed) {
+    lines.push(
+      `🚀 The coder applied your instruction in commit \`${pushed.slice(0, 7)}\` (iteration ${after.iteration}${granted}); CI is running on it.`,
+    );
+  } else if (after.detail?.startsWith('/migrate fix by ')) {
+    const why = after.detail.replace(/^\/migrate fix by @\S+ made no change: /, '');
+    lines.push(
+      `The coder made no change for your instruction: ${escapeText(oneLine(why, 300))}. The PR is \`${after.state}\` again.`,
+    );
+  } else {
+    lines.push(
+      `The fix iteration ran (iteration ${after.iteration}${granted}); the PR is now ${describeState(after)}.`,
+    );
+  }
+  if (reply.command.name === 'fix' && reply.command.truncated) {
+    lines.push(
+      '',
+      `Your instruction was longer than ${MAX_FIX_INSTRUCTION} characters; the coder got the first ${MAX_FIX_INSTRUCTION}.`,
+    );
+  }
+  return lines.join('\n');
 }
 
 /**
@@ -123,11 +235,20 @@ function renderStatus(reply: Extract<CommandReply, { type: 'status' }>): string 
   const { target, limits } = reply;
   const reason = target.reason ? ` (${target.reason})` : '';
   const usage = target.usage;
+  const used = budgetUsed(target);
   const rows = [
     `| state | \`${target.state}\`${reason} since ${target.stateSince.slice(0, 16).replace('T', ' ')} UTC |`,
     ...(target.detail ? [`| detail | ${escapeText(oneLine(target.detail, 300))} |`] : []),
-    `| iteration | ${target.iteration} of ${limits.maxIterations} |`,
-    `| cost so far | ${formatUsd(usage.costUsd)} of ${formatUsd(limits.maxCostPerRepoUsd)} |`,
+    ...(target.budgetStart === undefined
+      ? [
+          `| iteration | ${target.iteration} of ${limits.maxIterations} |`,
+          `| cost so far | ${formatUsd(usage.costUsd)} of ${formatUsd(limits.maxCostPerRepoUsd)} |`,
+        ]
+      : [
+          // After a retry the budgets count per attempt; the totals stay visible.
+          `| iteration | ${used.iterations} of ${limits.maxIterations} since the last retry (${target.iteration} in total, ${target.retries ?? 1} ${target.retries === 1 ? 'retry' : 'retries'}) |`,
+          `| cost so far | ${formatUsd(used.costUsd)} of ${formatUsd(limits.maxCostPerRepoUsd)} since the last retry (${formatUsd(usage.costUsd)} in total) |`,
+        ]),
     `| tokens | ${groupDigits(usage.inputTokens)} input · ${groupDigits(usage.outputTokens)} output · ${groupDigits(usage.cacheWriteTokens)} cache write · ${groupDigits(usage.cacheReadTokens)} cache read |`,
     `| revision | ${inlineCode(target.manifestRevision, { inTable: true })} |`,
   ];
@@ -165,6 +286,26 @@ function renderStatus(reply: Extract<CommandReply, { type: 'status' }>): string 
   return lines.join('\n');
 }
 
+/** What a retry does, in the words that apply to these targets (with and without a PR). */
+function retryHow(targets: readonly Target[]): string {
+  const withPr = targets.filter((target) => target.prNumber !== undefined).length;
+  const withoutPr = targets.length - withPr;
+  const parts = [
+    ...(withPr > 0
+      ? [
+          `${withPr === targets.length ? 'Their PRs start' : `${withPr} with a PR start`} over from the default branch`,
+        ]
+      : []),
+    ...(withoutPr > 0
+      ? [
+          `${withoutPr === targets.length ? 'they go' : `${withoutPr} without a PR go`} back to the queue and are admitted under the rollout limits`,
+        ]
+      : []),
+  ];
+  const sentence = parts.join('; ');
+  return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`;
+}
+
 function renderRetrySelection(selection: RetrySelection, revision: string): string {
   if (selection.error) return `😕 ${selection.error}`;
   const lines: string[] = [];
@@ -174,10 +315,12 @@ function renderRetrySelection(selection: RetrySelection, revision: string): stri
   } else {
     const list = selection.targets.map((target) => target.repo);
     const shown = list.slice(0, 50).join(', ');
+    const considered = count + selection.excluded.length;
+    const of = considered > count ? ` of ${considered}` : '';
     lines.push(
-      `🚀 Retrying ${count} ${count === 1 ? 'repository' : 'repositories'}${selection.group ? ` of group \`${selection.group.id}\`` : ''} ` +
+      `🚀 Retrying ${count}${of} ${considered === 1 ? 'repository' : 'repositories'}${selection.group ? ` of group \`${selection.group.id}\`` : ''} ` +
         `with revision ${inlineCode(revision)}: ${shown}${list.length > 50 ? ` and ${list.length - 50} more` : ''}. ` +
-        'They are queued and admitted under the rollout limits.',
+        retryHow(selection.targets),
     );
   }
   if (selection.excluded.length > 0) {

@@ -10,15 +10,21 @@
  * 4. Failure groups, largest first, with the `/migrate retry --group <id>` hint.
  * 5. Repositories: state, iteration, PR, cost.
  * 6. Totals of tokens and cost; the commands that work here.
- * 7. The migration ledger marker (src/core/markers/ledger.ts), which must survive every rewrite.
+ * 7. The hidden markers, which must survive every rewrite: the migration ledger
+ *    (src/core/markers/ledger.ts) and the dashboard pause (src/core/markers/dashboard-pause.ts).
  *
  * Deterministic: everything is sorted and no clock is read (`now` only bounds the burndown), so
  * unchanged targets give a byte-identical body and the caller can skip the edit. When the body
- * would exceed GitHub's 65,536-character limit, detail is dropped in steps, and the body says
- * what was left out; it is never cut silently.
+ * would exceed GitHub's 65,536-character limit, the ledger is stored compactly first (invisible,
+ * lossless), then visible detail is dropped in steps and the body says what was left out; as a
+ * last resort the ledger keeps only what fits and the body says how many outcomes it left out.
+ * Nothing is ever cut silently.
  */
 import { buildDashboardKey, renderHiddenKey } from '../markers/hidden-key.ts';
-import { belongsInLedger, buildLedgerEntry, renderLedger } from '../markers/ledger.ts';
+import type { DashboardPause } from '../markers/dashboard-pause.ts';
+import { renderPauseMarker } from '../markers/dashboard-pause.ts';
+import type { LedgerEncoding } from '../markers/ledger.ts';
+import { belongsInLedger, buildLedgerEntry, fitLedger, renderLedger } from '../markers/ledger.ts';
 import type { AdmissionBlock } from '../planner/admit-targets.ts';
 import type { Policy } from '../target/policy.ts';
 import { TargetState, type Target } from '../target/target.ts';
@@ -26,7 +32,14 @@ import type { BurndownPoint } from './build-burndown.ts';
 import { buildBurndown } from './build-burndown.ts';
 import type { FailureGroup, FailureGroups } from './group-failures.ts';
 import { compareText, groupFailures } from './group-failures.ts';
-import { codeBlock, escapeHtmlAndMentions, formatUsd, groupDigits, inlineCode } from './markdown.ts';
+import {
+  codeBlock,
+  escapeHtmlAndMentions,
+  escapeText,
+  formatUsd,
+  groupDigits,
+  inlineCode,
+} from './markdown.ts';
 
 /** GitHub rejects issue bodies longer than this many characters. */
 export const MAX_ISSUE_BODY = 65_536;
@@ -57,6 +70,8 @@ export interface DashboardInput {
   history?: readonly BurndownPoint[];
   /** Ends the burndown; without it, the burndown ends at the latest target timestamp. */
   now?: Date;
+  /** Set while the migration is paused from the dashboard (`/migrate pause`). */
+  pause?: DashboardPause;
   /** Overrides the size budget (tests); defaults to GitHub's limit. */
   maxLength?: number;
 }
@@ -69,6 +84,10 @@ export interface RenderedDashboard {
   level: number;
   /** Human sentences for what was left out (also written into the body). */
   omitted: string[];
+  /** How the ledger is stored (`compact` when the readable form did not fit). */
+  ledgerEncoding: LedgerEncoding;
+  /** Ledger entries left out because even the compact ledger did not fit (0 almost always). */
+  ledgerDropped: number;
 }
 
 /** Lifecycle order for counts; attention order (needs a human first) for the repository table. */
@@ -96,9 +115,9 @@ const ATTENTION_ORDER: readonly TargetState[] = [
 const SETTLED: ReadonlySet<TargetState> = new Set(['merged', 'closed', 'not-applicable']);
 
 const BLOCK_TEXT: Record<AdmissionBlock, string> = {
-  disabled: 'the migration is disabled',
+  disabled: 'the migration being disabled',
   'dry-run': 'the dry run (`rollout.dryRun`: the plan is logged, nothing is opened)',
-  paused: 'the migration is paused',
+  paused: 'the pause',
   'migration-budget': "the migration's total budget is spent",
   'max-open-prs': 'the limit of open PRs (`rollout.maxOpenPrs`)',
   'prs-per-hour': 'the limit of PRs per hour (`rollout.prsPerHour`)',
@@ -194,28 +213,57 @@ export function renderDashboardReport(input: DashboardInput): RenderedDashboard 
   const targets = [...input.targets].sort((a, b) => compareText(a.repo, b.repo));
   const groups = groupFailures(targets);
   const history = input.history ?? buildBurndown(targets, input.now ? { now: input.now } : {});
-  const ledger = renderLedger(input.migration.id, targets.filter(belongsInLedger).map(buildLedgerEntry));
+  const entries = targets.filter(belongsInLedger).map(buildLedgerEntry);
+  const pauseMarker = input.pause ? `\n${renderPauseMarker(input.pause)}` : '';
   const keyLine = `${renderHiddenKey(buildDashboardKey(input.migration.id))}\n`;
-  const limit = (input.maxLength ?? MAX_ISSUE_BODY) - keyLine.length - ledger.length - 2;
+  // Room for the visible part and the ledger (the key line and the pause marker are fixed).
+  const room = (input.maxLength ?? MAX_ISSUE_BODY) - keyLine.length - pauseMarker.length - 2;
+  const full = renderLedger(input.migration.id, entries);
+  let compact: string | undefined;
 
-  let last: RenderedDashboard | undefined;
+  // The invisible ledger is compacted (losslessly) before anything visible is left out.
   for (const [level, detail] of LEVELS.entries()) {
     const omitted: string[] = [];
     const visible = renderVisible(input, targets, groups, history, detail, omitted);
-    last = { body: `${visible}\n\n${ledger}`, level, omitted };
-    if (visible.length <= limit) return last;
+    if (visible.length + full.length <= room) {
+      return {
+        body: `${visible}\n\n${full}${pauseMarker}`,
+        level,
+        omitted,
+        ledgerEncoding: 'full',
+        ledgerDropped: 0,
+      };
+    }
+    compact ??= renderLedger(input.migration.id, entries, { encoding: 'compact' });
+    if (visible.length + compact.length <= room) {
+      return {
+        body: `${visible}\n\n${compact}${pauseMarker}`,
+        level,
+        omitted,
+        ledgerEncoding: 'compact',
+        ledgerDropped: 0,
+      };
+    }
   }
-  // Even counts alone do not fit next to the ledger: the ledger must stay whole, so the visible
-  // part is cut at a line boundary, and says so.
-  const fallback = last as RenderedDashboard;
-  const note = '\n\n_The dashboard is cut here: the migration ledger below fills the issue._';
-  const room = Math.max(0, limit - note.length);
-  const visible = fallback.body.slice(0, fallback.body.length - ledger.length - 2);
-  const cut = visible.slice(0, Math.max(0, visible.lastIndexOf('\n', room)));
+  // Not even counts fit next to the compact ledger: keep the outcomes that are most expensive to
+  // learn again, and say how many were left out (they are planned again after a restart).
+  const level = LEVELS.length - 1;
+  const detail = LEVELS[level] as Detail;
+  const probe: string[] = [];
+  const reserve = 400; // the note below, with any counts
+  const smallest = renderVisible(input, targets, groups, history, detail, probe);
+  const fitted = fitLedger(input.migration.id, entries, Math.max(0, room - smallest.length - reserve));
+  const omitted = [
+    `the migration ledger holds ${fitted.kept} of ${entries.length} outcomes without a PR; ` +
+      `after a restart the other ${fitted.dropped.length} repositories are checked again`,
+  ];
+  const visible = renderVisible(input, targets, groups, history, detail, omitted);
   return {
-    body: `${cut}${note}\n\n${ledger}`,
+    body: `${visible}\n\n${fitted.text}${pauseMarker}`,
     level: LEVELS.length,
-    omitted: [...fallback.omitted, 'the dashboard was cut to leave room for the ledger'],
+    omitted,
+    ledgerEncoding: fitted.encoding,
+    ledgerDropped: fitted.dropped.length,
   };
 }
 
@@ -228,7 +276,8 @@ function renderVisible(
   omitted: string[],
 ): string {
   const sections = [
-    renderHeader(input.migration, targets),
+    renderHeader(input.migration, targets, input.pause),
+    renderPause(input.migration, input.pause),
     renderQueue(input.queue),
     renderBurndown(history, detail, omitted),
     renderGroups(groups, detail, omitted),
@@ -246,10 +295,14 @@ function renderVisible(
   return sections.join('\n\n');
 }
 
-function renderHeader(migration: DashboardMigration, targets: readonly Target[]): string {
+function renderHeader(
+  migration: DashboardMigration,
+  targets: readonly Target[],
+  pause: DashboardPause | undefined,
+): string {
   const status = !migration.policy.enabled
     ? 'disabled'
-    : migration.policy.paused
+    : migration.policy.paused || pause
       ? 'paused'
       : migration.dryRun
         ? 'dry run (no PRs are opened)'
@@ -276,6 +329,24 @@ function renderHeader(migration: DashboardMigration, targets: readonly Target[])
     ...rows,
     `| **total** | **${total}** |`,
   ].join('\n');
+}
+
+/** Who paused the migration and how to undo it; `''` while it runs. */
+function renderPause(migration: DashboardMigration, pause: DashboardPause | undefined): string {
+  const lines: string[] = [];
+  if (pause) {
+    lines.push(
+      `> **Paused** by ${escapeText(`@${pause.by}`)} at ${pause.at.slice(0, 16).replace('T', ' ')} UTC ` +
+        '(`/migrate pause`): no repository is admitted and no coder run starts; open PRs stay as they are. ' +
+        '`/migrate resume` restarts it.',
+    );
+  }
+  if (migration.policy.paused) {
+    lines.push(
+      `> **Paused by the manifest** (\`rollout.paused: true\`): set it to \`false\` and push to restart${pause ? ' (and `/migrate resume` here)' : ''}.`,
+    );
+  }
+  return lines.join('\n>\n');
 }
 
 function renderQueue(queue: DashboardQueue | undefined): string {

@@ -57,8 +57,13 @@ export type Effect =
    * stays a draft until an owner answers `/migrate approve` (which asks for `mark-ready`).
    */
   | { type: 'request-owner-review' }
-  /** Reset the app's branch to `sha` if it still points at `expectedHeadSha` (issue 8 retry). */
-  | { type: 'reset-branch'; branch: string; sha: string; expectedHeadSha: string }
+  /**
+   * Reset the app's branch to `sha` if it still points at `expectedHeadSha` (a regenerate on a
+   * moved base, or a retry). Every discarded commit must be the app's own, unless `force`: a
+   * writer's `/migrate retry --force` agreed to discard everything up to `expectedHeadSha`, and
+   * nothing pushed after it.
+   */
+  | { type: 'reset-branch'; branch: string; sha: string; expectedHeadSha: string; force?: boolean }
   /** Wake this target with a `tick` at `at` (ISO); later requests replace earlier ones. */
   | { type: 'schedule-tick'; at: string };
 

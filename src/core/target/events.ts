@@ -10,7 +10,17 @@ import type { CiVerdict } from './aggregate-ci.ts';
 
 /** A `/migrate …` command after parsing and authorisation (issue 8). */
 export type MigrateCommand =
-  | { name: 'retry'; force: boolean }
+  | {
+      name: 'retry';
+      /** `--force`: a writer agreed to discard commits fleetwright did not make. */
+      force: boolean;
+      /**
+       * The PR branch head when the command was accepted (the PR command workflow reads it):
+       * `--force` discards commits up to this head and never one pushed after it. Dashboard
+       * retries leave it out; the target's own `headSha` is used then.
+       */
+      headSha?: string;
+    }
   | { name: 'continue' }
   | { name: 'stop' }
   | { name: 'fix'; instruction: string }

@@ -44,6 +44,11 @@ export interface Policy {
   prsPerHour: number;
   /** Rollout: targets drafting (coder running) at once. */
   maxConcurrentCoders: number;
+  /**
+   * The manifest's current revision, supplied by the workflow: `/migrate retry` on a PR restarts
+   * with it (targets without a PR get it from `admitted`). Absent: the target keeps its own.
+   */
+  manifestRevision?: string;
 }
 
 /** Defaults matching the manifest's defaults (h/manifest `Budget`/`Rollout`). */

@@ -14,18 +14,39 @@
  * 5. A base that moved under a conflicting PR is answered by regenerating the change on the new
  *    base (`drafting` with a PR and a pushed SHA), never by merging or rebasing: the app resets
  *    only a branch whose commits are all its own, and pauses when a person committed.
+ * 6. `/migrate retry` starts over on that same regenerate path (a PR) or from the queue (no PR),
+ *    with the manifest's current revision and a fresh per-attempt budget: `iteration` and `usage`
+ *    stay cumulative (marker, status, dashboard) while the iteration and per-repository cost
+ *    budgets count from `budgetStart`. This cannot spend without bound: every retry is a writer's
+ *    explicit command (or an owner's dashboard retry), each attempt is capped by the per-repo
+ *    budgets, and the migration's total (`maxTotalUsd`, over the cumulative spend of every
+ *    target) blocks retries and fixes alike once reached. `/migrate fix` adds one iteration even
+ *    past the iteration budget (a person asked for exactly one), never past a cost budget.
+ * 7. `stalled` on the CI timeout is a wait that gave up, not a verdict: the target keeps polling
+ *    CI for its last pushed SHA at a decaying rate (ci-poll.ts). CI that finishes late for that
+ *    SHA continues the loop exactly as if it had been on time (green → judging, red → repair
+ *    within budget); CI for any other SHA is stale, and a person's commit still pauses it.
  */
 import type { FailureReport } from '../../contracts/failure-report.ts';
 import { addUsage } from '../../contracts/usage.ts';
 import { renderBranchName } from '../markers/branch-name.ts';
 import { buildCommentKey } from '../markers/hidden-key.ts';
 import { labelsForState } from '../markers/labels.ts';
+import { isCiStalled, stalledPollMinutes } from './ci-poll.ts';
 import type { Effect } from './effects.ts';
 import type { CoderRunSummary, TargetEvent } from './events.ts';
 import { normalizeSignature } from './normalize-signature.ts';
 import type { Policy } from './policy.ts';
-import type { Attempt, Failure, FailureClass, Target, TargetReason, TargetState } from './target.ts';
-import { MAX_HISTORY } from './target.ts';
+import type {
+  Attempt,
+  Failure,
+  FailureClass,
+  PendingCommand,
+  Target,
+  TargetReason,
+  TargetState,
+} from './target.ts';
+import { MAX_HISTORY, budgetUsed } from './target.ts';
 
 /** What became of an event; people and logs see these, never booleans. */
 export type StepOutcome =
@@ -55,6 +76,8 @@ const FILES_CAP = 30;
 
 /** States in which a PR exists and the app is still working on it. */
 const PR_WORKING: ReadonlySet<TargetState> = new Set(['awaiting-ci', 'repairing', 'judging', 'owner-review']);
+/** States a `/migrate retry` or `/migrate fix` passes through until its coder run has ended. */
+const COMMAND_RUN_STATES: ReadonlySet<TargetState> = new Set(['queued', 'baseline', 'drafting', 'repairing']);
 /** States that end without a PR by construction. */
 const NO_PR_FINAL: ReadonlySet<TargetState> = new Set(['skipped', 'not-applicable']);
 
@@ -76,8 +99,10 @@ export function step(target: Target, event: TargetEvent, policy: Policy, now: Da
       return stepJudging(target, event, policy, now);
     case 'owner-review':
       return ignore(target, 'ignored-irrelevant', `${event.type} during owner review`);
-    case 'paused':
     case 'stalled':
+      if (isCiStalled(target)) return stepCiStalled(target, event, policy, now);
+      return stepResumable(target, event, now);
+    case 'paused':
       return stepResumable(target, event, now);
     case 'error':
       return stepError(target, event, policy, now);
@@ -119,6 +144,17 @@ function stepAnyState(target: Target, event: TargetEvent, policy: Policy, now: D
       ) {
         return ignore(target, 'ignored-duplicate', 'commit already known');
       }
+      if (target.prNumber === undefined && event.beforeReset === true && isRegenerating(target)) {
+        // A retry without a PR found a person's commit on the branch it was about to reset.
+        return applied(
+          enter(target, 'paused', now, {
+            reason: 'foreign-branch',
+            detail: `branch ${renderBranchName(target.migrationId)} has commit ${event.sha.slice(0, 7)} fleetwright did not make`,
+            failure: failureOf('human', 'branch exists with foreign commits'),
+          }),
+          [],
+        );
+      }
       if (target.prNumber === undefined || target.state === 'merged' || target.state === 'closed') {
         return ignore(target, 'ignored-irrelevant', 'no open PR');
       }
@@ -150,7 +186,7 @@ function stepAnyState(target: Target, event: TargetEvent, policy: Policy, now: D
       ]);
     }
     case 'command-received':
-      return stepCommand(target, event.command, policy, now);
+      return stepCommand(target, event.command, event.actor, policy, now);
     case 'base-moved':
       return baseMoved(target, event.sha, policy, now);
     case 'effect-failed': {
@@ -196,13 +232,28 @@ function stepBaseline(target: Target, event: TargetEvent, policy: Policy, now: D
   if (event.type !== 'baseline-observed')
     return ignore(target, 'ignored-irrelevant', `${event.type} during baseline`);
   if (!policy.enabled || policy.paused) {
+    if (target.prNumber !== undefined) {
+      // A retry of a PR: the queue is for targets without one; wait paused for a person instead.
+      return withPrEffects(
+        target,
+        enter(target, 'paused', now, {
+          reason: 'stopped',
+          detail: 'the migration was paused before the retry started; retry again once it is resumed',
+          resumeState: 'awaiting-ci',
+          failure: failureOf('human', 'migration paused'),
+        }),
+        [],
+      );
+    }
     // Paused between admission and baseline: give the slot back, start over when resumed.
     return applied(enter(target, 'queued', now, {}), []);
   }
   switch (event.ci) {
     case 'red': {
       const failing = event.failing ?? [];
-      return applied(
+      // After a retry the PR exists: its labels and marker follow (a no-op without a PR).
+      return withPrEffects(
+        target,
         enter(target, 'skipped', now, {
           reason: 'baseline-red',
           detail:
@@ -214,7 +265,8 @@ function stepBaseline(target: Target, event: TargetEvent, policy: Policy, now: D
     }
     case 'none':
       if (!policy.allowNoCi) {
-        return applied(
+        return withPrEffects(
+          target,
           enter(target, 'skipped', now, {
             reason: 'no-ci',
             failure: failureOf('no-ci', 'no CI on the default branch'),
@@ -297,7 +349,8 @@ function stepAwaitingCi(target: Target, event: TargetEvent, policy: Policy, now:
         return ignore(target, 'ignored-stale', `CI for ${event.headSha}`);
       return ciCompleted(target, event, policy, now);
     case 'tick': {
-      if (elapsedMinutes(target.stateSince, now) >= policy.ciTimeoutMinutes) return ciTimeout(target, now);
+      if (elapsedMinutes(target.stateSince, now) >= policy.ciTimeoutMinutes)
+        return ciTimeout(target, policy, now);
       if (target.lastPushedSha === undefined) return ignore(target, 'ignored-irrelevant', 'nothing pushed');
       const wakeAt = addMinutes(now, policy.pollMinutes);
       const effects: Effect[] = [
@@ -365,6 +418,32 @@ function stepJudging(target: Target, event: TargetEvent, policy: Policy, now: Da
   });
 }
 
+/** Stalled on the CI timeout: poll CI for the last pushed SHA now and then (rule 7). */
+function stepCiStalled(target: Target, event: TargetEvent, policy: Policy, now: Date): Transition {
+  switch (event.type) {
+    case 'tick': {
+      if (target.wakeAt !== undefined && now.getTime() < Date.parse(target.wakeAt))
+        return ignore(target, 'ignored-irrelevant', 'next CI poll not due');
+      const wakeAt = addMinutes(now, stalledPollMinutes(elapsedMinutes(target.stateSince, now), policy));
+      return applied({ ...target, wakeAt, updatedAt: now.toISOString() }, [
+        { type: 'read-ci', headSha: target.lastPushedSha as string },
+        { type: 'schedule-tick', at: wakeAt },
+      ]);
+    }
+    case 'ci-changed':
+      if (event.headSha !== target.lastPushedSha)
+        return ignore(target, 'ignored-stale', `CI for ${event.headSha}`);
+      return applied(target, [{ type: 'read-ci', headSha: event.headSha }]);
+    case 'ci-completed':
+      if (event.headSha !== target.lastPushedSha)
+        return ignore(target, 'ignored-stale', `CI for ${event.headSha}`);
+      // Still pending (or no CI at all): stay stalled, the scheduled poll asks again.
+      return ciCompleted(target, event, policy, now);
+    default:
+      return stepResumable(target, event, now);
+  }
+}
+
 function stepResumable(target: Target, event: TargetEvent, now: Date): Transition {
   if (event.type === 'pr-opened' && target.prNumber === undefined) {
     return applied({ ...target, prNumber: event.number, updatedAt: now.toISOString() }, []);
@@ -417,6 +496,7 @@ function stepError(target: Target, event: TargetEvent, policy: Policy, now: Date
 function stepCommand(
   target: Target,
   command: Extract<TargetEvent, { type: 'command-received' }>['command'],
+  actor: string,
   policy: Policy,
   now: Date,
 ): Transition {
@@ -455,9 +535,256 @@ function stepCommand(
       return withPrEffects(target, enter(target, 'ready', now, {}), [{ type: 'mark-ready' }]);
     }
     case 'retry':
+      return retry(target, command, actor, policy, now);
     case 'fix':
-      return ignore(target, 'ignored-unsupported', `/migrate ${command.name} arrives with issue 8`);
+      return fix(target, command.instruction, actor, policy, now);
   }
+}
+
+// ── /migrate retry and /migrate fix ─────────────────────────────────────────────────────────────
+// Notes of ignored commands are sentences: the command workflow shows them to the commenter.
+
+/** States in which a coder run is in flight: a command that starts another one must wait. */
+const CODING: ReadonlySet<TargetState> = new Set(['drafting', 'repairing']);
+/** States a `/migrate fix` iteration may start from (with a PR). */
+const FIXABLE: ReadonlySet<TargetState> = new Set([
+  'awaiting-ci',
+  'judging',
+  'owner-review',
+  'ready',
+  'paused',
+  'stalled',
+  'exhausted',
+  'error',
+]);
+/** States a fix that pushed nothing returns to as they were; the others re-read CI instead. */
+const FIX_RETURNS_TO: ReadonlySet<TargetState> = new Set([
+  'paused',
+  'stalled',
+  'exhausted',
+  'owner-review',
+  'ready',
+]);
+
+/**
+ * `/migrate retry [--force]`, from a PR or dispatched per target by a dashboard retry. With a PR,
+ * the target goes back to `baseline` on the manifest's current revision: the default branch is
+ * read again and the change regenerated on it (the moved-base path: `drafting` with a PR and a
+ * pushed SHA resets the branch, only over the app's own commits unless a writer forced it).
+ * Without a PR it goes back to `queued`, and the planner re-admits it under the rollout limits
+ * (`admitted` brings the latest revision). Either way the per-attempt budget starts afresh.
+ */
+function retry(
+  target: Target,
+  command: Extract<Extract<TargetEvent, { type: 'command-received' }>['command'], { name: 'retry' }>,
+  actor: string,
+  policy: Policy,
+  now: Date,
+): Transition {
+  const hasPr = target.prNumber !== undefined;
+  switch (target.state) {
+    case 'queued':
+    case 'baseline':
+      return ignore(
+        target,
+        'ignored-duplicate',
+        target.state === 'queued'
+          ? "it is already queued; it starts with the manifest's latest revision when admitted"
+          : 'it is already starting over (reading the default branch)',
+      );
+    case 'drafting':
+    case 'repairing':
+      return ignore(
+        target,
+        'ignored-blocked',
+        'the coder is running; retry once it has pushed, or `/migrate stop` it first',
+      );
+    case 'merged':
+      return ignore(target, 'ignored-irrelevant', 'the PR is merged: there is nothing to retry');
+    case 'closed':
+      return ignore(
+        target,
+        'ignored-irrelevant',
+        'a person closed the PR; reopen it first if the migration should try again',
+      );
+    default:
+      break;
+  }
+  if (target.state === 'skipped' && target.failure?.class === 'ineligible') {
+    return ignore(
+      target,
+      'ignored-irrelevant',
+      `the repository is not eligible (${target.reason ?? 'excluded'}); change the repository or the manifest's targets`,
+    );
+  }
+  if (policy.migrationSpentUsd >= policy.maxTotalUsd) {
+    return ignore(
+      target,
+      'ignored-blocked',
+      `the migration's total budget is spent ($${policy.migrationSpentUsd.toFixed(2)} of $${policy.maxTotalUsd.toFixed(2)}); raise \`budget.maxTotalUsd\` in the manifest first`,
+    );
+  }
+  if (target.reason === 'foreign-branch') {
+    return ignore(
+      target,
+      'ignored-blocked',
+      `the branch \`${renderBranchName(target.migrationId)}\` was not created by fleetwright; delete it (or rename it) first`,
+    );
+  }
+  if (hasPr && (!policy.enabled || policy.paused)) {
+    return ignore(target, 'ignored-blocked', 'the migration is paused; retry once it is resumed');
+  }
+  const humanHead = hasHumanHead(target);
+  if (hasPr && humanHead && !command.force) {
+    return ignore(
+      target,
+      'ignored-blocked',
+      `the branch has commits fleetwright did not make (head ${(target.headSha ?? '').slice(0, 7)}); a retry would discard them, so it needs \`/migrate retry --force\` from someone with write access`,
+    );
+  }
+  const at = now.toISOString();
+  const pending: PendingCommand = { command: 'retry', by: actor, at };
+  const discardHead = command.headSha ?? target.headSha ?? target.lastPushedSha;
+  if (hasPr && command.force && discardHead !== undefined) pending.discardHead = discardHead;
+  const next = enter(target, hasPr ? 'baseline' : 'queued', now, { failure: undefined });
+  next.pending = pending;
+  next.budgetStart = { iteration: target.iteration, costUsd: target.usage.costUsd };
+  next.retries = (target.retries ?? 0) + 1;
+  next.errorCount = 0;
+  if (!hasPr) {
+    // `admitted` sets the revision and the base ref; the planner applies the rollout limits.
+    return applied(next, [], 'queued again for admission');
+  }
+  if (policy.manifestRevision !== undefined) next.manifestRevision = policy.manifestRevision;
+  return withPrEffects(
+    target,
+    next,
+    [{ type: 'read-baseline', baseRef: target.baseRef ?? 'HEAD' }],
+    `starting over with revision ${next.manifestRevision}`,
+  );
+}
+
+/**
+ * `/migrate fix <instruction>`: one repair iteration with a maintainer's instruction, on the
+ * branch head (a person's commit included: it is built on, never discarded). Allowed past the
+ * iteration budget (the person asked for exactly one more), never past a cost budget.
+ */
+function fix(target: Target, instruction: string, actor: string, policy: Policy, now: Date): Transition {
+  if (target.prNumber === undefined) return ignore(target, 'ignored-irrelevant', 'there is no PR to fix');
+  if (CODING.has(target.state)) {
+    return ignore(
+      target,
+      'ignored-blocked',
+      'the coder is running; send your instruction once it has pushed',
+    );
+  }
+  if (target.state === 'baseline' || target.state === 'queued') {
+    return ignore(
+      target,
+      'ignored-irrelevant',
+      'it is starting over; send your instruction once it has pushed',
+    );
+  }
+  if (!FIXABLE.has(target.state)) {
+    return ignore(target, 'ignored-irrelevant', `it is \`${target.state}\`, a final state`);
+  }
+  // The iteration budget may be exceeded by this one run; a cost budget never is.
+  if (!policy.enabled || policy.paused) {
+    return ignore(
+      target,
+      'ignored-blocked',
+      'the migration is paused; send your instruction once it is resumed',
+    );
+  }
+  const used = budgetUsed(target);
+  if (used.costUsd >= policy.maxCostPerRepoUsd) {
+    return ignore(
+      target,
+      'ignored-blocked',
+      `its cost budget is spent ($${used.costUsd.toFixed(2)} of $${policy.maxCostPerRepoUsd.toFixed(2)}); \`/migrate retry\` starts over with a fresh budget`,
+    );
+  }
+  if (policy.migrationSpentUsd >= policy.maxTotalUsd) {
+    return ignore(
+      target,
+      'ignored-blocked',
+      `the migration's total budget is spent ($${policy.migrationSpentUsd.toFixed(2)} of $${policy.maxTotalUsd.toFixed(2)})`,
+    );
+  }
+  const granted = used.iterations >= policy.maxIterations;
+  const head = hasHumanHead(target) ? (target.headSha ?? target.lastPushedSha) : target.lastPushedSha;
+  if (head === undefined) return ignore(target, 'ignored-irrelevant', 'nothing was pushed to fix');
+  const next = enter(target, 'repairing', now, { failure: target.failure });
+  next.iteration = target.iteration + 1;
+  // After a person's commit the fix builds on it, as `/migrate continue` does.
+  next.lastPushedSha = head;
+  next.headSha = head;
+  next.pending = {
+    command: 'fix',
+    by: actor,
+    at: now.toISOString(),
+    from: target.state,
+    ...(target.reason ? { fromReason: target.reason } : {}),
+    ...(target.resumeState ? { fromResumeState: target.resumeState } : {}),
+  };
+  return withPrEffects(
+    target,
+    next,
+    [
+      {
+        type: 'run-coder',
+        mode: 'repair',
+        iteration: next.iteration,
+        sha: head,
+        history: target.history,
+        instruction,
+      },
+    ],
+    granted
+      ? `iteration ${next.iteration}, one beyond the budget of ${policy.maxIterations}, granted by the command`
+      : `iteration ${next.iteration}`,
+  );
+}
+
+/**
+ * A `/migrate fix` run that pushed nothing (no change, gave up, refused): the PR goes back to
+ * where it was, with the coder's reason in `detail`, instead of counting as exhausted.
+ */
+function fixWithoutChange(
+  target: Target,
+  recorded: Target,
+  pending: PendingCommand,
+  why: string,
+  policy: Policy,
+  now: Date,
+): Transition {
+  const detail = cap(`/migrate fix by @${pending.by} made no change: ${why}`, 500);
+  const from = pending.from;
+  if (from !== undefined && FIX_RETURNS_TO.has(from)) {
+    const next = enter(recorded, from, now, {
+      detail,
+      ...(pending.fromReason ? { reason: pending.fromReason } : {}),
+      ...(pending.fromResumeState ? { resumeState: pending.fromResumeState } : {}),
+    });
+    return withPrEffects(target, next, [], 'the fix made no change');
+  }
+  // It was waiting on CI (or on a lost review): read CI again, which resumes the loop from there.
+  const next = enter(recorded, 'awaiting-ci', now, { detail });
+  next.wakeAt = addMinutes(now, policy.pollMinutes);
+  const effects: Effect[] = [{ type: 'schedule-tick', at: next.wakeAt }];
+  if (recorded.lastPushedSha !== undefined)
+    effects.unshift({ type: 'read-ci', headSha: recorded.lastPushedSha });
+  return withPrEffects(target, next, effects, 'the fix made no change');
+}
+
+/** The target's own evidence of a commit it did not make on its branch. */
+function hasHumanHead(target: Target): boolean {
+  if (target.reason === 'human-commit' || target.reason === 'foreign-branch') return true;
+  return (
+    target.headSha !== undefined &&
+    target.lastPushedSha !== undefined &&
+    target.headSha !== target.lastPushedSha
+  );
 }
 
 // ── Transitions shared between states ───────────────────────────────────────────────────────────
@@ -469,7 +796,7 @@ function startDraft(target: Target, sha: string, policy: Policy, now: Date): Tra
   const next = enter(target, 'drafting', now, { failure: undefined });
   next.baseSha = sha;
   next.iteration = target.iteration + 1;
-  return applied(next, [
+  return withPrEffects(target, next, [
     { type: 'run-coder', mode: 'initial', iteration: next.iteration, sha, history: target.history },
   ]);
 }
@@ -528,6 +855,8 @@ function coderFinished(target: Target, result: CoderRunSummary, policy: Policy, 
     return ignore(target, 'ignored-duplicate', `iteration ${target.iteration} already finished`);
   }
   const regenerate = isRegenerating(target);
+  const pending = target.pending;
+  const retried = pending?.command === 'retry';
   const attempt: Attempt = {
     iteration: Math.max(1, target.iteration),
     mode:
@@ -538,14 +867,17 @@ function coderFinished(target: Target, result: CoderRunSummary, policy: Policy, 
           : 'repair',
     outcome: result.outcome,
     summary: cap(
-      regenerate && target.baseSha !== undefined
-        ? `regenerated on new base ${target.baseSha.slice(0, 7)}: ${result.summary}`
-        : result.summary,
+      retried && target.baseSha !== undefined
+        ? `retried on base ${target.baseSha.slice(0, 7)} (revision ${target.manifestRevision}): ${result.summary}`
+        : regenerate && target.baseSha !== undefined
+          ? `regenerated on new base ${target.baseSha.slice(0, 7)}: ${result.summary}`
+          : result.summary,
       SUMMARY_CAP,
     ),
     files: result.files.slice(0, FILES_CAP).map((file) => cap(file, 300)),
     costUsd: result.usage.costUsd,
     at: now.toISOString(),
+    ...(pending ? { trigger: { command: pending.command, by: pending.by, at: pending.at } } : {}),
   };
   const recorded: Target = {
     ...target,
@@ -553,6 +885,8 @@ function coderFinished(target: Target, result: CoderRunSummary, policy: Policy, 
     history: [...target.history, attempt].slice(-MAX_HISTORY),
     updatedAt: now.toISOString(),
   };
+  // The run the command started has ended: the history keeps who asked (the attempt's trigger).
+  delete recorded.pending;
   const hasChanges = result.files.length > 0;
   const branch = renderBranchName(target.migrationId);
 
@@ -572,15 +906,19 @@ function coderFinished(target: Target, result: CoderRunSummary, policy: Policy, 
       if (base === undefined || old === undefined)
         return toError(recorded, now, policy, 'unexpected', 'no base to regenerate on', target);
       // Reset first (run-effects checks every discarded commit is the app's), then one fresh
-      // commit on the new base, so the PR shows a single clean change again.
+      // commit on the new base, so the PR shows a single clean change again. A forced retry
+      // discards up to the head the writer saw, and fails safe if the branch moved since.
+      const forcedHead = retried ? pending.discardHead : undefined;
       return applied(recorded, [
-        { type: 'reset-branch', branch, sha: base, expectedHeadSha: old },
+        forcedHead !== undefined
+          ? { type: 'reset-branch', branch, sha: base, expectedHeadSha: forcedHead, force: true }
+          : { type: 'reset-branch', branch, sha: base, expectedHeadSha: old },
         {
           type: 'push-commit',
           branch,
           expectedHeadSha: base,
           createBranch: false,
-          headline: `fleetwright: ${target.migrationId} (regenerated on ${base.slice(0, 7)})`,
+          headline: `fleetwright: ${target.migrationId} (${retried ? 'retried' : 'regenerated'} on ${base.slice(0, 7)})`,
           body: cap(result.summary, 2000),
         },
       ]);
@@ -597,10 +935,15 @@ function coderFinished(target: Target, result: CoderRunSummary, policy: Policy, 
         createBranch: first,
         headline: first
           ? `fleetwright: ${target.migrationId}`
-          : `fleetwright: ${target.migrationId} (iteration ${attempt.iteration})`,
+          : pending?.command === 'fix'
+            ? `fleetwright: ${target.migrationId} (iteration ${attempt.iteration}, /migrate fix by @${pending.by})`
+            : `fleetwright: ${target.migrationId} (iteration ${attempt.iteration})`,
         body: cap(result.summary, 2000),
       },
     ]);
+  }
+  if (pending?.command === 'fix' && target.state === 'repairing') {
+    return fixWithoutChange(target, recorded, pending, result.reason ?? result.summary, policy, now);
   }
   if (
     target.state === 'drafting' &&
@@ -770,25 +1113,31 @@ function baseMoved(target: Target, sha: string, policy: Policy, now: Date): Tran
   ]);
 }
 
-/** Drafting with a PR and a pushed commit: a regenerate on a moved base, not a first draft. */
+/**
+ * Drafting with a pushed commit: a regenerate (moved base, or a retry), not a first draft. The
+ * branch exists, so it is reset rather than created; without a PR (a retry of a target whose PR
+ * never opened) the PR is opened after the push.
+ */
 function isRegenerating(target: Target): boolean {
-  return target.state === 'drafting' && target.prNumber !== undefined && target.lastPushedSha !== undefined;
+  return target.state === 'drafting' && target.lastPushedSha !== undefined;
 }
 
 function coderBlock(target: Target, policy: Policy): TargetReason | 'paused' | undefined {
   if (!policy.enabled || policy.paused) return 'paused';
-  if (target.iteration >= policy.maxIterations) return 'iteration-budget';
-  if (target.usage.costUsd >= policy.maxCostPerRepoUsd) return 'cost-budget';
+  const used = budgetUsed(target);
+  if (used.iterations >= policy.maxIterations) return 'iteration-budget';
+  if (used.costUsd >= policy.maxCostPerRepoUsd) return 'cost-budget';
   if (policy.migrationSpentUsd >= policy.maxTotalUsd) return 'migration-budget';
   return undefined;
 }
 
 function exhaust(target: Target, reason: TargetReason, now: Date, before: Target = target): Transition {
+  const used = budgetUsed(target);
   const budget =
     reason === 'iteration-budget'
-      ? `iteration budget spent (${target.iteration} runs)`
+      ? `iteration budget spent (${used.iterations} runs)`
       : reason === 'cost-budget'
-        ? `cost budget spent ($${target.usage.costUsd.toFixed(2)})`
+        ? `cost budget spent ($${used.costUsd.toFixed(2)})`
         : 'migration budget spent';
   // The last CI failure is the more useful grouping key: it says what the coder could not fix.
   const failure = target.failure ?? failureOf('budget', budget);
@@ -814,24 +1163,29 @@ function exhaustedComment(target: Target): Effect {
   );
 }
 
-function ciTimeout(target: Target, now: Date): Transition {
+function ciTimeout(target: Target, policy: Policy, now: Date): Transition {
   const next = enter(target, 'stalled', now, {
     reason: 'ci-timeout',
     resumeState: 'awaiting-ci',
     failure: failureOf('ci-timeout', 'CI did not finish in time'),
   });
+  // Rule 7: keep looking now and then, in case CI finishes late or its webhook was lost.
+  next.wakeAt = addMinutes(now, stalledPollMinutes(0, policy));
   return withPrEffects(target, next, [
     comment(
       next,
       'stalled',
       `CI on ${target.lastPushedSha?.slice(0, 7) ?? 'the branch'} did not finish in time, so fleetwright stopped waiting. ` +
-        'Check that a workflow runs on `pull_request` and that the PR has no conflicts, then comment `/migrate continue`.',
+        'Check that a workflow runs on `pull_request` and that the PR has no conflicts, then comment `/migrate continue`. ' +
+        'It still checks now and then, and carries on by itself if CI finishes.',
     ),
+    { type: 'schedule-tick', at: next.wakeAt },
   ]);
 }
 
 function baselineTimeout(target: Target, now: Date): Transition {
-  return applied(
+  return withPrEffects(
+    target,
     enter(target, 'stalled', now, {
       reason: 'baseline-timeout',
       failure: failureOf('ci-timeout', 'default branch CI did not finish in time'),
@@ -891,6 +1245,8 @@ function enter(
     else next.failure = fields.failure;
   }
   if (state !== 'error') next.errorCount = 0;
+  // A retry or fix lives until the run it started has ended somewhere else.
+  if (!COMMAND_RUN_STATES.has(state)) delete next.pending;
   return next;
 }
 
@@ -899,8 +1255,8 @@ function failureOf(failureClass: FailureClass, message: string): Failure {
 }
 
 /** Appends the label and marker effects that follow a state change on an existing PR. */
-function withPrEffects(before: Target, after: Target, effects: Effect[]): Transition {
-  if (after.prNumber === undefined) return applied(after, effects);
+function withPrEffects(before: Target, after: Target, effects: Effect[], note?: string): Transition {
+  if (after.prNumber === undefined) return applied(after, effects, note);
   const prEffects: Effect[] = [];
   if (before.state !== after.state) {
     const wanted = new Set(labelsForState(after.state));
@@ -911,7 +1267,7 @@ function withPrEffects(before: Target, after: Target, effects: Effect[]): Transi
     });
   }
   prEffects.push({ type: 'update-marker' });
-  return applied(after, [...prEffects, ...effects]);
+  return applied(after, [...prEffects, ...effects], note);
 }
 
 function comment(target: Target, kind: Parameters<typeof buildCommentKey>[1], body: string): Effect {

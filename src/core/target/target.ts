@@ -95,6 +95,18 @@ export const Failure = z.object({
 });
 export type Failure = z.infer<typeof Failure>;
 
+/**
+ * Who asked for a coder run by command (`/migrate retry`, `/migrate fix`, or a dashboard retry),
+ * and when the command was accepted. Runs the app started on its own carry none.
+ */
+export const AttemptTrigger = z.object({
+  command: z.enum(['retry', 'fix']),
+  /** The commenter's login (a writer of the repository or of the config repo). */
+  by: z.string().max(100),
+  at: z.string(),
+});
+export type AttemptTrigger = z.infer<typeof AttemptTrigger>;
+
 /** One coder run, compacted (the repair prompt's history and the dashboard's detail). */
 export const Attempt = z.object({
   iteration: z.number().int().positive(),
@@ -107,6 +119,8 @@ export const Attempt = z.object({
   sha: z.string().optional(),
   costUsd: z.number().nonnegative(),
   at: z.string(),
+  /** Set when a maintainer's command started this run (history: who, when, which command). */
+  trigger: AttemptTrigger.optional(),
 });
 export type Attempt = z.infer<typeof Attempt>;
 
@@ -114,6 +128,37 @@ export type Attempt = z.infer<typeof Attempt>;
 export const MAX_HISTORY = 8;
 
 const Sha = z.string().regex(/^[0-9a-f]{7,64}$/);
+
+/**
+ * A maintainer's `/migrate retry` or `/migrate fix` accepted by `step` and not yet finished: the
+ * coder run it starts records it as its `trigger`. Cleared by the next state the run ends in.
+ */
+export const PendingCommand = z.object({
+  command: z.enum(['retry', 'fix']),
+  by: z.string().max(100),
+  at: z.string(),
+  /**
+   * `/migrate retry --force`: the branch head the writer agreed to discard, human commits
+   * included. Only a branch still at exactly this head is reset over commits the app did not make.
+   */
+  discardHead: Sha.optional(),
+  /** `fix`: the state to return to when the run pushes nothing (`owner-review`, `paused`…). */
+  from: TargetState.optional(),
+  fromReason: TargetReason.optional(),
+  fromResumeState: TargetState.optional(),
+});
+export type PendingCommand = z.infer<typeof PendingCommand>;
+
+/**
+ * Where the per-attempt budget starts: the iteration count and spend when the last retry began.
+ * `iteration` and `usage` stay cumulative (the marker, `/migrate status` and the dashboard show
+ * the whole spend); the iteration and per-repository cost budgets count from here.
+ */
+export const BudgetStart = z.object({
+  iteration: z.number().int().nonnegative(),
+  costUsd: z.number().nonnegative(),
+});
+export type BudgetStart = z.infer<typeof BudgetStart>;
 
 export const Target = z.object({
   /** Kebab-case, as the manifest requires (it is embedded in the branch name). */
@@ -154,8 +199,27 @@ export const Target = z.object({
   prOpenedAt: z.string().optional(),
   /** The next `tick` this target wants, if any. */
   wakeAt: z.string().optional(),
+  /** Retries so far (`/migrate retry`, dashboard retries); absent = none. */
+  retries: z.number().int().nonnegative().optional(),
+  /** Set by a retry: the budget of the current attempt starts here (see `budgetUsed`). */
+  budgetStart: BudgetStart.optional(),
+  /** A retry or fix under way (see `PendingCommand`). */
+  pending: PendingCommand.optional(),
 });
 export type Target = z.infer<typeof Target>;
+
+/**
+ * Iterations and model spend of the current attempt: everything since the last retry (or since
+ * the start). Budgets (`maxIterations`, `maxCostPerRepoUsd`) apply to these numbers; the
+ * cumulative ones stay in `iteration` and `usage`.
+ */
+export function budgetUsed(target: Target): { iterations: number; costUsd: number } {
+  const start = target.budgetStart;
+  return {
+    iterations: Math.max(0, target.iteration - (start?.iteration ?? 0)),
+    costUsd: Math.max(0, Math.round((target.usage.costUsd - (start?.costUsd ?? 0)) * 1e6) / 1e6),
+  };
+}
 
 /** A fresh, queued target. Pure: `now` comes from the caller. */
 export function buildTarget(input: {

@@ -328,6 +328,9 @@ describe('adapters/github/OctokitGitHost — branches and commits', () => {
       changeSet: change({ 'a.txt': 'a' }),
     });
 
+    expect(await host.listCommitsBetween(repo, main, ours)).toMatchObject([
+      { sha: ours, authorLogin: 'fleetwright[bot]', verified: true },
+    ]);
     await host.resetBranch(repo, 'fleetwright/m', main, ours);
     expect(sim.branches(repo)['fleetwright/m']).toBe(main);
 
@@ -348,7 +351,13 @@ describe('adapters/github/OctokitGitHost — branches and commits', () => {
     const commits = await host.listCommitsBetween(repo, base, shas.at(-1)!);
 
     expect(commits.map((c) => c.sha)).toEqual(shas);
-    expect(commits[5]).toMatchObject({ message: 'c5', authorLogin: 'alice', parents: [shas[4]] });
+    // A person's push is unsigned: never mistaken for the app's own (is-app-commit.ts).
+    expect(commits[5]).toMatchObject({
+      message: 'c5',
+      authorLogin: 'alice',
+      parents: [shas[4]],
+      verified: false,
+    });
     expect(sim.requests.count('GET /repos/{owner}/{repo}/compare/{basehead}')).toBe(2);
   });
 });
@@ -726,6 +735,14 @@ describe('adapters/github/OctokitGitHost — pull requests', () => {
     expect(sim.pullRequests(repo)[0]!.labels).toEqual(['b', 'c']);
     expect(sim.labels(repo)).toEqual(expect.arrayContaining(['a', 'b', 'c']));
     expect(sim.requests.byKind()).toEqual({ 'GET /repos/{owner}/{repo}/issues/{issue_number}/labels': 1 });
+
+    // Labels the caller has just read spare the read; stale ones are harmless.
+    sim.requests.reset();
+    await host.ensureLabels(repo, pr.number, { add: ['d'], remove: ['b', 'gone'] }, ['b', 'c', 'gone']);
+    expect(sim.pullRequests(repo)[0]!.labels).toEqual(['c', 'd']);
+    expect(Object.keys(sim.requests.byKind())).not.toContain(
+      'GET /repos/{owner}/{repo}/issues/{issue_number}/labels',
+    );
   });
 });
 
@@ -798,6 +815,36 @@ describe('adapters/github/OctokitGitHost — comments, issues, people', () => {
     expect(await host.getPermission(repo, 'tri')).toBe('triage');
     expect(await host.getPermission(repo, 'stranger')).toBe('read');
     expect(await host.getPermission(repo, 'ghost-user-404')).toBe('none');
+  });
+
+  it('reads team memberships: active and pending as GitHub says, none on 404, errors never membership', async () => {
+    sim.setTeamMember('acme', 'platform', 'alice');
+    sim.setTeamMember('acme', 'platform', 'newbie', 'pending');
+    sim.ensureUser('bob');
+
+    expect(await host.findTeamMembership('acme', 'platform', 'alice')).toBe('active');
+    expect(await host.findTeamMembership('ACME', 'Platform', 'Alice')).toBe('active');
+    expect(await host.findTeamMembership('acme', 'platform', 'newbie')).toBe('pending');
+    expect(await host.findTeamMembership('acme', 'platform', 'bob')).toBeUndefined();
+    expect(await host.findTeamMembership('acme', 'no-such-team', 'alice')).toBeUndefined();
+    // Another organization than the installation's: GitHub answers 404.
+    expect(await host.findTeamMembership('other', 'platform', 'alice')).toBeUndefined();
+    expect(sim.requests.count('GET /orgs/{org}/teams/{team_slug}/memberships/{username}')).toBe(6);
+
+    sim.appPermissions.members = false;
+    await expect(host.findTeamMembership('acme', 'platform', 'alice')).rejects.toMatchObject({
+      name: 'GitHostError',
+      status: 403,
+    });
+    sim.appPermissions.members = true;
+    sim.faults.add({
+      kind: 'GET /orgs/{org}/teams/{team_slug}/memberships/{username}',
+      type: 'server-error',
+    });
+    await expect(host.findTeamMembership('acme', 'platform', 'alice')).rejects.toMatchObject({
+      name: 'GitHostError',
+      status: 502,
+    });
   });
 
   it('finds the app’s keyed issue read-only, ignoring people’s copies and other keys', async () => {

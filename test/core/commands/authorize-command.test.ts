@@ -255,4 +255,17 @@ describe('core/commands/authorize-command', () => {
   ])('look-ups for %o on the %s', (command, where, expected) => {
     expect(listCommandLookups(command, where)).toEqual(expected);
   });
+
+  it('says a retry is already under way rather than "not started" while one starts over', () => {
+    const starting = target('baseline', { pending: { command: 'retry', by: 'maya', at: T0.toISOString() } });
+
+    expect(authorizeCommand(context(RETRY, { target: starting }))).toMatchObject({
+      type: 'refuse',
+      reason: 'This PR is `baseline`: a retry is already under way.',
+    });
+    expect(authorizeCommand(context(FIX, { target: starting }))).toMatchObject({
+      type: 'refuse',
+      reason: 'This PR is `baseline`: it is starting over; send your instruction once it has pushed.',
+    });
+  });
 });

@@ -24,7 +24,14 @@ const target = (state: TargetState): Target => ({
   ...(state === 'paused' ? { reason: 'stopped' as const, resumeState: 'awaiting-ci' as const } : {}),
 });
 
-const COMMANDS: Command[] = [{ name: 'stop' }, { name: 'continue' }, { name: 'approve' }];
+const COMMANDS: Command[] = [
+  { name: 'stop' },
+  { name: 'continue' },
+  { name: 'approve' },
+  { name: 'retry', force: false },
+  { name: 'retry', force: true },
+  { name: 'fix', instruction: 'keep the old import as an alias', truncated: false },
+];
 
 describe('core/commands/authorize-command agrees with core/target/step', () => {
   const cases = TargetState.options.flatMap((state) =>
@@ -46,7 +53,7 @@ describe('core/commands/authorize-command agrees with core/target/step', () => {
     const transition = step(
       target(state),
       { type: 'command-received', command: event, actor: 'alice' },
-      buildPolicy(),
+      buildPolicy({ maxIterations: 5 }),
       NOW,
     );
 

@@ -141,9 +141,32 @@ describe('core/commands/render-command-reply', () => {
     );
 
     expect(renderCommandReply({ type: 'retry-selection', selection, revision: 'm-2' })).toBe(
-      '🚀 Retrying 1 repository with revision `m-2`: acme/api. They are queued and admitted under the rollout limits.\n\n' +
+      '🚀 Retrying 1 of 2 repositories with revision `m-2`: acme/api. Their PRs start over from the default branch.\n\n' +
         'Left alone:\n\n- acme/web (`merged`): already merged\n\n' +
         'Not targets of this migration: `acme/nope`.',
+    );
+  });
+
+  it('says what a retry does to repositories with and without a PR', () => {
+    const skipped = {
+      ...exhausted,
+      repo: 'acme/b',
+      state: 'skipped' as const,
+      reason: 'baseline-red' as const,
+    };
+    delete (skipped as Partial<Target>).prNumber;
+    const reply = (targets: Target[]) =>
+      renderCommandReply({
+        type: 'retry-selection',
+        selection: { targets, excluded: [], unknownRepos: [] },
+        revision: 'm-2',
+      });
+
+    expect(reply([skipped])).toContain(
+      'They go back to the queue and are admitted under the rollout limits.',
+    );
+    expect(reply([exhausted, skipped])).toContain(
+      '1 with a PR start over from the default branch; 1 without a PR go back to the queue and are admitted under the rollout limits.',
     );
   });
 

@@ -7,6 +7,7 @@ import {
 } from '../../../src/core/dashboard/render-dashboard.ts';
 import type { DashboardQueue } from '../../../src/core/dashboard/render-dashboard.ts';
 import { buildDashboardKey, findHiddenKey, withHiddenKey } from '../../../src/core/markers/hidden-key.ts';
+import { parsePauseMarker } from '../../../src/core/markers/dashboard-pause.ts';
 import { belongsInLedger, parseLedger } from '../../../src/core/markers/ledger.ts';
 import type { Target } from '../../../src/core/target/target.ts';
 import { buildTarget } from '../../../src/core/target/target.ts';
@@ -130,17 +131,30 @@ describe('core/dashboard/render-dashboard', () => {
     expect(parseLedger(report.body, MIGRATION.id)).toMatchObject({ status: 'ok' });
   });
 
+  it('stores the ledger compactly (losslessly) before it leaves anything visible out', () => {
+    const targets = buildMigrationTargets();
+    const full = renderDashboardReport({ migration: MIGRATION, targets, now: NOW });
+
+    const report = renderDashboardReport({ migration: MIGRATION, targets, now: NOW, maxLength: 20_000 });
+
+    expect(full).toMatchObject({ level: 0, ledgerEncoding: 'full' });
+    expect(report).toMatchObject({ level: 0, ledgerEncoding: 'compact', ledgerDropped: 0, omitted: [] });
+    expect(report.body).toContain('<!-- fleetwright:ledger v2 ');
+    expect(parseLedger(report.body, MIGRATION.id)).toEqual(parseLedger(full.body, MIGRATION.id));
+  });
+
   it.each([
     [
-      24_000,
+      16_000,
       1,
       'the repository table lists the 127 repositories still in progress or failed, not the 73 merged, closed or not applicable',
     ],
-    [20_000, 2, 'not-applicable groups are counted, not listed'],
-    [16_000, 3, 'the table of 200 repositories is left out'],
-    [10_000, 4, 'failure examples are left out'],
+    [10_000, 3, 'the table of 200 repositories is left out'],
+    [4_000, 4, 'failure examples are left out'],
+    [3_000, 5, 'failure groups are counted, not listed'],
   ])('drops detail in steps: at %i characters, level %i: %s', (maxLength, level, expected) => {
     const targets = buildMigrationTargets();
+    const all = parseLedger(renderDashboard({ migration: MIGRATION, targets, now: NOW }), MIGRATION.id);
 
     const report = renderDashboardReport({ migration: MIGRATION, targets, now: NOW, maxLength });
 
@@ -148,24 +162,40 @@ describe('core/dashboard/render-dashboard', () => {
     expect(report.level).toBe(level);
     expect(report.omitted.join('; ')).toContain(expected);
     expect(report.body).toContain('| **total** | **200** |');
-    expect(parseLedger(report.body, MIGRATION.id)).toMatchObject({ status: 'ok' });
+    expect(parseLedger(report.body, MIGRATION.id)).toEqual(all);
   });
 
-  it('never drops the ledger: when it fills the issue, the visible part is cut at a line and says so', () => {
+  it('as a last resort keeps the ledger outcomes that fit, most expensive first, and says how many it left out', () => {
     const targets = buildMigrationTargets();
+    const all = parseLedger(renderDashboard({ migration: MIGRATION, targets, now: NOW }), MIGRATION.id);
 
-    const report = renderDashboardReport({ migration: MIGRATION, targets, now: NOW, maxLength: 7_000 });
+    const report = renderDashboardReport({ migration: MIGRATION, targets, now: NOW, maxLength: 2_300 });
 
-    expect(report.body).toContain('_The dashboard is cut here: the migration ledger below fills the issue._');
-    expect(report.omitted).toContain('the dashboard was cut to leave room for the ledger');
-    expect(parseLedger(report.body, MIGRATION.id)).toMatchObject({ status: 'ok' });
+    const kept = parseLedger(report.body, MIGRATION.id);
+    expect(withHiddenKey(buildDashboardKey(MIGRATION.id), report.body).length).toBeLessThanOrEqual(2_300);
+    expect(all.status === 'ok' && kept.status === 'ok').toBe(true);
+    if (all.status !== 'ok' || kept.status !== 'ok') return;
+    expect(report.ledgerDropped).toBeGreaterThan(0);
+    expect(kept.entries.length + report.ledgerDropped).toBe(all.entries.length);
+    expect(report.body).toContain(
+      `the migration ledger holds ${kept.entries.length} of ${all.entries.length} outcomes without a PR; ` +
+        `after a restart the other ${report.ledgerDropped} repositories are checked again`,
+    );
+    // What is kept is exactly as it was; outcomes that cost a coder run go before skips.
+    for (const entry of kept.entries) expect(all.entries).toContainEqual(entry);
+    const keptRepos = new Set(kept.entries.map((entry) => entry.repo));
+    const droppedStates = all.entries
+      .filter((entry) => !keptRepos.has(entry.repo))
+      .map((entry) => entry.state);
+    if (kept.entries.some((entry) => entry.state === 'skipped'))
+      expect(droppedStates).not.toContain('not-applicable');
   });
 
   it('summarises more as the room shrinks, and always fits while the ledger leaves room', () => {
     const targets = buildMigrationTargets();
     let previous = -1;
 
-    for (let maxLength = 30_000; maxLength >= 8_000; maxLength -= 1_000) {
+    for (let maxLength = 30_000; maxLength >= 3_000; maxLength -= 500) {
       const report = renderDashboardReport({ migration: MIGRATION, targets, now: NOW, maxLength });
 
       expect(report.level).toBeGreaterThanOrEqual(previous);
@@ -186,6 +216,25 @@ describe('core/dashboard/render-dashboard', () => {
     expect(report.level).toBe(0);
     expect(report.omitted).toEqual([]);
     expect(report.body).not.toContain('Summarised');
+  });
+
+  it('shows who paused the migration from the dashboard, and keeps the pause in a hidden marker', () => {
+    const pause = { by: 'olivia', at: '2026-11-21T10:15:00.000Z' };
+
+    const body = renderDashboard({ migration: MIGRATION, targets: buildMigrationTargets(), now: NOW, pause });
+    const both = renderDashboard({
+      migration: { ...MIGRATION, policy: { ...MIGRATION.policy, paused: true } },
+      targets: [],
+      pause,
+    });
+
+    expect(body).toContain('**paused**');
+    expect(body).toContain('> **Paused** by @\u200bolivia at 2026-11-21 10:15 UTC (`/migrate pause`)');
+    expect(parsePauseMarker(body)).toEqual({ status: 'paused', pause });
+    expect(parseLedger(body, MIGRATION.id)).toMatchObject({ status: 'ok' });
+    expect(both).toContain('**Paused by the manifest** (`rollout.paused: true`)');
+    expect(renderDashboard({ migration: MIGRATION, targets: [] })).not.toContain('Paused');
+    expect(parsePauseMarker(renderDashboard({ migration: MIGRATION, targets: [] })).status).toBe('running');
   });
 
   it('gives ensureIssue its key, title and body', () => {

@@ -453,10 +453,10 @@ describe('core/target/step', () => {
         'ignored-irrelevant',
       ],
       [
-        'retry (issue 8)',
-        awaiting({ state: 'exhausted' }),
+        'retry while the coder runs',
+        awaiting({ state: 'repairing' }),
         { type: 'command-received', command: { name: 'retry', force: false }, actor: 'o' },
-        'ignored-unsupported',
+        'ignored-blocked',
       ],
     ])('%s', (_name, before, event, outcome) => {
       const transition = step(before, event, policy, T0);
@@ -585,7 +585,7 @@ describe('core/target/step', () => {
         reason: 'ci-timeout',
         failure: { class: 'ci-timeout' },
       });
-      expect(types(transition.effects)).toEqual(['set-labels', 'update-marker', 'comment']);
+      expect(types(transition.effects)).toEqual(['set-labels', 'update-marker', 'comment', 'schedule-tick']);
     });
 
     it('stalls a baseline that stays pending', () => {

@@ -7,11 +7,13 @@
  * (stalled after the CI timeout). Every webhook is delivered twice and out of order.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FailureReport } from '../../../src/contracts/failure-report.ts';
 import { NEEDS_HUMAN_LABEL } from '../../../src/core/markers/labels.ts';
 import { findHiddenKey } from '../../../src/core/markers/hidden-key.ts';
+import type { TargetReason, TargetState } from '../../../src/core/target/target.ts';
 import { ManualClock } from '../../fakes/manual-clock.ts';
-import { ScriptedCoder } from '../../fakes/scripted-coder.ts';
+import type { ScriptedCoder } from '../../fakes/scripted-coder.ts';
+import { attemptOf, buildAttemptCoder, buildLoopManifest, buildReport } from './loop-fixtures.ts';
+import { findLoopViolations } from './loop-invariants.ts';
 import { generateAppKey, quiesce, startScenarioApp } from './scenario-app.ts';
 import { GitHubSim, type CiContext, type CiPlan } from '../index.ts';
 
@@ -61,56 +63,7 @@ const repos = groups.flatMap((g) =>
   Array.from({ length: g.count }, (_, i) => ({ name: `${g.prefix}-${i + 1}`, group: g })),
 );
 
-const manifest = `version: 1
-id: use-fetch
-title: Replace request with fetch
-description: The request package is deprecated; use the built-in fetch.
-prompt: Replace every use of the request package with fetch.
-targets:
-  patterns: ["*"]
-  exclude: ["fleetwright-config"]
-rollout:
-  maxOpenPrs: 100
-  prsPerHour: 100
-  maxConcurrentCoders: 3
-budget:
-  maxIterations: ${MAX_ITERATIONS}
-  ciTimeoutMinutes: ${CI_TIMEOUT_MINUTES}
-`;
-
-/** The attempt number the scripted coder wrote into `src/http.ts` (0 on the untouched default branch). */
-function attemptOf(ctx: CiContext): number {
-  return Number(/attempt (\d+)/.exec(ctx.readFile('src/http.ts') ?? '')?.[1] ?? 0);
-}
-
-function report(conclusion: 'success' | 'failure', message: string): FailureReport {
-  return {
-    schemaVersion: 1,
-    conclusion,
-    tools: ['tsc'],
-    command: 'npm test',
-    exitCode: conclusion === 'success' ? 0 : 2,
-    findings:
-      conclusion === 'success'
-        ? []
-        : [
-            {
-              kind: 'type-error',
-              tool: 'tsc',
-              file: 'src/http.ts',
-              line: 1,
-              column: 1,
-              code: 'TS2322',
-              severity: 'error',
-              message,
-              occurrences: 1,
-            },
-          ],
-    dropped: [],
-    truncated: false,
-    testCounts: { passed: 10, failed: conclusion === 'success' ? 0 : 1, skipped: 0 },
-  };
-}
+const manifest = buildLoopManifest({ maxIterations: MAX_ITERATIONS, ciTimeoutMinutes: CI_TIMEOUT_MINUTES });
 
 /** Scripted CI: pass/fail comes from the content (`ci/kind`, `ci/required`, the coder's attempt). */
 function scriptedCi(ctx: CiContext): CiPlan | undefined {
@@ -146,7 +99,7 @@ function scriptedCi(ctx: CiContext): CiPlan | undefined {
         workflows: [
           { name: 'CI', jobs: [{ name: 'build', conclusion, log: pass ? 'ok\n' : `${message}\n` }] },
         ],
-        report: report(conclusion, message),
+        report: buildReport(conclusion, message),
       };
   }
 }
@@ -193,10 +146,7 @@ describe('test/sim scenario: CI loop (issue 6) on 52 repositories', () => {
       await sim.settle();
       const installationId = config.installationId;
 
-      const coder = new ScriptedCoder((task, call) => ({
-        outcome: 'changed',
-        files: { 'src/http.ts': `// migrated ${task.repo} attempt ${call}\nexport const get = fetch;\n` },
-      }));
+      const coder = buildAttemptCoder();
       const app = await startApp(sim, clock, coder, privateKey);
       sim.deliverTo(app.url);
       sim.configureDeliveries({ mode: 'reordered', duplicate: true, seed: 23 });
@@ -249,6 +199,28 @@ describe('test/sim scenario: CI loop (issue 6) on 52 repositories', () => {
         expect(new Set(keys).size, name).toBe(keys.length);
         expect(new Set(pr.labels).size, name).toBe(pr.labels.length);
       }
+      // The loop invariants shared with the other scenarios (loop-invariants.ts).
+      expect(
+        findLoopViolations({
+          sim,
+          org: ORG,
+          branch: 'fleetwright/use-fetch',
+          botLogin: `${SLUG}[bot]`,
+          maxIterations: MAX_ITERATIONS,
+          targetOf: (name) => deps.view.findTarget('use-fetch', `${ORG}/${name}`),
+          expected: Object.fromEntries(
+            repos.map(({ name, group }) => [
+              name,
+              group.expected.state === 'GREEN'
+                ? { state: 'ready' as const }
+                : {
+                    state: group.expected.state as TargetState,
+                    reasons: [group.expected.reason as TargetReason],
+                  },
+            ]),
+          ),
+        }),
+      ).toEqual([]);
       // Repairs were driven by what CI said: the Action's report, the app's condensed job logs,
       // or the status-only CI's failure.
       const repairs = coder.calls.filter((c) => c.task.mode === 'repair');
@@ -291,6 +263,19 @@ describe('test/sim scenario: CI loop (issue 6) on 52 repositories', () => {
       const extra = repaired.reduce((n, r) => n + restFor(r.name), 0) - baseline * repaired.length;
       const perRepair = extra / repairCount + 1;
       if (process.env.SCENARIO_FIGURES) {
+        // Per-kind requests of one repair: a one-repair repository minus a first-try one.
+        const kinds = (name: string) =>
+          sim.requests.byKind((r) => r.api === 'rest' && r.path.includes(`/repos/${ORG}/${name}/`));
+        const one = kinds('one-1');
+        const first = kinds('first-1');
+        const delta = Object.fromEntries(
+          [...new Set([...Object.keys(one), ...Object.keys(first)])]
+            .map((kind) => [kind, (one[kind] ?? 0) - (first[kind] ?? 0)])
+            .filter(([, n]) => n !== 0),
+        );
+        process.stderr.write(
+          `one repair, by kind: ${JSON.stringify(delta)}\nfirst-try repo, by kind: ${JSON.stringify(first)}\n`,
+        );
         process.stderr.write(
           `baseline ${baseline.toFixed(1)} per first-try repo; ${perRepair.toFixed(1)} requests per repair iteration; ${JSON.stringify(sim.requests.summary())}\n`,
         );

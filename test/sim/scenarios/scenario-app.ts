@@ -18,6 +18,7 @@ import {
   onWorkflowRunCompleted,
 } from '../../../src/handlers/ci-completed.ts';
 import type { FleetHandlerDeps } from '../../../src/handlers/fleet-deps.ts';
+import { onIssueCommentCreated } from '../../../src/handlers/issue-comment-created.ts';
 import { onPullRequestClosed } from '../../../src/handlers/pull-request-closed.ts';
 import { onPushFleet } from '../../../src/handlers/push-fleet.ts';
 import type { Coder } from '../../../src/ports/coder.ts';
@@ -33,6 +34,12 @@ export interface ScenarioApp {
   runtime: FleetRuntime;
   server: Server;
   url: string;
+  /**
+   * Stops the server (a crash or a deploy): it stops listening at once; the runtime, its view
+   * and its job queue are simply dropped. Quiesce first if queued work must not be lost.
+   * Idempotent; the cleanup registered at start is then a no-op.
+   */
+  stop(): Promise<void>;
 }
 
 export interface ScenarioAppOptions {
@@ -104,20 +111,26 @@ export async function startScenarioApp(options: ScenarioAppOptions): Promise<Sce
     app.on('workflow_run.completed', onWorkflowRunCompleted(deps));
     app.on('status', onStatus(deps));
     app.on('pull_request.closed', onPullRequestClosed(deps));
+    // `/migrate` commands on PRs (a person's `/migrate continue` after a pause).
+    app.on('issue_comment.created', onIssueCommentCreated(deps));
   };
   const middleware = await createNodeMiddleware(appFn, { probot });
   const server = createServer((req, res) => {
     void middleware(req, res, () => res.writeHead(404).end());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  options.cleanups.push(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    })());
+  options.cleanups.push(stop);
   return {
     runtime,
     server,
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`,
+    stop,
   };
 }
 
@@ -126,17 +139,36 @@ export async function quiesce(sim: GitHubSim, app: ScenarioApp): Promise<void> {
   for (let pass = 0; pass < 100; pass++) {
     const before = sim.deliveries.length + sim.requests.records.length;
     await sim.settle();
-    await Promise.race([
-      app.runtime.jobs.drain(),
-      new Promise((_, reject) =>
-        setTimeout(
-          () => reject(new Error(`jobs never drained: ${JSON.stringify(app.runtime.jobs.stats())}`)),
-          10_000,
-        ).unref(),
-      ),
-    ]);
+    await drainJobs(sim, app);
     await sim.settle();
     if (sim.deliveries.length + sim.requests.records.length === before) return;
   }
   throw new Error('the app and the simulator never went quiet');
+}
+
+/** How long the job queue may go without a single request to the simulator before it is stuck. */
+const STUCK_MS = 20_000;
+
+/**
+ * Waits for the job queue to drain. Stuck = no request reached the simulator for `STUCK_MS`
+ * while jobs were still running: a fixed deadline would fail a healthy run on a loaded machine
+ * (coder jobs unpack tarballs), progress does not.
+ */
+async function drainJobs(sim: GitHubSim, app: ScenarioApp): Promise<void> {
+  const drained = app.runtime.jobs.drain().then(() => true);
+  let seen = sim.requests.records.length;
+  let lastProgress = Date.now();
+  for (;;) {
+    const done = await Promise.race([
+      drained,
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), 1_000).unref()),
+    ]);
+    if (done) return;
+    if (sim.requests.records.length !== seen) {
+      seen = sim.requests.records.length;
+      lastProgress = Date.now();
+    } else if (Date.now() - lastProgress > STUCK_MS) {
+      throw new Error(`jobs never drained: ${JSON.stringify(app.runtime.jobs.stats())}`);
+    }
+  }
 }

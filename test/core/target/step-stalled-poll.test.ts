@@ -1,0 +1,168 @@
+/**
+ * step.ts rule 7: a target stalled on the CI timeout keeps polling CI for its last pushed SHA at
+ * a decaying rate, and CI that finishes late continues the loop.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Effect } from '../../../src/core/target/effects.ts';
+import { findPollAt, stalledPollMinutes } from '../../../src/core/target/ci-poll.ts';
+import { buildPolicy } from '../../../src/core/target/policy.ts';
+import { step } from '../../../src/core/target/step.ts';
+import type { Target } from '../../../src/core/target/target.ts';
+import { buildTarget } from '../../../src/core/target/target.ts';
+
+const T0 = new Date('2026-11-21T12:00:00.000Z');
+const later = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
+const BASE = 'a'.repeat(40);
+const PUSHED = 'b'.repeat(40);
+const OTHER = 'c'.repeat(40);
+const policy = buildPolicy({ maxIterations: 3, ciTimeoutMinutes: 120, pollMinutes: 15 });
+const types = (effects: Effect[]) => effects.map((effect) => effect.type);
+
+function awaiting(fields: Partial<Target> = {}): Target {
+  return {
+    ...buildTarget({ migrationId: 'use-fetch', manifestRevision: 'rev1', repo: 'acme/api', now: T0 }),
+    baseRef: 'main',
+    state: 'awaiting-ci',
+    baseSha: BASE,
+    iteration: 1,
+    lastPushedSha: PUSHED,
+    headSha: PUSHED,
+    prNumber: 7,
+    history: [
+      {
+        iteration: 1,
+        mode: 'initial',
+        outcome: 'changed',
+        summary: 'first',
+        files: ['src/http.ts'],
+        sha: PUSHED,
+        costUsd: 0.1,
+        at: T0.toISOString(),
+      },
+    ],
+    ...fields,
+  };
+}
+
+/** The target as the CI timeout leaves it, at minute 120. */
+function stalled(): Target {
+  const transition = step(awaiting(), { type: 'tick' }, policy, later(120));
+  expect(transition.target).toMatchObject({ state: 'stalled', reason: 'ci-timeout' });
+  return transition.target;
+}
+
+describe('core/target/step: polling a target stalled on the CI timeout', () => {
+  it('schedules its first poll an hour after stalling', () => {
+    const transition = step(awaiting(), { type: 'tick' }, policy, later(120));
+    expect(transition.target.wakeAt).toBe(later(180).toISOString());
+    expect(transition.effects.at(-1)).toEqual({ type: 'schedule-tick', at: later(180).toISOString() });
+    const comment = transition.effects.find((effect) => effect.type === 'comment');
+    expect(comment && 'body' in comment ? comment.body : '').toContain('carries on by itself');
+  });
+
+  it('does nothing on a tick before the poll is due', () => {
+    const transition = step(stalled(), { type: 'tick' }, policy, later(150));
+    expect(transition.outcome).toBe('ignored-irrelevant');
+    expect(transition.effects).toEqual([]);
+  });
+
+  it('reads CI for the last pushed SHA when due, and schedules the next poll further out', () => {
+    const polled = step(stalled(), { type: 'tick' }, policy, later(180));
+    expect(polled.outcome).toBe('applied');
+    expect(polled.target.state).toBe('stalled');
+    expect(polled.effects).toEqual([
+      { type: 'read-ci', headSha: PUSHED },
+      { type: 'schedule-tick', at: later(240).toISOString() },
+    ]);
+    // A day later the rate has decayed: polls are half the stalled time apart.
+    const next = step(polled.target, { type: 'tick' }, policy, later(120 + 24 * 60));
+    expect(next.target.wakeAt).toBe(later(120 + 24 * 60 + 12 * 60).toISOString());
+  });
+
+  it('decays between an hour and a day', () => {
+    expect(stalledPollMinutes(0, policy)).toBe(60);
+    expect(stalledPollMinutes(300, policy)).toBe(150);
+    expect(stalledPollMinutes(30 * 24 * 60, policy)).toBe(24 * 60);
+    expect(stalledPollMinutes(0, buildPolicy({ pollMinutes: 90 }))).toBe(90);
+  });
+
+  it('continues the loop when CI finished late: red → repair within budget', () => {
+    const transition = step(
+      stalled(),
+      { type: 'ci-completed', headSha: PUSHED, ci: 'red', failing: ['build'] },
+      policy,
+      later(300),
+    );
+    expect(transition.target).toMatchObject({ state: 'repairing', iteration: 2 });
+    expect(transition.target.reason).toBeUndefined();
+    expect(types(transition.effects)).toEqual(['set-labels', 'update-marker', 'run-coder']);
+    // The needs-human label of the stall goes, the working one comes back.
+    expect(transition.effects[0]).toMatchObject({
+      remove: expect.arrayContaining(['fleetwright:needs-human']),
+    });
+  });
+
+  it('continues the loop when CI finished late: green → judging', () => {
+    const transition = step(
+      stalled(),
+      { type: 'ci-completed', headSha: PUSHED, ci: 'green' },
+      policy,
+      later(300),
+    );
+    expect(transition.target.state).toBe('judging');
+    expect(types(transition.effects)).toContain('run-judge');
+  });
+
+  it('stays stalled while CI is still pending, and ignores CI for any other SHA', () => {
+    const target = stalled();
+    const pending = step(
+      target,
+      { type: 'ci-completed', headSha: PUSHED, ci: 'pending' },
+      policy,
+      later(300),
+    );
+    expect(pending.target.state).toBe('stalled');
+    expect(pending.effects).toEqual([]);
+    const stale = step(target, { type: 'ci-completed', headSha: OTHER, ci: 'green' }, policy, later(300));
+    expect(stale.outcome).toBe('ignored-stale');
+    expect(step(target, { type: 'ci-changed', headSha: OTHER }, policy, later(300)).outcome).toBe(
+      'ignored-stale',
+    );
+    expect(step(target, { type: 'ci-changed', headSha: PUSHED }, policy, later(300)).effects).toEqual([
+      { type: 'read-ci', headSha: PUSHED },
+    ]);
+  });
+
+  it('still pauses on a person’s commit and stops at the budget', () => {
+    const target = stalled();
+    expect(
+      step(target, { type: 'human-commit-detected', sha: OTHER }, policy, later(300)).target,
+    ).toMatchObject({
+      state: 'paused',
+      reason: 'human-commit',
+    });
+    const spent = step(
+      { ...target, iteration: 3 },
+      { type: 'ci-completed', headSha: PUSHED, ci: 'red', failing: ['build'] },
+      policy,
+      later(300),
+    );
+    expect(spent.target).toMatchObject({ state: 'exhausted', reason: 'iteration-budget' });
+  });
+
+  it('a stall without a pushed SHA (baseline timeout) is not polled', () => {
+    const baseline = { ...awaiting(), state: 'stalled' as const, reason: 'baseline-timeout' as const };
+    delete baseline.lastPushedSha;
+    expect(findPollAt(baseline, policy)).toBeUndefined();
+    expect(step(baseline, { type: 'tick' }, policy, later(500)).effects).toEqual([]);
+  });
+
+  it('derives a poll time for waiting targets whose marker has no wakeAt', () => {
+    const legacy = { ...stalled(), updatedAt: later(120).toISOString() };
+    delete legacy.wakeAt;
+    expect(findPollAt(legacy, policy)).toBe(later(180).toISOString());
+    const waiting = { ...awaiting(), updatedAt: later(10).toISOString() };
+    expect(findPollAt(waiting, policy)).toBe(later(25).toISOString());
+    expect(findPollAt({ ...waiting, state: 'paused' }, policy)).toBeUndefined();
+  });
+});

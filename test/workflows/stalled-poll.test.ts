@@ -1,0 +1,97 @@
+/**
+ * A target stalled on the CI timeout is polled by the periodic tick (step.ts rule 7): CI whose
+ * webhooks were lost, or that finished after the timeout, still moves it.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseStateMarker } from '../../src/core/markers/state-marker.ts';
+import { onCiChanged, onTimer } from '../../src/workflows/enqueue.ts';
+import { fanOut } from '../../src/workflows/fan-out.ts';
+import { Harness, buildMigration } from './harness.ts';
+
+const REPO = 'acme/api';
+const MINUTE = 60_000;
+
+function setup() {
+  const harness = new Harness({
+    migrations: [
+      buildMigration({
+        policy: { maxIterations: 3, ciTimeoutMinutes: 60, pollMinutes: 15 },
+        selector: { patterns: ['*'] },
+      }),
+    ],
+    script: (task, call) => ({ outcome: 'changed', files: { 'src/http.ts': `// ${task.mode} ${call}\n` } }),
+  });
+  const { ref, headSha } = harness.github.addRepo({ name: 'api', files: { 'src/http.ts': '// v1\n' } });
+  harness.github.setCheckRun(ref, headSha!, { name: 'build', conclusion: 'success' });
+  return { harness, ref };
+}
+
+const marker = (harness: Harness) => {
+  const parsed = parseStateMarker(harness.github.allPullRequests()[0]!.body);
+  if (parsed.status !== 'ok') throw new Error(parsed.status);
+  return parsed.target;
+};
+
+async function ticks(harness: Harness, minutes: number, every = 15): Promise<void> {
+  for (let elapsed = 0; elapsed < minutes; elapsed += every) {
+    harness.clock.advance(every * MINUTE);
+    onTimer(harness.deps);
+    await harness.drain();
+  }
+}
+
+async function stall(harness: Harness): Promise<string> {
+  await fanOut(harness.deps, harness.migrations[0]!);
+  await harness.drain();
+  await ticks(harness, 75);
+  expect(marker(harness)).toMatchObject({ state: 'stalled', reason: 'ci-timeout' });
+  return harness.github.allPullRequests()[0]!.headSha;
+}
+
+describe('workflows: polling targets stalled on the CI timeout', () => {
+  it('CI that finished red after the stall, its webhook lost: the next poll repairs', async () => {
+    const { harness, ref } = setup();
+    const head = await stall(harness);
+    harness.github.setCheckRun(ref, head, { name: 'build', conclusion: 'failure' });
+
+    await ticks(harness, 60);
+
+    expect(harness.coder.calls.map((call) => call.task.mode)).toEqual(['initial', 'repair']);
+    expect(marker(harness)).toMatchObject({ state: 'awaiting-ci', iteration: 2 });
+    expect(marker(harness).reason).toBeUndefined();
+    expect(harness.github.allPullRequests()[0]!.labels).not.toContain('fleetwright:needs-human');
+  });
+
+  it('CI that finished green late, announced by its webhook: judged at once, no poll needed', async () => {
+    const { harness, ref } = setup();
+    const head = await stall(harness);
+    harness.github.setCheckRun(ref, head, { name: 'build', conclusion: 'success' });
+
+    onCiChanged(harness.deps, {
+      repo: REPO,
+      branch: 'fleetwright/use-fetch',
+      headSha: head,
+      deliveryId: 'late',
+    });
+    await harness.drain();
+
+    expect(marker(harness).state).toBe('ready');
+  });
+
+  it('polls at a bounded, decaying rate while CI stays silent', async () => {
+    const { harness } = setup();
+    await stall(harness);
+    const before = harness.github.counts.getCiSnapshot ?? 0;
+
+    await ticks(harness, 3 * 24 * 60);
+
+    const polls = (harness.github.counts.getCiSnapshot ?? 0) - before;
+    // Three days of 15-minute timer beats (288) but only a handful of CI reads.
+    expect(polls).toBeGreaterThanOrEqual(5);
+    expect(polls).toBeLessThanOrEqual(12);
+    expect(marker(harness)).toMatchObject({ state: 'stalled', reason: 'ci-timeout' });
+    expect(harness.coder.calls).toHaveLength(1);
+    // Still a single stall comment.
+    expect(harness.github.allPullRequests()[0]!.comments).toHaveLength(1);
+  });
+});
