@@ -323,14 +323,34 @@ function reversed(seq: readonly Atom[]): Atom[] {
     .map((atom) => (atom.kind === 'group' ? { ...atom, branches: atom.branches.map(reversed) } : atom));
 }
 
-/** Splits off leading optional groups/tokens so each branch starts with its first real token. */
+/**
+ * Splits off leading groups so each branch starts with its first real token. A group is kept
+ * whole when none of its branches would spell out a literal (`(?:[A-Za-z]:)?[\w./]*…`): one
+ * class-led regex is cheaper to test than two.
+ */
 function distributeLeading(seq: readonly Atom[], depth = 0): Atom[][] {
   const first = seq[0];
   if (depth > 6 || first?.kind !== 'group' || first.max !== 1) return [[...seq]];
   const rest = seq.slice(1);
   const out = first.branches.flatMap((branch) => distributeLeading([...branch, ...rest], depth + 1));
   if (first.min === 0) out.push(...distributeLeading(rest, depth + 1));
-  return out.length > 64 ? [[...seq]] : out;
+  return out.length > 64 || !out.some((branch) => literalsOf(branch) !== undefined) ? [[...seq]] : out;
+}
+
+/**
+ * The literals that start every match of `seq` after its leading blanks, with how the blanks
+ * go (see leadingBlank); undefined when they cannot be spelled out (a class, a repeated group).
+ */
+function literalsOf(
+  seq: readonly Atom[],
+): { blank: 'none' | 'star' | 'plus'; literals: Literal[] } | undefined {
+  const lead = leadingBlank(seq);
+  if (lead === undefined) return undefined;
+  const literals = expandLiterals(lead.rest, 10, 64);
+  const usable =
+    literals !== undefined &&
+    literals.every((l) => l.text !== '' && (lead.blank === 'none' || !isSpace(l.text.charCodeAt(0))));
+  return usable ? { blank: lead.blank, literals } : undefined;
 }
 
 /** True when every match of `seq` starts with a non-blank character (`\S*ld: `, `\S+`). */
@@ -643,8 +663,21 @@ function lookupFirst(table: FirstCharTable, code: number): Bucket | undefined {
   return isSpace(code) ? table.otherBlank : table.otherNonBlank;
 }
 
-// Characters common in any log line: poor keys (see keyFloating).
+// Characters common in any log line: poor keys (see buildFloatingBucket).
 const COMMON = /[\sa-z0-9]/;
+
+// Upper-case letters from the most to the least frequent in English text.
+const CAPITALS = 'ETAOINSRHLDCUMFPGWYBVKXJQZ';
+
+/**
+ * How often a key character is likely to occur in a log line (lower is rarer, so a better key):
+ * punctuation, then capitals by their frequency in English, then the common characters.
+ */
+function keyCost(unit: string): number {
+  if (COMMON.test(unit)) return 100;
+  const capital = CAPITALS.indexOf(unit);
+  return capital === -1 ? 0 : 74 - capital;
+}
 
 /** An unanchored alternative, parsed when it could be. */
 interface Floating {
@@ -699,7 +732,7 @@ function buildFloatingBucket(alts: readonly Floating[], cache: RegexCache): Buck
   }
   for (const entry of left) {
     const units = unitsOf(entry);
-    const key = units.find((unit) => !COMMON.test(unit)) ?? units[0];
+    const key = [...units].sort((x, y) => keyCost(x) - keyCost(y))[0];
     if (key !== undefined) assign(entry, key);
     else {
       plain.push({ slot: entry.slot, source: entry.alt });
@@ -799,12 +832,9 @@ function compileIndex(sources: readonly string[]): TriggerIndex {
         addTo(first.any, slot, alt);
         continue;
       }
-      const literals = expandLiterals(lead.rest, 10, 64);
-      const usable =
-        literals !== undefined &&
-        literals.every((l) => l.text !== '' && (lead.blank === 'none' || !isSpace(l.text.charCodeAt(0))));
-      if (usable) {
-        for (const literal of literals) {
+      const keyed = literalsOf(seq);
+      if (keyed !== undefined) {
+        for (const literal of keyed.literals) {
           if (lead.blank !== 'plus') addLiteral(start, literal.text, slot, literal.complete, alt);
           if (lead.blank !== 'none') addLiteral(afterBlank, literal.text, slot, literal.complete, alt);
         }
