@@ -625,26 +625,17 @@ function addTo(map: Map<number, string[]>, slot: number, alt: string): void {
 }
 
 /**
- * Every character's bucket tests the same two kinds of regex: the union of all the table's
- * alternatives (those that cannot start with the line's first character fail at once, being
- * sticky) and one regex per source; only the list of sources differs. So the whole table
- * compiles a handful of regexes, not one per character.
+ * Per first character, a sticky union of the alternatives that may start with it and one regex
+ * per source. Characters with the same alternatives share their regexes (see cachedRegex), so
+ * a table compiles a handful, not one per character.
  */
 function compileFirstChars(draft: FirstCharDraft, cache: RegexCache): FirstCharTable {
-  const all = new Map<number, string[]>();
-  for (const source of [...draft.byCode.values(), draft.any, draft.nonBlank])
-    for (const [slot, alts] of source) for (const alt of alts) addTo(all, slot, alt);
-  const full = buildBucket(all, 'y', cache);
   const merged = (code: number | undefined, blank: boolean): Bucket | undefined => {
-    if (full === undefined) return undefined;
+    const bySlot = new Map<number, string[]>();
     const own = code === undefined ? undefined : draft.byCode.get(code);
-    const slots = new Set<number>();
     for (const source of [own, draft.any, blank ? undefined : draft.nonBlank])
-      for (const slot of source?.keys() ?? []) slots.add(slot);
-    if (slots.size === 0) return undefined;
-    const list = [...slots].sort((x, y) => x - y);
-    const res = list.map((slot) => full.res[full.slots.indexOf(slot)] as RegExp);
-    return { union: list.length === 1 ? (res[0] as RegExp) : full.union, slots: list, res };
+      for (const [slot, alts] of source ?? []) for (const alt of alts) addTo(bySlot, slot, alt);
+    return buildBucket(bySlot, 'y', cache);
   };
   const ascii = Array.from({ length: 128 }, (_, code) => merged(code, isSpace(code)));
   const other = new Map<number, Bucket>();
