@@ -26040,7 +26040,14 @@ function distributeLeading(seq, depth = 0) {
   const rest = seq.slice(1);
   const out = first.branches.flatMap((branch) => distributeLeading([...branch, ...rest], depth + 1));
   if (first.min === 0) out.push(...distributeLeading(rest, depth + 1));
-  return out.length > 64 ? [[...seq]] : out;
+  return out.length > 64 || !out.some((branch) => literalsOf(branch) !== void 0) ? [[...seq]] : out;
+}
+function literalsOf(seq) {
+  const lead = leadingBlank(seq);
+  if (lead === void 0) return void 0;
+  const literals = expandLiterals(lead.rest, 10, 64);
+  const usable = literals !== void 0 && literals.every((l) => l.text !== "" && (lead.blank === "none" || !isSpace(l.text.charCodeAt(0))));
+  return usable ? { blank: lead.blank, literals } : void 0;
 }
 function startsNonBlank(seq) {
   const first = seq[0];
@@ -26213,20 +26220,12 @@ function addTo(map2, slot, alt) {
   map2.set(slot, [...map2.get(slot) ?? [], alt]);
 }
 function compileFirstChars(draft, cache) {
-  const all = /* @__PURE__ */ new Map();
-  for (const source of [...draft.byCode.values(), draft.any, draft.nonBlank])
-    for (const [slot, alts] of source) for (const alt of alts) addTo(all, slot, alt);
-  const full = buildBucket(all, "y", cache);
   const merged = (code2, blank) => {
-    if (full === void 0) return void 0;
+    const bySlot = /* @__PURE__ */ new Map();
     const own2 = code2 === void 0 ? void 0 : draft.byCode.get(code2);
-    const slots = /* @__PURE__ */ new Set();
     for (const source of [own2, draft.any, blank ? void 0 : draft.nonBlank])
-      for (const slot of source?.keys() ?? []) slots.add(slot);
-    if (slots.size === 0) return void 0;
-    const list = [...slots].sort((x, y) => x - y);
-    const res = list.map((slot) => full.res[full.slots.indexOf(slot)]);
-    return { union: list.length === 1 ? res[0] : full.union, slots: list, res };
+      for (const [slot, alts] of source ?? []) for (const alt of alts) addTo(bySlot, slot, alt);
+    return buildBucket(bySlot, "y", cache);
   };
   const ascii = Array.from({ length: 128 }, (_, code2) => merged(code2, isSpace(code2)));
   const other = /* @__PURE__ */ new Map();
@@ -26244,6 +26243,12 @@ function lookupFirst(table, code2) {
   return isSpace(code2) ? table.otherBlank : table.otherNonBlank;
 }
 var COMMON = /[\sa-z0-9]/;
+var CAPITALS = "ETAOINSRHLDCUMFPGWYBVKXJQZ";
+function keyCost(unit) {
+  if (COMMON.test(unit)) return 100;
+  const capital = CAPITALS.indexOf(unit);
+  return capital === -1 ? 0 : 74 - capital;
+}
 function unitOf(atom) {
   if (atom.min !== 1 || atom.max !== 1) return void 0;
   if (atom.kind === "char") return atom.unit;
@@ -26280,7 +26285,7 @@ function buildFloatingBucket(alts, cache) {
   }
   for (const entry of left) {
     const units = unitsOf(entry);
-    const key = units.find((unit) => !COMMON.test(unit)) ?? units[0];
+    const key = [...units].sort((x, y) => keyCost(x) - keyCost(y))[0];
     if (key !== void 0) assign(entry, key);
     else {
       plain.push({ slot: entry.slot, source: entry.alt });
@@ -26353,10 +26358,9 @@ function compileIndex(sources) {
         addTo(first.any, slot, alt);
         continue;
       }
-      const literals = expandLiterals(lead.rest, 10, 64);
-      const usable = literals !== void 0 && literals.every((l) => l.text !== "" && (lead.blank === "none" || !isSpace(l.text.charCodeAt(0))));
-      if (usable) {
-        for (const literal2 of literals) {
+      const keyed = literalsOf(seq);
+      if (keyed !== void 0) {
+        for (const literal2 of keyed.literals) {
           if (lead.blank !== "plus") addLiteral(start, literal2.text, slot, literal2.complete, alt);
           if (lead.blank !== "none") addLiteral(afterBlank, literal2.text, slot, literal2.complete, alt);
         }
