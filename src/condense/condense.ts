@@ -108,7 +108,10 @@ export function createCondenseSession(options: CondenseOptions = {}): CondenseSe
   const byMarker = gated.filter((s) => s.markers !== undefined && s.markers.length > 0);
   const index = buildTriggerIndex(plain.map((s) => s.trigger?.source ?? ''));
   const hits = new Uint8Array(plain.length);
-  let hungry = 0;
+  // The gated slots inside a block (hungry), in no particular order: feeding order does not
+  // matter, condensers are independent. A list, not a flag per slot, because most lines have
+  // none or one to feed.
+  const hungrySlots: Slot[] = [];
   let lineNumber = 0;
   let exitCodeFromLog: number | undefined;
   // "##[group]Run npm test" opens each step of an Actions log; the one open when the first
@@ -133,7 +136,8 @@ export function createCondenseSession(options: CondenseOptions = {}): CondenseSe
       }
       if (wants !== slot.hungry) {
         slot.hungry = wants;
-        hungry += wants ? 1 : -1;
+        if (wants) hungrySlots.push(slot);
+        else hungrySlots.splice(hungrySlots.indexOf(slot), 1);
       }
     }
   };
@@ -173,11 +177,10 @@ export function createCondenseSession(options: CondenseOptions = {}): CondenseSe
       const slot = always[i];
       if (slot !== undefined) feed(slot, currentLine());
     }
-    if (hungry > 0) {
-      for (let i = 0; i < gated.length; i++) {
-        const slot = gated[i];
-        if (slot?.hungry === true) feed(slot, currentLine());
-      }
+    // Backwards: feeding a slot may remove it (its block ended), shifting only those after it.
+    for (let i = hungrySlots.length - 1; i >= 0; i--) {
+      const slot = hungrySlots[i];
+      if (slot !== undefined) feed(slot, currentLine());
     }
     if (text !== '') {
       let left = index === undefined ? 0 : index(text, hits);

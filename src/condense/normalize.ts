@@ -157,20 +157,30 @@ const NEEDS_CLEANING = /[\u0000-\u0008\u000b-\u001f\u007f\u009b]/;
  * backtracking. Exported for tests.
  */
 export function stripEscapes(text: string): string {
-  if (text.indexOf('\u001b') === -1 && text.indexOf('\u009b') === -1) return text;
+  let esc = text.indexOf('\u001b');
+  let csi = text.indexOf('\u009b');
+  if (esc === -1 && csi === -1) return text;
+  const n = text.length;
+  if (esc === -1) esc = n;
+  if (csi === -1) csi = n;
   let out = '';
   let from = 0;
-  const n = text.length;
-  for (let i = 0; i < n;) {
-    const c = text.charCodeAt(i);
-    const end = c === 0x1b || c === 0x9b ? escapeEnd(text, i, n) : -1;
-    if (end === -1) {
-      i++;
-      continue;
+  // Jump from one ESC/CSI to the next with (native) indexOf instead of reading every character.
+  for (let i = esc < csi ? esc : csi; i < n; i = esc < csi ? esc : csi) {
+    const end = escapeEnd(text, i, n);
+    if (end !== -1) {
+      out += text.slice(from, i);
+      from = end;
     }
-    out += text.slice(from, i);
-    from = end;
-    i = end;
+    const after = end === -1 ? i + 1 : end;
+    if (esc < after) {
+      esc = text.indexOf('\u001b', after);
+      if (esc === -1) esc = n;
+    }
+    if (csi < after) {
+      csi = text.indexOf('\u009b', after);
+      if (csi === -1) csi = n;
+    }
   }
   return from === 0 ? text : out + text.slice(from);
 }
