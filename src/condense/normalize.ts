@@ -11,6 +11,7 @@ export const MAX_LINE_LENGTH = 64 * 1024;
 
 // Bytes decoded at a time (see LineSplitter.push).
 const DECODE_PIECE = 16 * 1024;
+const STREAMING = { stream: true } as const;
 
 /**
  * Receives raw (not yet normalised) lines. `clean` is a hint from the splitter: true when the
@@ -119,7 +120,7 @@ export function createLineSplitter(sink: RawLineSink, maxLineLength = MAX_LINE_L
         // space, where it lingers until a full GC; smaller strings die young in the nursery.
         for (let at = 0; at < chunk.length; at += DECODE_PIECE) {
           const piece = chunk.length <= DECODE_PIECE ? chunk : chunk.subarray(at, at + DECODE_PIECE);
-          pushText(decoder.decode(piece, { stream: true }));
+          pushText(decoder.decode(piece, STREAMING));
         }
       }
     },
