@@ -189,6 +189,71 @@ describe('condense/condense', () => {
     expect(a.seen).toEqual(['E a.ts:1 x', 'BEGIN', 'inside', 'END']);
   });
 
+  it('feeds each condenser exactly its trigger, marker and in-block lines, in order, across dispatch batches', () => {
+    // Lines are dispatched in batches (of lines, and of characters: hence the long lines); the
+    // model below feeds one line at a time. Both must give every condenser the same lines.
+    type Seen = { number: number; text: string; marker?: LogMarker };
+    const recorder = (tool: string, options: { trigger?: RegExp; markers?: LogMarker[] }) => {
+      const seen: Seen[] = [];
+      const factory: CondenserFactory = {
+        tool,
+        description: tool,
+        ...options,
+        create: () => {
+          let block = false;
+          return {
+            tool,
+            push: (line: LogLine) => {
+              seen.push({ ...line });
+              if (line.text.startsWith('BEGIN ' + tool)) block = true;
+              if (line.text.startsWith('END ' + tool)) block = false;
+            },
+            wantsEveryLine: () => block,
+            finish: () => ({ detected: false, findings: [] }),
+          };
+        },
+      };
+      return { factory, seen, options };
+    };
+    const line = fc.oneof(
+      fc.constantFrom('noise', '', 'E a.ts:1 x', 'BEGIN a', 'END a', 'BEGIN b', 'END b', '##[error]boom'),
+      fc.constantFrom('##[group]Run x', 'b says', '\u001b[31mE a.ts:2 red\u001b[0m', 'BEGIN c', 'END c'),
+      fc.constantFrom(5_000, 20_000, 40_000).map((n) => 'E a ' + 'x'.repeat(n)),
+    );
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 200, maxLength: 700 }), fc.nat(4000), (lines, cut) => {
+        const a = recorder('a', { trigger: /^(?:E a|BEGIN a)/ });
+        const b = recorder('b', { trigger: /^(?:b says|BEGIN b)/i, markers: ['error'] });
+        const c = recorder('c', {});
+        const log = lines.join('\n');
+        const session = createCondenseSession({ factories: [a.factory, b.factory, c.factory] });
+        session.push(log.slice(0, cut));
+        session.push(log.slice(cut));
+        session.finish();
+        for (const r of [a, b, c]) {
+          const expected: Seen[] = [];
+          let block = false;
+          // The splitter yields no line for an empty log or after a final newline.
+          const rawLines = log === '' ? [] : log.split('\n');
+          if (log.endsWith('\n')) rawLines.pop();
+          rawLines.forEach((raw, i) => {
+            const { text, marker } = normalizeLine(raw);
+            const selected =
+              (r.options.trigger === undefined && r.options.markers === undefined) ||
+              (r.options.trigger?.test(text) ?? false) ||
+              (marker !== undefined && (r.options.markers?.includes(marker) ?? false));
+            if (!block && !selected) return;
+            expected.push({ number: i + 1, text, ...(marker !== undefined && { marker }) });
+            if (text.startsWith('BEGIN ' + r.factory.tool)) block = true;
+            if (text.startsWith('END ' + r.factory.tool)) block = false;
+          });
+          expect(r.seen).toEqual(expected);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('uses fallback findings only when no other condenser found anything', () => {
     const a = fakeFactory('a', { trigger: /^E a/ });
     const g = fakeFactory('g', { fallback: true });
