@@ -19711,6 +19711,7 @@ function group(name, fn) {
 // src/condense/normalize.ts
 var MAX_LINE_LENGTH = 64 * 1024;
 var DECODE_PIECE = 16 * 1024;
+var STREAMING = { stream: true };
 function createLineSplitter(sink, maxLineLength = MAX_LINE_LENGTH) {
   const decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false });
   let carry = "";
@@ -19784,7 +19785,7 @@ function createLineSplitter(sink, maxLineLength = MAX_LINE_LENGTH) {
       else {
         for (let at = 0; at < chunk.length; at += DECODE_PIECE) {
           const piece = chunk.length <= DECODE_PIECE ? chunk : chunk.subarray(at, at + DECODE_PIECE);
-          pushText(decoder.decode(piece, { stream: true }));
+          pushText(decoder.decode(piece, STREAMING));
         }
       }
     },
@@ -19802,20 +19803,29 @@ function createLineSplitter(sink, maxLineLength = MAX_LINE_LENGTH) {
 }
 var NEEDS_CLEANING = /[\u0000-\u0008\u000b-\u001f\u007f\u009b]/;
 function stripEscapes(text) {
-  if (text.indexOf("\x1B") === -1 && text.indexOf("") === -1) return text;
+  let esc2 = text.indexOf("\x1B");
+  let csi = text.indexOf("");
+  if (esc2 === -1 && csi === -1) return text;
+  const n = text.length;
+  if (esc2 === -1) esc2 = n;
+  if (csi === -1) csi = n;
   let out = "";
   let from = 0;
-  const n = text.length;
-  for (let i = 0; i < n; ) {
-    const c = text.charCodeAt(i);
-    const end = c === 27 || c === 155 ? escapeEnd(text, i, n) : -1;
-    if (end === -1) {
-      i++;
-      continue;
+  for (let i = esc2 < csi ? esc2 : csi; i < n; i = esc2 < csi ? esc2 : csi) {
+    const end = escapeEnd(text, i, n);
+    if (end !== -1) {
+      out += text.slice(from, i);
+      from = end;
     }
-    out += text.slice(from, i);
-    from = end;
-    i = end;
+    const after = end === -1 ? i + 1 : end;
+    if (esc2 < after) {
+      esc2 = text.indexOf("\x1B", after);
+      if (esc2 === -1) esc2 = n;
+    }
+    if (csi < after) {
+      csi = text.indexOf("", after);
+      if (csi === -1) csi = n;
+    }
   }
   return from === 0 ? text : out + text.slice(from);
 }
@@ -26472,6 +26482,8 @@ function selectFactories(tools, factories = condenserFactories) {
   return factories.filter((f) => wanted.includes(f.tool));
 }
 var EXIT_CODE_LINE = /^Process completed with exit code (-?\d+)\.?$/;
+var BATCH_LINES = 256;
+var BATCH_CHARS = 16 * 1024;
 function createCondenseSession(options = {}) {
   const factories = selectFactories(options.tools, options.factories ?? condenserFactories);
   const slots = factories.map((factory) => {
@@ -26481,54 +26493,82 @@ function createCondenseSession(options = {}) {
       trigger = new RegExp(trigger.source, trigger.flags.replace(/[gy]/g, ""));
     const markers = factory.markers;
     const gated2 = trigger !== void 0 || markers !== void 0;
-    return { factory, condenser, trigger, markers, gated: gated2, hungry: false, lastLine: 0 };
+    const selected = new Int32Array(gated2 ? BATCH_LINES : 0);
+    return { factory, condenser, trigger, markers, gated: gated2, hungry: false, selected, selectedCount: 0 };
   });
-  const always = slots.filter((s) => !s.gated);
   const gated = slots.filter((s) => s.gated);
   const plain = gated.filter((s) => s.trigger?.flags === "");
   const flagged = gated.filter((s) => s.trigger !== void 0 && s.trigger.flags !== "");
   const byMarker = gated.filter((s) => s.markers !== void 0 && s.markers.length > 0);
   const index = buildTriggerIndex(plain.map((s) => s.trigger?.source ?? ""));
   const hits = new Uint8Array(plain.length);
-  let hungry = 0;
   let lineNumber = 0;
   let exitCodeFromLog;
   let runningStep;
   let failedStep;
   let finished = false;
-  const feed = (slot, line) => {
-    slot.lastLine = line.number;
+  const texts = [];
+  const marks = [];
+  const lines = [];
+  let batchLines = 0;
+  let batchChars = 0;
+  const select = (slot, at) => {
+    if (slot.selectedCount > 0 && slot.selected[slot.selectedCount - 1] === at) return;
+    slot.selected[slot.selectedCount++] = at;
+  };
+  const feed = (slot, at) => {
+    let line = lines[at];
+    if (line === void 0) {
+      const text = texts[at];
+      const marker = marks[at];
+      const number4 = lineNumber - batchLines + 1 + at;
+      line = marker === void 0 ? { text, number: number4 } : { text, number: number4, marker };
+      lines[at] = line;
+    }
     try {
       slot.condenser.push(line);
     } catch {
     }
-    if (slot.gated) {
-      let wants;
-      try {
-        wants = slot.condenser.wantsEveryLine?.() ?? false;
-      } catch {
-        wants = false;
-      }
-      if (wants !== slot.hungry) {
-        slot.hungry = wants;
-        hungry += wants ? 1 : -1;
-      }
+    try {
+      return slot.condenser.wantsEveryLine?.() ?? false;
+    } catch {
+      return false;
     }
   };
-  let text = "";
-  let marker;
-  let current;
-  const currentLine = () => {
-    current ??= marker === void 0 ? { text, number: lineNumber } : { text, number: lineNumber, marker };
-    return current;
+  const flush = () => {
+    const n = batchLines;
+    for (const slot of slots) {
+      if (!slot.gated) {
+        for (let at2 = 0; at2 < n; at2++) feed(slot, at2);
+        continue;
+      }
+      const selected = slot.selected;
+      const count2 = slot.selectedCount;
+      let next = 0;
+      let hungry = slot.hungry;
+      let at = hungry ? 0 : count2 > 0 ? selected[0] : n;
+      while (at < n) {
+        hungry = feed(slot, at);
+        while (next < count2 && selected[next] <= at) next++;
+        at = hungry ? at + 1 : next < count2 ? selected[next] : n;
+      }
+      slot.hungry = hungry;
+      slot.selectedCount = 0;
+    }
+    for (let at = 0; at < n; at++) {
+      texts[at] = "";
+      marks[at] = void 0;
+      lines[at] = void 0;
+    }
+    batchLines = 0;
+    batchChars = 0;
   };
   const onLine = (raw, clean) => {
     lineNumber++;
-    current = void 0;
-    if (clean && raw.charCodeAt(0) !== 35) {
-      text = raw;
-      marker = void 0;
-    } else {
+    let text;
+    let marker;
+    if (clean && raw.charCodeAt(0) !== 35) text = raw;
+    else {
       const normalized = normalizeLine(raw, clean);
       text = normalized.text;
       marker = normalized.marker;
@@ -26542,16 +26582,10 @@ function createCondenseSession(options = {}) {
         runningStep = text.slice(4).trim() || void 0;
       }
     }
-    for (let i = 0; i < always.length; i++) {
-      const slot = always[i];
-      if (slot !== void 0) feed(slot, currentLine());
-    }
-    if (hungry > 0) {
-      for (let i = 0; i < gated.length; i++) {
-        const slot = gated[i];
-        if (slot?.hungry === true) feed(slot, currentLine());
-      }
-    }
+    const at = batchLines++;
+    texts[at] = text;
+    marks[at] = marker;
+    batchChars += text.length;
     if (text !== "") {
       let left = index === void 0 ? 0 : index(text, hits);
       for (let i = 0; left > 0; i++) {
@@ -26559,19 +26593,20 @@ function createCondenseSession(options = {}) {
         hits[i] = 0;
         left--;
         const slot = plain[i];
-        if (slot !== void 0 && slot.lastLine !== lineNumber) feed(slot, currentLine());
+        if (slot !== void 0) select(slot, at);
       }
-      if (flagged.length > 0) {
-        for (const slot of flagged) {
-          if (slot.lastLine !== lineNumber && slot.trigger?.test(text)) feed(slot, currentLine());
-        }
-      }
-    }
-    if (marker !== void 0 && byMarker.length > 0) {
-      for (const slot of byMarker) {
-        if (slot.lastLine !== lineNumber && slot.markers?.includes(marker)) feed(slot, currentLine());
+      for (let i = 0; i < flagged.length; i++) {
+        const slot = flagged[i];
+        if (slot?.trigger?.test(text) === true) select(slot, at);
       }
     }
+    if (marker !== void 0) {
+      for (let i = 0; i < byMarker.length; i++) {
+        const slot = byMarker[i];
+        if (slot?.markers?.includes(marker) === true) select(slot, at);
+      }
+    }
+    if (batchLines === BATCH_LINES || batchChars >= BATCH_CHARS) flush();
   };
   const splitter = createLineSplitter(onLine);
   return {
@@ -26583,6 +26618,7 @@ function createCondenseSession(options = {}) {
       if (finished) throw new Error("CondenseSession.finish called twice");
       finished = true;
       splitter.finish();
+      flush();
       const parts = slots.map((slot) => {
         let output2;
         try {
