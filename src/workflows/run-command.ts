@@ -328,7 +328,9 @@ async function listHumanCommits(
   const base = target.baseSha;
   if (base === undefined || head === undefined) return [];
   const commits = await deps.host.listCommitsBetween(ref, base, head);
-  return commits.filter((commit) => !isAppCommit(commit, deps.botLogin));
+  // The reset's rule (run-effects.ts): the app's commits recorded in the marker count as its own.
+  const recorded = new Set(target.history.flatMap((attempt) => (attempt.sha ? [attempt.sha] : [])));
+  return commits.filter((commit) => !isAppCommit(commit, deps.botLogin) && !recorded.has(commit.sha));
 }
 
 /** The hidden key of the app's reply to one command comment. */

@@ -350,6 +350,57 @@ describe('a retry dispatched per target (dashboard retries)', () => {
     });
   });
 
+  const dashboardRetry = () =>
+    advanceTarget(deps, 'use-fetch', 'acme/api', {
+      type: 'command-received',
+      command: { name: 'retry', force: false },
+      actor: 'olivia',
+    });
+
+  it('refuses an exhausted PR a person pushed to (step recorded their head), with no coder run', async () => {
+    await failCi();
+    await failCi();
+    expect(target()).toMatchObject({ state: 'exhausted', iteration: 2 });
+    const human = github.pushCommit(API, BRANCH, { 'src/extra.ts': 'mine\n' }, 'maya');
+    const calls = coder.calls.length;
+
+    const result = await dashboardRetry();
+    admitAndEnqueue(deps, 'use-fetch');
+    await runtime.jobs.drain();
+
+    expect(result.outcomes.at(-1)).toMatchObject({ event: 'command-received', outcome: 'ignored-blocked' });
+    expect(result.outcomes.at(-1)?.note).toMatch(/commits fleetwright did not make.*--force/);
+    expect(coder.calls.length).toBe(calls);
+    expect(github.branchHead(API, BRANCH)).toBe(human);
+    expect(target()).toMatchObject({ state: 'exhausted', headSha: human, iteration: 2 });
+  });
+
+  it("a person's commit under the app's later ones is found before the coder runs: paused, no run spent", async () => {
+    const human = github.pushCommit(API, BRANCH, { 'src/extra.ts': 'mine\n' }, 'maya');
+    await advanceTarget(deps, 'use-fetch', 'acme/api', { type: 'tick' });
+    await command('/migrate continue');
+    expect(target()).toMatchObject({ state: 'awaiting-ci', lastPushedSha: human });
+    await failCi();
+    await failCi();
+    // The app built on maya's commit and gave up: its head is its own, so step sees no person.
+    expect(target()).toMatchObject({ state: 'exhausted', iteration: 2 });
+    const head = pr().headSha;
+    expect(target().headSha).toBe(head);
+    const calls = coder.calls.length;
+
+    const result = await dashboardRetry();
+    admitAndEnqueue(deps, 'use-fetch');
+    await runtime.jobs.drain();
+
+    expect(result.outcomes.find((item) => item.event === 'command-received')?.outcome).toBe('applied');
+    expect(coder.calls.length).toBe(calls);
+    expect(github.branchHead(API, BRANCH)).toBe(head);
+    expect(target()).toMatchObject({ state: 'paused', reason: 'human-commit', iteration: 2, retries: 1 });
+    const pause = pr().comments.find((comment) => comment.body.includes('fleetwright did not retry'));
+    expect(pause?.body).toContain('a retry resets the branch, which would discard it');
+    expect(pause?.body).toContain('`/migrate retry --force`');
+  });
+
   it('is idempotent: a second dispatch finds it queued', async () => {
     const first = await advanceTarget(deps, 'use-fetch', 'acme/web', {
       type: 'command-received',

@@ -13,7 +13,10 @@
  * 4. Once a PR exists, every state change also asks for the labels and the marker to follow.
  * 5. A base that moved under a conflicting PR is answered by regenerating the change on the new
  *    base (`drafting` with a PR and a pushed SHA), never by merging or rebasing: the app resets
- *    only a branch whose commits are all its own, and pauses when a person committed.
+ *    only a branch whose commits are all its own, and pauses when a person committed. Every
+ *    regenerate (moved base, retry) checks the branch (`check-branch`, GitHub-proven ownership as
+ *    the reset uses) before its coder run, so a person's commit costs no run; the reset checks
+ *    again, since a person may push while the coder runs.
  * 6. `/migrate retry` starts over on that same regenerate path (a PR) or from the queue (no PR),
  *    with the manifest's current revision and a fresh per-attempt budget: `iteration` and `usage`
  *    stay cumulative (marker, status, dashboard) while the iteration and per-repository cost
@@ -136,18 +139,22 @@ function stepAnyState(target: Target, event: TargetEvent, policy: Policy, now: D
       return applied(next, []);
     }
     case 'human-commit-detected': {
-      // While regenerating, the check before the reset found this commit among those it would
-      // discard: it is news even when it is the SHA the app last built on (after `/migrate continue`).
-      if (
-        !(event.beforeReset === true && isRegenerating(target)) &&
-        (event.sha === target.lastPushedSha || event.sha === target.headSha)
-      ) {
+      // While regenerating, the check before the coder run or the reset found this commit among
+      // those it would discard: it is news even when it is the SHA the app last built on (after
+      // `/migrate continue`).
+      const found = event.beforeReset === true && isRegenerating(target);
+      if (!found && (event.sha === target.lastPushedSha || event.sha === target.headSha)) {
         return ignore(target, 'ignored-duplicate', 'commit already known');
       }
-      if (target.prNumber === undefined && event.beforeReset === true && isRegenerating(target)) {
+      // Found before the coder ran (`check-branch`): the iteration counted for it never ran.
+      const before: Target =
+        found && target.history.at(-1)?.iteration !== target.iteration
+          ? { ...target, iteration: Math.max(0, target.iteration - 1) }
+          : target;
+      if (target.prNumber === undefined && found) {
         // A retry without a PR found a person's commit on the branch it was about to reset.
         return applied(
-          enter(target, 'paused', now, {
+          enter(before, 'paused', now, {
             reason: 'foreign-branch',
             detail: `branch ${renderBranchName(target.migrationId)} has commit ${event.sha.slice(0, 7)} fleetwright did not make`,
             failure: failureOf('human', 'branch exists with foreign commits'),
@@ -160,30 +167,15 @@ function stepAnyState(target: Target, event: TargetEvent, policy: Policy, now: D
       }
       if (target.state === 'ready' || target.state === 'exhausted') {
         // People own the PR now (review or take-over): their commits are expected, not a pause.
-        return ignore(target, 'ignored-irrelevant', `human commit while ${target.state}`);
+        // The head is recorded, so a retry asks for `--force` and a fix builds on their commit.
+        return withPrEffects(
+          target,
+          { ...target, headSha: event.sha, updatedAt: now.toISOString() },
+          [],
+          `human commit while ${target.state}: recorded, not paused`,
+        );
       }
-      const next = enter(target, 'paused', now, {
-        reason: 'human-commit',
-        detail: event.author
-          ? `commit ${event.sha.slice(0, 7)} by ${event.author}`
-          : `commit ${event.sha.slice(0, 7)}`,
-        resumeState:
-          target.state === 'paused'
-            ? target.resumeState
-            : target.state === 'drafting'
-              ? 'awaiting-ci'
-              : target.state,
-        failure: failureOf('human', 'a person pushed to the branch'),
-      });
-      next.headSha = event.sha;
-      return withPrEffects(target, next, [
-        comment(
-          next,
-          'paused',
-          `fleetwright paused: the branch has a commit it did not make (${event.sha.slice(0, 7)}). ` +
-            'It never pushes over human work. Comment `/migrate continue` to let it carry on from your commit.',
-        ),
-      ]);
+      return humanCommitPause(target, before, event, found, now);
     }
     case 'command-received':
       return stepCommand(target, event.command, event.actor, policy, now);
@@ -797,6 +789,7 @@ function startDraft(target: Target, sha: string, policy: Policy, now: Date): Tra
   next.baseSha = sha;
   next.iteration = target.iteration + 1;
   return withPrEffects(target, next, [
+    ...regenerateCheck(next),
     { type: 'run-coder', mode: 'initial', iteration: next.iteration, sha, history: target.history },
   ]);
 }
@@ -1109,6 +1102,7 @@ function baseMoved(target: Target, sha: string, policy: Policy, now: Date): Tran
   next.baseSha = sha;
   next.iteration = target.iteration + 1;
   return withPrEffects(target, next, [
+    ...regenerateCheck(next),
     { type: 'run-coder', mode: 'initial', iteration: next.iteration, sha, history: target.history },
   ]);
 }
@@ -1120,6 +1114,62 @@ function baseMoved(target: Target, sha: string, policy: Policy, now: Date): Tran
  */
 function isRegenerating(target: Target): boolean {
   return target.state === 'drafting' && target.lastPushedSha !== undefined;
+}
+
+/**
+ * A person's commit on a PR the app is working on: pause, and say what to do. A retry, or a
+ * regenerate on a moved base, that found it among the commits its reset would discard says so
+ * (before the coder ran, when `before` gave its iteration back, or after).
+ */
+function humanCommitPause(
+  target: Target,
+  before: Target,
+  event: Extract<TargetEvent, { type: 'human-commit-detected' }>,
+  found: boolean,
+  now: Date,
+): Transition {
+  const retried =
+    target.pending?.command === 'retry' ||
+    (found &&
+      target.history.at(-1)?.iteration === target.iteration &&
+      target.history.at(-1)?.trigger?.command === 'retry');
+  const sha = event.sha.slice(0, 7);
+  const by = event.author ? ` by ${event.author}` : '';
+  const commitBy = event.author ? `a commit by ${event.author}` : 'a commit';
+  const next = enter(before, 'paused', now, {
+    reason: 'human-commit',
+    detail: `commit ${sha}${by}`,
+    resumeState:
+      target.state === 'paused'
+        ? target.resumeState
+        : target.state === 'drafting' || target.state === 'queued' || target.state === 'baseline'
+          ? 'awaiting-ci'
+          : target.state,
+    failure: failureOf('human', 'a person pushed to the branch'),
+  });
+  next.headSha = event.sha;
+  const body = retried
+    ? `fleetwright did not retry: the branch has ${commitBy} it did not make (branch head ${sha}), and a retry resets the branch, which would discard it. ` +
+      'Comment `/migrate retry --force` to discard it and start over, or `/migrate continue` to carry on from it.'
+    : found
+      ? `fleetwright paused: the base branch moved and the PR conflicts, but the branch has ${commitBy} it did not make (branch head ${sha}). ` +
+        'It never discards human work: resolve the conflict, then comment `/migrate continue`.'
+      : `fleetwright paused: the branch has a commit it did not make (${sha}). ` +
+        'It never pushes over human work. Comment `/migrate continue` to let it carry on from your commit.';
+  return withPrEffects(target, next, [comment(next, 'paused', body)]);
+}
+
+/** Before a regenerate's coder run: the check that its reset would discard only the app's work. */
+function regenerateCheck(next: Target): Effect[] {
+  const base = next.baseSha;
+  if (!isRegenerating(next) || base === undefined || next.lastPushedSha === undefined) return [];
+  const forcedHead = next.pending?.command === 'retry' ? next.pending.discardHead : undefined;
+  const branch = renderBranchName(next.migrationId);
+  return [
+    forcedHead !== undefined
+      ? { type: 'check-branch', branch, base, expectedHeadSha: forcedHead, force: true }
+      : { type: 'check-branch', branch, base, expectedHeadSha: next.lastPushedSha },
+  ];
 }
 
 function coderBlock(target: Target, policy: Policy): TargetReason | 'paused' | undefined {

@@ -240,7 +240,15 @@ describe('core/target/step — /migrate retry', () => {
         later(1),
       );
       expect(drafting.target).toMatchObject({ state: 'drafting', baseSha: NEW_BASE, iteration: 4 });
-      expect(types(drafting.effects)).toEqual(['set-labels', 'update-marker', 'run-coder']);
+      expect(types(drafting.effects)).toEqual(['set-labels', 'update-marker', 'check-branch', 'run-coder']);
+      // The check before the coder run discards only up to the agreed head, as the reset will.
+      expect(drafting.effects[2]).toEqual({
+        type: 'check-branch',
+        branch: 'fleetwright/use-fetch',
+        base: NEW_BASE,
+        expectedHeadSha: HUMAN,
+        force: true,
+      });
       expect(drafting.effects.at(-1)).toMatchObject({ type: 'run-coder', mode: 'initial', sha: NEW_BASE });
 
       const finished = step(drafting.target, coderFinished(['src/http.ts']), policy, later(2));
