@@ -169,6 +169,46 @@ describe('workflows/run-command: /migrate retry', () => {
     );
   });
 
+  it('waits for a coder slot when none is free, then regenerates once one frees up', async () => {
+    await failCi();
+    await failCi();
+    expect(target()).toMatchObject({ state: 'exhausted', iteration: 2 });
+    github.pushCommit({ owner: 'acme', repo: 'fleetwright-config' }, 'main', {
+      'migrations/use-fetch.yml': `${manifest('Use fetch.')}rollout:\n  maxConcurrentCoders: 1\n`,
+    });
+    await runtime.reconcileInstallation(7, 'acme');
+    await runtime.jobs.drain();
+    // Another repository of the migration holds the only coder slot (it is reading its baseline).
+    const web = deps.view.findTarget('use-fetch', 'acme/web')!;
+    deps.view.putTarget({ ...web, state: 'baseline' });
+    const calls = coder.calls.length;
+
+    const id = await command('/migrate retry');
+
+    expect(reactionsOn(id)).toEqual(['eyes', 'rocket']);
+    expect(replyTo(id)).toContain(
+      'It waits for a free coder slot (`rollout.maxConcurrentCoders`), then regenerates the change on the default branch.',
+    );
+    expect(coder.calls.length).toBe(calls);
+    expect(target()).toMatchObject({
+      state: 'queued',
+      retries: 1,
+      pending: { command: 'retry', by: 'maya' },
+    });
+    expect(pr().labels).toContain('fleetwright:queued');
+
+    // The slot frees up: the planner admits the retry, which regenerates on its own job.
+    deps.view.putTarget(web);
+    admitAndEnqueue(deps, 'use-fetch');
+    await runtime.jobs.drain();
+
+    expect(coder.calls.length).toBe(calls + 1);
+    expect(target()).toMatchObject({ state: 'awaiting-ci', iteration: 3, retries: 1 });
+    expect(target().history.at(-1)).toMatchObject({ trigger: { command: 'retry', by: 'maya' } });
+    expect(pr().labels).toContain('fleetwright:awaiting-ci');
+    expect(pr().labels).not.toContain('fleetwright:queued');
+  });
+
   it('refuses plainly when a person committed on the branch, naming `--force`; the branch is untouched', async () => {
     const human = github.pushCommit(API, BRANCH, { 'src/extra.ts': 'mine\n' }, 'maya');
     const calls = coder.calls.length;

@@ -211,7 +211,8 @@ function stepQueued(target: Target, event: TargetEvent, policy: Policy, now: Dat
   const next = enter(target, 'baseline', now, {});
   next.manifestRevision = event.revision;
   next.baseRef = event.baseRef;
-  return applied(next, [{ type: 'read-baseline', baseRef: event.baseRef }]);
+  // A retried PR's labels and marker follow (a no-op without a PR).
+  return withPrEffects(target, next, [{ type: 'read-baseline', baseRef: event.baseRef }]);
 }
 
 function stepBaseline(target: Target, event: TargetEvent, policy: Policy, now: Date): Transition {
@@ -224,21 +225,9 @@ function stepBaseline(target: Target, event: TargetEvent, policy: Policy, now: D
   if (event.type !== 'baseline-observed')
     return ignore(target, 'ignored-irrelevant', `${event.type} during baseline`);
   if (!policy.enabled || policy.paused) {
-    if (target.prNumber !== undefined) {
-      // A retry of a PR: the queue is for targets without one; wait paused for a person instead.
-      return withPrEffects(
-        target,
-        enter(target, 'paused', now, {
-          reason: 'stopped',
-          detail: 'the migration was paused before the retry started; retry again once it is resumed',
-          resumeState: 'awaiting-ci',
-          failure: failureOf('human', 'migration paused'),
-        }),
-        [],
-      );
-    }
-    // Paused between admission and baseline: give the slot back, start over when resumed.
-    return applied(enter(target, 'queued', now, {}), []);
+    // Paused between admission and baseline: give the slot back, start over when resumed (a
+    // retried PR too: its labels and marker follow).
+    return withPrEffects(target, enter(target, 'queued', now, {}), []);
   }
   switch (event.ci) {
     case 'red': {
@@ -559,12 +548,16 @@ const FIX_RETURNS_TO: ReadonlySet<TargetState> = new Set([
 ]);
 
 /**
- * `/migrate retry [--force]`, from a PR or dispatched per target by a dashboard retry. With a PR,
- * the target goes back to `baseline` on the manifest's current revision: the default branch is
- * read again and the change regenerated on it (the moved-base path: `drafting` with a PR and a
- * pushed SHA resets the branch, only over the app's own commits unless a writer forced it).
- * Without a PR it goes back to `queued`, and the planner re-admits it under the rollout limits
- * (`admitted` brings the latest revision). Either way the per-attempt budget starts afresh.
+ * `/migrate retry [--force]`, from a PR or dispatched per target by a dashboard retry. Either way
+ * the target goes back to `queued` with a fresh per-attempt budget, and the planner admits it
+ * (`admitted` brings the manifest's latest revision, then `baseline` reads the default branch
+ * again). A retry is a coder run like a first draft, so it waits for a coder slot: with a PR the
+ * planner admits it under `rollout.maxConcurrentCoders` only (its PR already exists, so the
+ * open-PR limits do not apply: admit-targets.ts); without a PR under every rollout limit. With a
+ * PR the change is then regenerated on the new base (the moved-base path: `drafting` with a PR
+ * and a pushed SHA checks and resets the branch, only over the app's own commits unless a writer
+ * forced it). A `--force` records the head the writer saw as the branch head, so its commits are
+ * known while the retry waits, and a commit pushed after it pauses the target.
  */
 function retry(
   target: Target,
@@ -638,7 +631,7 @@ function retry(
   const pending: PendingCommand = { command: 'retry', by: actor, at };
   const discardHead = command.headSha ?? target.headSha ?? target.lastPushedSha;
   if (hasPr && command.force && discardHead !== undefined) pending.discardHead = discardHead;
-  const next = enter(target, hasPr ? 'baseline' : 'queued', now, { failure: undefined });
+  const next = enter(target, 'queued', now, { failure: undefined });
   next.pending = pending;
   next.budgetStart = { iteration: target.iteration, costUsd: target.usage.costUsd };
   next.retries = (target.retries ?? 0) + 1;
@@ -647,13 +640,9 @@ function retry(
     // `admitted` sets the revision and the base ref; the planner applies the rollout limits.
     return applied(next, [], 'queued again for admission');
   }
+  if (pending.discardHead !== undefined) next.headSha = pending.discardHead;
   if (policy.manifestRevision !== undefined) next.manifestRevision = policy.manifestRevision;
-  return withPrEffects(
-    target,
-    next,
-    [{ type: 'read-baseline', baseRef: target.baseRef ?? 'HEAD' }],
-    `starting over with revision ${next.manifestRevision}`,
-  );
+  return withPrEffects(target, next, [], `queued for a coder slot with revision ${next.manifestRevision}`);
 }
 
 /**
@@ -783,7 +772,7 @@ function hasHumanHead(target: Target): boolean {
 
 function startDraft(target: Target, sha: string, policy: Policy, now: Date): Transition {
   const blocked = coderBlock(target, policy);
-  if (blocked === 'paused') return applied(enter(target, 'queued', now, {}), []);
+  if (blocked === 'paused') return withPrEffects(target, enter(target, 'queued', now, {}), []);
   if (blocked) return exhaust(target, blocked, now);
   const next = enter(target, 'drafting', now, { failure: undefined });
   next.baseSha = sha;
