@@ -28,14 +28,18 @@
  * 7. `stalled` on the CI timeout is a wait that gave up, not a verdict: the target keeps polling
  *    CI for its last pushed SHA at a decaying rate (ci-poll.ts). CI that finishes late for that
  *    SHA continues the loop exactly as if it had been on time (green → judging, red → repair
- *    within budget); CI for any other SHA is stale, and a person's commit still pauses it.
+ *    within budget), and the stall comment is edited to say so; CI for any other SHA is stale,
+ *    and a person's commit still pauses it. `stalled` on the baseline timeout likewise re-reads
+ *    the default branch at the same rate: red → `skipped`, green → back to `queued`, so the
+ *    draft starts under the rollout limits like any admission (its slot was given up when it
+ *    stalled), reading the baseline once more then.
  */
 import type { FailureReport } from '../../contracts/failure-report.ts';
 import { addUsage } from '../../contracts/usage.ts';
 import { renderBranchName } from '../markers/branch-name.ts';
 import { buildCommentKey } from '../markers/hidden-key.ts';
 import { labelsForState } from '../markers/labels.ts';
-import { isCiStalled, stalledPollMinutes } from './ci-poll.ts';
+import { isBaselineStalled, isCiStalled, stalledPollMinutes } from './ci-poll.ts';
 import type { Effect } from './effects.ts';
 import type { CoderRunSummary, TargetEvent } from './events.ts';
 import { normalizeSignature } from './normalize-signature.ts';
@@ -104,6 +108,7 @@ export function step(target: Target, event: TargetEvent, policy: Policy, now: Da
       return ignore(target, 'ignored-irrelevant', `${event.type} during owner review`);
     case 'stalled':
       if (isCiStalled(target)) return stepCiStalled(target, event, policy, now);
+      if (isBaselineStalled(target)) return stepBaselineStalled(target, event, policy, now);
       return stepResumable(target, event, now);
     case 'paused':
       return stepResumable(target, event, now);
@@ -219,7 +224,7 @@ function stepBaseline(target: Target, event: TargetEvent, policy: Policy, now: D
   if (event.type === 'branch-found') return adoptBranch(target, event, now);
   if (event.type === 'tick') {
     if (elapsedMinutes(target.stateSince, now) >= policy.baselineTimeoutMinutes)
-      return baselineTimeout(target, now);
+      return baselineTimeout(target, policy, now);
     return applied(target, [{ type: 'read-baseline', baseRef: target.baseRef ?? 'HEAD' }]);
   }
   if (event.type !== 'baseline-observed')
@@ -230,41 +235,49 @@ function stepBaseline(target: Target, event: TargetEvent, policy: Policy, now: D
     return withPrEffects(target, enter(target, 'queued', now, {}), []);
   }
   switch (event.ci) {
-    case 'red': {
-      const failing = event.failing ?? [];
-      // After a retry the PR exists: its labels and marker follow (a no-op without a PR).
-      return withPrEffects(
-        target,
-        enter(target, 'skipped', now, {
-          reason: 'baseline-red',
-          detail:
-            failing.length > 0 ? `failing on ${event.sha.slice(0, 7)}: ${failing.join(', ')}` : undefined,
-          failure: failureOf('baseline-ci', `baseline red: ${failing.join(', ') || 'unknown checks'}`),
-        }),
-        [],
-      );
-    }
+    case 'red':
+      return skipOnBaseline(target, event, now);
     case 'none':
-      if (!policy.allowNoCi) {
-        return withPrEffects(
-          target,
-          enter(target, 'skipped', now, {
-            reason: 'no-ci',
-            failure: failureOf('no-ci', 'no CI on the default branch'),
-          }),
-          [],
-        );
-      }
+      if (!policy.allowNoCi) return skipOnBaseline(target, event, now);
       return startDraft(target, event.sha, policy, now);
     case 'pending': {
       if (elapsedMinutes(target.stateSince, now) >= policy.baselineTimeoutMinutes)
-        return baselineTimeout(target, now);
+        return baselineTimeout(target, policy, now);
       const next = { ...target, updatedAt: now.toISOString(), wakeAt: addMinutes(now, policy.pollMinutes) };
       return applied(next, [{ type: 'schedule-tick', at: next.wakeAt }], 'baseline CI pending');
     }
     case 'green':
       return startDraft(target, event.sha, policy, now);
   }
+}
+
+/** A red default branch, or one without CI (unless the manifest allows it): skipped. */
+function skipOnBaseline(
+  target: Target,
+  event: Extract<TargetEvent, { type: 'baseline-observed' }>,
+  now: Date,
+): Transition {
+  if (event.ci !== 'red') {
+    return withPrEffects(
+      target,
+      enter(target, 'skipped', now, {
+        reason: 'no-ci',
+        failure: failureOf('no-ci', 'no CI on the default branch'),
+      }),
+      [],
+    );
+  }
+  const failing = event.failing ?? [];
+  // After a retry the PR exists: its labels and marker follow (a no-op without a PR).
+  return withPrEffects(
+    target,
+    enter(target, 'skipped', now, {
+      reason: 'baseline-red',
+      detail: failing.length > 0 ? `failing on ${event.sha.slice(0, 7)}: ${failing.join(', ')}` : undefined,
+      failure: failureOf('baseline-ci', `baseline red: ${failing.join(', ') || 'unknown checks'}`),
+    }),
+    [],
+  );
 }
 
 function stepCoding(target: Target, event: TargetEvent, policy: Policy, now: Date): Transition {
@@ -420,6 +433,37 @@ function stepCiStalled(target: Target, event: TargetEvent, policy: Policy, now: 
         return ignore(target, 'ignored-stale', `CI for ${event.headSha}`);
       // Still pending (or no CI at all): stay stalled, the scheduled poll asks again.
       return ciCompleted(target, event, policy, now);
+    default:
+      return stepResumable(target, event, now);
+  }
+}
+
+/** Stalled on the baseline timeout: read the default branch again now and then (rule 7). */
+function stepBaselineStalled(target: Target, event: TargetEvent, policy: Policy, now: Date): Transition {
+  switch (event.type) {
+    case 'tick': {
+      if (target.wakeAt !== undefined && now.getTime() < Date.parse(target.wakeAt))
+        return ignore(target, 'ignored-irrelevant', 'next baseline poll not due');
+      const wakeAt = addMinutes(now, stalledPollMinutes(elapsedMinutes(target.stateSince, now), policy));
+      return applied({ ...target, wakeAt, updatedAt: now.toISOString() }, [
+        { type: 'read-baseline', baseRef: target.baseRef ?? 'HEAD' },
+        { type: 'schedule-tick', at: wakeAt },
+      ]);
+    }
+    case 'baseline-observed': {
+      if (event.ci === 'pending')
+        return ignore(target, 'ignored-irrelevant', 'default branch CI still pending');
+      // The verdict `baseline` would have reached on time.
+      if (event.ci === 'red' || (event.ci === 'none' && !policy.allowNoCi))
+        return skipOnBaseline(target, event, now);
+      // Green at last: the draft is a coder run, admitted under the rollout limits like any.
+      return withPrEffects(
+        target,
+        enter(target, 'queued', now, { failure: undefined }),
+        [],
+        `default branch CI finished late (${event.ci} on ${event.sha.slice(0, 7)}): queued for admission`,
+      );
+    }
     default:
       return stepResumable(target, event, now);
   }
@@ -1222,15 +1266,14 @@ function ciTimeout(target: Target, policy: Policy, now: Date): Transition {
   ]);
 }
 
-function baselineTimeout(target: Target, now: Date): Transition {
-  return withPrEffects(
-    target,
-    enter(target, 'stalled', now, {
-      reason: 'baseline-timeout',
-      failure: failureOf('ci-timeout', 'default branch CI did not finish in time'),
-    }),
-    [],
-  );
+function baselineTimeout(target: Target, policy: Policy, now: Date): Transition {
+  const next = enter(target, 'stalled', now, {
+    reason: 'baseline-timeout',
+    failure: failureOf('ci-timeout', 'default branch CI did not finish in time'),
+  });
+  // Rule 7: read the default branch again now and then, in case its CI finishes late.
+  next.wakeAt = addMinutes(now, stalledPollMinutes(0, policy));
+  return withPrEffects(target, next, [{ type: 'schedule-tick', at: next.wakeAt }]);
 }
 
 function toError(
