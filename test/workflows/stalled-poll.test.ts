@@ -60,6 +60,13 @@ describe('workflows: polling targets stalled on the CI timeout', () => {
     expect(marker(harness)).toMatchObject({ state: 'awaiting-ci', iteration: 2 });
     expect(marker(harness).reason).toBeUndefined();
     expect(harness.github.allPullRequests()[0]!.labels).not.toContain('fleetwright:needs-human');
+    // The stall comment was edited in place: still one comment, no longer asking anyone to act.
+    const comments = harness.github.allPullRequests()[0]!.comments;
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toContain(
+      `CI on ${head.slice(0, 7)} finished late (red) and fleetwright carried on by itself: the coder is repairing the failure.`,
+    );
+    expect(comments[0]!.body).not.toContain('/migrate continue');
   });
 
   it('CI that finished green late, announced by its webhook: judged at once, no poll needed', async () => {

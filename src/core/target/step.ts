@@ -428,14 +428,50 @@ function stepCiStalled(target: Target, event: TargetEvent, policy: Policy, now: 
       if (event.headSha !== target.lastPushedSha)
         return ignore(target, 'ignored-stale', `CI for ${event.headSha}`);
       return applied(target, [{ type: 'read-ci', headSha: event.headSha }]);
-    case 'ci-completed':
+    case 'ci-completed': {
       if (event.headSha !== target.lastPushedSha)
         return ignore(target, 'ignored-stale', `CI for ${event.headSha}`);
       // Still pending (or no CI at all): stay stalled, the scheduled poll asks again.
-      return ciCompleted(target, event, policy, now);
+      const resumed = ciCompleted(target, event, policy, now);
+      if (resumed.outcome !== 'applied' || resumed.target.state === 'stalled') return resumed;
+      // After the label and marker edits, before the run the loop continues with.
+      const at = resumed.effects.findIndex(
+        (item) => item.type !== 'set-labels' && item.type !== 'update-marker',
+      );
+      const effects = [...resumed.effects];
+      effects.splice(
+        at === -1 ? effects.length : at,
+        0,
+        stallResolved(
+          resumed.target,
+          `CI on ${event.headSha.slice(0, 7)} finished late (${event.ci}) and fleetwright carried on by itself`,
+        ),
+      );
+      return { ...resumed, effects };
+    }
     default:
       return stepResumable(target, event, now);
   }
+}
+
+/**
+ * The stall comment (keyed, so edited in place, never a second one) once the loop left `stalled`
+ * on its own: it no longer asks a person to act, and says what happened instead.
+ */
+function stallResolved(next: Target, what: string): Effect {
+  const where =
+    next.state === 'judging'
+      ? 'the change is being reviewed now'
+      : next.state === 'repairing'
+        ? 'the coder is repairing the failure'
+        : next.state === 'drafting'
+          ? 'the change is being regenerated'
+          : next.state === 'exhausted'
+            ? 'its budget is spent, so it stopped there (see its comment on that)'
+            : next.state === 'paused'
+              ? 'it waits until the migration is resumed'
+              : `the PR is now \`${next.state}\``;
+  return comment(next, 'stalled', `${what}: ${where}. Nothing is needed here any more.`);
 }
 
 /** Stalled on the baseline timeout: read the default branch again now and then (rule 7). */
@@ -1134,7 +1170,17 @@ function baseMoved(target: Target, sha: string, policy: Policy, now: Date): Tran
   const next = enter(target, 'drafting', now, { failure: undefined });
   next.baseSha = sha;
   next.iteration = target.iteration + 1;
+  const resolved =
+    target.state === 'stalled'
+      ? [
+          stallResolved(
+            next,
+            `The base branch moved to ${sha.slice(0, 7)} and fleetwright carried on by itself`,
+          ),
+        ]
+      : [];
   return withPrEffects(target, next, [
+    ...resolved,
     ...regenerateCheck(next),
     { type: 'run-coder', mode: 'initial', iteration: next.iteration, sha, history: target.history },
   ]);

@@ -61,7 +61,8 @@ describe('core/target/step — base moved under a conflicting PR', () => {
       moved,
       'applied',
       { state: 'drafting', baseSha: NEW_BASE, iteration: 2 },
-      ['set-labels', 'update-marker', 'check-branch', 'run-coder'],
+      // The stall comment is edited: the loop carried on by itself.
+      ['set-labels', 'update-marker', 'comment', 'check-branch', 'run-coder'],
     ],
     [
       'a human commit on the branch → paused, nothing reset',

@@ -95,10 +95,16 @@ describe('core/target/step: polling a target stalled on the CI timeout', () => {
     );
     expect(transition.target).toMatchObject({ state: 'repairing', iteration: 2 });
     expect(transition.target.reason).toBeUndefined();
-    expect(types(transition.effects)).toEqual(['set-labels', 'update-marker', 'run-coder']);
+    expect(types(transition.effects)).toEqual(['set-labels', 'update-marker', 'comment', 'run-coder']);
     // The needs-human label of the stall goes, the working one comes back.
     expect(transition.effects[0]).toMatchObject({
       remove: expect.arrayContaining(['fleetwright:needs-human']),
+    });
+    // The stall comment is edited in place (same key): it no longer asks a person to act.
+    expect(transition.effects[2]).toEqual({
+      type: 'comment',
+      key: 'fleetwright:comment:use-fetch:stalled',
+      body: 'CI on bbbbbbb finished late (red) and fleetwright carried on by itself: the coder is repairing the failure. Nothing is needed here any more.',
     });
   });
 
@@ -110,7 +116,32 @@ describe('core/target/step: polling a target stalled on the CI timeout', () => {
       later(300),
     );
     expect(transition.target.state).toBe('judging');
-    expect(types(transition.effects)).toContain('run-judge');
+    expect(types(transition.effects)).toEqual(['set-labels', 'update-marker', 'comment', 'run-judge']);
+    expect(transition.effects[2]).toMatchObject({
+      key: 'fleetwright:comment:use-fetch:stalled',
+      body: expect.stringContaining(
+        'finished late (green) and fleetwright carried on by itself: the change is being reviewed now',
+      ) as unknown as string,
+    });
+  });
+
+  it('the stall comment says so when the late red CI finds the budget spent', () => {
+    const transition = step(
+      { ...stalled(), iteration: 3 },
+      { type: 'ci-completed', headSha: PUSHED, ci: 'red', failing: ['build'] },
+      policy,
+      later(300),
+    );
+
+    expect(transition.target.state).toBe('exhausted');
+    const comments = transition.effects.filter((effect) => effect.type === 'comment');
+    expect(comments.map((effect) => effect.key)).toEqual([
+      'fleetwright:comment:use-fetch:stalled',
+      'fleetwright:comment:use-fetch:exhausted',
+    ]);
+    expect(comments[0]).toMatchObject({
+      body: expect.stringContaining('its budget is spent, so it stopped there') as unknown as string,
+    });
   });
 
   it('stays stalled while CI is still pending, and ignores CI for any other SHA', () => {
