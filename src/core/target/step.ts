@@ -1170,15 +1170,15 @@ function baseMoved(target: Target, sha: string, policy: Policy, now: Date): Tran
   const next = enter(target, 'drafting', now, { failure: undefined });
   next.baseSha = sha;
   next.iteration = target.iteration + 1;
-  const resolved =
-    target.state === 'stalled'
-      ? [
-          stallResolved(
-            next,
-            `The base branch moved to ${sha.slice(0, 7)} and fleetwright carried on by itself`,
-          ),
-        ]
-      : [];
+  // Only a CI stall posted a stall comment to resolve.
+  const resolved = isCiStalled(target)
+    ? [
+        stallResolved(
+          next,
+          `The base branch moved to ${sha.slice(0, 7)} and fleetwright carried on by itself`,
+        ),
+      ]
+    : [];
   return withPrEffects(target, next, [
     ...resolved,
     ...regenerateCheck(next),
@@ -1207,11 +1207,10 @@ function humanCommitPause(
   found: boolean,
   now: Date,
 ): Transition {
+  // Found by the reset after the coder ran (not by the check before it).
+  const ran = found && target.history.at(-1)?.iteration === target.iteration;
   const retried =
-    target.pending?.command === 'retry' ||
-    (found &&
-      target.history.at(-1)?.iteration === target.iteration &&
-      target.history.at(-1)?.trigger?.command === 'retry');
+    target.pending?.command === 'retry' || (ran && target.history.at(-1)?.trigger?.command === 'retry');
   const sha = event.sha.slice(0, 7);
   const by = event.author ? ` by ${event.author}` : '';
   const commitBy = event.author ? `a commit by ${event.author}` : 'a commit';
@@ -1228,7 +1227,7 @@ function humanCommitPause(
   });
   next.headSha = event.sha;
   const body = retried
-    ? `fleetwright did not retry: the branch has ${commitBy} it did not make (branch head ${sha}), and a retry resets the branch, which would discard it. ` +
+    ? `fleetwright ${ran ? 'stopped the retry before resetting the branch' : 'did not retry'}: the branch has ${commitBy} it did not make (branch head ${sha}), and a retry resets the branch, which would discard it. ` +
       'Comment `/migrate retry --force` to discard it and start over, or `/migrate continue` to carry on from it.'
     : found
       ? `fleetwright paused: the base branch moved and the PR conflicts, but the branch has ${commitBy} it did not make (branch head ${sha}). ` +

@@ -129,6 +129,12 @@ describe('core/target/step — base moved under a conflicting PR', () => {
     expect(() => TargetSchema.parse(transition.target)).not.toThrow();
   });
 
+  it('a stall on the baseline timeout posted no stall comment, so none is edited', () => {
+    const transition = step(awaiting({ state: 'stalled', reason: 'baseline-timeout' }), moved, policy, T0);
+
+    expect(types(transition.effects)).toEqual(['set-labels', 'update-marker', 'check-branch', 'run-coder']);
+  });
+
   it('a paused migration starts no regenerate', () => {
     const transition = step(awaiting(), moved, buildPolicy({ ...policy, paused: true }), T0);
     expect(transition.outcome).toBe('ignored-blocked');
