@@ -297,7 +297,7 @@ function retryHow(targets: readonly Target[]): string {
   const parts = [
     ...(withPr > 0
       ? [
-          `${withPr === targets.length ? 'Their PRs start' : `${withPr} with a PR start`} over from the default branch`,
+          `${withPr === targets.length ? 'Their PRs start' : `${withPr} with a PR start`} over from the default branch as coder slots free up (\`rollout.maxConcurrentCoders\`)`,
         ]
       : []),
     ...(withoutPr > 0
