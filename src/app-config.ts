@@ -30,6 +30,11 @@ export const AppConfig = z.object({
   coderConcurrency: positiveInt('FLEETWRIGHT_CODER_CONCURRENCY', 2),
   /** Minutes between ticks (admissions as time passes, stalled CI detection). */
   tickMinutes: positiveInt('FLEETWRIGHT_TICK_MINUTES', 5),
+  /**
+   * GitHub's web address (`https://github.com`, or the Enterprise Server's from GHE_HOST and
+   * GHE_PROTOCOL, as Probot derives its API URL): links on the dashboard to repositories without a PR.
+   */
+  webUrl: z.url({ error: 'GHE_HOST/GHE_PROTOCOL must form a URL' }),
 });
 export type AppConfig = z.infer<typeof AppConfig>;
 
@@ -41,6 +46,7 @@ export function parseAppConfig(env: Record<string, string | undefined>): AppConf
     concurrency: env.FLEETWRIGHT_CONCURRENCY || undefined,
     coderConcurrency: env.FLEETWRIGHT_CODER_CONCURRENCY || undefined,
     tickMinutes: env.FLEETWRIGHT_TICK_MINUTES || undefined,
+    webUrl: env.GHE_HOST ? `${env.GHE_PROTOCOL || 'https'}://${env.GHE_HOST}` : 'https://github.com',
   });
   if (!result.success) {
     throw new Error(`Invalid fleetwright configuration:\n${z.prettifyError(result.error)}`);

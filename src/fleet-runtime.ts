@@ -27,6 +27,8 @@ export interface FleetRuntimeOptions {
   configRepo: string;
   /** The app's slug; its bot login is `<slug>[bot]`. */
   appSlug: string;
+  /** GitHub's web address (AppConfig.webUrl), for links in the dashboard; absent = plain names. */
+  webUrl?: string;
   /** A GitHost for an installation, with a token fresh enough for a job that runs now. */
   hostFor(installationId: number): Promise<GitHost>;
   /** The coder for a model id (memoise it: it is asked per coder run). */
@@ -96,6 +98,7 @@ export class FleetRuntime {
       installationId,
       org: state.org,
       configRepo,
+      ...(this.#options.webUrl ? { webUrl: this.#options.webUrl } : {}),
       host,
       coderFor: (model) => this.#options.coderFor(model),
       judgeFor: (model) => this.#options.judgeFor(model),

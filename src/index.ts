@@ -53,6 +53,7 @@ export default async function fleetwright(app: Probot, _options: ApplicationFunc
   const runtime = new FleetRuntime({
     configRepo: config.configRepo,
     appSlug,
+    webUrl: config.webUrl,
     hostFor: async (installationId) =>
       new OctokitGitHost(await app.auth(installationId), app.log, appId ? { appId } : {}),
     coderFor: (model) => {

@@ -9,6 +9,7 @@ describe('app-config', () => {
       concurrency: 4,
       coderConcurrency: 2,
       tickMinutes: 5,
+      webUrl: 'https://github.com',
     });
   });
 
@@ -19,6 +20,8 @@ describe('app-config', () => {
       FLEETWRIGHT_CONCURRENCY: '8',
       FLEETWRIGHT_CODER_CONCURRENCY: '3',
       FLEETWRIGHT_TICK_MINUTES: '1',
+      GHE_HOST: 'github.acme.internal',
+      GHE_PROTOCOL: 'http',
     });
 
     expect(config).toEqual({
@@ -27,7 +30,13 @@ describe('app-config', () => {
       concurrency: 8,
       coderConcurrency: 3,
       tickMinutes: 1,
+      webUrl: 'http://github.acme.internal',
     });
+  });
+
+  it('derives the web address of a GitHub Enterprise Server over https unless GHE_PROTOCOL says otherwise', () => {
+    expect(parseAppConfig({ GHE_HOST: 'ghe.example.com:8443' }).webUrl).toBe('https://ghe.example.com:8443');
+    expect(() => parseAppConfig({ GHE_HOST: 'not a host' })).toThrowError(/GHE_HOST/);
   });
 
   it('lists every invalid variable at once instead of starting with a bad value', () => {

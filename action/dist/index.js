@@ -19801,10 +19801,44 @@ function createLineSplitter(sink, maxLineLength = MAX_LINE_LENGTH) {
   };
 }
 var NEEDS_CLEANING = /[\u0000-\u0008\u000b-\u001f\u007f\u009b]/;
-var ANSI = (
-  // eslint-disable-next-line no-control-regex
-  /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[ -/]*[0-~]|\u009b[0-?]*[ -/]*[@-~]/g
-);
+function stripEscapes(text) {
+  if (text.indexOf("\x1B") === -1 && text.indexOf("") === -1) return text;
+  let out = "";
+  let from = 0;
+  const n = text.length;
+  for (let i = 0; i < n; ) {
+    const c = text.charCodeAt(i);
+    const end = c === 27 || c === 155 ? escapeEnd(text, i, n) : -1;
+    if (end === -1) {
+      i++;
+      continue;
+    }
+    out += text.slice(from, i);
+    from = end;
+    i = end;
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
+var inRange = (code2, low, high) => code2 >= low && code2 <= high;
+function escapeEnd(t, at, n) {
+  let j = at + 1;
+  if (t.charCodeAt(at) === 155 || t.charCodeAt(j) === 91) {
+    if (t.charCodeAt(at) === 27) j++;
+    while (j < n && inRange(t.charCodeAt(j), 48, 63)) j++;
+    while (j < n && inRange(t.charCodeAt(j), 32, 47)) j++;
+    if (j < n && inRange(t.charCodeAt(j), 64, 126)) return j + 1;
+    if (t.charCodeAt(at) === 155) return -1;
+    j = at + 1;
+  } else if (t.charCodeAt(j) === 93) {
+    j++;
+    while (j < n && t.charCodeAt(j) !== 7 && t.charCodeAt(j) !== 27) j++;
+    if (j < n && t.charCodeAt(j) === 7) return j + 1;
+    if (j + 1 < n && t.charCodeAt(j) === 27 && t.charCodeAt(j + 1) === 92) return j + 2;
+    return j;
+  }
+  while (j < n && inRange(t.charCodeAt(j), 32, 47)) j++;
+  return j < n && inRange(t.charCodeAt(j), 48, 126) ? j + 1 : -1;
+}
 var LEFTOVER_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 var MARKER = /^##\[(group|endgroup|error|warning|notice|debug|command|section)\]/;
 function normalizeLine(raw, clean = false) {
@@ -19813,7 +19847,7 @@ function normalizeLine(raw, clean = false) {
   const end = timestampEnd(text, 0);
   if (end > 0) text = text.slice(end);
   if (NEEDS_CLEANING.test(text)) {
-    if (text.includes("\x1B") || text.includes("")) text = text.replace(ANSI, "");
+    text = stripEscapes(text);
     if (text.includes("\r")) {
       const segments = text.split("\r");
       let last = "";
@@ -19837,25 +19871,11 @@ function markerOf(text) {
   }
   return { text };
 }
-function isDigit(code2) {
-  return code2 >= 48 && code2 <= 57;
-}
+var TIMESTAMP = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z ?/y;
 function timestampEnd(t, at) {
-  if (t.charCodeAt(at + 4) !== 45 || t.charCodeAt(at + 10) !== 84) return 0;
-  if (t.charCodeAt(at + 7) !== 45 || t.charCodeAt(at + 13) !== 58 || t.charCodeAt(at + 16) !== 58) return 0;
-  for (let k = 0; k < 19; k++) {
-    if (k !== 4 && k !== 7 && k !== 10 && k !== 13 && k !== 16 && !isDigit(t.charCodeAt(at + k))) return 0;
-  }
-  let i = at + 19;
-  if (t.charCodeAt(i) === 46) {
-    i++;
-    const digitsFrom = i;
-    while (i - digitsFrom < 9 && isDigit(t.charCodeAt(i))) i++;
-    if (i === digitsFrom) return 0;
-  }
-  if (t.charCodeAt(i) !== 90) return 0;
-  i++;
-  return (t.charCodeAt(i) === 32 ? i + 1 : i) - at;
+  if (t.charCodeAt(at + 10) !== 84) return 0;
+  TIMESTAMP.lastIndex = at;
+  return TIMESTAMP.test(t) ? TIMESTAMP.lastIndex - at : 0;
 }
 var CI_ROOTS = /(?:(?:\/home\/runner\/work|\/Users\/runner\/work|\/__w|\b[A-Za-z]:\/a)\/[^/\s'"`()]+\/[^/\s'"`()]+\/|\/github\/workspace\/)/g;
 var WINDOWS_PATH = /^[A-Za-z]:[\\/]|\\/;
@@ -21970,7 +21990,10 @@ var GoCondenser = class {
   #panic;
   /** Messages printed under `=== RUN TestX` in verbose mode, reported when `--- FAIL: TestX` arrives. */
   #pendingMessages = /* @__PURE__ */ new Map();
-  #runningTest;
+  // The `=== RUN` line of the running test and where its name starts: most tests print no
+  // message, so the name is cut out only when one needs it.
+  #runningLine;
+  #runningFrom = 0;
   #lastFailedTest;
   #findingsAtPackageStart = 0;
   #verbose = false;
@@ -21994,15 +22017,24 @@ var GoCondenser = class {
     if (text.startsWith("=== RUN")) {
       this.#detected = true;
       this.#verbose = true;
-      this.#runningTest = text.slice(7).trim();
+      this.#runningLine = text;
+      this.#runningFrom = 7;
       return;
     }
     if (text.startsWith("=== CONT") || text.startsWith("=== NAME")) {
-      this.#runningTest = text.slice(8).trim();
+      this.#runningLine = text;
+      this.#runningFrom = 8;
       return;
     }
     if (text.startsWith("=== ")) return;
     if (text.includes("--- ")) {
+      const word = text.charCodeAt(text.indexOf("--- ") + 4);
+      if (this.#pendingMessages.size === 0 && word !== 70 && TEST_VERDICT.test(text)) {
+        this.#detected = true;
+        if (word === 80) this.#passed += 1;
+        else this.#skipped += 1;
+        return;
+      }
       const verdict = TEST_VERDICT.exec(text);
       if (verdict) {
         this.#onVerdict(verdict[2] ?? "", verdict[3] ?? "", (verdict[1] ?? "").length);
@@ -22084,7 +22116,7 @@ var GoCondenser = class {
   /** A `file.go:N: msg` line in verbose mode, before the verdict: remember it for the test. */
   #onIndentedMessage(text) {
     const match = TEST_MESSAGE.exec(text);
-    const name = this.#runningTest;
+    const name = this.#runningLine?.slice(this.#runningFrom).trim();
     if (!match || name === void 0) return;
     let block = this.#pendingMessages.get(name);
     if (!block) {
@@ -22202,8 +22234,8 @@ var GoCondenser = class {
       if (isRepoFrame(fn, file2)) {
         panic.frames.push(`${fn} (${file2}:${lineNumber})`);
         panic.firstRepo ??= { file: file2, line: lineNumber };
-        const test2 = /\.(Test\w*|Benchmark\w+|Example\w*|Fuzz\w+)(?:\.func\d+)*$/.exec(fn);
-        if (test2 && !panic.testFrame) panic.testFrame = { file: file2, line: lineNumber, name: test2[1] ?? "" };
+        const test = /\.(Test\w*|Benchmark\w+|Example\w*|Fuzz\w+)(?:\.func\d+)*$/.exec(fn);
+        if (test && !panic.testFrame) panic.testFrame = { file: file2, line: lineNumber, name: test[1] ?? "" };
       }
       return true;
     }
@@ -23498,13 +23530,13 @@ var PythonCondenser = class {
       cause: traceback.cause
     };
     if (this.#unittest) {
-      const test2 = this.#unittest;
+      const test = this.#unittest;
       this.#unittest = void 0;
       const comparison = /^AssertionError: (?:[\w ]+ differ: )?(.{1,300}?) != (.{1,300})$/.exec(message);
       this.#findings.add({
         kind: "test-failure",
         tool: "unittest",
-        testName: test2.testName,
+        testName: test.testName,
         file: result.file,
         line: result.line,
         message,
@@ -25757,6 +25789,670 @@ function isWarningOnly(d, parts) {
   return ofKind.length > 0 && ofKind.every((f) => f.severity === "warning");
 }
 
+// src/condense/trigger-index.ts
+var sourceOf = (seq) => seq.map((atom) => atom.source ?? "").join("");
+var DIGITS = [..."0123456789"];
+var WORD = [..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"];
+var CONTROL_ESCAPES = { t: "	", n: "\n", r: "\r", f: "\f", v: "\v" };
+var QUANTIFIER = /^\{(\d+)(?:(,)(\d*))?\}/;
+var Unparsed = class extends Error {
+};
+function parseSequence(source) {
+  let i = 0;
+  const escapeUnit = (e) => {
+    if (e === void 0) return void 0;
+    if (CONTROL_ESCAPES[e] !== void 0) return CONTROL_ESCAPES[e];
+    if (e === "u" && /^[0-9a-fA-F]{4}$/.test(source.slice(i + 1, i + 5))) {
+      const unit = String.fromCharCode(parseInt(source.slice(i + 1, i + 5), 16));
+      i += 4;
+      return unit;
+    }
+    if (e === "x" && /^[0-9a-fA-F]{2}$/.test(source.slice(i + 1, i + 3))) {
+      const unit = String.fromCharCode(parseInt(source.slice(i + 1, i + 3), 16));
+      i += 2;
+      return unit;
+    }
+    return /[a-zA-Z0-9]/.test(e) ? void 0 : e;
+  };
+  const parseClass = () => {
+    i++;
+    const negated = source[i] === "^";
+    if (negated) i++;
+    let units = [];
+    while (i < source.length && source[i] !== "]") {
+      let unit;
+      const c = source[i];
+      if (c === "\\") {
+        const e = source[i + 1];
+        i++;
+        if (e === "d") units?.push(...DIGITS);
+        else if (e === "w") units?.push(...WORD);
+        else if (e === "b") unit = "\b";
+        else {
+          unit = escapeUnit(e);
+          if (unit === void 0) units = void 0;
+        }
+        i++;
+      } else {
+        unit = c;
+        i++;
+      }
+      if (unit === void 0) continue;
+      if (source[i] === "-" && source[i + 1] !== "]" && i + 1 < source.length) {
+        const to = source[i + 1];
+        if (to === "\\") {
+          units = void 0;
+          i += 3;
+          continue;
+        }
+        i += 2;
+        const from = unit.charCodeAt(0);
+        const end = to.charCodeAt(0);
+        if (end < from) throw new Unparsed("range out of order");
+        if (end - from > 256) units = void 0;
+        else for (let k = from; k <= end; k++) units?.push(String.fromCharCode(k));
+        continue;
+      }
+      units?.push(unit);
+    }
+    if (source[i] !== "]") throw new Unparsed("unclosed class");
+    i++;
+    return {
+      kind: "set",
+      units: negated || units === void 0 ? void 0 : [...new Set(units)],
+      blank: void 0,
+      min: 1,
+      max: 1
+    };
+  };
+  const parseAtom = () => {
+    const c = source[i];
+    if (c === "(") {
+      if (source.startsWith("(?:", i)) i += 3;
+      else if (source.startsWith("(?=", i) || source.startsWith("(?!", i)) {
+        i += 3;
+        parseBranches();
+        i++;
+        return { kind: "opaque", min: 1, max: 1 };
+      } else if (source.startsWith("(?<=", i) || source.startsWith("(?<!", i)) {
+        i += 4;
+        parseBranches();
+        i++;
+        return { kind: "opaque", min: 1, max: 1 };
+      } else if (source.startsWith("(?<", i)) {
+        const close = source.indexOf(">", i);
+        if (close === -1) throw new Unparsed("bad group name");
+        i = close + 1;
+      } else if (source[i + 1] === "?") throw new Unparsed("unknown group");
+      else i++;
+      const branches2 = parseBranches();
+      if (source[i] !== ")") throw new Unparsed("unclosed group");
+      i++;
+      return { kind: "group", branches: branches2, min: 1, max: 1 };
+    }
+    if (c === "[") return parseClass();
+    if (c === ".") {
+      i++;
+      return { kind: "set", units: void 0, blank: void 0, min: 1, max: 1 };
+    }
+    if (c === "^") {
+      i++;
+      return { kind: "opaque", min: 1, max: 1 };
+    }
+    if (c === "$") {
+      i++;
+      return { kind: "end", min: 1, max: 1 };
+    }
+    if (c === "\\") {
+      const e = source[i + 1];
+      i++;
+      let atom;
+      if (e === "d") atom = { kind: "set", units: DIGITS, blank: void 0, min: 1, max: 1 };
+      else if (e === "w") atom = { kind: "set", units: WORD, blank: void 0, min: 1, max: 1 };
+      else if (e === "s") atom = { kind: "set", units: void 0, blank: "space", min: 1, max: 1 };
+      else if (e === "S") atom = { kind: "set", units: void 0, blank: "non-space", min: 1, max: 1 };
+      else if (e === "D" || e === "W")
+        atom = { kind: "set", units: void 0, blank: void 0, min: 1, max: 1 };
+      else if (e === "b" || e === "B") atom = { kind: "opaque", min: 1, max: 1 };
+      else if (e === "0" && !/[0-9]/.test(source[i + 1] ?? ""))
+        atom = { kind: "char", unit: "\0", min: 1, max: 1 };
+      else {
+        const unit = escapeUnit(e);
+        if (unit === void 0) throw new Unparsed(`escape \\${e ?? ""}`);
+        atom = { kind: "char", unit, min: 1, max: 1 };
+      }
+      i++;
+      return atom;
+    }
+    if (c === "*" || c === "+" || c === "?") throw new Unparsed("nothing to repeat");
+    if (c === "{" && QUANTIFIER.test(source.slice(i))) throw new Unparsed("nothing to repeat");
+    i++;
+    return { kind: "char", unit: c, min: 1, max: 1 };
+  };
+  const readQuantifier = () => {
+    const c = source[i];
+    if (c === "?") return [0, 1];
+    if (c === "*") return [0, Infinity];
+    if (c === "+") return [1, Infinity];
+    if (c !== "{") return void 0;
+    const q = QUANTIFIER.exec(source.slice(i));
+    if (!q) return void 0;
+    i += q[0].length - 1;
+    const min = Number(q[1]);
+    return [min, q[2] === void 0 ? min : q[3] === "" ? Infinity : Number(q[3])];
+  };
+  const parseQuantifier = (atom) => {
+    const quantifier = readQuantifier();
+    if (quantifier === void 0) return atom;
+    const [min, max] = quantifier;
+    i++;
+    if (source[i] === "?") i++;
+    if (atom.kind === "end" || atom.kind === "opaque" && min === 0)
+      return { kind: "opaque", min: 1, max: 1 };
+    return { ...atom, min: atom.min * min, max: atom.max * max };
+  };
+  const parseBranches = () => {
+    const branches2 = [[]];
+    while (i < source.length && source[i] !== ")") {
+      if (source[i] === "|") {
+        branches2.push([]);
+        i++;
+        continue;
+      }
+      const from = i;
+      const atom = parseQuantifier(parseAtom());
+      branches2[branches2.length - 1]?.push({ ...atom, source: source.slice(from, i) });
+    }
+    return branches2;
+  };
+  const branches = parseBranches();
+  if (i !== source.length) throw new Unparsed("unbalanced )");
+  return branches.length === 1 ? branches[0] ?? [] : [{ kind: "group", branches, min: 1, max: 1, source: `(?:${source})` }];
+}
+var STOP = { kind: "opaque", min: 1, max: 1 };
+function expandLiterals(seq, maxSet, limit, maxLength = Infinity) {
+  const out = /* @__PURE__ */ new Map();
+  let budget = limit * 16;
+  const push = (text, complete) => {
+    out.set(text, (out.get(text) ?? false) || complete);
+    if (out.size > limit) throw new Unparsed("too many literals");
+  };
+  const walk2 = (atoms, at, text) => {
+    if (--budget < 0) throw new Unparsed("too many literals");
+    if (text.length >= maxLength) return push(text, at === atoms.length);
+    const atom = atoms[at];
+    if (atom === void 0) return push(text, true);
+    const rest = () => atoms.slice(at + 1);
+    if (atom.kind === "char") {
+      const grown = text + atom.unit.repeat(Math.min(atom.min, Math.max(1, maxLength - text.length)));
+      if (atom.min === atom.max) return walk2(atoms, at + 1, grown);
+      if (atom.min === 0 && atom.max === 1) {
+        walk2(atoms, at + 1, text);
+        return walk2(atoms, at + 1, text + atom.unit);
+      }
+      if (atom.min === 0) walk2(atoms, at + 1, text);
+      return push(atom.min === 0 ? text + atom.unit : grown, false);
+    }
+    if (atom.kind === "set" && atom.units !== void 0 && atom.units.length <= maxSet) {
+      if (atom.min === 1 && atom.max === 1) {
+        for (const unit of atom.units) walk2(atoms, at + 1, text + unit);
+        return;
+      }
+      if (atom.min === 0 && atom.max === 1) {
+        walk2(atoms, at + 1, text);
+        for (const unit of atom.units) walk2(atoms, at + 1, text + unit);
+        return;
+      }
+      if (atom.min === 0) walk2(atoms, at + 1, text);
+      for (const unit of atom.units) push(text + unit, false);
+      return;
+    }
+    if (atom.kind === "group") {
+      if (atom.min === 1 && atom.max === 1) {
+        for (const branch of atom.branches) walk2([...branch, ...rest()], 0, text);
+        return;
+      }
+      if (atom.min === 0 && atom.max === 1) {
+        walk2(atoms, at + 1, text);
+        for (const branch of atom.branches) walk2([...branch, ...rest()], 0, text);
+        return;
+      }
+      if (atom.min === 0) walk2(atoms, at + 1, text);
+      for (const branch of atom.branches) walk2([...branch, STOP], 0, text);
+      return;
+    }
+    return push(text, false);
+  };
+  try {
+    walk2(seq, 0, "");
+  } catch (error63) {
+    if (error63 instanceof Unparsed) return void 0;
+    throw error63;
+  }
+  return [...out].map(([text, complete]) => ({ text, complete }));
+}
+function reversed(seq) {
+  return [...seq].reverse().map((atom) => atom.kind === "group" ? { ...atom, branches: atom.branches.map(reversed) } : atom);
+}
+function distributeLeading(seq, depth = 0) {
+  const first = seq[0];
+  if (depth > 6 || first?.kind !== "group" || first.max !== 1) return [[...seq]];
+  const rest = seq.slice(1);
+  const out = first.branches.flatMap((branch) => distributeLeading([...branch, ...rest], depth + 1));
+  if (first.min === 0) out.push(...distributeLeading(rest, depth + 1));
+  return out.length > 64 || !out.some((branch) => literalsOf(branch) !== void 0) ? [[...seq]] : out;
+}
+function literalsOf(seq) {
+  const lead = leadingBlank(seq);
+  if (lead === void 0) return void 0;
+  const literals = expandLiterals(lead.rest, 10, 64);
+  const usable = literals !== void 0 && literals.every((l) => l.text !== "" && (lead.blank === "none" || !isSpace(l.text.charCodeAt(0))));
+  return usable ? { blank: lead.blank, literals } : void 0;
+}
+function startsNonBlank(seq) {
+  const first = seq[0];
+  if (first?.kind !== "set" || first.blank !== "non-space") return false;
+  if (first.min >= 1) return true;
+  const heads = expandLiterals(seq.slice(1), 512, 2048, 1);
+  return heads !== void 0 && heads.every((h) => h.text !== "" && !isSpace(h.text.charCodeAt(0)));
+}
+function leadingBlank(seq) {
+  let at = 0;
+  let min = 0;
+  while (at < seq.length) {
+    const atom = seq[at];
+    if (atom?.kind !== "set" || atom.blank !== "space" || atom.max !== Infinity) break;
+    min += atom.min;
+    at++;
+  }
+  if (at === 0) return { blank: "none", rest: [...seq] };
+  if (min > 1) return void 0;
+  return { blank: min === 0 ? "star" : "plus", rest: seq.slice(at) };
+}
+function isSpace(code2) {
+  if (code2 === 32 || code2 >= 9 && code2 <= 13) return true;
+  if (code2 < 160) return false;
+  return code2 === 160 || code2 === 5760 || code2 >= 8192 && code2 <= 8202 || code2 === 8232 || code2 === 8233 || code2 === 8239 || code2 === 8287 || code2 === 12288 || code2 === 65279;
+}
+function cachedRegex(cache, source, flags) {
+  const key = `${flags}/${source}`;
+  let re = cache.get(key);
+  if (re === void 0) {
+    re = new RegExp(source, flags);
+    cache.set(key, re);
+  }
+  return re;
+}
+function buildBucket(bySlot, flags, cache) {
+  const entries = [...bySlot].filter(([, alts]) => alts.length > 0).sort((x, y) => x[0] - y[0]);
+  if (entries.length === 0) return void 0;
+  const res = entries.map(([, alts]) => cachedRegex(cache, [...new Set(alts)].join("|"), flags));
+  const all = [...new Set(entries.flatMap(([, alts]) => alts))];
+  return {
+    union: entries.length === 1 ? res[0] : cachedRegex(cache, all.join("|"), flags),
+    slots: entries.map(([slot]) => slot),
+    res
+  };
+}
+function testBucket(b, text, hits) {
+  const slots = b.slots;
+  if (slots.length === 1) {
+    const slot = slots[0];
+    if (hits[slot] === 1) return 0;
+    b.union.lastIndex = 0;
+    if (!b.union.test(text)) return 0;
+    hits[slot] = 1;
+    return 1;
+  }
+  b.union.lastIndex = 0;
+  if (!b.union.test(text)) return 0;
+  let found = 0;
+  for (let k = 0; k < slots.length; k++) {
+    const slot = slots[k];
+    if (hits[slot] === 1) continue;
+    const re = b.res[k];
+    re.lastIndex = 0;
+    if (re.test(text)) {
+      hits[slot] = 1;
+      found++;
+    }
+  }
+  return found;
+}
+var newDraft = () => ({ children: /* @__PURE__ */ new Map(), complete: /* @__PURE__ */ new Set(), confirm: /* @__PURE__ */ new Map() });
+function addLiteral(root, literal2, slot, complete, alt) {
+  let node2 = root;
+  for (let k = 0; k < literal2.length; k++) {
+    const code2 = literal2.charCodeAt(k);
+    let next = node2.children.get(code2);
+    if (next === void 0) {
+      next = newDraft();
+      node2.children.set(code2, next);
+    }
+    node2 = next;
+  }
+  if (complete) node2.complete.add(slot);
+  else node2.confirm.set(slot, [...node2.confirm.get(slot) ?? [], alt]);
+}
+function compileTrie(root, flags, cache) {
+  const drafts = [];
+  const number4 = (draft) => {
+    drafts.push(draft);
+    for (const code2 of [...draft.children.keys()].sort((x, y) => x - y))
+      number4(draft.children.get(code2));
+  };
+  number4(root);
+  const ids = new Map(drafts.map((draft, id) => [draft, id]));
+  const rootAscii = new Int32Array(128);
+  const rootOther = /* @__PURE__ */ new Map();
+  const edges = new Int32Array(drafts.length + 1);
+  const codes = [];
+  const to = [];
+  const marked = new Uint8Array(drafts.length);
+  const complete = [];
+  const buckets = [];
+  drafts.forEach((draft, id) => {
+    edges[id] = codes.length;
+    for (const code2 of [...draft.children.keys()].sort((x, y) => x - y)) {
+      const child = ids.get(draft.children.get(code2));
+      if (id === 0) {
+        if (code2 < 128) rootAscii[code2] = child;
+        else rootOther.set(code2, child);
+      } else {
+        codes.push(code2);
+        to.push(child);
+      }
+    }
+    const confirm = new Map([...draft.confirm].filter(([slot]) => !draft.complete.has(slot)));
+    complete[id] = [...draft.complete].sort((x, y) => x - y);
+    buckets[id] = buildBucket(confirm, flags, cache);
+    marked[id] = (complete[id]?.length ?? 0) > 0 || buckets[id] !== void 0 ? 1 : 0;
+  });
+  edges[drafts.length] = codes.length;
+  return {
+    rootAscii,
+    rootOther,
+    edges,
+    codes: Int32Array.from(codes),
+    to: Int32Array.from(to),
+    marked,
+    complete,
+    buckets,
+    empty: root.children.size === 0
+  };
+}
+function rootStep(trie, code2) {
+  return code2 < 128 ? trie.rootAscii[code2] : trie.rootOther.get(code2) ?? 0;
+}
+function walk(trie, text, i, state, step, hits) {
+  let found = 0;
+  const { edges, codes, to } = trie;
+  while (state !== 0) {
+    if (trie.marked[state] === 1) {
+      const complete = trie.complete[state];
+      for (let k = 0; k < complete.length; k++) {
+        const slot = complete[k];
+        if (hits[slot] === 0) {
+          hits[slot] = 1;
+          found++;
+        }
+      }
+      const bucket = trie.buckets[state];
+      if (bucket !== void 0) found += testBucket(bucket, text, hits);
+    }
+    i += step;
+    if (i < 0 || i >= text.length) break;
+    const code2 = text.charCodeAt(i);
+    const end = edges[state + 1];
+    let next = 0;
+    for (let e = edges[state]; e < end; e++) {
+      if (codes[e] === code2) {
+        next = to[e];
+        break;
+      }
+    }
+    state = next;
+  }
+  return found;
+}
+var newFirstCharDraft = () => ({ byCode: /* @__PURE__ */ new Map(), any: /* @__PURE__ */ new Map(), nonBlank: /* @__PURE__ */ new Map() });
+function addTo(map2, slot, alt) {
+  map2.set(slot, [...map2.get(slot) ?? [], alt]);
+}
+function compileFirstChars(draft, cache) {
+  const merged = (code2, blank) => {
+    const bySlot = /* @__PURE__ */ new Map();
+    const own2 = code2 === void 0 ? void 0 : draft.byCode.get(code2);
+    for (const source of [own2, draft.any, blank ? void 0 : draft.nonBlank])
+      for (const [slot, alts] of source ?? []) for (const alt of alts) addTo(bySlot, slot, alt);
+    return buildBucket(bySlot, "y", cache);
+  };
+  const ascii = Array.from({ length: 128 }, (_, code2) => merged(code2, isSpace(code2)));
+  const other = /* @__PURE__ */ new Map();
+  for (const code2 of draft.byCode.keys()) {
+    if (code2 < 128) continue;
+    const b = merged(code2, isSpace(code2));
+    if (b !== void 0) other.set(code2, b);
+  }
+  return { ascii, other, otherBlank: merged(void 0, true), otherNonBlank: merged(void 0, false) };
+}
+function lookupFirst(table, code2) {
+  if (code2 < 128) return table.ascii[code2];
+  const own2 = table.other.get(code2);
+  if (own2 !== void 0) return own2;
+  return isSpace(code2) ? table.otherBlank : table.otherNonBlank;
+}
+var COMMON = /[\sa-z0-9]/;
+var CAPITALS = "ETAOINSRHLDCUMFPGWYBVKXJQZ";
+function keyCost(unit) {
+  if (COMMON.test(unit)) return 100;
+  const capital = CAPITALS.indexOf(unit);
+  return capital === -1 ? 0 : 74 - capital;
+}
+function unitOf(atom) {
+  if (atom.min !== 1 || atom.max !== 1) return void 0;
+  if (atom.kind === "char") return atom.unit;
+  return atom.kind === "set" && atom.units?.length === 1 ? atom.units[0] : void 0;
+}
+function buildFloatingBucket(alts, cache) {
+  const keyed = /* @__PURE__ */ new Map();
+  const plain = [];
+  const bySlot = /* @__PURE__ */ new Map();
+  let left = [...alts];
+  const assign = (entry, key) => {
+    const seq = entry.seq ?? [];
+    const at = seq.findIndex((atom) => unitOf(atom) === key);
+    const k = seq[at];
+    const before = sourceOf(seq.slice(0, at));
+    const after = sourceOf(seq.slice(at + 1));
+    const inner = before === "" ? after : `(?<=${before}${k.source ?? ""})${after}`;
+    const list = keyed.get(k.source ?? "") ?? [];
+    list.push({ slot: entry.slot, inner });
+    keyed.set(k.source ?? "", list);
+    addTo(bySlot, entry.slot, `${k.source ?? ""}(?:${inner})`);
+  };
+  const unitsOf = (entry) => (entry.seq ?? []).flatMap((atom) => unitOf(atom) ?? []);
+  for (; ; ) {
+    const counts = /* @__PURE__ */ new Map();
+    for (const entry of left) {
+      for (const unit of new Set(unitsOf(entry)))
+        if (!COMMON.test(unit)) counts.set(unit, (counts.get(unit) ?? 0) + 1);
+    }
+    const best = [...counts].sort((x, y) => y[1] - x[1])[0];
+    if (best === void 0 || best[1] < 2) break;
+    for (const entry of left) if (unitsOf(entry).includes(best[0])) assign(entry, best[0]);
+    left = left.filter((entry) => !unitsOf(entry).includes(best[0]));
+  }
+  for (const entry of left) {
+    const units = unitsOf(entry);
+    const key = [...units].sort((x, y) => keyCost(x) - keyCost(y))[0];
+    if (key !== void 0) assign(entry, key);
+    else {
+      plain.push({ slot: entry.slot, source: entry.alt });
+      addTo(bySlot, entry.slot, entry.alt);
+    }
+  }
+  const bucket = buildBucket(bySlot, "", cache);
+  if (bucket === void 0) return void 0;
+  const union2 = [
+    ...[...keyed].map(([key, list]) => `${key}(?:${[...new Set(list.map((e) => e.inner))].join("|")})`),
+    ...plain.map((e) => e.source)
+  ].join("|");
+  return { ...bucket, union: bucket.slots.length === 1 ? bucket.union : new RegExp(union2) };
+}
+function splitAlternatives(source) {
+  const parts = [];
+  let depth = 0;
+  let inClass = false;
+  let from = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === "\\") {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === "]") inClass = false;
+    } else if (c === "[") inClass = true;
+    else if (c === "(") depth++;
+    else if (c === ")") depth--;
+    else if (c === "|" && depth === 0) {
+      parts.push(source.slice(from, i));
+      from = i + 1;
+    }
+  }
+  parts.push(source.slice(from));
+  return parts;
+}
+function buildTriggerIndex(sources) {
+  if (sources.length === 0) return void 0;
+  const key = sources.join("\0");
+  const cached2 = built.get(key);
+  if (cached2 !== void 0) return cached2;
+  const index = compileIndex(sources);
+  if (built.size >= MAX_BUILT) built.delete(built.keys().next().value);
+  built.set(key, index);
+  return index;
+}
+var MAX_BUILT = 16;
+var built = /* @__PURE__ */ new Map();
+function compileIndex(sources) {
+  const start = newDraft();
+  const afterBlank = newDraft();
+  const end = newDraft();
+  const first = newFirstCharDraft();
+  const firstAfterBlank = newFirstCharDraft();
+  const floating = [];
+  const addAnchored = (slot, body) => {
+    let seqs;
+    try {
+      seqs = distributeLeading(parseSequence(body));
+    } catch {
+      addTo(first.any, slot, `(?:${body})`);
+      return;
+    }
+    for (const seq of seqs) {
+      const alt = `(?:${sourceOf(seq)})`;
+      const lead = leadingBlank(seq);
+      if (lead === void 0) {
+        addTo(first.any, slot, alt);
+        continue;
+      }
+      const keyed = literalsOf(seq);
+      if (keyed !== void 0) {
+        for (const literal2 of keyed.literals) {
+          if (lead.blank !== "plus") addLiteral(start, literal2.text, slot, literal2.complete, alt);
+          if (lead.blank !== "none") addLiteral(afterBlank, literal2.text, slot, literal2.complete, alt);
+        }
+        continue;
+      }
+      const heads = expandLiterals(lead.rest, 512, 2048, 1);
+      if (heads === void 0 || heads.some((h) => h.text === "")) {
+        if (lead.blank === "none" && startsNonBlank(lead.rest)) addTo(first.nonBlank, slot, alt);
+        else addTo(first.any, slot, alt);
+        continue;
+      }
+      const codes = heads.map((h) => h.text.charCodeAt(0));
+      if (lead.blank !== "none" && codes.some(isSpace)) {
+        addTo(first.any, slot, alt);
+        continue;
+      }
+      for (const code2 of codes) {
+        const byCode = (table) => {
+          const bySlot = table.byCode.get(code2) ?? /* @__PURE__ */ new Map();
+          addTo(bySlot, slot, alt);
+          table.byCode.set(code2, bySlot);
+        };
+        if (lead.blank !== "plus") byCode(first);
+        if (lead.blank !== "none") byCode(firstAfterBlank);
+      }
+    }
+  };
+  const addFloating = (slot, body) => {
+    const alt = `(?:${body})`;
+    let seq;
+    try {
+      seq = parseSequence(body);
+    } catch {
+      floating.push({ slot, alt, seq: void 0 });
+      return;
+    }
+    const last = seq[seq.length - 1];
+    if (last?.kind === "end") {
+      const literals = expandLiterals(reversed(seq.slice(0, -1)), 10, 64);
+      if (literals !== void 0 && literals.every((l) => l.text !== "")) {
+        for (const literal2 of literals) addLiteral(end, literal2.text, slot, literal2.complete, alt);
+        return;
+      }
+    }
+    floating.push({ slot, alt, seq });
+  };
+  sources.forEach((source, slot) => {
+    for (const alt of splitAlternatives(source)) {
+      if (alt.startsWith("^")) addAnchored(slot, alt.slice(1));
+      else addFloating(slot, alt);
+    }
+  });
+  const cache = /* @__PURE__ */ new Map();
+  const startTrie = compileTrie(start, "y", cache);
+  const blankTrie = compileTrie(afterBlank, "y", cache);
+  const endTrie = compileTrie(end, "", cache);
+  const firstTable = compileFirstChars(first, cache);
+  const blankTable = compileFirstChars(firstAfterBlank, cache);
+  const blankEmpty = blankTrie.empty && firstAfterBlank.byCode.size === 0;
+  const floatingBucket = buildFloatingBucket(floating, cache);
+  return (text, hits) => {
+    const length = text.length;
+    let found = 0;
+    if (length === 0) {
+      const b = firstTable.otherBlank;
+      if (b !== void 0) found += testBucket(b, text, hits);
+    } else {
+      const c = text.charCodeAt(0);
+      const start2 = rootStep(startTrie, c);
+      if (start2 !== 0) found += walk(startTrie, text, 0, start2, 1, hits);
+      const b = lookupFirst(firstTable, c);
+      if (b !== void 0) found += testBucket(b, text, hits);
+      if (!blankEmpty && (c === 32 || c === 9 || c >= 10 && c <= 13 || c >= 160 && isSpace(c))) {
+        let i = 1;
+        let d = text.charCodeAt(1);
+        while (d === 32 || d === 9 || d >= 10 && d <= 13 || d >= 160 && isSpace(d))
+          d = text.charCodeAt(++i);
+        if (i < length) {
+          const afterBlank2 = rootStep(blankTrie, d);
+          if (afterBlank2 !== 0) found += walk(blankTrie, text, i, afterBlank2, 1, hits);
+          const after = lookupFirst(blankTable, d);
+          if (after !== void 0) found += testBucket(after, text, hits);
+        }
+      }
+      const end2 = rootStep(endTrie, text.charCodeAt(length - 1));
+      if (end2 !== 0) found += walk(endTrie, text, length - 1, end2, -1, hits);
+    }
+    if (floatingBucket !== void 0) found += testBucket(floatingBucket, text, hits);
+    return found;
+  };
+}
+
 // src/condense/condense.ts
 var UnknownCondenserError = class extends Error {
   name = "UnknownCondenserError";
@@ -25857,13 +26553,13 @@ function createCondenseSession(options = {}) {
       }
     }
     if (text !== "") {
-      if (index !== void 0 && index(text, hits)) {
-        for (let i = 0; i < plain.length; i++) {
-          if (hits[i] === 0) continue;
-          hits[i] = 0;
-          const slot = plain[i];
-          if (slot !== void 0 && slot.lastLine !== lineNumber) feed(slot, currentLine());
-        }
+      let left = index === void 0 ? 0 : index(text, hits);
+      for (let i = 0; left > 0; i++) {
+        if (hits[i] === 0) continue;
+        hits[i] = 0;
+        left--;
+        const slot = plain[i];
+        if (slot !== void 0 && slot.lastLine !== lineNumber) feed(slot, currentLine());
       }
       if (flagged.length > 0) {
         for (const slot of flagged) {
@@ -25907,267 +26603,6 @@ function createCondenseSession(options = {}) {
       });
     }
   };
-}
-function splitAlternatives(source) {
-  const parts = [];
-  let depth = 0;
-  let inClass = false;
-  let from = 0;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
-    if (c === "\\") {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === "]") inClass = false;
-    } else if (c === "[") inClass = true;
-    else if (c === "(") depth++;
-    else if (c === ")") depth--;
-    else if (c === "|" && depth === 0) {
-      parts.push(source.slice(from, i));
-      from = i + 1;
-    }
-  }
-  parts.push(source.slice(from));
-  return parts;
-}
-var META = /* @__PURE__ */ new Set(["\\", "^", "$", ".", "*", "+", "?", "(", ")", "[", "]", "{", "}", "|"]);
-var DIGITS = [..."0123456789"];
-var WORD = [..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"];
-function escapeChars(e) {
-  if (e === "d") return DIGITS;
-  if (e === "w") return WORD;
-  if (e !== void 0 && !/[a-zA-Z0-9]/.test(e)) return [e];
-  return void 0;
-}
-function classChars(rest) {
-  const chars = [];
-  let i = 1;
-  if (rest[1] === "^") return { chars: void 0, length: 0 };
-  while (i < rest.length && rest[i] !== "]") {
-    const c = rest[i] ?? "";
-    if (c === "\\") {
-      const escaped = escapeChars(rest[i + 1]);
-      if (escaped === void 0) return { chars: void 0, length: 0 };
-      chars.push(...escaped);
-      i += 2;
-      continue;
-    }
-    const code2 = rest.codePointAt(i) ?? 0;
-    const width = code2 > 65535 ? 2 : 1;
-    const to = rest[i + width] === "-" && rest[i + width + 1] !== "]" ? rest.codePointAt(i + width + 1) : void 0;
-    if (to !== void 0) {
-      if (rest[i + width + 1] === "\\" || to < code2 || to - code2 > 256)
-        return { chars: void 0, length: 0 };
-      for (let k = code2; k <= to; k++) chars.push(String.fromCodePoint(k));
-      i += width + 1 + (to > 65535 ? 2 : 1);
-      continue;
-    }
-    chars.push(String.fromCodePoint(code2));
-    i += width;
-  }
-  if (i >= rest.length || chars.length === 0) return { chars: void 0, length: 0 };
-  return { chars, length: i + 1 };
-}
-function firstChars(alt) {
-  let rest = alt;
-  let ws = false;
-  if (rest.startsWith("\\s*") || rest.startsWith("\\s+")) {
-    ws = true;
-    rest = rest.slice(3);
-  }
-  const chars = leadChars(rest, 0);
-  return { ws, chars: chars && [...new Set(chars)] };
-}
-function leadChars(source, depth) {
-  const c = source[0];
-  if (c === void 0 || depth > 6) return void 0;
-  let chars;
-  let length;
-  if (c === "\\") {
-    chars = escapeChars(source[1]);
-    length = 2;
-  } else if (c === "[") {
-    const parsed = classChars(source);
-    chars = parsed.chars;
-    length = parsed.length;
-  } else if (source.startsWith("(?:")) {
-    const close = closingParen(source, 0);
-    if (close === -1) return void 0;
-    chars = [];
-    for (const branch of splitAlternatives(source.slice(3, close))) {
-      const lead = leadChars(branch, depth + 1);
-      if (lead === void 0) return void 0;
-      chars.push(...lead);
-    }
-    length = close + 1;
-  } else if (!META.has(c)) {
-    chars = [String.fromCodePoint(source.codePointAt(0) ?? 0)];
-    length = chars[0]?.length ?? 1;
-  } else return void 0;
-  if (chars === void 0) return void 0;
-  const after = source[length];
-  let skip = 0;
-  if (after === "?" || after === "*") skip = 1;
-  else if (after === "{" && source[length + 1] === "0") skip = source.indexOf("}", length) + 1 - length;
-  if (skip <= 0) return chars;
-  let next = length + skip;
-  if (source[next] === "?") next++;
-  const rest = leadChars(source.slice(next), depth + 1);
-  return rest === void 0 ? void 0 : [...chars, ...rest];
-}
-function isSpace(code2) {
-  if (code2 === 32 || code2 >= 9 && code2 <= 13) return true;
-  if (code2 < 160) return false;
-  return /\s/.test(String.fromCharCode(code2));
-}
-function closingParen(source, open4) {
-  let depth = 0;
-  let inClass = false;
-  for (let i = open4; i < source.length; i++) {
-    const c = source[i];
-    if (c === "\\") i++;
-    else if (inClass) inClass = c !== "]";
-    else if (c === "[") inClass = true;
-    else if (c === "(") depth++;
-    else if (c === ")" && --depth === 0) return i;
-  }
-  return -1;
-}
-var LEADING_BLANK = /^(?:\\s[*+])+/;
-function distributeLeadingGroup(body, depth = 0) {
-  const lead = LEADING_BLANK.exec(body)?.[0] ?? "";
-  const plus = lead.split("\\s+").length - 1;
-  const blank = lead === "" ? "" : plus > 1 ? lead : plus === 1 ? "\\s+" : "\\s*";
-  const rest = body.slice(lead.length);
-  const first = rest[0];
-  if (depth <= 4 && first !== void 0 && !META.has(first) && rest[1] === "?" && rest[2] !== "?") {
-    return [first + rest.slice(2), rest.slice(2)].flatMap(
-      (branch) => distributeLeadingGroup(blank + branch, depth + 1)
-    );
-  }
-  if (depth > 4 || !rest.startsWith("(?:")) return [blank + rest];
-  const close = closingParen(rest, 0);
-  if (close === -1) return [body];
-  let after = rest.slice(close + 1);
-  const optional2 = after.startsWith("?") && after[1] !== "?";
-  if (optional2) after = after.slice(1);
-  else if (/^[*+?{]/.test(after)) return [body];
-  const branches = splitAlternatives(rest.slice(3, close)).map((branch) => branch + after);
-  if (optional2) branches.push(after);
-  const out = branches.flatMap((branch) => distributeLeadingGroup(blank + branch, depth + 1));
-  return out.length > 64 ? [body] : out;
-}
-function buildTriggerIndex(sources) {
-  if (sources.length === 0) return void 0;
-  const direct = /* @__PURE__ */ new Map();
-  const blank = /* @__PURE__ */ new Map();
-  const anyStart = sources.map(() => []);
-  const floating = sources.map(() => []);
-  const add = (map2, code2, slot, alt) => {
-    const bySlot = map2.get(code2) ?? /* @__PURE__ */ new Map();
-    const list = bySlot.get(slot) ?? [];
-    list.push(alt);
-    bySlot.set(slot, list);
-    map2.set(code2, bySlot);
-  };
-  sources.forEach((source, slot) => {
-    for (const alt of splitAlternatives(source)) {
-      if (!alt.startsWith("^")) {
-        floating[slot]?.push(`(?:${alt})`);
-        continue;
-      }
-      for (const body of distributeLeadingGroup(alt.slice(1))) {
-        const { ws, chars } = firstChars(body);
-        const codes = chars?.map((ch) => ch.codePointAt(0) ?? 0);
-        if (codes === void 0 || ws && codes.some(isSpace)) anyStart[slot]?.push(`(?:${body})`);
-        else for (const code2 of codes) add(ws ? blank : direct, code2, slot, `(?:${body})`);
-      }
-    }
-  });
-  const merged = /* @__PURE__ */ new Map();
-  for (const map2 of [direct, blank]) {
-    for (const [code2, bySlot] of map2) {
-      for (const [slot, alts] of bySlot) for (const alt of alts) add(merged, code2, slot, alt);
-    }
-  }
-  const firstTable = compileBuckets(merged);
-  const blankTable = compileBuckets(blank);
-  const gate = (lists, flags) => {
-    const list = lists.flatMap(
-      (alts, slot) => alts.length > 0 ? [{ slot, re: new RegExp(alts.join("|"), flags) }] : []
-    );
-    return list.length === 0 ? void 0 : bucket(list, lists.flat(), flags);
-  };
-  const anyGate = gate(anyStart, "y");
-  const floatGate = gate(floating, "");
-  return (text, hits) => {
-    let any2 = false;
-    const c = text.charCodeAt(0);
-    if (c === 32 || c === 9 || c >= 10 && c <= 13 || c >= 160 && isSpace(c)) {
-      const spaced = c < 128 ? firstTable.ascii[c] : firstTable.other.get(c);
-      if (spaced !== void 0 && test(spaced, text, hits)) any2 = true;
-      if (!blankTable.empty) {
-        let i = 1;
-        let d = text.charCodeAt(1);
-        while (d === 32 || d === 9 || d >= 10 && d <= 13 || d >= 160 && isSpace(d))
-          d = text.charCodeAt(++i);
-        if (i < text.length) {
-          const list = d < 128 ? blankTable.ascii[d] : blankTable.other.get(text.codePointAt(i) ?? d);
-          if (list !== void 0 && test(list, text, hits)) any2 = true;
-        }
-      }
-    } else {
-      const list = c < 128 ? firstTable.ascii[c] : firstTable.other.get(text.codePointAt(0) ?? c);
-      if (list !== void 0 && test(list, text, hits)) any2 = true;
-    }
-    if (anyGate !== void 0 && test(anyGate, text, hits)) any2 = true;
-    if (floatGate !== void 0 && test(floatGate, text, hits)) any2 = true;
-    return any2;
-  };
-}
-function bucket(list, alternatives, flags) {
-  const only = list.length === 1 ? list[0] : void 0;
-  return { union: only ? only.re : new RegExp(alternatives.join("|"), flags), list };
-}
-function compileBuckets(map2) {
-  const ascii = Array.from({ length: 128 }, () => void 0);
-  const other = /* @__PURE__ */ new Map();
-  for (const [code2, bySlot] of map2) {
-    const entries = [...bySlot].sort((x, y) => x[0] - y[0]);
-    const list = entries.map(([slot, alts]) => ({ slot, re: new RegExp(alts.join("|"), "y") }));
-    const b = bucket(
-      list,
-      entries.flatMap(([, alts]) => alts),
-      "y"
-    );
-    if (code2 < 128) ascii[code2] = b;
-    else other.set(code2, b);
-  }
-  return { ascii, other, empty: map2.size === 0 };
-}
-function test(b, text, hits) {
-  b.union.lastIndex = 0;
-  if (!b.union.test(text)) return false;
-  const list = b.list;
-  if (list.length === 1) {
-    const only = list[0];
-    if (only === void 0 || hits[only.slot] === 1) return false;
-    hits[only.slot] = 1;
-    return true;
-  }
-  let any2 = false;
-  for (let k = 0; k < list.length; k++) {
-    const entry = list[k];
-    if (entry === void 0 || hits[entry.slot] === 1) continue;
-    entry.re.lastIndex = 0;
-    if (entry.re.test(text)) {
-      hits[entry.slot] = 1;
-      any2 = true;
-    }
-  }
-  return any2;
 }
 
 // src/contracts/render-failure-report.ts
@@ -31530,23 +31965,23 @@ function isRecursiveSchema(inst) {
   return isRecursive(inst, /* @__PURE__ */ new Set(), true) !== NONE;
 }
 function bucketFor(state, inst) {
-  let bucket2 = state.buckets.get(inst);
-  if (!bucket2) {
-    bucket2 = /* @__PURE__ */ new WeakMap();
-    state.buckets.set(inst, bucket2);
+  let bucket = state.buckets.get(inst);
+  if (!bucket) {
+    bucket = /* @__PURE__ */ new WeakMap();
+    state.buckets.set(inst, bucket);
   }
-  return bucket2;
+  return bucket;
 }
 var handoff;
 var open2 = [];
 var memo = {
   alloc(_inst, payload, empty) {
-    const bucket2 = handoff;
-    if (!bucket2)
+    const bucket = handoff;
+    if (!bucket)
       return empty;
     handoff = void 0;
     const entry = { value: empty, issues: null };
-    bucket2.set(payload.value, entry);
+    bucket.set(payload.value, entry);
     open2.push(entry);
     return empty;
   },
@@ -31596,15 +32031,15 @@ var memo = {
           state = { buckets: /* @__PURE__ */ new WeakMap(), backEdges: void 0 };
           ctx[STATE] = state;
         }
-        let bucket2;
+        let bucket;
         if (lastCtx === ctx) {
-          bucket2 = lastBucket;
+          bucket = lastBucket;
         } else {
-          bucket2 = bucketFor(state, inst);
+          bucket = bucketFor(state, inst);
           lastCtx = ctx;
-          lastBucket = bucket2;
+          lastBucket = bucket;
         }
-        const hit = bucket2.get(input2);
+        const hit = bucket.get(input2);
         if (hit) {
           payload.value = hit.value;
           if (hit.issues) {
@@ -31617,7 +32052,7 @@ var memo = {
           }
           return payload;
         }
-        handoff = bucket2;
+        handoff = bucket;
         const depth = open2.length;
         const result = base(payload, ctx);
         handoff = void 0;
@@ -46145,12 +46580,12 @@ function detectSteps(snapshot) {
     const lint = script(NODE_LINT_SCRIPTS);
     const typecheck = script(NODE_TYPECHECK_SCRIPTS);
     const build = script(NODE_BUILD_SCRIPTS);
-    let test2 = script(NODE_TEST_SCRIPTS);
-    if (test2 !== void 0 && scripts[test2]?.includes(NPM_PLACEHOLDER_TEST)) {
+    let test = script(NODE_TEST_SCRIPTS);
+    if (test !== void 0 && scripts[test]?.includes(NPM_PLACEHOLDER_TEST)) {
       notes.push("package.json: the 'test' script is npm's placeholder; skipping it");
-      test2 = void 0;
+      test = void 0;
     }
-    if ([format, lint, typecheck, build, test2].some((name) => name !== void 0)) {
+    if ([format, lint, typecheck, build, test].some((name) => name !== void 0)) {
       if (hasDir("node_modules")) {
         notes.push("node_modules/ exists: dependencies are already installed, skipping the install step");
       } else {
@@ -46160,7 +46595,7 @@ function detectSteps(snapshot) {
       if (lint) add("node", "lint", "lint", runScript(manager, lint));
       if (typecheck) add("node", "typecheck", "type check", runScript(manager, typecheck));
       if (build) add("node", "build", "build", runScript(manager, build));
-      if (test2) add("node", "test", "test", runScript(manager, test2));
+      if (test) add("node", "test", "test", runScript(manager, test));
     } else {
       notes.push("package.json has none of the scripts format:check, lint, typecheck, build, test");
     }
@@ -46386,7 +46821,7 @@ function planMake(text, file2, notes, add) {
   const target = (...names) => names.find((name) => targets.includes(name));
   const format = target("format-check", "fmt-check", "check-format", "check-fmt");
   const lint = target("lint");
-  const test2 = target("test", "check");
+  const test = target("test", "check");
   if (format) add("format", "format check", `make ${format}`);
   if (lint) add("lint", "lint", `make ${lint}`);
   if (defaultTarget === void 0) {
@@ -46397,10 +46832,10 @@ function planMake(text, file2, notes, add) {
     notes.push(
       `${file2}: the default goal '${defaultTarget}' is not a build; ${build ? `running 'make ${build}'` : "no build step"}`
     );
-  } else if (defaultTarget !== test2 && defaultTarget !== lint && defaultTarget !== format) {
+  } else if (defaultTarget !== test && defaultTarget !== lint && defaultTarget !== format) {
     add("build", "build", "make");
   }
-  if (test2) add("test", "test", `make ${test2}`);
+  if (test) add("test", "test", `make ${test}`);
 }
 function shellQuote(word) {
   return /^[A-Za-z0-9_./:=@+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;

@@ -94,7 +94,10 @@ class GoCondenser implements Condenser {
   #panic: PanicBlock | undefined;
   /** Messages printed under `=== RUN TestX` in verbose mode, reported when `--- FAIL: TestX` arrives. */
   readonly #pendingMessages = new Map<string, TestBlock>();
-  #runningTest: string | undefined;
+  // The `=== RUN` line of the running test and where its name starts: most tests print no
+  // message, so the name is cut out only when one needs it.
+  #runningLine: string | undefined;
+  #runningFrom = 0;
   #lastFailedTest: string | undefined;
   #findingsAtPackageStart = 0;
   #verbose = false;
@@ -121,16 +124,28 @@ class GoCondenser implements Condenser {
     if (text.startsWith('=== RUN')) {
       this.#detected = true;
       this.#verbose = true;
-      this.#runningTest = text.slice(7).trim();
+      this.#runningLine = text;
+      this.#runningFrom = 7;
       return;
     }
     if (text.startsWith('=== CONT') || text.startsWith('=== NAME')) {
       // Parallel tests resume (CONT) or a test's output resumes (NAME, Go ≥ 1.20): later messages are its own.
-      this.#runningTest = text.slice(8).trim();
+      this.#runningLine = text;
+      this.#runningFrom = 8;
       return;
     }
     if (text.startsWith('=== ')) return; // PAUSE
     if (text.includes('--- ')) {
+      // Passing verdicts are most lines of a verbose run: with no message waiting for one, a
+      // PASS/SKIP only counts, so test it without building the match.
+      // A match starts with blanks then "--- ", so the first "--- " is the verdict's.
+      const word = text.charCodeAt(text.indexOf('--- ') + 4);
+      if (this.#pendingMessages.size === 0 && word !== 70 /* F */ && TEST_VERDICT.test(text)) {
+        this.#detected = true;
+        if (word === 80 /* P */) this.#passed += 1;
+        else this.#skipped += 1;
+        return;
+      }
       const verdict = TEST_VERDICT.exec(text);
       if (verdict) {
         this.#onVerdict(verdict[2] ?? '', verdict[3] ?? '', (verdict[1] ?? '').length);
@@ -222,7 +237,7 @@ class GoCondenser implements Condenser {
   /** A `file.go:N: msg` line in verbose mode, before the verdict: remember it for the test. */
   #onIndentedMessage(text: string): void {
     const match = TEST_MESSAGE.exec(text);
-    const name = this.#runningTest;
+    const name = this.#runningLine?.slice(this.#runningFrom).trim();
     if (!match || name === undefined) return;
     let block = this.#pendingMessages.get(name);
     if (!block) {

@@ -145,11 +145,62 @@ export interface NormalizedLine {
 // Any character that needs the slow path: C0 controls except tab, DEL, and the C1 CSI.
 // eslint-disable-next-line no-control-regex
 const NEEDS_CLEANING = /[\u0000-\u0008\u000b-\u001f\u007f\u009b]/;
-// CSI sequences (colours, cursor moves), OSC sequences (hyperlinks, titles) ended by BEL or ST,
-// other two-character escapes, and the 8-bit CSI. All linear: no nested quantifiers.
-const ANSI =
-  // eslint-disable-next-line no-control-regex
-  /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[ -/]*[0-~]|\u009b[0-?]*[ -/]*[@-~]/g;
+/**
+ * Removes terminal escape sequences, exactly as replacing this (linear, no nested quantifiers)
+ * regex with '' would — CSI sequences (colours, cursor moves), OSC sequences (hyperlinks,
+ * titles) ended by BEL or ST, other two-character escapes, and the 8-bit CSI:
+ *
+ *   /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[ -/]*[0-~]|\u009b[0-?]*[ -/]*[@-~]/g
+ *
+ * Written out by hand because a coloured line is the commonest dirty line of a CI log. Each
+ * character class follows one that cannot match its characters, so a greedy scan needs no
+ * backtracking. Exported for tests.
+ */
+export function stripEscapes(text: string): string {
+  if (text.indexOf('\u001b') === -1 && text.indexOf('\u009b') === -1) return text;
+  let out = '';
+  let from = 0;
+  const n = text.length;
+  for (let i = 0; i < n;) {
+    const c = text.charCodeAt(i);
+    const end = c === 0x1b || c === 0x9b ? escapeEnd(text, i, n) : -1;
+    if (end === -1) {
+      i++;
+      continue;
+    }
+    out += text.slice(from, i);
+    from = end;
+    i = end;
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
+
+const inRange = (code: number, low: number, high: number): boolean => code >= low && code <= high;
+
+/** End of the escape sequence starting at `at` (an ESC or 8-bit CSI), or -1 when none does. */
+function escapeEnd(t: string, at: number, n: number): number {
+  let j = at + 1;
+  if (t.charCodeAt(at) === 0x9b || t.charCodeAt(j) === 0x5b /* [ */) {
+    // CSI: parameters [0-?]*, intermediates [ -/]*, final [@-~]
+    if (t.charCodeAt(at) === 0x1b) j++;
+    while (j < n && inRange(t.charCodeAt(j), 0x30, 0x3f)) j++;
+    while (j < n && inRange(t.charCodeAt(j), 0x20, 0x2f)) j++;
+    if (j < n && inRange(t.charCodeAt(j), 0x40, 0x7e)) return j + 1;
+    // An 8-bit CSI has no other form; "ESC [" is still a two-character escape (below).
+    if (t.charCodeAt(at) === 0x9b) return -1;
+    j = at + 1;
+  } else if (t.charCodeAt(j) === 0x5d /* ] */) {
+    // OSC: up to BEL or ST (ESC \\), or to the end of the line
+    j++;
+    while (j < n && t.charCodeAt(j) !== 0x07 && t.charCodeAt(j) !== 0x1b) j++;
+    if (j < n && t.charCodeAt(j) === 0x07) return j + 1;
+    if (j + 1 < n && t.charCodeAt(j) === 0x1b && t.charCodeAt(j + 1) === 0x5c) return j + 2;
+    return j;
+  }
+  // Other escapes: intermediates [ -/]*, final [0-~]
+  while (j < n && inRange(t.charCodeAt(j), 0x20, 0x2f)) j++;
+  return j < n && inRange(t.charCodeAt(j), 0x30, 0x7e) ? j + 1 : -1;
+}
 // eslint-disable-next-line no-control-regex
 const LEFTOVER_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 const MARKER = /^##\[(group|endgroup|error|warning|notice|debug|command|section)\]/;
@@ -167,7 +218,7 @@ export function normalizeLine(raw: string, clean = false): NormalizedLine {
   const end = timestampEnd(text, 0);
   if (end > 0) text = text.slice(end);
   if (NEEDS_CLEANING.test(text)) {
-    if (text.includes('\u001b') || text.includes('\u009b')) text = text.replace(ANSI, '');
+    text = stripEscapes(text);
     if (text.includes('\r')) {
       const segments = text.split('\r');
       let last = '';
@@ -194,28 +245,15 @@ function markerOf(text: string): NormalizedLine {
   return { text };
 }
 
-function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57;
-}
+// A leading "YYYY-MM-DDTHH:MM:SS(.f{1,9})?Z " prefix: one sticky regex call is cheaper than
+// the two dozen character checks it replaces, and it runs on every line of an Actions log.
+const TIMESTAMP = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z ?/y;
 
-// Length of a leading "YYYY-MM-DDTHH:MM:SS(.f{1,9})?Z " prefix, or 0. Hand-rolled because it runs
-// on every line of an Actions log.
+// Length of the timestamp prefix at `at`, or 0.
 function timestampEnd(t: string, at: number): number {
-  if (t.charCodeAt(at + 4) !== 45 || t.charCodeAt(at + 10) !== 84) return 0;
-  if (t.charCodeAt(at + 7) !== 45 || t.charCodeAt(at + 13) !== 58 || t.charCodeAt(at + 16) !== 58) return 0;
-  for (let k = 0; k < 19; k++) {
-    if (k !== 4 && k !== 7 && k !== 10 && k !== 13 && k !== 16 && !isDigit(t.charCodeAt(at + k))) return 0;
-  }
-  let i = at + 19;
-  if (t.charCodeAt(i) === 46) {
-    i++;
-    const digitsFrom = i;
-    while (i - digitsFrom < 9 && isDigit(t.charCodeAt(i))) i++;
-    if (i === digitsFrom) return 0;
-  }
-  if (t.charCodeAt(i) !== 90) return 0;
-  i++;
-  return (t.charCodeAt(i) === 32 ? i + 1 : i) - at;
+  if (t.charCodeAt(at + 10) !== 84 /* T */) return 0;
+  TIMESTAMP.lastIndex = at;
+  return TIMESTAMP.test(t) ? TIMESTAMP.lastIndex - at : 0;
 }
 
 // Checkout locations of hosted and container runners: /home/runner/work/<repo>/<repo>/,

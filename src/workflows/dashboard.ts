@@ -52,7 +52,7 @@ export async function syncDashboard(
   }
   const now = deps.clock.now();
   const revision = deps.view.dashboardRevision(migrationId);
-  const issue = renderDashboardIssue(buildDashboardInput(deps.view, migrationId, now));
+  const issue = renderDashboardIssue(buildDashboardInput(deps.view, migrationId, now, deps.webUrl));
   if (deps.view.findLedgerBody(migrationId) === issue.body) {
     deps.view.markDashboardSynced(migrationId, revision, issue.body, now.getTime(), false);
     return 'unchanged';
@@ -67,7 +67,7 @@ export async function syncDashboard(
 }
 
 /** `renderDashboardReport`'s input from the view: targets, queue, pause, now. */
-export function buildDashboardInput(view: FleetView, migrationId: string, now: Date) {
+export function buildDashboardInput(view: FleetView, migrationId: string, now: Date, webUrl?: string) {
   const migration = view.findMigration(migrationId);
   const policy = view.policyFor(migrationId);
   if (!migration || !policy) throw new Error(`Unknown migration ${migrationId}`);
@@ -91,6 +91,7 @@ export function buildDashboardInput(view: FleetView, migrationId: string, now: D
     },
     now,
     ...(pause ? { pause } : {}),
+    ...(webUrl ? { webUrl } : {}),
   } satisfies Parameters<typeof renderDashboardReport>[0];
 }
 

@@ -50,6 +50,8 @@ export interface InstallationDeps {
   /** The organisation (owner of the config repo); manifests cannot reach outside it. */
   org: string;
   configRepo: RepoRef;
+  /** GitHub's web address (`https://github.com` or the GHES host): dashboard links. */
+  webUrl?: string;
   /** Already paced and counted (see paced-git-host.ts). */
   host: GitHost;
   /** The coder of a migration's model (manifest `model.coder`); may throw CoderError (no credentials). */

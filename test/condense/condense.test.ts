@@ -1,14 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  buildTriggerIndex,
   condenseStream,
   condenseText,
   createCondenseSession,
-  splitAlternatives,
   UnknownCondenserError,
 } from '../../src/condense/condense.ts';
+import { buildTriggerIndex, splitAlternatives } from '../../src/condense/trigger-index.ts';
 import { FailureReport } from '../../src/contracts/failure-report.ts';
 import type { Condenser, CondenserFactory, LogLine, LogMarker } from '../../src/condense/types.ts';
 import { makeFinding } from '../../src/condense/finding.ts';
@@ -312,8 +312,9 @@ describe('condense/condense', () => {
 describe('condense/condense buildTriggerIndex', () => {
   const hitsOf = (index: ReturnType<typeof buildTriggerIndex>, count: number, text: string) => {
     const hits = new Uint8Array(count);
-    const any = index?.(text, hits);
-    return { any, hits: [...hits].map((h) => h === 1) };
+    const marked = index?.(text, hits) ?? 0;
+    expect(marked, text).toBe(hits.reduce((sum, h) => sum + h, 0));
+    return { any: marked > 0, hits: [...hits].map((h) => h === 1) };
   };
 
   it('reports exactly the triggers that match each line', () => {
@@ -439,6 +440,56 @@ describe('condense/condense buildTriggerIndex', () => {
       }
     }
     expect(matched).toBeGreaterThan(100);
+  });
+
+  it('agrees with every registered trigger on random lines made of trigger-like pieces', () => {
+    const triggers = condenserFactories.flatMap((f) => (f.trigger ? [f.trigger] : []));
+    const index = buildTriggerIndex(triggers.map((t) => t.source));
+    // Literal runs of the trigger sources, so random lines hit the tries and lookbehinds.
+    const literals = [
+      ...new Set(
+        triggers.flatMap((t) => {
+          const parts = t.source
+            .replace(/\\[dswbDSWB]/g, '¶')
+            .replace(/\\(.)/g, '$1')
+            .split(/\(\?:|\(\?<?[=!]|[()|?*+{}[\]^$¶]/);
+          // Neighbouring pieces too: "npm " + "error" starts a line npm's trigger matches.
+          return [...parts, ...parts.slice(1).map((part, k) => `${parts[k] ?? ''}${part}`)];
+        }),
+      ),
+    ].filter((l) => l.length > 0);
+    const piece = fc.oneof(
+      fc.constantFrom(...literals),
+      fc.constantFrom(
+        ' ',
+        '  ',
+        '\t',
+        '\u00a0',
+        ':',
+        '.',
+        '(',
+        ')',
+        '[',
+        ']',
+        '0',
+        '42',
+        'x',
+        'E',
+        '.go:',
+        '.py:',
+        ' FAILED',
+        '===',
+        '--- ',
+      ),
+      fc.string({ maxLength: 4 }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+        const text = pieces.join('');
+        expect(hitsOf(index, triggers.length, text).hits, text).toEqual(triggers.map((t) => t.test(text)));
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it('is undefined without triggers', () => {

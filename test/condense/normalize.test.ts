@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   createLineSplitter,
@@ -5,6 +6,7 @@ import {
   normalizeRoot,
   relativizePath,
   relativizeText,
+  stripEscapes,
 } from '../../src/condense/normalize.ts';
 
 function split(chunks: (string | Uint8Array)[], max?: number): string[] {
@@ -18,6 +20,34 @@ function split(chunks: (string | Uint8Array)[], max?: number): string[] {
 describe('condense/normalize createLineSplitter', () => {
   it('splits on newlines across chunks and flushes the unterminated tail', () => {
     expect(split(['a\nb', 'c\n', '\nd'])).toEqual(['a', 'bc', '', 'd']);
+  });
+
+  it('strips only well-formed runner timestamps, also after a line with the same date and hour', () => {
+    const lines = [
+      '2026-11-21T10:00:00.1234567Z a',
+      '2026-11-21T10:0x:00.1Z b',
+      '2026-11-21T10:01:02Z c',
+      '2026-11-21T10:01:02.Z d',
+      '2026-11-21T10:01:02.1234567890Z e',
+      '2026-11-21T10:01:0',
+      '2026-11-21T10:01:02.5Zf',
+      '2026-11-21T11:01:02.5Z g',
+      '2026-11-21T11:01:02.5 h',
+    ];
+
+    expect(split([lines.join('\n')])).toEqual([
+      'a',
+      '2026-11-21T10:0x:00.1Z b',
+      'c',
+      '2026-11-21T10:01:02.Z d',
+      '2026-11-21T10:01:02.1234567890Z e',
+      '2026-11-21T10:01:0',
+      'f',
+      'g',
+      '2026-11-21T11:01:02.5 h',
+    ]);
+    // Each line on its own (no earlier timestamp to share a head with) gives the same text.
+    expect(lines.map((line) => normalizeLine(line).text)).toEqual(split([lines.join('\n')]));
   });
 
   it('yields the same lines however bytes are split, including inside multi-byte characters', () => {
@@ -89,6 +119,59 @@ describe('condense/normalize normalizeLine', () => {
 
     expect(line.text).toBe(text);
     expect(line.marker).toBe(marker);
+  });
+});
+
+describe('condense/normalize stripEscapes', () => {
+  // The regex stripEscapes is written out from; it must remove exactly the same text.
+  const ESCAPES =
+    // eslint-disable-next-line no-control-regex
+    /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[ -/]*[0-~]|\u009b[0-?]*[ -/]*[@-~]/g;
+
+  it.each([
+    ['\u001b[1;31merror\u001b[0m x', 'error x'],
+    ['\u001b]8;;https://x\u0007link\u001b]8;;\u001b\\ done', 'link done'],
+    ['\u009b32mgreen\u009b0m', 'green'],
+    ['a\u001b[', 'a'],
+    ['a\u001b', 'a\u001b'],
+    ['\u001b[?25l\u001b(B\u001b7x', 'x'],
+  ])('strips the escapes of %j', (text, expected) => {
+    expect(stripEscapes(text)).toBe(expected);
+    expect(text.replace(ESCAPES, '')).toBe(expected);
+  });
+
+  it('removes exactly what the escape regex removes, on any text made of escape-like pieces', () => {
+    const piece = fc.oneof(
+      fc.constantFrom(
+        '\u001b',
+        '\u009b',
+        '[',
+        ']',
+        '\u0007',
+        '\\',
+        ';',
+        '?',
+        '1',
+        '31',
+        'm',
+        ' ',
+        '/',
+        '(',
+        '@',
+        '~',
+        'x',
+        '\u007f',
+        '\u0000',
+      ),
+      fc.string({ maxLength: 3 }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
+        const text = pieces.join('');
+        expect(stripEscapes(text)).toBe(text.replace(ESCAPES, ''));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 

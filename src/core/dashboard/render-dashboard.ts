@@ -74,6 +74,11 @@ export interface DashboardInput {
   pause?: DashboardPause;
   /** Overrides the size budget (tests); defaults to GitHub's limit. */
   maxLength?: number;
+  /**
+   * GitHub's web address (`https://github.com`, a GHES host): repositories without a PR become
+   * links. PRs need none: GitHub links `owner/repo#123` itself.
+   */
+  webUrl?: string;
 }
 
 /** `renderDashboardReport`'s result. */
@@ -280,8 +285,8 @@ function renderVisible(
     renderPause(input.migration, input.pause),
     renderQueue(input.queue),
     renderBurndown(history, detail, omitted),
-    renderGroups(groups, detail, omitted),
-    renderRepositories(input.migration, targets, detail, omitted),
+    renderGroups(groups, detail, omitted, input.webUrl),
+    renderRepositories(input.migration, targets, detail, omitted, input.webUrl),
     renderTotals(input.migration, targets),
     renderFooter(),
   ].filter((section) => section !== '');
@@ -390,7 +395,12 @@ function renderBurndown(history: readonly BurndownPoint[], detail: Detail, omitt
 
 const SPARKS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
-function renderGroups(groups: FailureGroups, detail: Detail, omitted: string[]): string {
+function renderGroups(
+  groups: FailureGroups,
+  detail: Detail,
+  omitted: string[],
+  webUrl: string | undefined,
+): string {
   const failing = groups.failures.reduce((sum, group) => sum + group.count, 0);
   const lines = ['### Failure groups', ''];
   if (groups.failures.length === 0) {
@@ -402,7 +412,7 @@ function renderGroups(groups: FailureGroups, detail: Detail, omitted: string[]):
         '(or `/migrate retry --failed` for all).',
     );
     const shown = groups.failures.slice(0, detail.maxGroups);
-    for (const group of shown) lines.push('', renderGroup(group, detail));
+    for (const group of shown) lines.push('', renderGroup(group, detail, webUrl));
     if (shown.length < groups.failures.length) {
       const rest = groups.failures.slice(shown.length);
       const restCount = rest.reduce((sum, group) => sum + group.count, 0);
@@ -436,7 +446,7 @@ function renderGroups(groups: FailureGroups, detail: Detail, omitted: string[]):
         '',
         ...groups.notApplicable.map(
           (group) =>
-            `- ${inlineCode(group.id)} · ${group.count} · ${inlineCode(group.signature, { max: 160 })}: ${renderMembers(group, detail.groupMembers)}`,
+            `- ${inlineCode(group.id)} · ${group.count} · ${inlineCode(group.signature, { max: 160 })}: ${renderMembers(group, detail.groupMembers, webUrl)}`,
         ),
         '',
         '</details>',
@@ -449,7 +459,7 @@ function renderGroups(groups: FailureGroups, detail: Detail, omitted: string[]):
   return lines.join('\n');
 }
 
-function renderGroup(group: FailureGroup, detail: Detail): string {
+function renderGroup(group: FailureGroup, detail: Detail, webUrl: string | undefined): string {
   const states = countBy(group.members.map((member) => member.state));
   const lines = [
     `#### ${inlineCode(group.id)} · ${group.class} · ${group.count} ${group.count === 1 ? 'repository' : 'repositories'} (${states})`,
@@ -464,18 +474,28 @@ function renderGroup(group: FailureGroup, detail: Detail): string {
       codeBlock(group.example.text, { maxLines: detail.exampleLines, maxLineLength: 300 }),
     );
   }
-  if (detail.groupMembers > 0) lines.push('', `Repositories: ${renderMembers(group, detail.groupMembers)}`);
+  if (detail.groupMembers > 0)
+    lines.push('', `Repositories: ${renderMembers(group, detail.groupMembers, webUrl)}`);
   // Ineligible repositories (archived, forks, excluded) do not change with a better prompt.
   if (group.class !== 'ineligible') lines.push('', `Rerun: \`/migrate retry --group ${group.id}\``);
   return lines.join('\n');
 }
 
-function renderMembers(group: FailureGroup, max: number): string {
+function renderMembers(group: FailureGroup, max: number, webUrl: string | undefined): string {
   const shown = group.members
     .slice(0, max)
-    .map((member) => (member.prNumber === undefined ? member.repo : `${member.repo}#${member.prNumber}`));
+    .map((member) => renderRepoRef(member.repo, member.prNumber, webUrl));
   const rest = group.members.length - shown.length;
   return rest > 0 ? `${shown.join(', ')} and ${rest} more` : shown.join(', ');
+}
+
+/**
+ * `owner/repo#12` for a PR (GitHub links it in issue bodies), else a link to the repository when
+ * GitHub's web address is known (names are `[A-Za-z0-9._-]`, safe in link text and URL).
+ */
+function renderRepoRef(repo: string, prNumber: number | undefined, webUrl: string | undefined): string {
+  if (prNumber !== undefined) return `${repo}#${prNumber}`;
+  return webUrl ? `[${repo}](${webUrl.replace(/\/+$/, '')}/${repo})` : repo;
 }
 
 function renderRepositories(
@@ -483,6 +503,7 @@ function renderRepositories(
   targets: readonly Target[],
   detail: Detail,
   omitted: string[],
+  webUrl: string | undefined,
 ): string {
   if (targets.length === 0) return '';
   if (detail.repoTable === 'none') {
@@ -510,7 +531,9 @@ function renderRepositories(
       const state = target.reason ? `${target.state} (${target.reason})` : target.state;
       const older = target.manifestRevision === migration.revision ? '' : ' ↺';
       const pr = target.prNumber === undefined ? '' : `${target.repo}#${target.prNumber}`;
-      return `| ${target.repo}${older} | ${state} | ${target.iteration}/${max} | ${pr} | ${formatUsd(target.usage.costUsd)} |`;
+      const repo =
+        target.prNumber === undefined ? renderRepoRef(target.repo, undefined, webUrl) : target.repo;
+      return `| ${repo}${older} | ${state} | ${target.iteration}/${max} | ${pr} | ${formatUsd(target.usage.costUsd)} |`;
     }),
     ...(targets.some((target) => target.manifestRevision !== migration.revision)
       ? ['', '↺ ran on an older revision of the manifest; retry it to apply the current prompt.']

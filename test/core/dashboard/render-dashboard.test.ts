@@ -25,6 +25,28 @@ describe('core/dashboard/render-dashboard', () => {
     await expect(body).toMatchFileSnapshot('./__snapshots__/dashboard-200-targets.md');
   });
 
+  it('links repositories without a PR to GitHub (github.com or the GHES host); PRs stay owner/repo#N', () => {
+    const targets = buildMigrationTargets();
+    const withoutPr = targets.find((target) => target.prNumber === undefined && target.state === 'skipped');
+    const withPr = targets.find((target) => target.prNumber !== undefined && target.state === 'exhausted');
+
+    const body = renderDashboard({
+      migration: MIGRATION,
+      targets,
+      queue: QUEUE,
+      now: NOW,
+      webUrl: 'https://ghe.acme.internal/',
+    });
+
+    expect(body).toContain(`| [${withoutPr!.repo}](https://ghe.acme.internal/${withoutPr!.repo}) |`);
+    expect(body).toContain(`| ${withPr!.repo} | exhausted`);
+    expect(body).toContain(`${withPr!.repo}#${withPr!.prNumber}`);
+    expect(body).not.toContain(`[${withPr!.repo}](`);
+    expect(renderDashboard({ migration: MIGRATION, targets, queue: QUEUE, now: NOW })).not.toContain(
+      '](https://',
+    );
+  });
+
   it('is deterministic: the same targets in any order give the same body', () => {
     const targets = buildMigrationTargets();
 
