@@ -209,6 +209,30 @@ describe('workflows/run-command: /migrate retry', () => {
     expect(pr().labels).not.toContain('fleetwright:queued');
   });
 
+  it('a person pushing while the retry waits for a slot pauses it when admitted, with no coder run', async () => {
+    github.pushCommit({ owner: 'acme', repo: 'fleetwright-config' }, 'main', {
+      'migrations/use-fetch.yml': `${manifest('Use fetch.')}rollout:\n  maxConcurrentCoders: 1\n`,
+    });
+    await runtime.reconcileInstallation(7, 'acme');
+    await runtime.jobs.drain();
+    const web = deps.view.findTarget('use-fetch', 'acme/web')!;
+    deps.view.putTarget({ ...web, state: 'baseline' });
+    await command('/migrate retry');
+    expect(target().state).toBe('queued');
+    const human = github.pushCommit(API, BRANCH, { 'src/extra.ts': 'mine\n' }, 'maya');
+    const calls = coder.calls.length;
+
+    deps.view.putTarget(web);
+    admitAndEnqueue(deps, 'use-fetch');
+    await runtime.jobs.drain();
+
+    expect(coder.calls.length).toBe(calls);
+    expect(github.branchHead(API, BRANCH)).toBe(human);
+    expect(target()).toMatchObject({ state: 'paused', reason: 'human-commit', headSha: human });
+    const pause = pr().comments.find((comment) => comment.body.includes('fleetwright did not retry'));
+    expect(pause?.body).toContain('`/migrate retry --force`');
+  });
+
   it('refuses plainly when a person committed on the branch, naming `--force`; the branch is untouched', async () => {
     const human = github.pushCommit(API, BRANCH, { 'src/extra.ts': 'mine\n' }, 'maya');
     const calls = coder.calls.length;
