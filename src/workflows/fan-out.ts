@@ -16,6 +16,7 @@ import { admitTargets } from '../core/planner/admit-targets.ts';
 import { planTargets } from '../core/planner/plan-migration.ts';
 import type { SkipReason } from '../core/planner/select-targets.ts';
 import { selectTargets } from '../core/planner/select-targets.ts';
+import type { TargetEvent } from '../core/target/events.ts';
 import { step } from '../core/target/step.ts';
 import type { Target } from '../core/target/target.ts';
 import type { RepoInfo } from '../ports/git-host.ts';
@@ -111,11 +112,16 @@ export async function fanOut(
 /**
  * Admits what the rollout limits allow and enqueues their work. The `admitted` transition is
  * applied to the view right away, so the slot is reserved before the job runs and a second
- * admission pass (a tick, another webhook) cannot overbook it.
+ * admission pass (a tick, another webhook) cannot overbook it. A target without a PR lives in the
+ * view, so its job is a `tick` (at baseline it reads the baseline); a retried PR is loaded from
+ * its marker, which still says `queued`, so its job carries the `admitted` event itself.
+ * `options.runHere`: the caller is that target's job and runs its `admitted` event itself
+ * (`admittedEvent`), so no second job is queued for it.
  */
 export function admitAndEnqueue(
   deps: InstallationDeps,
   migrationId: string,
+  options: { runHere?: string } = {},
 ): ReturnType<typeof admitTargets> {
   const migration = deps.view.findMigration(migrationId);
   const policy = deps.view.policyFor(migrationId);
@@ -128,18 +134,31 @@ export function admitAndEnqueue(
   for (const repo of admission.admit) {
     const target = deps.view.findTarget(migrationId, repo);
     if (!target) continue;
-    const transition = step(
-      target,
-      { type: 'admitted', revision: migration.revision, baseRef: target.baseRef ?? 'HEAD' },
-      policy,
-      now,
-    );
+    const event = admittedEvent(migration, target);
+    const transition = step(target, event, policy, now);
     if (transition.outcome !== 'applied') continue;
     deps.view.putTarget(transition.target);
+    if (repo === options.runHere) continue;
+    if (target.prNumber !== undefined) {
+      deps.jobs.enqueue({
+        key: targetJobKey(repo, migrationId),
+        kind: 'coder',
+        payload: { type: 'advance', installationId: deps.installationId, migrationId, repo, event },
+      });
+      continue;
+    }
     // The job reads the baseline: a `tick` at baseline does exactly that.
     enqueueTick(deps, migrationId, repo, 'coder');
   }
   return admission;
+}
+
+/** The `admitted` event for `target`: the manifest's latest revision, the target's base branch. */
+export function admittedEvent(
+  migration: Migration,
+  target: Target,
+): Extract<TargetEvent, { type: 'admitted' }> {
+  return { type: 'admitted', revision: migration.revision, baseRef: target.baseRef ?? 'HEAD' };
 }
 
 /** Enqueues a `tick` advance for one target. */

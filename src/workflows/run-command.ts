@@ -44,8 +44,10 @@ import { step } from '../core/target/step.ts';
 import type { Target } from '../core/target/target.ts';
 import type { CommitInfo, Reaction, RepoRef } from '../ports/git-host.ts';
 import { advanceTarget } from './advance-target.ts';
+import type { AdvanceResult } from './advance-target.ts';
 import type { InstallationDeps, WorkflowJob } from './deps.ts';
 import { toRepoRef } from './deps.ts';
+import { admitAndEnqueue, admittedEvent } from './fan-out.ts';
 import { loadTarget } from './load-target.ts';
 import { classifyError } from './run-effects.ts';
 
@@ -212,12 +214,14 @@ async function applyCommand(
   // `--force` discards up to the head the commenter could see, never a commit pushed after it.
   const migrateCommand =
     base.name === 'retry' && seen.headSha !== undefined ? { ...base, headSha: seen.headSha } : base;
-  const result = await advanceTarget(deps, job.migrationId, job.repo, {
+  let result = await advanceTarget(deps, job.migrationId, job.repo, {
     type: 'command-received',
     command: migrateCommand,
     actor: job.commenter.login,
   });
   const outcome = result.outcomes.findLast((item) => item.event === 'command-received');
+  if (outcome?.outcome === 'applied' && command.name === 'retry')
+    result = await startIfAdmitted(deps, job, result);
   if (outcome?.outcome === 'applied' && result.target) {
     if (command.name === 'retry' || command.name === 'fix') {
       await replyTo(
@@ -260,6 +264,25 @@ async function applyCommand(
   await react(deps, ref, job.commentId, 'confused');
   await replyTo(deps, job, `😕 ${why}`);
   return 'not-applied';
+}
+
+/**
+ * A retried PR waits in the queue for a coder slot (admit-targets.ts). When one is free now, this
+ * job (the target's own) starts it at once, so the reply can say what came of the retry;
+ * otherwise the reply says it waits, and a later admission starts it on its own job.
+ */
+async function startIfAdmitted(
+  deps: InstallationDeps,
+  job: CommandJob,
+  result: AdvanceResult,
+): Promise<AdvanceResult> {
+  const migration = deps.view.findMigration(job.migrationId);
+  const queued = result.target;
+  if (!migration || queued?.state !== 'queued' || queued.prNumber === undefined) return result;
+  const admission = admitAndEnqueue(deps, job.migrationId, { runHere: job.repo });
+  if (!admission.admit.includes(job.repo)) return result;
+  const started = await advanceTarget(deps, job.migrationId, job.repo, admittedEvent(migration, queued));
+  return started.target ? { ...result, target: started.target } : result;
 }
 
 function observe(
@@ -328,7 +351,9 @@ async function listHumanCommits(
   const base = target.baseSha;
   if (base === undefined || head === undefined) return [];
   const commits = await deps.host.listCommitsBetween(ref, base, head);
-  return commits.filter((commit) => !isAppCommit(commit, deps.botLogin));
+  // The reset's rule (run-effects.ts): the app's commits recorded in the marker count as its own.
+  const recorded = new Set(target.history.flatMap((attempt) => (attempt.sha ? [attempt.sha] : [])));
+  return commits.filter((commit) => !isAppCommit(commit, deps.botLogin) && !recorded.has(commit.sha));
 }
 
 /** The hidden key of the app's reply to one command comment. */

@@ -27,6 +27,8 @@ import { loadNotificationsConfig } from './load-review-config.ts';
 import { reviewMigrationFromManifest, reviewTarget } from './review-target.ts';
 import { toRepoRef } from './deps.ts';
 
+type HumanCommit = Extract<TargetEvent, { type: 'human-commit-detected' }>;
+
 /** What one advance carries between effects (never persisted: a restart re-derives it). */
 export interface EffectContext {
   migration: Migration;
@@ -191,61 +193,47 @@ export async function runEffect(
       await runHandOver(deps, context, target, pullNumber, effect.type === 'mark-ready');
       return [];
     }
+    case 'check-branch': {
+      // A read, so it runs in dry-run too: the decision it feeds is the same.
+      const found = await checkDiscard(deps, target, {
+        branch: effect.branch,
+        base: effect.base,
+        expectedHeadSha: effect.expectedHeadSha,
+        force: effect.force === true,
+      });
+      if (found.type !== 'foreign') return [];
+      deps.log.warn(
+        { ...meta, sha: found.event.sha },
+        'Not regenerating: the branch has a commit the app did not make',
+      );
+      return [found.event];
+    }
     case 'reset-branch': {
       if (dryRun) {
         deps.log.info(meta, '[dry-run] would reset the branch');
         return [];
       }
-      // The reset discards every commit between the new base and the branch head: only the
-      // app's own may go, proven by GitHub (bot author + GitHub's signature). The SHAs the marker
-      // recorded as pushed count too (a GHES without web commit signing leaves the app's commits
-      // unsigned; only writers, who could discard them anyway, can edit the marker), but that
-      // list keeps the last few iterations only. Anything else pauses the target, unless a
-      // writer's `/migrate retry --force` agreed to discard exactly up to this head.
-      const found = await deps.host.findBranchHead(ref, effect.branch);
-      if (found === undefined) {
+      const found = await checkDiscard(deps, target, {
+        branch: effect.branch,
+        base: effect.sha,
+        expectedHeadSha: effect.expectedHeadSha,
+        force: effect.force === true,
+      });
+      if (found.type === 'gone') {
         // Deleted meanwhile (a retry of a target without a PR): nothing to discard, start afresh.
         await deps.host.ensureBranch(ref, effect.branch, effect.sha);
         return [];
       }
-      const head = found;
-      if (effect.force === true) {
-        if (head === effect.expectedHeadSha) {
-          deps.log.info({ ...meta, head }, 'Resetting the branch over commits a writer agreed to discard');
-          await deps.host.resetBranch(ref, effect.branch, effect.sha, effect.expectedHeadSha);
-          return [];
-        }
-        // The branch moved after the command: what came later was not agreed to be discarded.
-        const later = await deps.host.listCommitsBetween(ref, effect.expectedHeadSha, head);
-        const person = later.find((commit) => !isAppCommit(commit, deps.botLogin));
-        deps.log.warn({ ...meta, sha: head }, 'Not resetting: the branch moved after /migrate retry --force');
+      if (found.type === 'foreign') {
+        deps.log.warn({ ...meta, sha: found.event.sha }, 'Not resetting over a commit the app did not make');
         context.changeSet = undefined;
-        return [
-          {
-            type: 'human-commit-detected',
-            sha: head,
-            ...withAuthor(person, deps.botLogin),
-            beforeReset: true,
-          },
-        ];
+        return [found.event];
       }
-      const recorded = new Set(target.history.flatMap((attempt) => (attempt.sha ? [attempt.sha] : [])));
-      const discarded = await deps.host.listCommitsBetween(ref, effect.sha, head);
-      const foreign = discarded.find(
-        (commit) => !isAppCommit(commit, deps.botLogin) && !recorded.has(commit.sha),
-      );
-      if (foreign) {
-        deps.log.warn({ ...meta, sha: foreign.sha }, 'Not resetting over a commit the app did not make');
-        context.changeSet = undefined;
-        // The branch head is what `/migrate continue` builds on; the author names the person.
-        return [
-          {
-            type: 'human-commit-detected',
-            sha: head,
-            ...withAuthor(foreign, deps.botLogin),
-            beforeReset: true,
-          },
-        ];
+      if (effect.force === true) {
+        deps.log.info(
+          { ...meta, head: found.head },
+          'Resetting the branch over commits a writer agreed to discard',
+        );
       }
       await deps.host.resetBranch(ref, effect.branch, effect.sha, effect.expectedHeadSha);
       return [];
@@ -254,6 +242,49 @@ export async function runEffect(
       // The wake-up time is part of the target (`wakeAt`); the periodic tick picks it up.
       return [];
   }
+}
+
+/**
+ * Whether a reset of `branch` to `base` may discard what is on it: only the app's own commits may
+ * go, proven by GitHub (bot author + GitHub's signature). The SHAs the marker recorded as pushed
+ * count too (a GHES without web commit signing leaves the app's commits unsigned; only writers,
+ * who could discard them anyway, can edit the marker), but that list keeps the last few
+ * iterations only. With `force` (a writer's `/migrate retry --force`) everything up to exactly
+ * `expectedHeadSha` may go, and nothing pushed after it. Used before a regenerate's coder run
+ * (`check-branch`) and again by the reset itself.
+ */
+async function checkDiscard(
+  deps: InstallationDeps,
+  target: Target,
+  input: { branch: string; base: string; expectedHeadSha: string; force: boolean },
+): Promise<{ type: 'gone' } | { type: 'ok'; head: string } | { type: 'foreign'; event: HumanCommit }> {
+  const ref = toRepoRef(target.repo);
+  const head = await deps.host.findBranchHead(ref, input.branch);
+  if (head === undefined) return { type: 'gone' };
+  if (input.force) {
+    if (head === input.expectedHeadSha) return { type: 'ok', head };
+    // The branch moved after the command: what came later was not agreed to be discarded.
+    const later = await deps.host.listCommitsBetween(ref, input.expectedHeadSha, head);
+    const person = later.find((commit) => !isAppCommit(commit, deps.botLogin));
+    return { type: 'foreign', event: foundBeforeReset(head, person, deps.botLogin) };
+  }
+  const recorded = new Set(target.history.flatMap((attempt) => (attempt.sha ? [attempt.sha] : [])));
+  const discarded = await deps.host.listCommitsBetween(ref, input.base, head);
+  const foreign = discarded.find(
+    (commit) => !isAppCommit(commit, deps.botLogin) && !recorded.has(commit.sha),
+  );
+  // The branch head is what `/migrate continue` builds on; the author names the person.
+  return foreign
+    ? { type: 'foreign', event: foundBeforeReset(head, foreign, deps.botLogin) }
+    : { type: 'ok', head };
+}
+
+function foundBeforeReset(
+  head: string,
+  commit: { authorLogin: string | null; verified?: boolean } | undefined,
+  botLogin: string,
+): HumanCommit {
+  return { type: 'human-commit-detected', sha: head, ...withAuthor(commit, botLogin), beforeReset: true };
 }
 
 async function runCoder(

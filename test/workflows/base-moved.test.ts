@@ -87,13 +87,41 @@ describe('workflows: a base branch that moves and makes the PR conflict', () => 
     const resets = harness.github.counts.resetBranch ?? 0;
     await advanceTarget(harness.deps, 'use-fetch', REPO, { type: 'tick' });
 
-    // A regenerate was tried (the step cannot see whose commits these are), but the check
-    // before the reset found alice's commit: nothing reset, nothing pushed, target paused.
-    expect(harness.coder.calls).toHaveLength(2);
+    // The step cannot see whose commits these are, but the check before the coder run found
+    // alice's commit: no coder run spent, nothing reset, nothing pushed, target paused, and the
+    // iteration counted for the run that never happened given back.
+    expect(harness.coder.calls).toHaveLength(1);
     expect(harness.github.counts.resetBranch ?? 0).toBe(resets);
     expect(harness.github.branchHead(ref, BRANCH)).toBe(human);
-    expect(marker(harness)).toMatchObject({ state: 'paused', reason: 'human-commit', iteration: 2 });
+    expect(marker(harness)).toMatchObject({ state: 'paused', reason: 'human-commit', iteration: 1 });
     expect(marker(harness).detail).toContain('alice');
+    const pause = harness.github
+      .allPullRequests()[0]!
+      .comments.find((item) => item.body.includes('fleetwright paused'));
+    expect(pause?.body).toContain('the base branch moved and the PR conflicts');
+    expect(pause?.body).toContain(`a commit by alice it did not make (branch head ${human.slice(0, 7)})`);
+  });
+
+  it('still pauses at the reset when the person pushes while the coder runs', async () => {
+    const { harness, ref } = setup();
+    await fanOut(harness.deps, harness.migrations[0]!);
+    await harness.drain();
+    const script = harness.coder;
+    let human = '';
+    const run = script.run.bind(script);
+    script.run = async (task, workspace, budget) => {
+      // The check before the run found a clean branch; alice pushes during the run.
+      if (script.calls.length === 1)
+        human = harness.github.pushCommit(ref, BRANCH, { 'x.md': 'x\n' }, 'alice');
+      return run(task, workspace, budget);
+    };
+    harness.github.pushCommit(ref, 'main', { 'src/http.ts': '// v2 by people\n' }, 'bob');
+    await advanceTarget(harness.deps, 'use-fetch', REPO, { type: 'tick' });
+
+    expect(harness.coder.calls).toHaveLength(2);
+    expect(harness.github.branchHead(ref, BRANCH)).toBe(human);
+    // The run happened, so its iteration stays counted.
+    expect(marker(harness)).toMatchObject({ state: 'paused', reason: 'human-commit', iteration: 2 });
   });
 
   it('asks GitHub whether the PR merges only on a poll: one read, no regenerate while clean', async () => {

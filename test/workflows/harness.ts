@@ -99,7 +99,16 @@ export class Harness {
   counts!: RequestCounts;
   pacer!: ContentPacer;
 
-  constructor(options: { script: CoderScript; migrations: Migration[]; judge?: JudgeScript }) {
+  /** Coder jobs the queue runs at once (the server's coder slots). */
+  readonly coderConcurrency: number;
+
+  constructor(options: {
+    script: CoderScript;
+    migrations: Migration[];
+    judge?: JudgeScript;
+    coderConcurrency?: number;
+  }) {
+    this.coderConcurrency = options.coderConcurrency ?? 2;
     this.coder = new ScriptedCoder(options.script);
     this.judge = new ScriptedJudge(options.judge);
     this.migrations = options.migrations;
@@ -120,8 +129,8 @@ export class Harness {
     this.counts = paced.counts;
     this.jobs = new InProcessJobs<WorkflowJob>({
       handle: buildJobHandler(() => this.deps),
-      concurrency: 4,
-      coderConcurrency: 2,
+      concurrency: Math.max(4, this.coderConcurrency),
+      coderConcurrency: this.coderConcurrency,
       log,
     });
     this.deps = {

@@ -169,6 +169,70 @@ describe('workflows/run-command: /migrate retry', () => {
     );
   });
 
+  it('waits for a coder slot when none is free, then regenerates once one frees up', async () => {
+    await failCi();
+    await failCi();
+    expect(target()).toMatchObject({ state: 'exhausted', iteration: 2 });
+    github.pushCommit({ owner: 'acme', repo: 'fleetwright-config' }, 'main', {
+      'migrations/use-fetch.yml': `${manifest('Use fetch.')}rollout:\n  maxConcurrentCoders: 1\n`,
+    });
+    await runtime.reconcileInstallation(7, 'acme');
+    await runtime.jobs.drain();
+    // Another repository of the migration holds the only coder slot (it is reading its baseline).
+    const web = deps.view.findTarget('use-fetch', 'acme/web')!;
+    deps.view.putTarget({ ...web, state: 'baseline' });
+    const calls = coder.calls.length;
+
+    const id = await command('/migrate retry');
+
+    expect(reactionsOn(id)).toEqual(['eyes', 'rocket']);
+    expect(replyTo(id)).toContain(
+      'It waits for a free coder slot (`rollout.maxConcurrentCoders`), then regenerates the change on the default branch.',
+    );
+    expect(coder.calls.length).toBe(calls);
+    expect(target()).toMatchObject({
+      state: 'queued',
+      retries: 1,
+      pending: { command: 'retry', by: 'maya' },
+    });
+    expect(pr().labels).toContain('fleetwright:queued');
+
+    // The slot frees up: the planner admits the retry, which regenerates on its own job.
+    deps.view.putTarget(web);
+    admitAndEnqueue(deps, 'use-fetch');
+    await runtime.jobs.drain();
+
+    expect(coder.calls.length).toBe(calls + 1);
+    expect(target()).toMatchObject({ state: 'awaiting-ci', iteration: 3, retries: 1 });
+    expect(target().history.at(-1)).toMatchObject({ trigger: { command: 'retry', by: 'maya' } });
+    expect(pr().labels).toContain('fleetwright:awaiting-ci');
+    expect(pr().labels).not.toContain('fleetwright:queued');
+  });
+
+  it('a person pushing while the retry waits for a slot pauses it when admitted, with no coder run', async () => {
+    github.pushCommit({ owner: 'acme', repo: 'fleetwright-config' }, 'main', {
+      'migrations/use-fetch.yml': `${manifest('Use fetch.')}rollout:\n  maxConcurrentCoders: 1\n`,
+    });
+    await runtime.reconcileInstallation(7, 'acme');
+    await runtime.jobs.drain();
+    const web = deps.view.findTarget('use-fetch', 'acme/web')!;
+    deps.view.putTarget({ ...web, state: 'baseline' });
+    await command('/migrate retry');
+    expect(target().state).toBe('queued');
+    const human = github.pushCommit(API, BRANCH, { 'src/extra.ts': 'mine\n' }, 'maya');
+    const calls = coder.calls.length;
+
+    deps.view.putTarget(web);
+    admitAndEnqueue(deps, 'use-fetch');
+    await runtime.jobs.drain();
+
+    expect(coder.calls.length).toBe(calls);
+    expect(github.branchHead(API, BRANCH)).toBe(human);
+    expect(target()).toMatchObject({ state: 'paused', reason: 'human-commit', headSha: human });
+    const pause = pr().comments.find((comment) => comment.body.includes('fleetwright did not retry'));
+    expect(pause?.body).toContain('`/migrate retry --force`');
+  });
+
   it('refuses plainly when a person committed on the branch, naming `--force`; the branch is untouched', async () => {
     const human = github.pushCommit(API, BRANCH, { 'src/extra.ts': 'mine\n' }, 'maya');
     const calls = coder.calls.length;
@@ -348,6 +412,57 @@ describe('a retry dispatched per target (dashboard retries)', () => {
       command: 'retry',
       by: 'olivia',
     });
+  });
+
+  const dashboardRetry = () =>
+    advanceTarget(deps, 'use-fetch', 'acme/api', {
+      type: 'command-received',
+      command: { name: 'retry', force: false },
+      actor: 'olivia',
+    });
+
+  it('refuses an exhausted PR a person pushed to (step recorded their head), with no coder run', async () => {
+    await failCi();
+    await failCi();
+    expect(target()).toMatchObject({ state: 'exhausted', iteration: 2 });
+    const human = github.pushCommit(API, BRANCH, { 'src/extra.ts': 'mine\n' }, 'maya');
+    const calls = coder.calls.length;
+
+    const result = await dashboardRetry();
+    admitAndEnqueue(deps, 'use-fetch');
+    await runtime.jobs.drain();
+
+    expect(result.outcomes.at(-1)).toMatchObject({ event: 'command-received', outcome: 'ignored-blocked' });
+    expect(result.outcomes.at(-1)?.note).toMatch(/commits fleetwright did not make.*--force/);
+    expect(coder.calls.length).toBe(calls);
+    expect(github.branchHead(API, BRANCH)).toBe(human);
+    expect(target()).toMatchObject({ state: 'exhausted', headSha: human, iteration: 2 });
+  });
+
+  it("a person's commit under the app's later ones is found before the coder runs: paused, no run spent", async () => {
+    const human = github.pushCommit(API, BRANCH, { 'src/extra.ts': 'mine\n' }, 'maya');
+    await advanceTarget(deps, 'use-fetch', 'acme/api', { type: 'tick' });
+    await command('/migrate continue');
+    expect(target()).toMatchObject({ state: 'awaiting-ci', lastPushedSha: human });
+    await failCi();
+    await failCi();
+    // The app built on maya's commit and gave up: its head is its own, so step sees no person.
+    expect(target()).toMatchObject({ state: 'exhausted', iteration: 2 });
+    const head = pr().headSha;
+    expect(target().headSha).toBe(head);
+    const calls = coder.calls.length;
+
+    const result = await dashboardRetry();
+    admitAndEnqueue(deps, 'use-fetch');
+    await runtime.jobs.drain();
+
+    expect(result.outcomes.find((item) => item.event === 'command-received')?.outcome).toBe('applied');
+    expect(coder.calls.length).toBe(calls);
+    expect(github.branchHead(API, BRANCH)).toBe(head);
+    expect(target()).toMatchObject({ state: 'paused', reason: 'human-commit', iteration: 2, retries: 1 });
+    const pause = pr().comments.find((comment) => comment.body.includes('fleetwright did not retry'));
+    expect(pause?.body).toContain('a retry resets the branch, which would discard it');
+    expect(pause?.body).toContain('`/migrate retry --force`');
   });
 
   it('is idempotent: a second dispatch finds it queued', async () => {

@@ -134,6 +134,10 @@ function renderRetryResult(reply: CommandResult): string {
     );
   } else if (after.state === 'baseline') {
     lines.push(`${head} It waits for the default branch's CI to finish, then regenerates the change.`);
+  } else if (after.state === 'queued' && after.prNumber !== undefined) {
+    lines.push(
+      `${head} It waits for a free coder slot (\`rollout.maxConcurrentCoders\`), then regenerates the change on the default branch.`,
+    );
   } else if (after.state === 'queued') {
     lines.push(`${head} It is queued and starts under the migration's rollout limits.`);
   } else if (after.state === 'skipped') {
@@ -154,7 +158,7 @@ function renderRetryResult(reply: CommandResult): string {
     if (discarded.length > 20) list.push(`- … and ${discarded.length - 20} more`);
     const intro = pushed
       ? 'As `--force` asked, these commits fleetwright did not make were discarded:'
-      : after.state === 'baseline' || after.state === 'drafting'
+      : after.state === 'queued' || after.state === 'baseline' || after.state === 'drafting'
         ? 'As `--force` asked, these commits fleetwright did not make will be discarded when the change is regenerated (not any pushed after this command):'
         : 'These commits fleetwright did not make were kept: the retry ended before the branch was reset.';
     lines.push('', intro, '', ...list);
@@ -293,7 +297,7 @@ function retryHow(targets: readonly Target[]): string {
   const parts = [
     ...(withPr > 0
       ? [
-          `${withPr === targets.length ? 'Their PRs start' : `${withPr} with a PR start`} over from the default branch`,
+          `${withPr === targets.length ? 'Their PRs start' : `${withPr} with a PR start`} over from the default branch as coder slots free up (\`rollout.maxConcurrentCoders\`)`,
         ]
       : []),
     ...(withoutPr > 0

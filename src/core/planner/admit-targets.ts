@@ -9,8 +9,16 @@
  * - PRs per hour: PRs whose recorded open time lies in the last 60 minutes, plus in-flight ones,
  *   ≤ `prsPerHour` (a sliding window: a PR opened after admission always lands in a window that
  *   counted it);
- * - coders: targets drafting or repairing ≤ `maxConcurrentCoders`;
+ * - coders: targets drafting or repairing, plus those at baseline (they draft next), ≤
+ *   `maxConcurrentCoders`;
  * - paused, disabled, out of money or in dry-run: nothing is admitted.
+ *
+ * Retried PRs (`/migrate retry`, dashboard retries) wait in the same queue: their regenerate is a
+ * coder run like a first draft, so they are admitted only under the coder limit, and take a
+ * coder slot as they are admitted. Their PR exists and stays open, already counted among the
+ * open PRs, so the open-PR and PRs-per-hour limits do not hold them back, and at baseline or
+ * drafting they count as the open PR they are, not as one about to open. Queue order is kept:
+ * a PR-less target held by an open-PR limit does not hold back a retried PR behind it.
  */
 import type { Policy } from '../target/policy.ts';
 import type { Target } from '../target/target.ts';
@@ -56,8 +64,10 @@ export function countRollout(targets: readonly Target[], now: Date): RolloutCoun
   let coding = 0;
   for (const target of targets) {
     const closed = target.state === 'merged' || target.state === 'closed';
-    if (target.state === 'baseline' || target.state === 'drafting') inFlight += 1;
-    else if (target.prOpenedAt !== undefined && !closed) openPrs += 1;
+    const starting = target.state === 'baseline' || target.state === 'drafting';
+    // A PR regenerated on a new base or retried is open already: not one about to open.
+    if (starting && target.prNumber === undefined) inFlight += 1;
+    else if ((target.prOpenedAt !== undefined || target.prNumber !== undefined) && !closed) openPrs += 1;
     if (target.state === 'drafting' || target.state === 'repairing') coding += 1;
     if (target.prOpenedAt !== undefined && Date.parse(target.prOpenedAt) > windowStart) openedLastHour += 1;
   }
@@ -87,21 +97,34 @@ export function admitTargets(targets: readonly Target[], policy: Policy, now: Da
   }
 
   const counts = countRollout(targets, now);
-  const limits: [AdmissionBlock, number][] = [
-    ['max-open-prs', policy.maxOpenPrs - counts.openPrs - counts.inFlight],
-    ['prs-per-hour', policy.prsPerHour - counts.openedLastHour - counts.inFlight],
-    // Targets at baseline will draft next, so they hold a coder slot already.
-    ['max-concurrent-coders', policy.maxConcurrentCoders - counts.coding - countState(targets, 'baseline')],
-  ];
-  let capacity = queued.length;
+  // Targets at baseline will draft next, so they hold a coder slot already.
+  let coderRoom = policy.maxConcurrentCoders - counts.coding - countState(targets, 'baseline');
+  let prRoom = Math.min(
+    policy.maxOpenPrs - counts.openPrs - counts.inFlight,
+    policy.prsPerHour - counts.openedLastHour - counts.inFlight,
+  );
+  const prBlock: AdmissionBlock =
+    policy.maxOpenPrs - counts.openPrs <= policy.prsPerHour - counts.openedLastHour
+      ? 'max-open-prs'
+      : 'prs-per-hour';
+  const admit: string[] = [];
   let blockedBy: AdmissionBlock | undefined;
-  for (const [limit, room] of limits) {
-    if (room < capacity) {
-      capacity = Math.max(0, room);
-      blockedBy = limit;
+  for (const target of queued) {
+    const opensPr = target.prNumber === undefined;
+    if (opensPr && prRoom <= 0) {
+      // A retried PR further back may still take a coder slot.
+      blockedBy ??= prBlock;
+      continue;
     }
+    if (coderRoom <= 0) {
+      // No coder slot is free: nothing behind it can start either.
+      blockedBy ??= 'max-concurrent-coders';
+      break;
+    }
+    admit.push(target.repo);
+    coderRoom -= 1;
+    if (opensPr) prRoom -= 1;
   }
-  const admit = queued.slice(0, capacity).map((target) => target.repo);
   const waiting = queued.length - admit.length;
   if (waiting === 0) return { admit, waiting };
   const result: Admission = { admit, waiting, ...(blockedBy ? { blockedBy } : {}) };

@@ -58,6 +58,14 @@ export type Effect =
    */
   | { type: 'request-owner-review' }
   /**
+   * Before a regenerate's coder run (a moved base, a retry): find the commits the later
+   * `reset-branch` to `base` would discard, by the same rules, and answer
+   * `human-commit-detected` (`beforeReset`) when one is not provably the app's, so no coder run
+   * is spent on a branch that cannot be reset. No event when the branch is clean or gone. The
+   * reset checks again: a person may push while the coder runs.
+   */
+  | { type: 'check-branch'; branch: string; base: string; expectedHeadSha: string; force?: boolean }
+  /**
    * Reset the app's branch to `sha` if it still points at `expectedHeadSha` (a regenerate on a
    * moved base, or a retry). Every discarded commit must be the app's own, unless `force`: a
    * writer's `/migrate retry --force` agreed to discard everything up to `expectedHeadSha`, and

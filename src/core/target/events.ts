@@ -84,8 +84,9 @@ export type TargetEvent =
       sha: string;
       author?: string;
       /**
-       * Found by the check before a regenerate's reset among the commits it would discard: news
-       * even when it is the SHA the app built on last (after `/migrate continue` on a human commit).
+       * Found among the commits a regenerate's reset would discard, by the check before its coder
+       * run (`check-branch`) or by the reset itself: news even when it is the SHA the app built on
+       * last (after `/migrate continue` on a human commit).
        */
       beforeReset?: boolean;
     }

@@ -13,7 +13,10 @@
  * 4. Once a PR exists, every state change also asks for the labels and the marker to follow.
  * 5. A base that moved under a conflicting PR is answered by regenerating the change on the new
  *    base (`drafting` with a PR and a pushed SHA), never by merging or rebasing: the app resets
- *    only a branch whose commits are all its own, and pauses when a person committed.
+ *    only a branch whose commits are all its own, and pauses when a person committed. Every
+ *    regenerate (moved base, retry) checks the branch (`check-branch`, GitHub-proven ownership as
+ *    the reset uses) before its coder run, so a person's commit costs no run; the reset checks
+ *    again, since a person may push while the coder runs.
  * 6. `/migrate retry` starts over on that same regenerate path (a PR) or from the queue (no PR),
  *    with the manifest's current revision and a fresh per-attempt budget: `iteration` and `usage`
  *    stay cumulative (marker, status, dashboard) while the iteration and per-repository cost
@@ -25,14 +28,18 @@
  * 7. `stalled` on the CI timeout is a wait that gave up, not a verdict: the target keeps polling
  *    CI for its last pushed SHA at a decaying rate (ci-poll.ts). CI that finishes late for that
  *    SHA continues the loop exactly as if it had been on time (green → judging, red → repair
- *    within budget); CI for any other SHA is stale, and a person's commit still pauses it.
+ *    within budget), and the stall comment is edited to say so; CI for any other SHA is stale,
+ *    and a person's commit still pauses it. `stalled` on the baseline timeout likewise re-reads
+ *    the default branch at the same rate: red → `skipped`, green → back to `queued`, so the
+ *    draft starts under the rollout limits like any admission (its slot was given up when it
+ *    stalled), reading the baseline once more then.
  */
 import type { FailureReport } from '../../contracts/failure-report.ts';
 import { addUsage } from '../../contracts/usage.ts';
 import { renderBranchName } from '../markers/branch-name.ts';
 import { buildCommentKey } from '../markers/hidden-key.ts';
 import { labelsForState } from '../markers/labels.ts';
-import { isCiStalled, stalledPollMinutes } from './ci-poll.ts';
+import { isBaselineStalled, isCiStalled, stalledPollMinutes } from './ci-poll.ts';
 import type { Effect } from './effects.ts';
 import type { CoderRunSummary, TargetEvent } from './events.ts';
 import { normalizeSignature } from './normalize-signature.ts';
@@ -101,6 +108,7 @@ export function step(target: Target, event: TargetEvent, policy: Policy, now: Da
       return ignore(target, 'ignored-irrelevant', `${event.type} during owner review`);
     case 'stalled':
       if (isCiStalled(target)) return stepCiStalled(target, event, policy, now);
+      if (isBaselineStalled(target)) return stepBaselineStalled(target, event, policy, now);
       return stepResumable(target, event, now);
     case 'paused':
       return stepResumable(target, event, now);
@@ -136,18 +144,22 @@ function stepAnyState(target: Target, event: TargetEvent, policy: Policy, now: D
       return applied(next, []);
     }
     case 'human-commit-detected': {
-      // While regenerating, the check before the reset found this commit among those it would
-      // discard: it is news even when it is the SHA the app last built on (after `/migrate continue`).
-      if (
-        !(event.beforeReset === true && isRegenerating(target)) &&
-        (event.sha === target.lastPushedSha || event.sha === target.headSha)
-      ) {
+      // While regenerating, the check before the coder run or the reset found this commit among
+      // those it would discard: it is news even when it is the SHA the app last built on (after
+      // `/migrate continue`).
+      const found = event.beforeReset === true && isRegenerating(target);
+      if (!found && (event.sha === target.lastPushedSha || event.sha === target.headSha)) {
         return ignore(target, 'ignored-duplicate', 'commit already known');
       }
-      if (target.prNumber === undefined && event.beforeReset === true && isRegenerating(target)) {
+      // Found before the coder ran (`check-branch`): the iteration counted for it never ran.
+      const before: Target =
+        found && target.history.at(-1)?.iteration !== target.iteration
+          ? { ...target, iteration: Math.max(0, target.iteration - 1) }
+          : target;
+      if (target.prNumber === undefined && found) {
         // A retry without a PR found a person's commit on the branch it was about to reset.
         return applied(
-          enter(target, 'paused', now, {
+          enter(before, 'paused', now, {
             reason: 'foreign-branch',
             detail: `branch ${renderBranchName(target.migrationId)} has commit ${event.sha.slice(0, 7)} fleetwright did not make`,
             failure: failureOf('human', 'branch exists with foreign commits'),
@@ -160,30 +172,15 @@ function stepAnyState(target: Target, event: TargetEvent, policy: Policy, now: D
       }
       if (target.state === 'ready' || target.state === 'exhausted') {
         // People own the PR now (review or take-over): their commits are expected, not a pause.
-        return ignore(target, 'ignored-irrelevant', `human commit while ${target.state}`);
+        // The head is recorded, so a retry asks for `--force` and a fix builds on their commit.
+        return withPrEffects(
+          target,
+          { ...target, headSha: event.sha, updatedAt: now.toISOString() },
+          [],
+          `human commit while ${target.state}: recorded, not paused`,
+        );
       }
-      const next = enter(target, 'paused', now, {
-        reason: 'human-commit',
-        detail: event.author
-          ? `commit ${event.sha.slice(0, 7)} by ${event.author}`
-          : `commit ${event.sha.slice(0, 7)}`,
-        resumeState:
-          target.state === 'paused'
-            ? target.resumeState
-            : target.state === 'drafting'
-              ? 'awaiting-ci'
-              : target.state,
-        failure: failureOf('human', 'a person pushed to the branch'),
-      });
-      next.headSha = event.sha;
-      return withPrEffects(target, next, [
-        comment(
-          next,
-          'paused',
-          `fleetwright paused: the branch has a commit it did not make (${event.sha.slice(0, 7)}). ` +
-            'It never pushes over human work. Comment `/migrate continue` to let it carry on from your commit.',
-        ),
-      ]);
+      return humanCommitPause(target, before, event, found, now);
     }
     case 'command-received':
       return stepCommand(target, event.command, event.actor, policy, now);
@@ -219,71 +216,68 @@ function stepQueued(target: Target, event: TargetEvent, policy: Policy, now: Dat
   const next = enter(target, 'baseline', now, {});
   next.manifestRevision = event.revision;
   next.baseRef = event.baseRef;
-  return applied(next, [{ type: 'read-baseline', baseRef: event.baseRef }]);
+  // A retried PR's labels and marker follow (a no-op without a PR).
+  return withPrEffects(target, next, [{ type: 'read-baseline', baseRef: event.baseRef }]);
 }
 
 function stepBaseline(target: Target, event: TargetEvent, policy: Policy, now: Date): Transition {
   if (event.type === 'branch-found') return adoptBranch(target, event, now);
   if (event.type === 'tick') {
     if (elapsedMinutes(target.stateSince, now) >= policy.baselineTimeoutMinutes)
-      return baselineTimeout(target, now);
+      return baselineTimeout(target, policy, now);
     return applied(target, [{ type: 'read-baseline', baseRef: target.baseRef ?? 'HEAD' }]);
   }
   if (event.type !== 'baseline-observed')
     return ignore(target, 'ignored-irrelevant', `${event.type} during baseline`);
   if (!policy.enabled || policy.paused) {
-    if (target.prNumber !== undefined) {
-      // A retry of a PR: the queue is for targets without one; wait paused for a person instead.
-      return withPrEffects(
-        target,
-        enter(target, 'paused', now, {
-          reason: 'stopped',
-          detail: 'the migration was paused before the retry started; retry again once it is resumed',
-          resumeState: 'awaiting-ci',
-          failure: failureOf('human', 'migration paused'),
-        }),
-        [],
-      );
-    }
-    // Paused between admission and baseline: give the slot back, start over when resumed.
-    return applied(enter(target, 'queued', now, {}), []);
+    // Paused between admission and baseline: give the slot back, start over when resumed (a
+    // retried PR too: its labels and marker follow).
+    return withPrEffects(target, enter(target, 'queued', now, {}), []);
   }
   switch (event.ci) {
-    case 'red': {
-      const failing = event.failing ?? [];
-      // After a retry the PR exists: its labels and marker follow (a no-op without a PR).
-      return withPrEffects(
-        target,
-        enter(target, 'skipped', now, {
-          reason: 'baseline-red',
-          detail:
-            failing.length > 0 ? `failing on ${event.sha.slice(0, 7)}: ${failing.join(', ')}` : undefined,
-          failure: failureOf('baseline-ci', `baseline red: ${failing.join(', ') || 'unknown checks'}`),
-        }),
-        [],
-      );
-    }
+    case 'red':
+      return skipOnBaseline(target, event, now);
     case 'none':
-      if (!policy.allowNoCi) {
-        return withPrEffects(
-          target,
-          enter(target, 'skipped', now, {
-            reason: 'no-ci',
-            failure: failureOf('no-ci', 'no CI on the default branch'),
-          }),
-          [],
-        );
-      }
+      if (!policy.allowNoCi) return skipOnBaseline(target, event, now);
       return startDraft(target, event.sha, policy, now);
     case 'pending': {
       if (elapsedMinutes(target.stateSince, now) >= policy.baselineTimeoutMinutes)
-        return baselineTimeout(target, now);
+        return baselineTimeout(target, policy, now);
       const next = { ...target, updatedAt: now.toISOString(), wakeAt: addMinutes(now, policy.pollMinutes) };
       return applied(next, [{ type: 'schedule-tick', at: next.wakeAt }], 'baseline CI pending');
     }
     case 'green':
       return startDraft(target, event.sha, policy, now);
   }
+}
+
+/** A red default branch, or one without CI (unless the manifest allows it): skipped. */
+function skipOnBaseline(
+  target: Target,
+  event: Extract<TargetEvent, { type: 'baseline-observed' }>,
+  now: Date,
+): Transition {
+  if (event.ci !== 'red') {
+    return withPrEffects(
+      target,
+      enter(target, 'skipped', now, {
+        reason: 'no-ci',
+        failure: failureOf('no-ci', 'no CI on the default branch'),
+      }),
+      [],
+    );
+  }
+  const failing = event.failing ?? [];
+  // After a retry the PR exists: its labels and marker follow (a no-op without a PR).
+  return withPrEffects(
+    target,
+    enter(target, 'skipped', now, {
+      reason: 'baseline-red',
+      detail: failing.length > 0 ? `failing on ${event.sha.slice(0, 7)}: ${failing.join(', ')}` : undefined,
+      failure: failureOf('baseline-ci', `baseline red: ${failing.join(', ') || 'unknown checks'}`),
+    }),
+    [],
+  );
 }
 
 function stepCoding(target: Target, event: TargetEvent, policy: Policy, now: Date): Transition {
@@ -434,11 +428,78 @@ function stepCiStalled(target: Target, event: TargetEvent, policy: Policy, now: 
       if (event.headSha !== target.lastPushedSha)
         return ignore(target, 'ignored-stale', `CI for ${event.headSha}`);
       return applied(target, [{ type: 'read-ci', headSha: event.headSha }]);
-    case 'ci-completed':
+    case 'ci-completed': {
       if (event.headSha !== target.lastPushedSha)
         return ignore(target, 'ignored-stale', `CI for ${event.headSha}`);
       // Still pending (or no CI at all): stay stalled, the scheduled poll asks again.
-      return ciCompleted(target, event, policy, now);
+      const resumed = ciCompleted(target, event, policy, now);
+      if (resumed.outcome !== 'applied' || resumed.target.state === 'stalled') return resumed;
+      // After the label and marker edits, before the run the loop continues with.
+      const at = resumed.effects.findIndex(
+        (item) => item.type !== 'set-labels' && item.type !== 'update-marker',
+      );
+      const effects = [...resumed.effects];
+      effects.splice(
+        at === -1 ? effects.length : at,
+        0,
+        stallResolved(
+          resumed.target,
+          `CI on ${event.headSha.slice(0, 7)} finished late (${event.ci}) and fleetwright carried on by itself`,
+        ),
+      );
+      return { ...resumed, effects };
+    }
+    default:
+      return stepResumable(target, event, now);
+  }
+}
+
+/**
+ * The stall comment (keyed, so edited in place, never a second one) once the loop left `stalled`
+ * on its own: it no longer asks a person to act, and says what happened instead.
+ */
+function stallResolved(next: Target, what: string): Effect {
+  const where =
+    next.state === 'judging'
+      ? 'the change is being reviewed now'
+      : next.state === 'repairing'
+        ? 'the coder is repairing the failure'
+        : next.state === 'drafting'
+          ? 'the change is being regenerated'
+          : next.state === 'exhausted'
+            ? 'its budget is spent, so it stopped there (see its comment on that)'
+            : next.state === 'paused'
+              ? 'it waits until the migration is resumed'
+              : `the PR is now \`${next.state}\``;
+  return comment(next, 'stalled', `${what}: ${where}. Nothing is needed here any more.`);
+}
+
+/** Stalled on the baseline timeout: read the default branch again now and then (rule 7). */
+function stepBaselineStalled(target: Target, event: TargetEvent, policy: Policy, now: Date): Transition {
+  switch (event.type) {
+    case 'tick': {
+      if (target.wakeAt !== undefined && now.getTime() < Date.parse(target.wakeAt))
+        return ignore(target, 'ignored-irrelevant', 'next baseline poll not due');
+      const wakeAt = addMinutes(now, stalledPollMinutes(elapsedMinutes(target.stateSince, now), policy));
+      return applied({ ...target, wakeAt, updatedAt: now.toISOString() }, [
+        { type: 'read-baseline', baseRef: target.baseRef ?? 'HEAD' },
+        { type: 'schedule-tick', at: wakeAt },
+      ]);
+    }
+    case 'baseline-observed': {
+      if (event.ci === 'pending')
+        return ignore(target, 'ignored-irrelevant', 'default branch CI still pending');
+      // The verdict `baseline` would have reached on time.
+      if (event.ci === 'red' || (event.ci === 'none' && !policy.allowNoCi))
+        return skipOnBaseline(target, event, now);
+      // Green at last: the draft is a coder run, admitted under the rollout limits like any.
+      return withPrEffects(
+        target,
+        enter(target, 'queued', now, { failure: undefined }),
+        [],
+        `default branch CI finished late (${event.ci} on ${event.sha.slice(0, 7)}): queued for admission`,
+      );
+    }
     default:
       return stepResumable(target, event, now);
   }
@@ -567,12 +628,16 @@ const FIX_RETURNS_TO: ReadonlySet<TargetState> = new Set([
 ]);
 
 /**
- * `/migrate retry [--force]`, from a PR or dispatched per target by a dashboard retry. With a PR,
- * the target goes back to `baseline` on the manifest's current revision: the default branch is
- * read again and the change regenerated on it (the moved-base path: `drafting` with a PR and a
- * pushed SHA resets the branch, only over the app's own commits unless a writer forced it).
- * Without a PR it goes back to `queued`, and the planner re-admits it under the rollout limits
- * (`admitted` brings the latest revision). Either way the per-attempt budget starts afresh.
+ * `/migrate retry [--force]`, from a PR or dispatched per target by a dashboard retry. Either way
+ * the target goes back to `queued` with a fresh per-attempt budget, and the planner admits it
+ * (`admitted` brings the manifest's latest revision, then `baseline` reads the default branch
+ * again). A retry is a coder run like a first draft, so it waits for a coder slot: with a PR the
+ * planner admits it under `rollout.maxConcurrentCoders` only (its PR already exists, so the
+ * open-PR limits do not apply: admit-targets.ts); without a PR under every rollout limit. With a
+ * PR the change is then regenerated on the new base (the moved-base path: `drafting` with a PR
+ * and a pushed SHA checks and resets the branch, only over the app's own commits unless a writer
+ * forced it). A `--force` records the head the writer saw as the branch head, so its commits are
+ * known while the retry waits, and a commit pushed after it pauses the target.
  */
 function retry(
   target: Target,
@@ -646,7 +711,7 @@ function retry(
   const pending: PendingCommand = { command: 'retry', by: actor, at };
   const discardHead = command.headSha ?? target.headSha ?? target.lastPushedSha;
   if (hasPr && command.force && discardHead !== undefined) pending.discardHead = discardHead;
-  const next = enter(target, hasPr ? 'baseline' : 'queued', now, { failure: undefined });
+  const next = enter(target, 'queued', now, { failure: undefined });
   next.pending = pending;
   next.budgetStart = { iteration: target.iteration, costUsd: target.usage.costUsd };
   next.retries = (target.retries ?? 0) + 1;
@@ -655,13 +720,9 @@ function retry(
     // `admitted` sets the revision and the base ref; the planner applies the rollout limits.
     return applied(next, [], 'queued again for admission');
   }
+  if (pending.discardHead !== undefined) next.headSha = pending.discardHead;
   if (policy.manifestRevision !== undefined) next.manifestRevision = policy.manifestRevision;
-  return withPrEffects(
-    target,
-    next,
-    [{ type: 'read-baseline', baseRef: target.baseRef ?? 'HEAD' }],
-    `starting over with revision ${next.manifestRevision}`,
-  );
+  return withPrEffects(target, next, [], `queued for a coder slot with revision ${next.manifestRevision}`);
 }
 
 /**
@@ -791,12 +852,13 @@ function hasHumanHead(target: Target): boolean {
 
 function startDraft(target: Target, sha: string, policy: Policy, now: Date): Transition {
   const blocked = coderBlock(target, policy);
-  if (blocked === 'paused') return applied(enter(target, 'queued', now, {}), []);
+  if (blocked === 'paused') return withPrEffects(target, enter(target, 'queued', now, {}), []);
   if (blocked) return exhaust(target, blocked, now);
   const next = enter(target, 'drafting', now, { failure: undefined });
   next.baseSha = sha;
   next.iteration = target.iteration + 1;
   return withPrEffects(target, next, [
+    ...regenerateCheck(next),
     { type: 'run-coder', mode: 'initial', iteration: next.iteration, sha, history: target.history },
   ]);
 }
@@ -1108,7 +1170,18 @@ function baseMoved(target: Target, sha: string, policy: Policy, now: Date): Tran
   const next = enter(target, 'drafting', now, { failure: undefined });
   next.baseSha = sha;
   next.iteration = target.iteration + 1;
+  // Only a CI stall posted a stall comment to resolve.
+  const resolved = isCiStalled(target)
+    ? [
+        stallResolved(
+          next,
+          `The base branch moved to ${sha.slice(0, 7)} and fleetwright carried on by itself`,
+        ),
+      ]
+    : [];
   return withPrEffects(target, next, [
+    ...resolved,
+    ...regenerateCheck(next),
     { type: 'run-coder', mode: 'initial', iteration: next.iteration, sha, history: target.history },
   ]);
 }
@@ -1120,6 +1193,61 @@ function baseMoved(target: Target, sha: string, policy: Policy, now: Date): Tran
  */
 function isRegenerating(target: Target): boolean {
   return target.state === 'drafting' && target.lastPushedSha !== undefined;
+}
+
+/**
+ * A person's commit on a PR the app is working on: pause, and say what to do. A retry, or a
+ * regenerate on a moved base, that found it among the commits its reset would discard says so
+ * (before the coder ran, when `before` gave its iteration back, or after).
+ */
+function humanCommitPause(
+  target: Target,
+  before: Target,
+  event: Extract<TargetEvent, { type: 'human-commit-detected' }>,
+  found: boolean,
+  now: Date,
+): Transition {
+  // Found by the reset after the coder ran (not by the check before it).
+  const ran = found && target.history.at(-1)?.iteration === target.iteration;
+  const retried =
+    target.pending?.command === 'retry' || (ran && target.history.at(-1)?.trigger?.command === 'retry');
+  const sha = event.sha.slice(0, 7);
+  const by = event.author ? ` by ${event.author}` : '';
+  const commitBy = event.author ? `a commit by ${event.author}` : 'a commit';
+  const next = enter(before, 'paused', now, {
+    reason: 'human-commit',
+    detail: `commit ${sha}${by}`,
+    resumeState:
+      target.state === 'paused'
+        ? target.resumeState
+        : target.state === 'drafting' || target.state === 'queued' || target.state === 'baseline'
+          ? 'awaiting-ci'
+          : target.state,
+    failure: failureOf('human', 'a person pushed to the branch'),
+  });
+  next.headSha = event.sha;
+  const body = retried
+    ? `fleetwright ${ran ? 'stopped the retry before resetting the branch' : 'did not retry'}: the branch has ${commitBy} it did not make (branch head ${sha}), and a retry resets the branch, which would discard it. ` +
+      'Comment `/migrate retry --force` to discard it and start over, or `/migrate continue` to carry on from it.'
+    : found
+      ? `fleetwright paused: the base branch moved and the PR conflicts, but the branch has ${commitBy} it did not make (branch head ${sha}). ` +
+        'It never discards human work: resolve the conflict, then comment `/migrate continue`.'
+      : `fleetwright paused: the branch has a commit it did not make (${sha}). ` +
+        'It never pushes over human work. Comment `/migrate continue` to let it carry on from your commit.';
+  return withPrEffects(target, next, [comment(next, 'paused', body)]);
+}
+
+/** Before a regenerate's coder run: the check that its reset would discard only the app's work. */
+function regenerateCheck(next: Target): Effect[] {
+  const base = next.baseSha;
+  if (!isRegenerating(next) || base === undefined || next.lastPushedSha === undefined) return [];
+  const forcedHead = next.pending?.command === 'retry' ? next.pending.discardHead : undefined;
+  const branch = renderBranchName(next.migrationId);
+  return [
+    forcedHead !== undefined
+      ? { type: 'check-branch', branch, base, expectedHeadSha: forcedHead, force: true }
+      : { type: 'check-branch', branch, base, expectedHeadSha: next.lastPushedSha },
+  ];
 }
 
 function coderBlock(target: Target, policy: Policy): TargetReason | 'paused' | undefined {
@@ -1183,15 +1311,14 @@ function ciTimeout(target: Target, policy: Policy, now: Date): Transition {
   ]);
 }
 
-function baselineTimeout(target: Target, now: Date): Transition {
-  return withPrEffects(
-    target,
-    enter(target, 'stalled', now, {
-      reason: 'baseline-timeout',
-      failure: failureOf('ci-timeout', 'default branch CI did not finish in time'),
-    }),
-    [],
-  );
+function baselineTimeout(target: Target, policy: Policy, now: Date): Transition {
+  const next = enter(target, 'stalled', now, {
+    reason: 'baseline-timeout',
+    failure: failureOf('ci-timeout', 'default branch CI did not finish in time'),
+  });
+  // Rule 7: read the default branch again now and then, in case its CI finishes late.
+  next.wakeAt = addMinutes(now, stalledPollMinutes(0, policy));
+  return withPrEffects(target, next, [{ type: 'schedule-tick', at: next.wakeAt }]);
 }
 
 function toError(

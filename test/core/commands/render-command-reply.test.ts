@@ -141,7 +141,7 @@ describe('core/commands/render-command-reply', () => {
     );
 
     expect(renderCommandReply({ type: 'retry-selection', selection, revision: 'm-2' })).toBe(
-      '🚀 Retrying 1 of 2 repositories with revision `m-2`: acme/api. Their PRs start over from the default branch.\n\n' +
+      '🚀 Retrying 1 of 2 repositories with revision `m-2`: acme/api. Their PRs start over from the default branch as coder slots free up (`rollout.maxConcurrentCoders`).\n\n' +
         'Left alone:\n\n- acme/web (`merged`): already merged\n\n' +
         'Not targets of this migration: `acme/nope`.',
     );
@@ -166,7 +166,7 @@ describe('core/commands/render-command-reply', () => {
       'They go back to the queue and are admitted under the rollout limits.',
     );
     expect(reply([exhausted, skipped])).toContain(
-      '1 with a PR start over from the default branch; 1 without a PR go back to the queue and are admitted under the rollout limits.',
+      '1 with a PR start over from the default branch as coder slots free up (`rollout.maxConcurrentCoders`); 1 without a PR go back to the queue and are admitted under the rollout limits.',
     );
   });
 

@@ -88,6 +88,70 @@ describe('core/planner/admit-targets', () => {
     expect(admission.waiting).toBe(targets.filter((target) => target.state === 'queued').length - admitted);
   });
 
+  describe('retried PRs: queued for a coder slot only', () => {
+    const retried = (name: string, openedMinutesAgo = 30) =>
+      t(name, { state: 'queued', prNumber: 9, prOpenedAt: minutesAgo(openedMinutesAgo) });
+
+    it('are held by the coder limit, counting running coders and targets at baseline', () => {
+      const targets = [
+        t('a', { state: 'repairing', prNumber: 1, prOpenedAt: minutesAgo(300) }),
+        t('b', { state: 'baseline', prNumber: 2, prOpenedAt: minutesAgo(300) }),
+        ...['r1', 'r2', 'r3', 'r4'].map((name) => retried(name)),
+      ];
+
+      const admission = admitTargets(targets, buildPolicy({ maxConcurrentCoders: 3 }), T0);
+
+      expect(admission).toEqual({ admit: ['acme/r1'], waiting: 3, blockedBy: 'max-concurrent-coders' });
+    });
+
+    it('are not held by the open-PR limits (their PR exists), and do not hold PR-less targets behind', () => {
+      // 5 open PRs with a limit of 5, and all opened within the hour with a limit of 5.
+      const targets = [
+        ...['o1', 'o2', 'o3'].map((name) => open(name, 10)),
+        retried('p1', 10),
+        retried('p2', 10),
+        ...queued(2),
+        retried('p3', 10),
+      ];
+
+      const admission = admitTargets(
+        targets,
+        buildPolicy({ maxOpenPrs: 5, prsPerHour: 5, maxConcurrentCoders: 10 }),
+        T0,
+      );
+
+      expect(admission.admit).toEqual(['acme/p1', 'acme/p2', 'acme/p3']);
+      expect(admission).toMatchObject({ waiting: 2, blockedBy: 'max-open-prs' });
+    });
+
+    it('at baseline or drafting count as the open PRs they are, not as PRs about to open', () => {
+      const targets = [
+        t('d', { state: 'drafting', prNumber: 3, prOpenedAt: minutesAgo(300) }),
+        t('b', { state: 'baseline', prNumber: 4, prOpenedAt: minutesAgo(300) }),
+        ...queued(3),
+      ];
+
+      // Two open PRs (old ones: outside the hour window) and a limit of 3 PRs per hour.
+      const admission = admitTargets(
+        targets,
+        buildPolicy({ maxOpenPrs: 4, prsPerHour: 3, maxConcurrentCoders: 10 }),
+        T0,
+      );
+
+      expect(admission.admit).toEqual(['acme/q00', 'acme/q01']);
+      expect(admission.blockedBy).toBe('max-open-prs');
+    });
+
+    it('a PR-less target and a retried PR share the coder slots in queue order', () => {
+      const targets = [t('a-queued'), retried('b-retried'), t('c-queued')];
+
+      const admission = admitTargets(targets, buildPolicy({ maxConcurrentCoders: 2 }), T0);
+
+      expect(admission.admit).toEqual(['acme/a-queued', 'acme/b-retried']);
+      expect(admission.blockedBy).toBe('max-concurrent-coders');
+    });
+  });
+
   it('admits nothing in dry-run, but says what it would admit', () => {
     const admission = admitTargets(queued(3), buildPolicy({ dryRun: true, maxConcurrentCoders: 2 }), T0);
 

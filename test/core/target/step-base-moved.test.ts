@@ -53,7 +53,7 @@ describe('core/target/step — base moved under a conflicting PR', () => {
       moved,
       'applied',
       { state: 'drafting', baseSha: NEW_BASE, iteration: 2, lastPushedSha: PUSHED },
-      ['set-labels', 'update-marker', 'run-coder'],
+      ['set-labels', 'update-marker', 'check-branch', 'run-coder'],
     ],
     [
       'stalled (conflicts block pull_request CI) → regenerate too',
@@ -61,7 +61,8 @@ describe('core/target/step — base moved under a conflicting PR', () => {
       moved,
       'applied',
       { state: 'drafting', baseSha: NEW_BASE, iteration: 2 },
-      ['set-labels', 'update-marker', 'run-coder'],
+      // The stall comment is edited: the loop carried on by itself.
+      ['set-labels', 'update-marker', 'comment', 'check-branch', 'run-coder'],
     ],
     [
       'a human commit on the branch → paused, nothing reset',
@@ -128,6 +129,12 @@ describe('core/target/step — base moved under a conflicting PR', () => {
     expect(() => TargetSchema.parse(transition.target)).not.toThrow();
   });
 
+  it('a stall on the baseline timeout posted no stall comment, so none is edited', () => {
+    const transition = step(awaiting({ state: 'stalled', reason: 'baseline-timeout' }), moved, policy, T0);
+
+    expect(types(transition.effects)).toEqual(['set-labels', 'update-marker', 'check-branch', 'run-coder']);
+  });
+
   it('a paused migration starts no regenerate', () => {
     const transition = step(awaiting(), moved, buildPolicy({ ...policy, paused: true }), T0);
     expect(transition.outcome).toBe('ignored-blocked');
@@ -180,6 +187,64 @@ describe('core/target/step — base moved under a conflicting PR', () => {
     });
     expect(types(pushed.effects)).toEqual(['set-labels', 'update-marker', 'schedule-tick']);
     expect(pushed.target.history.at(-1)?.sha).toBe(FRESH);
+  });
+
+  it('checks the branch before the coder run, by the rules of the reset', () => {
+    const regen = step(awaiting(), moved, policy, T0);
+
+    expect(regen.effects.slice(2)).toEqual([
+      { type: 'check-branch', branch: 'fleetwright/use-fetch', base: NEW_BASE, expectedHeadSha: PUSHED },
+      expect.objectContaining({ type: 'run-coder', mode: 'initial', sha: NEW_BASE }),
+    ]);
+  });
+
+  it("a person's commit found before the coder run pauses without a run and gives the iteration back", () => {
+    const regen = step(awaiting({ lastPushedSha: HUMAN, headSha: HUMAN }), moved, policy, T0).target;
+    expect(regen.iteration).toBe(2);
+
+    const found = step(
+      regen,
+      { type: 'human-commit-detected', sha: HUMAN, author: 'alice', beforeReset: true },
+      policy,
+      T0,
+    );
+
+    expect(found.target).toMatchObject({ state: 'paused', reason: 'human-commit', iteration: 1 });
+    expect(found.target.history).toHaveLength(1);
+    expect(found.effects.find((effect) => effect.type === 'comment')).toMatchObject({
+      body: expect.stringContaining(
+        'the base branch moved and the PR conflicts, but the branch has a commit by alice it did not make (branch head ccccccc)',
+      ) as unknown as string,
+    });
+    expect(found.effects.some((effect) => effect.type === 'run-coder')).toBe(false);
+  });
+
+  it('a foreign commit found by the reset after the run pauses and keeps the run counted', () => {
+    const regen = step(awaiting(), moved, policy, T0).target;
+    const finished = step(
+      regen,
+      {
+        type: 'coder-finished',
+        result: { outcome: 'changed', summary: 'replaced request', files: ['src/http.ts'], usage },
+      },
+      policy,
+      T0,
+    ).target;
+
+    const found = step(
+      finished,
+      { type: 'human-commit-detected', sha: HUMAN, beforeReset: true },
+      policy,
+      T0,
+    );
+
+    expect(found.target).toMatchObject({
+      state: 'paused',
+      reason: 'human-commit',
+      iteration: 2,
+      headSha: HUMAN,
+    });
+    expect(found.target.history.at(-1)?.iteration).toBe(2);
   });
 
   it('a foreign commit found before the reset pauses, even when it is the SHA the app built on', () => {

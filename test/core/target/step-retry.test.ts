@@ -76,13 +76,17 @@ const retry = (force = false, headSha?: string): TargetEvent => ({
   actor: 'maya',
 });
 const types = (effects: Effect[]) => effects.map((effect) => effect.type);
+const admitted: TargetEvent = { type: 'admitted', revision: 'rev3', baseRef: 'main' };
+/** A retry, then the planner's admission: the target at baseline. */
+const startOver = (before: Target, event: TargetEvent = retry()): Target =>
+  step(step(before, event, policy, T0).target, admitted, policy, T0).target;
 const coderFinished = (files: string[], outcome: CoderRunSummary['outcome'] = 'changed'): TargetEvent => ({
   type: 'coder-finished',
   result: { outcome, summary: 'redid the migration', files, usage: usage(0.25) },
 });
 
 describe('core/target/step — /migrate retry', () => {
-  describe('with a PR: back to baseline on the current revision, fresh per-attempt budget', () => {
+  describe('with a PR: queued for a coder slot on the current revision, fresh per-attempt budget', () => {
     it.each<[TargetState, Partial<Target>]>([
       ['exhausted', {}],
       ['stalled', { reason: 'ci-timeout', resumeState: 'awaiting-ci' }],
@@ -100,8 +104,9 @@ describe('core/target/step — /migrate retry', () => {
       const transition = step(before, retry(), policy, later(5));
 
       expect(transition.outcome).toBe('applied');
+      expect(transition.note).toBe('queued for a coder slot with revision rev2');
       expect(transition.target).toMatchObject({
-        state: 'baseline',
+        state: 'queued',
         manifestRevision: 'rev2',
         iteration: 3,
         usage: { costUsd: 1.5 },
@@ -116,22 +121,31 @@ describe('core/target/step — /migrate retry', () => {
       expect(transition.target.reason).toBeUndefined();
       expect(transition.target.pending?.discardHead).toBeUndefined();
       expect(budgetUsed(transition.target)).toEqual({ iterations: 0, costUsd: 0 });
+      // Nothing is read or run until the planner admits it (admit-targets.ts).
       expect(transition.effects).toEqual([
         {
           type: 'set-labels',
-          add: ['fleetwright', 'fleetwright:baseline'],
+          add: ['fleetwright', 'fleetwright:queued'],
           remove: expect.any(Array) as unknown as string[],
         },
         { type: 'update-marker' },
-        { type: 'read-baseline', baseRef: 'main' },
       ]);
       expect(TargetSchema.safeParse(transition.target).success).toBe(true);
+
+      const started = step(transition.target, admitted, policy, later(6));
+      expect(started.target).toMatchObject({ state: 'baseline', manifestRevision: 'rev3', prNumber: 7 });
+      expect(started.target.pending).toMatchObject({ command: 'retry', by: 'maya' });
+      expect(started.effects).toEqual([
+        { type: 'set-labels', add: ['fleetwright', 'fleetwright:baseline'], remove: ['fleetwright:queued'] },
+        { type: 'update-marker' },
+        { type: 'read-baseline', baseRef: 'main' },
+      ]);
     });
 
     it('keeps its revision when the workflow does not say which is current', () => {
       const transition = step(withPr(), retry(), buildPolicy({ maxIterations: 3 }), T0);
 
-      expect(transition.target).toMatchObject({ state: 'baseline', manifestRevision: 'rev1' });
+      expect(transition.target).toMatchObject({ state: 'queued', manifestRevision: 'rev1' });
     });
 
     it('counts retries', () => {
@@ -212,6 +226,49 @@ describe('core/target/step — /migrate retry', () => {
     });
   });
 
+  describe('while it waits for a coder slot', () => {
+    it("a person's push pauses it (before any coder run), saying what a retry would do to it", () => {
+      const queued = step(withPr(), retry(), policy, T0).target;
+
+      const pushed = step(
+        queued,
+        { type: 'human-commit-detected', sha: HUMAN, author: 'maya' },
+        policy,
+        later(1),
+      );
+
+      expect(pushed.target).toMatchObject({
+        state: 'paused',
+        reason: 'human-commit',
+        resumeState: 'awaiting-ci',
+        headSha: HUMAN,
+        iteration: 3,
+      });
+      expect(pushed.target.pending).toBeUndefined();
+      expect(pushed.effects.find((effect) => effect.type === 'comment')).toMatchObject({
+        body: expect.stringMatching(
+          /^fleetwright did not retry: the branch has a commit by maya it did not make \(branch head ccccccc\).*`\/migrate retry --force`.*`\/migrate continue`/,
+        ) as unknown as string,
+      });
+    });
+
+    it('a forced retry pauses for a commit pushed after the agreed head', () => {
+      const queued = step(withPr({ headSha: HUMAN }), retry(true, HUMAN), policy, T0).target;
+
+      const later_ = step(queued, { type: 'human-commit-detected', sha: NEW_BASE }, policy, later(1));
+
+      expect(later_.target).toMatchObject({ state: 'paused', reason: 'human-commit', headSha: NEW_BASE });
+    });
+
+    it('stays queued while the migration is paused; the planner admits nothing then', () => {
+      const queued = step(withPr(), retry(), policy, T0).target;
+
+      const blocked = step(queued, admitted, buildPolicy({ paused: true }), later(1));
+
+      expect(blocked.outcome).toBe('ignored-blocked');
+    });
+  });
+
   describe('--force', () => {
     it('records the head the writer agreed to discard (from the command)', () => {
       const before = withPr({ state: 'paused', reason: 'human-commit', headSha: HUMAN });
@@ -219,10 +276,14 @@ describe('core/target/step — /migrate retry', () => {
       const transition = step(before, retry(true, HUMAN), policy, T0);
 
       expect(transition.outcome).toBe('applied');
+      // The head is recorded, so loading the PR while it waits sees no news in the agreed commits.
       expect(transition.target).toMatchObject({
-        state: 'baseline',
+        state: 'queued',
+        headSha: HUMAN,
         pending: { command: 'retry', by: 'maya', discardHead: HUMAN },
       });
+      const seen = step(transition.target, { type: 'human-commit-detected', sha: HUMAN }, policy, T0);
+      expect(seen.outcome).toBe('ignored-duplicate');
     });
 
     it("falls back to the target's own head when the command does not carry one", () => {
@@ -232,7 +293,7 @@ describe('core/target/step — /migrate retry', () => {
     });
 
     it('resets over the agreed head after the regenerate, then pushes one fresh commit', () => {
-      const started = step(withPr({ headSha: HUMAN }), retry(true, HUMAN), policy, T0).target;
+      const started = startOver(withPr({ headSha: HUMAN }), retry(true, HUMAN));
       const drafting = step(
         started,
         { type: 'baseline-observed', sha: NEW_BASE, ci: 'green' },
@@ -240,7 +301,15 @@ describe('core/target/step — /migrate retry', () => {
         later(1),
       );
       expect(drafting.target).toMatchObject({ state: 'drafting', baseSha: NEW_BASE, iteration: 4 });
-      expect(types(drafting.effects)).toEqual(['set-labels', 'update-marker', 'run-coder']);
+      expect(types(drafting.effects)).toEqual(['set-labels', 'update-marker', 'check-branch', 'run-coder']);
+      // The check before the coder run discards only up to the agreed head, as the reset will.
+      expect(drafting.effects[2]).toEqual({
+        type: 'check-branch',
+        branch: 'fleetwright/use-fetch',
+        base: NEW_BASE,
+        expectedHeadSha: HUMAN,
+        force: true,
+      });
       expect(drafting.effects.at(-1)).toMatchObject({ type: 'run-coder', mode: 'initial', sha: NEW_BASE });
 
       const finished = step(drafting.target, coderFinished(['src/http.ts']), policy, later(2));
@@ -266,13 +335,13 @@ describe('core/target/step — /migrate retry', () => {
         mode: 'initial',
         trigger: { command: 'retry', by: 'maya', at: T0.toISOString() },
       });
-      expect(finished.target.history.at(-1)?.summary).toMatch(/^retried on base ddddddd \(revision rev2\)/);
+      expect(finished.target.history.at(-1)?.summary).toMatch(/^retried on base ddddddd \(revision rev3\)/);
     });
   });
 
   describe('the whole path of a retry without a person on the branch', () => {
     it('baseline → drafting → reset over its own commits → push → awaiting CI, budget counted afresh', () => {
-      const started = step(withPr(), retry(), policy, T0).target;
+      const started = startOver(withPr());
       const drafting = step(started, { type: 'baseline-observed', sha: NEW_BASE, ci: 'green' }, policy, T0);
       // 3 runs already spent the iteration budget of 3: the retry starts a fresh one.
       expect(drafting.outcome).toBe('applied');
@@ -294,7 +363,7 @@ describe('core/target/step — /migrate retry', () => {
     });
 
     it('a red default branch ends the retry as skipped, with the PR labels following', () => {
-      const started = step(withPr(), retry(), policy, T0).target;
+      const started = startOver(withPr());
 
       const red = step(
         started,
@@ -308,8 +377,8 @@ describe('core/target/step — /migrate retry', () => {
       expect(types(red.effects)).toEqual(['set-labels', 'update-marker']);
     });
 
-    it('a migration paused while the retry reads the base leaves the PR paused, not queued', () => {
-      const started = step(withPr(), retry(), policy, T0).target;
+    it('a migration paused while the retry reads the base sends it back to the queue', () => {
+      const started = startOver(withPr());
 
       const paused = step(
         started,
@@ -318,11 +387,12 @@ describe('core/target/step — /migrate retry', () => {
         later(1),
       );
 
-      expect(paused.target).toMatchObject({ state: 'paused', reason: 'stopped', resumeState: 'awaiting-ci' });
+      expect(paused.target).toMatchObject({ state: 'queued', prNumber: 7, pending: { command: 'retry' } });
+      expect(types(paused.effects)).toEqual(['set-labels', 'update-marker']);
     });
 
     it('the iteration budget of the new attempt still ends it', () => {
-      let current = step(withPr(), retry(), policy, T0).target;
+      let current = startOver(withPr());
       current = { ...current, state: 'awaiting-ci', iteration: 6, pending: undefined };
       delete current.pending;
 
@@ -333,7 +403,7 @@ describe('core/target/step — /migrate retry', () => {
     });
 
     it('a person committing during the regenerate pauses it (the reset found their commit)', () => {
-      const started = step(withPr(), retry(), policy, T0).target;
+      const started = startOver(withPr());
       const drafting = step(
         started,
         { type: 'baseline-observed', sha: NEW_BASE, ci: 'green' },

@@ -4,7 +4,7 @@ import type { Effect } from '../../../src/core/target/effects.ts';
 import type { CoderRunSummary, TargetEvent } from '../../../src/core/target/events.ts';
 import { buildPolicy } from '../../../src/core/target/policy.ts';
 import { step } from '../../../src/core/target/step.ts';
-import type { Target } from '../../../src/core/target/target.ts';
+import type { Target, TargetState } from '../../../src/core/target/target.ts';
 import { Target as TargetSchema, buildTarget } from '../../../src/core/target/target.ts';
 
 const T0 = new Date('2026-11-21T12:00:00.000Z');
@@ -354,6 +354,32 @@ describe('core/target/step', () => {
     });
   });
 
+  describe("a person's commit once people own the PR (ready, exhausted)", () => {
+    it.each<TargetState>(['ready', 'exhausted'])('%s: recorded as the head, not a pause', (state) => {
+      const before = awaiting({ state });
+
+      const transition = step(before, { type: 'human-commit-detected', sha: OTHER }, policy, T0);
+
+      expect(transition.outcome).toBe('applied');
+      expect(transition.note).toBe(`human commit while ${state}: recorded, not paused`);
+      expect(transition.target).toMatchObject({ state, headSha: OTHER, lastPushedSha: PUSHED });
+      expect(types(transition.effects)).toEqual(['update-marker']);
+      // Seen again (the next load of the PR): already known.
+      expect(step(transition.target, { type: 'human-commit-detected', sha: OTHER }, policy, T0).outcome).toBe(
+        'ignored-duplicate',
+      );
+      // A retry without --force now knows it would discard their commit.
+      const retried = step(
+        transition.target,
+        { type: 'command-received', command: { name: 'retry', force: false }, actor: 'o' },
+        policy,
+        T0,
+      );
+      expect(retried.outcome).toBe('ignored-blocked');
+      expect(retried.note).toMatch(/--force/);
+    });
+  });
+
   describe('ignored events', () => {
     it.each<[string, Target, TargetEvent, string]>([
       [
@@ -438,18 +464,6 @@ describe('core/target/step', () => {
         'CI while drafting',
         drafting(),
         { type: 'ci-completed', headSha: PUSHED, ci: 'green' },
-        'ignored-irrelevant',
-      ],
-      [
-        'a human commit on a ready PR (reviewers may push)',
-        awaiting({ state: 'ready' }),
-        { type: 'human-commit-detected', sha: OTHER },
-        'ignored-irrelevant',
-      ],
-      [
-        'a human commit after the app gave up',
-        awaiting({ state: 'exhausted' }),
-        { type: 'human-commit-detected', sha: OTHER },
         'ignored-irrelevant',
       ],
       [

@@ -262,6 +262,7 @@ describe('test/sim scenario: /migrate commands on migration PRs (issue 8)', () =
       });
       await settle(1);
       expect(targetOf(API)).toMatchObject({ state: 'paused', reason: 'human-commit' });
+      const modelCallsBefore = api.requests.length;
       const plain = await say(API, '/migrate retry', 'maya');
       expect(reactionsOn(API, plain)).toEqual(['eyes', 'confused']);
       expect(replyTo(API, plain)).toContain('comment `/migrate retry --force`');
@@ -269,6 +270,8 @@ describe('test/sim scenario: /migrate commands on migration PRs (issue 8)', () =
       const forcedByReader = await say(API, '/migrate retry --force', 'rita');
       expect(reactionsOn(API, forcedByReader)).toEqual(['eyes', 'confused']);
       expect(prOf(API).headSha).toBe(human);
+      // Refused before any coder run: the model was not called.
+      expect(api.requests.length).toBe(modelCallsBefore);
 
       const forced = await say(API, '/migrate retry --force', 'maya');
       expect(reactionsOn(API, forced)).toEqual(['eyes', 'rocket']);

@@ -280,8 +280,12 @@ describe('test/sim scenario: people act on the CI loop (issue 6)', () => {
         ).toHaveLength(1);
       }
       for (const name of named('base-moves-human')) {
-        // The regenerate was attempted, but the check before the reset found the person's
-        // commit: nothing reset, nothing pushed, one pause comment per pause.
+        // The check before the regenerate's coder run found the person's commit: no coder run
+        // spent (the iteration it counted given back), nothing reset, nothing pushed, one pause
+        // comment per pause, now saying why.
+        expect(calls(name), name).toBe(1);
+        expect(state(name)?.iteration, name).toBe(1);
+        expect(pausedComments(name)[0]?.body, name).toContain('the base branch moved and the PR conflicts');
         expect(pr(name).headSha, name).toBe(humanCommits.get(name));
         expect(
           appPushes(name).filter((u) => u.forced || u.after === undefined),
