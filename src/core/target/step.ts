@@ -24,7 +24,9 @@
  *    explicit command (or an owner's dashboard retry), each attempt is capped by the per-repo
  *    budgets, and the migration's total (`maxTotalUsd`, over the cumulative spend of every
  *    target) blocks retries and fixes alike once reached. `/migrate fix` adds one iteration even
- *    past the iteration budget (a person asked for exactly one), never past a cost budget.
+ *    past the iteration budget (a person asked for exactly one), never past a cost budget. A
+ *    retry still waiting to start (`queued`, `baseline`) can be cancelled by `/migrate stop`: the
+ *    PR is `paused` on the commit it has, and `/migrate continue` carries on from that commit.
  * 7. `stalled` on the CI timeout is a wait that gave up, not a verdict: the target keeps polling
  *    CI for its last pushed SHA at a decaying rate (ci-poll.ts). CI that finishes late for that
  *    SHA continues the loop exactly as if it had been on time (green → judging, red → repair
@@ -563,15 +565,30 @@ function stepCommand(
 ): Transition {
   switch (command.name) {
     case 'stop': {
-      if (target.prNumber === undefined || !(PR_WORKING.has(target.state) || target.state === 'stalled')) {
+      // A PR waiting to start over (a retry or a moved-base regenerate waiting for a coder slot,
+      // or admitted and reading the default branch) is stopped too: the wait is cancelled and the
+      // PR stays on the commit it has, which `/migrate continue` carries on from.
+      const waiting = target.state === 'queued' || target.state === 'baseline';
+      if (
+        target.prNumber === undefined ||
+        (waiting && target.lastPushedSha === undefined) ||
+        !(PR_WORKING.has(target.state) || target.state === 'stalled' || waiting)
+      ) {
         return ignore(target, 'ignored-irrelevant', `stop while ${target.state}`);
       }
       const next = enter(target, 'paused', now, {
         reason: 'stopped',
-        resumeState: target.state,
+        resumeState: waiting ? 'awaiting-ci' : target.state,
         failure: failureOf('human', 'stopped by a maintainer'),
       });
-      return withPrEffects(target, next, []);
+      return withPrEffects(
+        target,
+        next,
+        [],
+        waiting
+          ? `the ${target.pending?.command === 'retry' ? 'retry' : 'regenerate'} waiting to start is cancelled`
+          : undefined,
+      );
     }
     case 'continue': {
       if (target.state !== 'paused' && target.state !== 'stalled') {
