@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { renderBranchName } from '../../src/core/markers/branch-name.ts';
 import { parseStateMarker } from '../../src/core/markers/state-marker.ts';
 import { advanceTarget } from '../../src/workflows/advance-target.ts';
-import { fanOut } from '../../src/workflows/fan-out.ts';
+import { enqueueTick, fanOut } from '../../src/workflows/fan-out.ts';
 import { Harness, buildMigration } from './harness.ts';
 
 const BRANCH = renderBranchName('use-fetch');
@@ -20,6 +20,12 @@ function setup() {
   const { ref, headSha } = harness.github.addRepo({ name: 'api', files: { 'src/http.ts': '// v1\n' } });
   harness.github.setCheckRun(ref, headSha!, { name: 'build', conclusion: 'success' });
   return { harness, ref };
+}
+
+/** A poll of the target as the job queue runs it: the advance, then admission (a freed or asked-for coder slot). */
+async function poll(harness: Harness): Promise<void> {
+  enqueueTick(harness.deps, 'use-fetch', REPO);
+  await harness.drain();
 }
 
 const marker = (harness: Harness) => {
@@ -41,7 +47,13 @@ describe('workflows: a base branch that moves and makes the PR conflict', () => 
 
     const result = await advanceTarget(harness.deps, 'use-fetch', REPO, { type: 'tick' });
 
-    expect(result.outcomes[0]).toEqual({ event: 'base-moved', outcome: 'applied' });
+    // The regenerate is a coder run: it waits for a coder slot, as a retry does.
+    expect(result.outcomes[0]).toMatchObject({ event: 'base-moved', outcome: 'applied' });
+    expect(marker(harness)).toMatchObject({ state: 'queued', regenerateOn: newBase, iteration: 1 });
+    expect(harness.github.allPullRequests()[0]!.labels).toContain('fleetwright:queued');
+    expect(harness.coder.calls).toHaveLength(1);
+    await poll(harness);
+
     expect(harness.coder.calls.map((call) => call.task.mode)).toEqual(['initial', 'initial']);
     const [pr, ...others] = harness.github.allPullRequests();
     expect(others).toEqual([]);
@@ -64,7 +76,7 @@ describe('workflows: a base branch that moves and makes the PR conflict', () => 
     );
 
     // The same news again changes nothing: no third coder run.
-    await advanceTarget(harness.deps, 'use-fetch', REPO, { type: 'tick' });
+    await poll(harness);
     expect(harness.coder.calls).toHaveLength(2);
   });
 
@@ -85,7 +97,7 @@ describe('workflows: a base branch that moves and makes the PR conflict', () => 
 
     harness.github.pushCommit(ref, 'main', { 'src/http.ts': '// v2 by people\n' }, 'bob');
     const resets = harness.github.counts.resetBranch ?? 0;
-    await advanceTarget(harness.deps, 'use-fetch', REPO, { type: 'tick' });
+    await poll(harness);
 
     // The step cannot see whose commits these are, but the check before the coder run found
     // alice's commit: no coder run spent, nothing reset, nothing pushed, target paused, and the
@@ -116,7 +128,7 @@ describe('workflows: a base branch that moves and makes the PR conflict', () => 
       return run(task, workspace, budget);
     };
     harness.github.pushCommit(ref, 'main', { 'src/http.ts': '// v2 by people\n' }, 'bob');
-    await advanceTarget(harness.deps, 'use-fetch', REPO, { type: 'tick' });
+    await poll(harness);
 
     expect(harness.coder.calls).toHaveLength(2);
     expect(harness.github.branchHead(ref, BRANCH)).toBe(human);

@@ -251,7 +251,8 @@ function checkTargetState(command: Command, target: Target, branchHasHumanCommit
       if ((state === 'queued' || state === 'baseline') && target.pending?.command === 'retry') {
         return refuse('state', `${where}: a retry is already under way.`);
       }
-      if (state === 'queued' || state === 'baseline') {
+      // A regenerate on a moved base waiting for a coder slot may become a retry.
+      if ((state === 'queued' || state === 'baseline') && target.regenerateOn === undefined) {
         return refuse('state', `${where}: it has not started yet.`);
       }
       if (!command.force && (branchHasHumanCommits || hasHumanHead(target))) {

@@ -114,7 +114,13 @@ function renderBody(reply: CommandReply): string {
 
 function renderWaitCancelled(reply: Extract<CommandReply, { type: 'wait-cancelled' }>): string {
   const { before, after } = reply;
-  const what = before.pending?.command === 'retry' ? 'the retry' : 'the restart';
+  const moved = before.regenerateOn;
+  const what =
+    before.pending?.command === 'retry'
+      ? 'the retry'
+      : moved !== undefined
+        ? `the regeneration on the moved base (\`${moved.slice(0, 7)}\`)`
+        : 'the restart';
   const waitingFor =
     before.state === 'baseline'
       ? "the default branch's CI"
@@ -123,7 +129,9 @@ function renderWaitCancelled(reply: Extract<CommandReply, { type: 'wait-cancelle
   return [
     `🚀 \`/migrate stop\`: ${what} waiting for ${waitingFor} is cancelled before any coder run; the branch was not touched.`,
     `The PR stays on commit \`${head}\` and is ${describeState(after)}.`,
-    `\`/migrate continue\` carries on from that commit (fleetwright reads its CI again); \`/migrate retry\` starts over.`,
+    moved !== undefined
+      ? '`/migrate continue` carries on from that commit: while the PR still conflicts with its base, that means regenerating it there once a coder slot is free. `/migrate retry` starts over.'
+      : '`/migrate continue` carries on from that commit (fleetwright reads its CI again); `/migrate retry` starts over.',
   ].join(' ');
 }
 
