@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { renderBranchName } from '../../src/core/markers/branch-name.ts';
 import { parseStateMarker } from '../../src/core/markers/state-marker.ts';
 import { advanceTarget } from '../../src/workflows/advance-target.ts';
-import { enqueueTick, fanOut } from '../../src/workflows/fan-out.ts';
+import { fanOut } from '../../src/workflows/fan-out.ts';
 import { Harness, buildMigration } from './harness.ts';
 
 const BRANCH = renderBranchName('use-fetch');
@@ -20,12 +20,6 @@ function setup() {
   const { ref, headSha } = harness.github.addRepo({ name: 'api', files: { 'src/http.ts': '// v1\n' } });
   harness.github.setCheckRun(ref, headSha!, { name: 'build', conclusion: 'success' });
   return { harness, ref };
-}
-
-/** A poll of the target as the job queue runs it: the advance, then admission (a freed or asked-for coder slot). */
-async function poll(harness: Harness): Promise<void> {
-  enqueueTick(harness.deps, 'use-fetch', REPO);
-  await harness.drain();
 }
 
 const marker = (harness: Harness) => {
@@ -52,7 +46,7 @@ describe('workflows: a base branch that moves and makes the PR conflict', () => 
     expect(marker(harness)).toMatchObject({ state: 'queued', regenerateOn: newBase, iteration: 1 });
     expect(harness.github.allPullRequests()[0]!.labels).toContain('fleetwright:queued');
     expect(harness.coder.calls).toHaveLength(1);
-    await poll(harness);
+    await harness.poll(REPO);
 
     expect(harness.coder.calls.map((call) => call.task.mode)).toEqual(['initial', 'initial']);
     const [pr, ...others] = harness.github.allPullRequests();
@@ -76,7 +70,7 @@ describe('workflows: a base branch that moves and makes the PR conflict', () => 
     );
 
     // The same news again changes nothing: no third coder run.
-    await poll(harness);
+    await harness.poll(REPO);
     expect(harness.coder.calls).toHaveLength(2);
   });
 
@@ -97,7 +91,7 @@ describe('workflows: a base branch that moves and makes the PR conflict', () => 
 
     harness.github.pushCommit(ref, 'main', { 'src/http.ts': '// v2 by people\n' }, 'bob');
     const resets = harness.github.counts.resetBranch ?? 0;
-    await poll(harness);
+    await harness.poll(REPO);
 
     // The step cannot see whose commits these are, but the check before the coder run found
     // alice's commit: no coder run spent, nothing reset, nothing pushed, target paused, and the
@@ -128,7 +122,7 @@ describe('workflows: a base branch that moves and makes the PR conflict', () => 
       return run(task, workspace, budget);
     };
     harness.github.pushCommit(ref, 'main', { 'src/http.ts': '// v2 by people\n' }, 'bob');
-    await poll(harness);
+    await harness.poll(REPO);
 
     expect(harness.coder.calls).toHaveLength(2);
     expect(harness.github.branchHead(ref, BRANCH)).toBe(human);

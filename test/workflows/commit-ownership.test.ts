@@ -9,7 +9,7 @@ import { parseStateMarker } from '../../src/core/markers/state-marker.ts';
 import { describeCommitAuthor, isAppCommit } from '../../src/core/target/is-app-commit.ts';
 import { MAX_HISTORY } from '../../src/core/target/target.ts';
 import { advanceTarget } from '../../src/workflows/advance-target.ts';
-import { enqueueTick, fanOut } from '../../src/workflows/fan-out.ts';
+import { fanOut } from '../../src/workflows/fan-out.ts';
 import { Harness, buildMigration } from './harness.ts';
 
 const BRANCH = renderBranchName('use-fetch');
@@ -23,12 +23,6 @@ function setup(maxIterations = 3) {
   const { ref, headSha } = harness.github.addRepo({ name: 'api', files: { 'src/http.ts': '// v1\n' } });
   harness.github.setCheckRun(ref, headSha!, { name: 'build', conclusion: 'success' });
   return { harness, ref };
-}
-
-/** A poll as the job queue runs it: the advance (a moved base queues a regenerate), then admission. */
-async function poll(harness: Harness): Promise<void> {
-  enqueueTick(harness.deps, 'use-fetch', REPO);
-  await harness.drain();
 }
 
 const marker = (harness: Harness) => {
@@ -80,7 +74,7 @@ describe('workflows: commit ownership', () => {
     expect(ours).toHaveLength(MAX_HISTORY + 2);
 
     const newBase = harness.github.pushCommit(ref, 'main', { 'src/http.ts': '// v2 by people\n' }, 'alice');
-    await poll(harness);
+    await harness.poll(REPO);
 
     // All ten commits were the app's (the first two no longer in the marker): reset, one fresh commit.
     expect(marker(harness)).toMatchObject({
@@ -104,7 +98,7 @@ describe('workflows: commit ownership', () => {
     expect(marker(harness)).toMatchObject({ state: 'awaiting-ci', iteration: 2 });
 
     const newBase = harness.github.pushCommit(ref, 'main', { 'src/http.ts': '// v2 by people\n' }, 'alice');
-    await poll(harness);
+    await harness.poll(REPO);
 
     expect(marker(harness)).toMatchObject({ state: 'awaiting-ci', baseSha: newBase, iteration: 3 });
     expect(harness.github.counts.resetBranch).toBe(1);
@@ -127,7 +121,7 @@ describe('workflows: commit ownership', () => {
     expect(marker(harness)).toMatchObject({ state: 'awaiting-ci', lastPushedSha: forged });
 
     harness.github.pushCommit(ref, 'main', { 'src/http.ts': '// v2 by people\n' }, 'bob');
-    await poll(harness);
+    await harness.poll(REPO);
 
     expect(harness.github.counts.resetBranch ?? 0).toBe(0);
     expect(harness.github.branchHead(ref, BRANCH)).toBe(forged);

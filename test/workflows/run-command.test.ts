@@ -80,6 +80,21 @@ async function failCi(): Promise<void> {
   await advanceTarget(deps, 'use-fetch', 'acme/api', { type: 'ci-changed', headSha: head });
 }
 
+/**
+ * `rollout.maxConcurrentCoders: 1`, and web (reading its baseline) holds that slot: a retry of
+ * api waits in the queue. Returns web as it was, to free the slot with `deps.view.putTarget`.
+ */
+async function holdTheOnlyCoderSlot(): Promise<Target> {
+  github.pushCommit({ owner: 'acme', repo: 'fleetwright-config' }, 'main', {
+    'migrations/use-fetch.yml': `${manifest('Use fetch.')}rollout:\n  maxConcurrentCoders: 1\n`,
+  });
+  await runtime.reconcileInstallation(7, 'acme');
+  await runtime.jobs.drain();
+  const web = deps.view.findTarget('use-fetch', 'acme/web')!;
+  deps.view.putTarget({ ...web, state: 'baseline' });
+  return web;
+}
+
 beforeEach(async () => {
   clock = new ManualClock(new Date('2026-11-21T09:00:00.000Z'));
   github = new FakeGitHost({ now: () => clock.now() });
@@ -173,14 +188,8 @@ describe('workflows/run-command: /migrate retry', () => {
     await failCi();
     await failCi();
     expect(target()).toMatchObject({ state: 'exhausted', iteration: 2 });
-    github.pushCommit({ owner: 'acme', repo: 'fleetwright-config' }, 'main', {
-      'migrations/use-fetch.yml': `${manifest('Use fetch.')}rollout:\n  maxConcurrentCoders: 1\n`,
-    });
-    await runtime.reconcileInstallation(7, 'acme');
-    await runtime.jobs.drain();
     // Another repository of the migration holds the only coder slot (it is reading its baseline).
-    const web = deps.view.findTarget('use-fetch', 'acme/web')!;
-    deps.view.putTarget({ ...web, state: 'baseline' });
+    const web = await holdTheOnlyCoderSlot();
     const calls = coder.calls.length;
 
     const id = await command('/migrate retry');
@@ -210,13 +219,7 @@ describe('workflows/run-command: /migrate retry', () => {
   });
 
   it('`/migrate stop` cancels a retry waiting for a slot; a later admission starts nothing', async () => {
-    github.pushCommit({ owner: 'acme', repo: 'fleetwright-config' }, 'main', {
-      'migrations/use-fetch.yml': `${manifest('Use fetch.')}rollout:\n  maxConcurrentCoders: 1\n`,
-    });
-    await runtime.reconcileInstallation(7, 'acme');
-    await runtime.jobs.drain();
-    const web = deps.view.findTarget('use-fetch', 'acme/web')!;
-    deps.view.putTarget({ ...web, state: 'baseline' });
+    const web = await holdTheOnlyCoderSlot();
     await command('/migrate retry');
     expect(target().state).toBe('queued');
     const head = pr().headSha;
@@ -255,12 +258,7 @@ describe('workflows/run-command: /migrate retry', () => {
   });
 
   it('a second `/migrate stop` on a cancelled retry says it is already stopped', async () => {
-    github.pushCommit({ owner: 'acme', repo: 'fleetwright-config' }, 'main', {
-      'migrations/use-fetch.yml': `${manifest('Use fetch.')}rollout:\n  maxConcurrentCoders: 1\n`,
-    });
-    await runtime.reconcileInstallation(7, 'acme');
-    await runtime.jobs.drain();
-    deps.view.putTarget({ ...deps.view.findTarget('use-fetch', 'acme/web')!, state: 'baseline' });
+    await holdTheOnlyCoderSlot();
     await command('/migrate retry');
     await command('/migrate stop');
 
@@ -271,13 +269,7 @@ describe('workflows/run-command: /migrate retry', () => {
   });
 
   it('a person pushing while the retry waits for a slot pauses it when admitted, with no coder run', async () => {
-    github.pushCommit({ owner: 'acme', repo: 'fleetwright-config' }, 'main', {
-      'migrations/use-fetch.yml': `${manifest('Use fetch.')}rollout:\n  maxConcurrentCoders: 1\n`,
-    });
-    await runtime.reconcileInstallation(7, 'acme');
-    await runtime.jobs.drain();
-    const web = deps.view.findTarget('use-fetch', 'acme/web')!;
-    deps.view.putTarget({ ...web, state: 'baseline' });
+    const web = await holdTheOnlyCoderSlot();
     await command('/migrate retry');
     expect(target().state).toBe('queued');
     const human = github.pushCommit(API, BRANCH, { 'src/extra.ts': 'mine\n' }, 'maya');
