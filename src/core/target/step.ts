@@ -1198,7 +1198,11 @@ function baseMoved(target: Target, sha: string, policy: Policy, now: Date): Tran
   const blocked = coderBlock(target, policy);
   if (blocked === 'paused') return ignore(target, 'ignored-blocked', 'migration paused or disabled');
   if (blocked) return exhaust(target, blocked, now);
-  const next = enter(target, 'queued', now, { failure: undefined });
+  // `detail` says why an open PR is `queued` (status, dashboard).
+  const next = enter(target, 'queued', now, {
+    detail: `the base moved to ${sha.slice(0, 7)}: the change is regenerated there once a coder slot is free`,
+    failure: undefined,
+  });
   next.regenerateOn = sha;
   // Only a CI stall posted a stall comment to resolve.
   const resolved = isCiStalled(target)

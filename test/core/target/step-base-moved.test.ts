@@ -56,7 +56,14 @@ describe('core/target/step — base moved under a conflicting PR', () => {
       awaiting(),
       moved,
       'applied',
-      { state: 'queued', regenerateOn: NEW_BASE, baseSha: BASE, iteration: 1, lastPushedSha: PUSHED },
+      {
+        state: 'queued',
+        regenerateOn: NEW_BASE,
+        baseSha: BASE,
+        iteration: 1,
+        lastPushedSha: PUSHED,
+        detail: 'the base moved to ddddddd: the change is regenerated there once a coder slot is free',
+      },
       ['set-labels', 'update-marker'],
     ],
     [
