@@ -113,8 +113,9 @@ export async function fanOut(
  * Admits what the rollout limits allow and enqueues their work. The `admitted` transition is
  * applied to the view right away, so the slot is reserved before the job runs and a second
  * admission pass (a tick, another webhook) cannot overbook it. A target without a PR lives in the
- * view, so its job is a `tick` (at baseline it reads the baseline); a retried PR is loaded from
- * its marker, which still says `queued`, so its job carries the `admitted` event itself.
+ * view, so its job is a `tick` (at baseline it reads the baseline); a retried PR (or one to
+ * regenerate on a moved base) is loaded from its marker, which still says `queued`, so its job
+ * carries the `admitted` event itself.
  * `options.runHere`: the caller is that target's job and runs its `admitted` event itself
  * (`admittedEvent`), so no second job is queued for it.
  */

@@ -241,6 +241,19 @@ async function applyCommand(
           { ignoredCommands },
         ),
       );
+    } else if (
+      command.name === 'stop' &&
+      (seen.target.state === 'queued' || seen.target.state === 'baseline')
+    ) {
+      // Stopping a wait is easy to misread (was anything reset?): say what was cancelled.
+      await replyTo(
+        deps,
+        job,
+        renderCommandReply(
+          { type: 'wait-cancelled', before: seen.target, after: result.target },
+          { ignoredCommands },
+        ),
+      );
     } else if (needsReply(command, ignoredCommands)) {
       await replyTo(deps, job, renderCommandReply({ type: 'accepted', command }, { ignoredCommands }));
     }

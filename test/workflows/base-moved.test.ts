@@ -41,7 +41,13 @@ describe('workflows: a base branch that moves and makes the PR conflict', () => 
 
     const result = await advanceTarget(harness.deps, 'use-fetch', REPO, { type: 'tick' });
 
-    expect(result.outcomes[0]).toEqual({ event: 'base-moved', outcome: 'applied' });
+    // The regenerate is a coder run: it waits for a coder slot, as a retry does.
+    expect(result.outcomes[0]).toMatchObject({ event: 'base-moved', outcome: 'applied' });
+    expect(marker(harness)).toMatchObject({ state: 'queued', regenerateOn: newBase, iteration: 1 });
+    expect(harness.github.allPullRequests()[0]!.labels).toContain('fleetwright:queued');
+    expect(harness.coder.calls).toHaveLength(1);
+    await harness.poll(REPO);
+
     expect(harness.coder.calls.map((call) => call.task.mode)).toEqual(['initial', 'initial']);
     const [pr, ...others] = harness.github.allPullRequests();
     expect(others).toEqual([]);
@@ -64,7 +70,7 @@ describe('workflows: a base branch that moves and makes the PR conflict', () => 
     );
 
     // The same news again changes nothing: no third coder run.
-    await advanceTarget(harness.deps, 'use-fetch', REPO, { type: 'tick' });
+    await harness.poll(REPO);
     expect(harness.coder.calls).toHaveLength(2);
   });
 
@@ -85,7 +91,7 @@ describe('workflows: a base branch that moves and makes the PR conflict', () => 
 
     harness.github.pushCommit(ref, 'main', { 'src/http.ts': '// v2 by people\n' }, 'bob');
     const resets = harness.github.counts.resetBranch ?? 0;
-    await advanceTarget(harness.deps, 'use-fetch', REPO, { type: 'tick' });
+    await harness.poll(REPO);
 
     // The step cannot see whose commits these are, but the check before the coder run found
     // alice's commit: no coder run spent, nothing reset, nothing pushed, target paused, and the
@@ -116,7 +122,7 @@ describe('workflows: a base branch that moves and makes the PR conflict', () => 
       return run(task, workspace, budget);
     };
     harness.github.pushCommit(ref, 'main', { 'src/http.ts': '// v2 by people\n' }, 'bob');
-    await advanceTarget(harness.deps, 'use-fetch', REPO, { type: 'tick' });
+    await harness.poll(REPO);
 
     expect(harness.coder.calls).toHaveLength(2);
     expect(harness.github.branchHead(ref, BRANCH)).toBe(human);

@@ -74,7 +74,7 @@ describe('workflows: commit ownership', () => {
     expect(ours).toHaveLength(MAX_HISTORY + 2);
 
     const newBase = harness.github.pushCommit(ref, 'main', { 'src/http.ts': '// v2 by people\n' }, 'alice');
-    await advanceTarget(harness.deps, 'use-fetch', REPO, { type: 'tick' });
+    await harness.poll(REPO);
 
     // All ten commits were the app's (the first two no longer in the marker): reset, one fresh commit.
     expect(marker(harness)).toMatchObject({
@@ -98,7 +98,7 @@ describe('workflows: commit ownership', () => {
     expect(marker(harness)).toMatchObject({ state: 'awaiting-ci', iteration: 2 });
 
     const newBase = harness.github.pushCommit(ref, 'main', { 'src/http.ts': '// v2 by people\n' }, 'alice');
-    await advanceTarget(harness.deps, 'use-fetch', REPO, { type: 'tick' });
+    await harness.poll(REPO);
 
     expect(marker(harness)).toMatchObject({ state: 'awaiting-ci', baseSha: newBase, iteration: 3 });
     expect(harness.github.counts.resetBranch).toBe(1);
@@ -121,7 +121,7 @@ describe('workflows: commit ownership', () => {
     expect(marker(harness)).toMatchObject({ state: 'awaiting-ci', lastPushedSha: forged });
 
     harness.github.pushCommit(ref, 'main', { 'src/http.ts': '// v2 by people\n' }, 'bob');
-    await advanceTarget(harness.deps, 'use-fetch', REPO, { type: 'tick' });
+    await harness.poll(REPO);
 
     expect(harness.github.counts.resetBranch ?? 0).toBe(0);
     expect(harness.github.branchHead(ref, BRANCH)).toBe(forged);

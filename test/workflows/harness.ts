@@ -11,6 +11,7 @@ import type { Log } from '../../src/ports/log.ts';
 import { ContentPacer } from '../../src/workflows/content-pacer.ts';
 import type { InstallationDeps, WorkflowJob } from '../../src/workflows/deps.ts';
 import { FleetView } from '../../src/workflows/fleet-view.ts';
+import { enqueueTick } from '../../src/workflows/fan-out.ts';
 import { buildJobHandler } from '../../src/workflows/handle-job.ts';
 import { buildPacedGitHost } from '../../src/workflows/paced-git-host.ts';
 import type { RequestCounts } from '../../src/workflows/paced-git-host.ts';
@@ -157,6 +158,15 @@ export class Harness {
 
   async drain(): Promise<void> {
     await this.jobs.drain();
+  }
+
+  /**
+   * A target's scheduled poll as the job queue runs it: the advance, then admission (which
+   * starts a queued retry or moved-base regenerate when a coder slot is free), drained.
+   */
+  async poll(repo: string, migrationId = 'use-fetch'): Promise<void> {
+    enqueueTick(this.deps, migrationId, repo);
+    await this.drain();
   }
 
   errors(): LogEntry[] {

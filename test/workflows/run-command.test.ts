@@ -80,6 +80,21 @@ async function failCi(): Promise<void> {
   await advanceTarget(deps, 'use-fetch', 'acme/api', { type: 'ci-changed', headSha: head });
 }
 
+/**
+ * `rollout.maxConcurrentCoders: 1`, and web (reading its baseline) holds that slot: a retry of
+ * api waits in the queue. Returns web as it was, to free the slot with `deps.view.putTarget`.
+ */
+async function holdTheOnlyCoderSlot(): Promise<Target> {
+  github.pushCommit({ owner: 'acme', repo: 'fleetwright-config' }, 'main', {
+    'migrations/use-fetch.yml': `${manifest('Use fetch.')}rollout:\n  maxConcurrentCoders: 1\n`,
+  });
+  await runtime.reconcileInstallation(7, 'acme');
+  await runtime.jobs.drain();
+  const web = deps.view.findTarget('use-fetch', 'acme/web')!;
+  deps.view.putTarget({ ...web, state: 'baseline' });
+  return web;
+}
+
 beforeEach(async () => {
   clock = new ManualClock(new Date('2026-11-21T09:00:00.000Z'));
   github = new FakeGitHost({ now: () => clock.now() });
@@ -173,14 +188,8 @@ describe('workflows/run-command: /migrate retry', () => {
     await failCi();
     await failCi();
     expect(target()).toMatchObject({ state: 'exhausted', iteration: 2 });
-    github.pushCommit({ owner: 'acme', repo: 'fleetwright-config' }, 'main', {
-      'migrations/use-fetch.yml': `${manifest('Use fetch.')}rollout:\n  maxConcurrentCoders: 1\n`,
-    });
-    await runtime.reconcileInstallation(7, 'acme');
-    await runtime.jobs.drain();
     // Another repository of the migration holds the only coder slot (it is reading its baseline).
-    const web = deps.view.findTarget('use-fetch', 'acme/web')!;
-    deps.view.putTarget({ ...web, state: 'baseline' });
+    const web = await holdTheOnlyCoderSlot();
     const calls = coder.calls.length;
 
     const id = await command('/migrate retry');
@@ -209,14 +218,58 @@ describe('workflows/run-command: /migrate retry', () => {
     expect(pr().labels).not.toContain('fleetwright:queued');
   });
 
-  it('a person pushing while the retry waits for a slot pauses it when admitted, with no coder run', async () => {
-    github.pushCommit({ owner: 'acme', repo: 'fleetwright-config' }, 'main', {
-      'migrations/use-fetch.yml': `${manifest('Use fetch.')}rollout:\n  maxConcurrentCoders: 1\n`,
-    });
-    await runtime.reconcileInstallation(7, 'acme');
+  it('`/migrate stop` cancels a retry waiting for a slot; a later admission starts nothing', async () => {
+    const web = await holdTheOnlyCoderSlot();
+    await command('/migrate retry');
+    expect(target().state).toBe('queued');
+    const head = pr().headSha;
+    const calls = coder.calls.length;
+
+    const id = await command('/migrate stop', 'olivia');
+
+    expect(reactionsOn(id)).toEqual(['eyes', 'rocket']);
+    expect(replyTo(id)).toContain(
+      '`/migrate stop`: the retry waiting for a free coder slot (`rollout.maxConcurrentCoders`) is cancelled before any coder run; the branch was not touched.',
+    );
+    expect(replyTo(id)).toContain(
+      `The PR stays on commit \`${head.slice(0, 7)}\` and is \`paused\` (stopped).`,
+    );
+    expect(target()).toMatchObject({ state: 'paused', reason: 'stopped', resumeState: 'awaiting-ci' });
+    expect(target().pending).toBeUndefined();
+    expect(pr().labels).toContain('fleetwright:paused');
+    expect(pr().labels).not.toContain('fleetwright:queued');
+    expect(deps.view.findTarget('use-fetch', 'acme/api')?.state).toBe('paused');
+
+    // The slot frees up: nothing is admitted for it, the branch stays as it is.
+    deps.view.putTarget(web);
+    expect(admitAndEnqueue(deps, 'use-fetch').admit).not.toContain('acme/api');
     await runtime.jobs.drain();
-    const web = deps.view.findTarget('use-fetch', 'acme/web')!;
-    deps.view.putTarget({ ...web, state: 'baseline' });
+    expect(coder.calls.length).toBe(calls);
+    expect(github.branchHead(API, BRANCH)).toBe(head);
+
+    // `/migrate continue` carries on from that commit: its green CI is read again, then the review.
+    github.setCheckRun(API, head, { name: 'build', conclusion: 'success' });
+    const resumed = await command('/migrate continue', 'olivia');
+
+    expect(reactionsOn(resumed)).toEqual(['eyes', 'rocket']);
+    expect(target().state).toBe('ready');
+    expect(github.branchHead(API, BRANCH)).toBe(head);
+    expect(coder.calls.length).toBe(calls);
+  });
+
+  it('a second `/migrate stop` on a cancelled retry says it is already stopped', async () => {
+    await holdTheOnlyCoderSlot();
+    await command('/migrate retry');
+    await command('/migrate stop');
+
+    const again = await command('/migrate stop');
+
+    expect(reactionsOn(again)).toEqual(['eyes', 'confused']);
+    expect(replyTo(again)).toContain('it is already stopped.');
+  });
+
+  it('a person pushing while the retry waits for a slot pauses it when admitted, with no coder run', async () => {
+    const web = await holdTheOnlyCoderSlot();
     await command('/migrate retry');
     expect(target().state).toBe('queued');
     const human = github.pushCommit(API, BRANCH, { 'src/extra.ts': 'mine\n' }, 'maya');

@@ -82,6 +82,8 @@ const STOPPABLE: ReadonlySet<TargetState> = new Set([
   'owner-review',
   'stalled',
 ]);
+/** States of a PR waiting to start over (for a coder slot, or on the default branch's CI). */
+const WAITING: ReadonlySet<TargetState> = new Set(['queued', 'baseline']);
 /** States where a `fix` iteration makes sense: a PR exists, no coder runs, the PR is not closed. */
 const FIXABLE: ReadonlySet<TargetState> = new Set([
   'awaiting-ci',
@@ -209,6 +211,9 @@ function checkTargetState(command: Command, target: Target, branchHasHumanCommit
       if (state === 'drafting')
         return refuse('coder-running', `${where}: wait for the coder to finish, then stop it.`);
       if (STOPPABLE.has(state) && target.prNumber !== undefined) return { type: 'allow' };
+      // A retry (or a moved-base regenerate) waiting to start: stopping cancels the wait.
+      if (WAITING.has(state) && target.prNumber !== undefined && target.lastPushedSha !== undefined)
+        return { type: 'allow' };
       return refuse('state', `${where}; there is nothing running to stop.`);
     case 'approve':
       if (state === 'owner-review') return { type: 'allow' };
@@ -246,7 +251,8 @@ function checkTargetState(command: Command, target: Target, branchHasHumanCommit
       if ((state === 'queued' || state === 'baseline') && target.pending?.command === 'retry') {
         return refuse('state', `${where}: a retry is already under way.`);
       }
-      if (state === 'queued' || state === 'baseline') {
+      // A regenerate on a moved base waiting for a coder slot may become a retry.
+      if ((state === 'queued' || state === 'baseline') && target.regenerateOn === undefined) {
         return refuse('state', `${where}: it has not started yet.`);
       }
       if (!command.force && (branchHasHumanCommits || hasHumanHead(target))) {

@@ -41,6 +41,11 @@ export type CommandReply =
   | { type: 'accepted'; command: Command }
   | { type: 'retry-selection'; selection: RetrySelection; revision: string }
   /**
+   * `/migrate stop` on a PR waiting to start over (`queued` for a coder slot, or `baseline`): what
+   * was cancelled, and what `continue` and `retry` do from there.
+   */
+  | { type: 'wait-cancelled'; before: Target; after: Target }
+  /**
    * What a PR's `retry` or `fix` led to: both run the coder inside the command's job, so the
    * reply can say which commit was pushed, where the PR stands, or why nothing changed.
    */
@@ -102,7 +107,32 @@ function renderBody(reply: CommandReply): string {
       return renderRetrySelection(reply.selection, reply.revision);
     case 'command-result':
       return reply.command.name === 'retry' ? renderRetryResult(reply) : renderFixResult(reply);
+    case 'wait-cancelled':
+      return renderWaitCancelled(reply);
   }
+}
+
+function renderWaitCancelled(reply: Extract<CommandReply, { type: 'wait-cancelled' }>): string {
+  const { before, after } = reply;
+  const moved = before.regenerateOn;
+  const what =
+    before.pending?.command === 'retry'
+      ? 'the retry'
+      : moved !== undefined
+        ? `the regeneration on the moved base (\`${moved.slice(0, 7)}\`)`
+        : 'the restart';
+  const waitingFor =
+    before.state === 'baseline'
+      ? "the default branch's CI"
+      : 'a free coder slot (`rollout.maxConcurrentCoders`)';
+  const head = (after.lastPushedSha ?? '').slice(0, 7);
+  return [
+    `🚀 \`/migrate stop\`: ${what} waiting for ${waitingFor} is cancelled before any coder run; the branch was not touched.`,
+    `The PR stays on commit \`${head}\` and is ${describeState(after)}.`,
+    moved !== undefined
+      ? '`/migrate continue` carries on from that commit: while the PR still conflicts with its base, that means regenerating it there once a coder slot is free. `/migrate retry` starts over.'
+      : '`/migrate continue` carries on from that commit (fleetwright reads its CI again); `/migrate retry` starts over.',
+  ].join(' ');
 }
 
 type CommandResult = Extract<CommandReply, { type: 'command-result' }>;
@@ -212,7 +242,7 @@ export function renderHelp(where: CommandLocation): string {
           '**fleetwright commands on this PR** (write access required; one command per comment, at the start of a line):',
           '',
           '- `/migrate status`: state, iteration, last CI failure and cost so far.',
-          '- `/migrate stop`: stop iterating; the PR stays for people to finish.',
+          '- `/migrate stop`: stop iterating (or cancel a retry still waiting to start); the PR stays for people to finish.',
           '- `/migrate continue`: resume a paused or stalled PR (after your own commit, fleetwright builds on it).',
           '- `/migrate fix <instructions>`: one more repair iteration with your instructions (several lines are fine).',
           "- `/migrate retry`: start over from the default branch with the manifest's current revision. " +

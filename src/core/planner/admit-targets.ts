@@ -13,9 +13,9 @@
  *   `maxConcurrentCoders`;
  * - paused, disabled, out of money or in dry-run: nothing is admitted.
  *
- * Retried PRs (`/migrate retry`, dashboard retries) wait in the same queue: their regenerate is a
- * coder run like a first draft, so they are admitted only under the coder limit, and take a
- * coder slot as they are admitted. Their PR exists and stays open, already counted among the
+ * Retried PRs (`/migrate retry`, dashboard retries) and PRs to regenerate on a moved base wait in
+ * the same queue: their regenerate is a coder run like a first draft, so they are admitted only
+ * under the coder limit, and take a coder slot as they are admitted. Their PR exists and stays open, already counted among the
  * open PRs, so the open-PR and PRs-per-hour limits do not hold them back, and at baseline or
  * drafting they count as the open PR they are, not as one about to open. Queue order is kept:
  * a PR-less target held by an open-PR limit does not hold back a retried PR behind it.

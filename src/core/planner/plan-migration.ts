@@ -10,7 +10,8 @@ import type { Selection } from './select-targets.ts';
 
 /** Not started: the planner may still change or drop it. */
 export function isUnstarted(target: Target): boolean {
-  // A retried PR waiting for a coder slot has started: its PR stays whatever the selection says.
+  // A retried PR (or one to regenerate on a moved base) waiting for a coder slot has started: its
+  // PR stays whatever the selection says.
   if (target.state === 'queued') return target.prNumber === undefined;
   // Skips decided by selection (not by a baseline run) are re-decided on every plan.
   return (

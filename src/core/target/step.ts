@@ -12,8 +12,9 @@
  *    records a failure class and a normalised signature.
  * 4. Once a PR exists, every state change also asks for the labels and the marker to follow.
  * 5. A base that moved under a conflicting PR is answered by regenerating the change on the new
- *    base (`drafting` with a PR and a pushed SHA), never by merging or rebasing: the app resets
- *    only a branch whose commits are all its own, and pauses when a person committed. Every
+ *    base (`queued` with `regenerateOn` until the planner gives it a coder slot, then `drafting`
+ *    with a PR and a pushed SHA), never by merging or rebasing: the app resets only a branch
+ *    whose commits are all its own, and pauses when a person committed. Every
  *    regenerate (moved base, retry) checks the branch (`check-branch`, GitHub-proven ownership as
  *    the reset uses) before its coder run, so a person's commit costs no run; the reset checks
  *    again, since a person may push while the coder runs.
@@ -24,7 +25,9 @@
  *    explicit command (or an owner's dashboard retry), each attempt is capped by the per-repo
  *    budgets, and the migration's total (`maxTotalUsd`, over the cumulative spend of every
  *    target) blocks retries and fixes alike once reached. `/migrate fix` adds one iteration even
- *    past the iteration budget (a person asked for exactly one), never past a cost budget.
+ *    past the iteration budget (a person asked for exactly one), never past a cost budget. A
+ *    retry still waiting to start (`queued`, `baseline`) can be cancelled by `/migrate stop`: the
+ *    PR is `paused` on the commit it has, and `/migrate continue` carries on from that commit.
  * 7. `stalled` on the CI timeout is a wait that gave up, not a verdict: the target keeps polling
  *    CI for its last pushed SHA at a decaying rate (ci-poll.ts). CI that finishes late for that
  *    SHA continues the loop exactly as if it had been on time (green → judging, red → repair
@@ -212,6 +215,10 @@ function stepQueued(target: Target, event: TargetEvent, policy: Policy, now: Dat
   if (event.type !== 'admitted') return ignore(target, 'ignored-irrelevant', `${event.type} while queued`);
   if (!policy.enabled || policy.paused)
     return ignore(target, 'ignored-blocked', 'migration paused or disabled');
+  // A conflicting PR waited for its coder slot: regenerate the change it has on the moved base
+  // (the revision it was started with; the default branch's CI is not a reason to abandon it).
+  if (target.regenerateOn !== undefined && target.prNumber !== undefined)
+    return startDraft(target, target.regenerateOn, policy, now);
   // Not started yet, so the latest manifest revision applies (a manifest edit reaches it).
   const next = enter(target, 'baseline', now, {});
   next.manifestRevision = event.revision;
@@ -466,11 +473,13 @@ function stallResolved(next: Target, what: string): Effect {
         ? 'the coder is repairing the failure'
         : next.state === 'drafting'
           ? 'the change is being regenerated'
-          : next.state === 'exhausted'
-            ? 'its budget is spent, so it stopped there (see its comment on that)'
-            : next.state === 'paused'
-              ? 'it waits until the migration is resumed'
-              : `the PR is now \`${next.state}\``;
+          : next.state === 'queued' && next.regenerateOn !== undefined
+            ? 'the change is regenerated on it as soon as a coder slot is free'
+            : next.state === 'exhausted'
+              ? 'its budget is spent, so it stopped there (see its comment on that)'
+              : next.state === 'paused'
+                ? 'it waits until the migration is resumed'
+                : `the PR is now \`${next.state}\``;
   return comment(next, 'stalled', `${what}: ${where}. Nothing is needed here any more.`);
 }
 
@@ -563,15 +572,30 @@ function stepCommand(
 ): Transition {
   switch (command.name) {
     case 'stop': {
-      if (target.prNumber === undefined || !(PR_WORKING.has(target.state) || target.state === 'stalled')) {
+      // A PR waiting to start over (a retry or a moved-base regenerate waiting for a coder slot,
+      // or admitted and reading the default branch) is stopped too: the wait is cancelled and the
+      // PR stays on the commit it has, which `/migrate continue` carries on from.
+      const waiting = target.state === 'queued' || target.state === 'baseline';
+      if (
+        target.prNumber === undefined ||
+        (waiting && target.lastPushedSha === undefined) ||
+        !(PR_WORKING.has(target.state) || target.state === 'stalled' || waiting)
+      ) {
         return ignore(target, 'ignored-irrelevant', `stop while ${target.state}`);
       }
       const next = enter(target, 'paused', now, {
         reason: 'stopped',
-        resumeState: target.state,
+        resumeState: waiting ? 'awaiting-ci' : target.state,
         failure: failureOf('human', 'stopped by a maintainer'),
       });
-      return withPrEffects(target, next, []);
+      return withPrEffects(
+        target,
+        next,
+        [],
+        waiting
+          ? `the ${target.pending?.command === 'retry' ? 'retry' : 'regenerate'} waiting to start is cancelled`
+          : undefined,
+      );
     }
     case 'continue': {
       if (target.state !== 'paused' && target.state !== 'stalled') {
@@ -650,6 +674,9 @@ function retry(
   switch (target.state) {
     case 'queued':
     case 'baseline':
+      // A regenerate on a moved base waiting for its slot becomes this retry (fresh budget,
+      // latest revision, the default branch read again).
+      if (target.regenerateOn !== undefined) break;
       return ignore(
         target,
         'ignored-duplicate',
@@ -1138,11 +1165,15 @@ function adoptBranch(
 /**
  * The default branch moved to `sha` and the PR conflicts with it: regenerate the change on the
  * new base (a coder run in initial mode, counted in the budget). Only for a PR the app is waiting
- * on (awaiting CI, or stalled because conflicts block `pull_request` runs).
+ * on (awaiting CI, or stalled because conflicts block `pull_request` runs). The run waits in
+ * `queued` for a coder slot (`rollout.maxConcurrentCoders`, admit-targets.ts) like a retry, so a
+ * refactor on the default branch that makes many PRs conflict at once does not start them all
+ * at once; admission starts it (`stepQueued` → `startDraft`, with the branch check first).
  */
 function baseMoved(target: Target, sha: string, policy: Policy, now: Date): Transition {
-  // Redelivered, or seen again while the regenerate on this base is under way.
-  if (sha === target.baseSha) return ignore(target, 'ignored-duplicate', `already on ${sha.slice(0, 7)}`);
+  // Redelivered, or seen again while the regenerate on this base waits or is under way.
+  if (sha === target.baseSha || sha === target.regenerateOn)
+    return ignore(target, 'ignored-duplicate', `already on ${sha.slice(0, 7)}`);
   if (target.state !== 'awaiting-ci' && target.state !== 'stalled')
     return ignore(target, 'ignored-irrelevant', `base moved while ${target.state}`);
   if (target.prNumber === undefined || target.lastPushedSha === undefined)
@@ -1167,9 +1198,12 @@ function baseMoved(target: Target, sha: string, policy: Policy, now: Date): Tran
   const blocked = coderBlock(target, policy);
   if (blocked === 'paused') return ignore(target, 'ignored-blocked', 'migration paused or disabled');
   if (blocked) return exhaust(target, blocked, now);
-  const next = enter(target, 'drafting', now, { failure: undefined });
-  next.baseSha = sha;
-  next.iteration = target.iteration + 1;
+  // `detail` says why an open PR is `queued` (status, dashboard).
+  const next = enter(target, 'queued', now, {
+    detail: `the base moved to ${sha.slice(0, 7)}: the change is regenerated there once a coder slot is free`,
+    failure: undefined,
+  });
+  next.regenerateOn = sha;
   // Only a CI stall posted a stall comment to resolve.
   const resolved = isCiStalled(target)
     ? [
@@ -1179,11 +1213,12 @@ function baseMoved(target: Target, sha: string, policy: Policy, now: Date): Tran
         ),
       ]
     : [];
-  return withPrEffects(target, next, [
-    ...resolved,
-    ...regenerateCheck(next),
-    { type: 'run-coder', mode: 'initial', iteration: next.iteration, sha, history: target.history },
-  ]);
+  return withPrEffects(
+    target,
+    next,
+    resolved,
+    `base moved to ${sha.slice(0, 7)}: queued for a coder slot to regenerate the change there`,
+  );
 }
 
 /**
@@ -1364,6 +1399,8 @@ function enter(
   delete next.detail;
   delete next.resumeState;
   delete next.wakeAt;
+  // Set again only by the moved-base path, after `enter`.
+  delete next.regenerateOn;
   if (fields.reason !== undefined) next.reason = fields.reason;
   if (fields.detail !== undefined) next.detail = fields.detail;
   if (fields.resumeState !== undefined) next.resumeState = fields.resumeState;

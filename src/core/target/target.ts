@@ -205,6 +205,12 @@ export const Target = z.object({
   budgetStart: BudgetStart.optional(),
   /** A retry or fix under way (see `PendingCommand`). */
   pending: PendingCommand.optional(),
+  /**
+   * `queued` only: the moved base a conflicting PR waits to be regenerated on. The regenerate is
+   * a coder run, so it waits for the planner's coder slot; `baseSha` keeps the base the branch is
+   * still built on until then. Cleared by any transition.
+   */
+  regenerateOn: Sha.optional(),
 });
 export type Target = z.infer<typeof Target>;
 

@@ -268,4 +268,26 @@ describe('core/commands/authorize-command', () => {
       reason: 'This PR is `baseline`: it is starting over; send your instruction once it has pushed.',
     });
   });
+
+  it('stop applies to a PR waiting to start over, and the status lists it', () => {
+    const waiting = target('queued', { pending: { command: 'retry', by: 'maya', at: T0.toISOString() } });
+    const moved = target('queued', { regenerateOn: 'ddddddd1' });
+
+    expect(decide(STOP, { target: waiting })).toBe('allow');
+    expect(decide(STOP, { target: moved })).toBe('allow');
+    expect(listAvailableCommands(waiting)).toContain('/migrate stop');
+    // Without a PR there is nothing to stop and no commit to stay on.
+    expect(decide(STOP, { target: target('queued', { prNumber: undefined }) })).toBe('refuse');
+    expect(decide(STOP, { target: target('queued', { lastPushedSha: undefined }) })).toBe('refuse');
+  });
+
+  it('a regenerate on a moved base waiting for a coder slot may become a retry', () => {
+    const moved = target('queued', { regenerateOn: 'ddddddd1' });
+
+    expect(decide(RETRY, { target: moved })).toBe('allow');
+    expect(authorizeCommand(context(RETRY, { target: target('queued') }))).toMatchObject({
+      type: 'refuse',
+      reason: 'This PR is `queued`: it has not started yet.',
+    });
+  });
 });

@@ -33,10 +33,51 @@ const COMMANDS: Command[] = [
   { name: 'fix', instruction: 'keep the old import as an alias', truncated: false },
 ];
 
+/** Targets waiting to start over, whose commands depend on more than the state. */
+const WAITING: [string, Target][] = [
+  [
+    'queued (retry)',
+    { ...target('queued'), pending: { command: 'retry', by: 'maya', at: NOW.toISOString() } },
+  ],
+  [
+    'baseline (retry)',
+    { ...target('baseline'), pending: { command: 'retry', by: 'maya', at: NOW.toISOString() } },
+  ],
+  ['queued (moved base)', { ...target('queued'), regenerateOn: 'bbbbbbb1' }],
+];
+
 describe('core/commands/authorize-command agrees with core/target/step', () => {
   const cases = TargetState.options.flatMap((state) =>
     COMMANDS.map((command) => [command.name, state, command] as const),
   );
+  const waitingCases = WAITING.flatMap(([name, waiting]) =>
+    COMMANDS.map((command) => [command.name, name, waiting, command] as const),
+  );
+
+  it.each(waitingCases)('%s while %s', (_name, _state, waiting, command) => {
+    const decision = authorizeCommand({
+      command,
+      commenter: { login: 'alice', type: 'User' },
+      permission: 'admin',
+      isMigrationOwner: true,
+      where: 'pr',
+      target: waiting,
+    });
+    const event = toMigrateCommand(command);
+    if (!event) throw new Error('a PR command maps to an event');
+
+    const transition = step(
+      waiting,
+      { type: 'command-received', command: event, actor: 'alice' },
+      buildPolicy({ maxIterations: 5 }),
+      NOW,
+    );
+
+    expect(
+      decision.type === 'allow',
+      `authorize: ${JSON.stringify(decision)}; step: ${transition.outcome} ${transition.note ?? ''}`,
+    ).toBe(transition.outcome === 'applied');
+  });
 
   it.each(cases)('%s while %s', (_name, state, command) => {
     const decision = authorizeCommand({

@@ -196,4 +196,28 @@ describe('core/commands/render-command-reply', () => {
     expect(needsReply(command, ignoredCommands)).toBe(expected);
     expect(renderCommandReply({ type: 'accepted', command }, { ignoredCommands })).toBe(text);
   });
+
+  it.each<[string, Partial<Target>, RegExp]>([
+    [
+      'a retry waiting for a coder slot',
+      { state: 'queued', pending: { command: 'retry', by: 'maya', at: NOW.toISOString() } },
+      /^🚀 `\/migrate stop`: the retry waiting for a free coder slot \(`rollout.maxConcurrentCoders`\) is cancelled before any coder run; the branch was not touched\. The PR stays on commit `abcdef1` and is `paused` \(stopped\)\. `\/migrate continue` carries on from that commit \(fleetwright reads its CI again\); `\/migrate retry` starts over\.$/,
+    ],
+    [
+      'a retry reading the default branch',
+      { state: 'baseline', pending: { command: 'retry', by: 'maya', at: NOW.toISOString() } },
+      /^🚀 `\/migrate stop`: the retry waiting for the default branch's CI is cancelled/,
+    ],
+    [
+      'a regenerate on a moved base',
+      { state: 'queued', regenerateOn: 'dddddddddd' },
+      /^🚀 `\/migrate stop`: the regeneration on the moved base \(`ddddddd`\) waiting for a free coder slot .* while the PR still conflicts with its base, that means regenerating it there once a coder slot is free\. `\/migrate retry` starts over\.$/,
+    ],
+  ])('says what `/migrate stop` cancelled: %s', (_name, fields, text) => {
+    const before: Target = { ...exhausted, ...fields };
+    const after: Target = { ...exhausted, state: 'paused', reason: 'stopped', resumeState: 'awaiting-ci' };
+    delete after.detail;
+
+    expect(renderCommandReply({ type: 'wait-cancelled', before, after })).toMatch(text);
+  });
 });

@@ -43,26 +43,45 @@ function awaiting(fields: Partial<Target> = {}): Target {
 
 const policy = buildPolicy({ maxIterations: 3, maxCostPerRepoUsd: 5 });
 const moved: TargetEvent = { type: 'base-moved', sha: NEW_BASE };
+/** The planner's coder slot (its revision is newer: a regenerate keeps the one it was started with). */
+const admitted: TargetEvent = { type: 'admitted', revision: 'rev9', baseRef: 'main' };
 const types = (effects: Effect[]) => effects.map((effect) => effect.type);
+/** The base moves, then the planner admits the regenerate: what the coder run starts from. */
+const admit = (before: Target) => step(step(before, moved, policy, T0).target, admitted, policy, T0);
 
 describe('core/target/step — base moved under a conflicting PR', () => {
   it.each<[string, Target, TargetEvent, string, Partial<Target>, string[]]>([
     [
-      'own commits only → regenerate on the new base (counts as an iteration)',
+      'own commits only → queued for a coder slot to regenerate on the new base (no run yet)',
       awaiting(),
       moved,
       'applied',
-      { state: 'drafting', baseSha: NEW_BASE, iteration: 2, lastPushedSha: PUSHED },
-      ['set-labels', 'update-marker', 'check-branch', 'run-coder'],
+      {
+        state: 'queued',
+        regenerateOn: NEW_BASE,
+        baseSha: BASE,
+        iteration: 1,
+        lastPushedSha: PUSHED,
+        detail: 'the base moved to ddddddd: the change is regenerated there once a coder slot is free',
+      },
+      ['set-labels', 'update-marker'],
     ],
     [
-      'stalled (conflicts block pull_request CI) → regenerate too',
+      'stalled (conflicts block pull_request CI) → queued to regenerate too',
       awaiting({ state: 'stalled', reason: 'ci-timeout', resumeState: 'awaiting-ci' }),
       moved,
       'applied',
-      { state: 'drafting', baseSha: NEW_BASE, iteration: 2 },
+      { state: 'queued', regenerateOn: NEW_BASE, baseSha: BASE, iteration: 1 },
       // The stall comment is edited: the loop carried on by itself.
-      ['set-labels', 'update-marker', 'comment', 'check-branch', 'run-coder'],
+      ['set-labels', 'update-marker', 'comment'],
+    ],
+    [
+      'a redelivery while waiting for the coder slot → duplicate',
+      awaiting({ state: 'queued', regenerateOn: NEW_BASE }),
+      moved,
+      'ignored-duplicate',
+      { state: 'queued', regenerateOn: NEW_BASE, iteration: 1 },
+      [],
     ],
     [
       'a human commit on the branch → paused, nothing reset',
@@ -132,17 +151,117 @@ describe('core/target/step — base moved under a conflicting PR', () => {
   it('a stall on the baseline timeout posted no stall comment, so none is edited', () => {
     const transition = step(awaiting({ state: 'stalled', reason: 'baseline-timeout' }), moved, policy, T0);
 
-    expect(types(transition.effects)).toEqual(['set-labels', 'update-marker', 'check-branch', 'run-coder']);
+    expect(types(transition.effects)).toEqual(['set-labels', 'update-marker']);
   });
 
-  it('a paused migration starts no regenerate', () => {
+  it('the edited stall comment says the regenerate waits for a coder slot', () => {
+    const transition = step(
+      awaiting({ state: 'stalled', reason: 'ci-timeout', resumeState: 'awaiting-ci' }),
+      moved,
+      policy,
+      T0,
+    );
+
+    expect(transition.effects.find((effect) => effect.type === 'comment')).toMatchObject({
+      body: 'The base branch moved to ddddddd and fleetwright carried on by itself: the change is regenerated on it as soon as a coder slot is free. Nothing is needed here any more.',
+    });
+  });
+
+  it('admitted: checks the branch, then runs the coder on the recorded base with the revision it has', () => {
+    const regen = admit(awaiting());
+
+    expect(regen.outcome).toBe('applied');
+    expect(regen.target).toMatchObject({
+      state: 'drafting',
+      baseSha: NEW_BASE,
+      iteration: 2,
+      manifestRevision: 'rev1',
+      lastPushedSha: PUSHED,
+    });
+    expect(regen.target.regenerateOn).toBeUndefined();
+    expect(types(regen.effects)).toEqual(['set-labels', 'update-marker', 'check-branch', 'run-coder']);
+    expect(regen.effects[0]).toEqual({
+      type: 'set-labels',
+      add: expect.arrayContaining(['fleetwright:drafting']) as unknown as string[],
+      remove: ['fleetwright:queued'],
+    });
+    expect(() => TargetSchema.parse(regen.target)).not.toThrow();
+  });
+
+  it('waits while the migration is paused after it was queued; a budget spent meanwhile exhausts it', () => {
+    const queued = step(awaiting(), moved, policy, T0).target;
+
+    expect(step(queued, admitted, buildPolicy({ ...policy, paused: true }), T0).outcome).toBe(
+      'ignored-blocked',
+    );
+    const spent = step(queued, admitted, buildPolicy({ ...policy, migrationSpentUsd: 1000 }), T0);
+    expect(spent.target).toMatchObject({ state: 'exhausted', reason: 'migration-budget' });
+    expect(spent.effects.some((effect) => effect.type === 'run-coder')).toBe(false);
+  });
+
+  it("a person's push seen while it waits pauses it before any coder run; the branch's base stays known", () => {
+    const queued = step(awaiting(), moved, policy, T0).target;
+
+    const pushed = step(queued, { type: 'human-commit-detected', sha: HUMAN, author: 'alice' }, policy, T0);
+
+    expect(pushed.target).toMatchObject({
+      state: 'paused',
+      reason: 'human-commit',
+      resumeState: 'awaiting-ci',
+      baseSha: BASE,
+      iteration: 1,
+    });
+    expect(pushed.target.regenerateOn).toBeUndefined();
+    // Resumed later, the conflict with the moved base is news again.
+    const resumed = step(
+      pushed.target,
+      { type: 'command-received', command: { name: 'continue' }, actor: 'alice' },
+      policy,
+      T0,
+    ).target;
+    expect(step(resumed, moved, policy, T0).target).toMatchObject({
+      state: 'queued',
+      regenerateOn: NEW_BASE,
+    });
+  });
+
+  it('`/migrate stop` cancels the wait and `/migrate retry` turns it into a retry', () => {
+    const queued = step(awaiting(), moved, policy, T0).target;
+
+    const stopped = step(
+      queued,
+      { type: 'command-received', command: { name: 'stop' }, actor: 'olivia' },
+      policy,
+      T0,
+    );
+    const retried = step(
+      queued,
+      { type: 'command-received', command: { name: 'retry', force: false }, actor: 'olivia' },
+      policy,
+      T0,
+    );
+
+    expect(stopped.note).toBe('the regenerate waiting to start is cancelled');
+    expect(stopped.target).toMatchObject({ state: 'paused', reason: 'stopped', baseSha: BASE });
+    expect(stopped.target.regenerateOn).toBeUndefined();
+    expect(retried.outcome).toBe('applied');
+    expect(retried.target).toMatchObject({ state: 'queued', pending: { command: 'retry' }, retries: 1 });
+    expect(retried.target.regenerateOn).toBeUndefined();
+    // A retry goes through the default branch again, with the latest revision.
+    expect(step(retried.target, admitted, policy, T0).target).toMatchObject({
+      state: 'baseline',
+      manifestRevision: 'rev9',
+    });
+  });
+
+  it('a paused migration queues no regenerate', () => {
     const transition = step(awaiting(), moved, buildPolicy({ ...policy, paused: true }), T0);
     expect(transition.outcome).toBe('ignored-blocked');
     expect(transition.effects).toEqual([]);
   });
 
   it('runs the coder in initial mode on the new base, then resets and pushes one fresh commit', () => {
-    const regen = step(awaiting(), moved, policy, T0);
+    const regen = admit(awaiting());
     expect(regen.effects.find((effect) => effect.type === 'run-coder')).toMatchObject({
       mode: 'initial',
       iteration: 2,
@@ -190,7 +309,7 @@ describe('core/target/step — base moved under a conflicting PR', () => {
   });
 
   it('checks the branch before the coder run, by the rules of the reset', () => {
-    const regen = step(awaiting(), moved, policy, T0);
+    const regen = admit(awaiting());
 
     expect(regen.effects.slice(2)).toEqual([
       { type: 'check-branch', branch: 'fleetwright/use-fetch', base: NEW_BASE, expectedHeadSha: PUSHED },
@@ -199,7 +318,7 @@ describe('core/target/step — base moved under a conflicting PR', () => {
   });
 
   it("a person's commit found before the coder run pauses without a run and gives the iteration back", () => {
-    const regen = step(awaiting({ lastPushedSha: HUMAN, headSha: HUMAN }), moved, policy, T0).target;
+    const regen = admit(awaiting({ lastPushedSha: HUMAN, headSha: HUMAN })).target;
     expect(regen.iteration).toBe(2);
 
     const found = step(
@@ -220,7 +339,7 @@ describe('core/target/step — base moved under a conflicting PR', () => {
   });
 
   it('a foreign commit found by the reset after the run pauses and keeps the run counted', () => {
-    const regen = step(awaiting(), moved, policy, T0).target;
+    const regen = admit(awaiting()).target;
     const finished = step(
       regen,
       {
@@ -249,7 +368,7 @@ describe('core/target/step — base moved under a conflicting PR', () => {
 
   it('a foreign commit found before the reset pauses, even when it is the SHA the app built on', () => {
     // After `/migrate continue` on a human commit, lastPushedSha is that person's commit.
-    const regen = step(awaiting({ lastPushedSha: HUMAN, headSha: HUMAN }), moved, policy, T0).target;
+    const regen = admit(awaiting({ lastPushedSha: HUMAN, headSha: HUMAN })).target;
     const found = step(
       regen,
       { type: 'human-commit-detected', sha: HUMAN, author: 'alice', beforeReset: true },
@@ -270,7 +389,7 @@ describe('core/target/step — base moved under a conflicting PR', () => {
   });
 
   it('a regenerate that failed does not make the same base look like old news', () => {
-    const regen = step(awaiting(), moved, policy, T0).target;
+    const regen = admit(awaiting()).target;
     const failed = step(
       regen,
       { type: 'effect-failed', effect: 'run-coder', error: { kind: 'unexpected', message: 'boom' } },
@@ -283,7 +402,7 @@ describe('core/target/step — base moved under a conflicting PR', () => {
     expect(resumed).toMatchObject({ state: 'awaiting-ci', lastPushedSha: PUSHED });
     expect(resumed.baseSha).toBeUndefined();
 
-    const again = step(resumed, moved, policy, T0);
+    const again = admit(resumed);
     expect(again.outcome).toBe('applied');
     expect(again.target).toMatchObject({ state: 'drafting', baseSha: NEW_BASE, iteration: 3 });
   });

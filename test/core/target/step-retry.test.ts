@@ -260,6 +260,78 @@ describe('core/target/step — /migrate retry', () => {
       expect(later_.target).toMatchObject({ state: 'paused', reason: 'human-commit', headSha: NEW_BASE });
     });
 
+    describe('/migrate stop cancels the wait', () => {
+      const stop: TargetEvent = { type: 'command-received', command: { name: 'stop' }, actor: 'olivia' };
+      const resume: TargetEvent = {
+        type: 'command-received',
+        command: { name: 'continue' },
+        actor: 'olivia',
+      };
+
+      it.each<[string, () => Target]>([
+        ['queued for a coder slot', () => step(withPr(), retry(), policy, T0).target],
+        ['admitted, reading the default branch', () => startOver(withPr())],
+      ])('while %s: paused (stopped), labels and marker follow, no coder run', (_name, waiting) => {
+        const before = waiting();
+
+        const stopped = step(before, stop, policy, later(1));
+
+        expect(stopped.outcome).toBe('applied');
+        expect(stopped.note).toBe('the retry waiting to start is cancelled');
+        expect(stopped.target).toMatchObject({
+          state: 'paused',
+          reason: 'stopped',
+          resumeState: 'awaiting-ci',
+          lastPushedSha: PUSHED,
+          headSha: PUSHED,
+          iteration: 3,
+        });
+        expect(stopped.target.pending).toBeUndefined();
+        expect(stopped.target.wakeAt).toBeUndefined();
+        expect(stopped.effects).toEqual([
+          {
+            type: 'set-labels',
+            add: expect.arrayContaining(['fleetwright:paused']) as unknown as string[],
+            remove: [`fleetwright:${before.state}`],
+          },
+          { type: 'update-marker' },
+        ]);
+        expect(() => TargetSchema.parse(stopped.target)).not.toThrow();
+      });
+
+      it('a late admission or baseline reading finds it stopped and starts nothing', () => {
+        const stopped = step(step(withPr(), retry(), policy, T0).target, stop, policy, later(1)).target;
+
+        expect(step(stopped, admitted, policy, later(2)).outcome).toBe('ignored-irrelevant');
+        expect(
+          step(stopped, { type: 'baseline-observed', sha: NEW_BASE, ci: 'green' }, policy, later(2)).outcome,
+        ).toBe('ignored-irrelevant');
+      });
+
+      it('`/migrate continue` carries on from the PR as it is: its CI is read again, nothing is reset', () => {
+        const stopped = step(step(withPr(), retry(), policy, T0).target, stop, policy, later(1)).target;
+
+        const resumed = step(stopped, resume, policy, later(2));
+
+        expect(resumed.target).toMatchObject({ state: 'awaiting-ci', lastPushedSha: PUSHED });
+        expect(types(resumed.effects)).toEqual(['set-labels', 'update-marker', 'read-ci', 'schedule-tick']);
+      });
+
+      it('`/migrate retry` queues it again', () => {
+        const stopped = step(step(withPr(), retry(), policy, T0).target, stop, policy, later(1)).target;
+
+        const again = step(stopped, retry(), policy, later(2));
+
+        expect(again.target).toMatchObject({ state: 'queued', retries: 2, pending: { command: 'retry' } });
+      });
+
+      it('a second stop is a no-op', () => {
+        const stopped = step(step(withPr(), retry(), policy, T0).target, stop, policy, later(1)).target;
+
+        expect(step(stopped, stop, policy, later(2)).outcome).toBe('ignored-irrelevant');
+      });
+    });
+
     it('stays queued while the migration is paused; the planner admits nothing then', () => {
       const queued = step(withPr(), retry(), policy, T0).target;
 

@@ -6,25 +6,24 @@
  * (failed job logs condensed by the app), with a third-party status-only CI, and never report CI
  * (stalled after the CI timeout). Every webhook is delivered twice and out of order.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NEEDS_HUMAN_LABEL } from '../../../src/core/markers/labels.ts';
 import { findHiddenKey } from '../../../src/core/markers/hidden-key.ts';
 import type { TargetReason, TargetState } from '../../../src/core/target/target.ts';
-import { ManualClock } from '../../fakes/manual-clock.ts';
-import type { ScriptedCoder } from '../../fakes/scripted-coder.ts';
 import { attemptOf, buildAttemptCoder, buildLoopManifest, buildReport } from './loop-fixtures.ts';
 import { findLoopViolations } from './loop-invariants.ts';
-import { generateAppKey, quiesce, startScenarioApp } from './scenario-app.ts';
-import { GitHubSim, type CiContext, type CiPlan } from '../index.ts';
+import {
+  SCENARIO_SLUG as SLUG,
+  quiesce,
+  registerScenarioCleanups,
+  startScenarioWorld,
+} from './scenario-app.ts';
+import type { CiContext, CiPlan } from '../index.ts';
 
-const APP_ID = 4343;
-const SLUG = 'fleetwright';
-const SECRET = 'scenario-secret';
 const ORG = 'acme';
 const MINUTE = 60_000;
 const MAX_ITERATIONS = 3;
 const CI_TIMEOUT_MINUTES = 120;
-const T0 = new Date('2026-11-21T09:00:00.000Z');
 
 /** How a repository's CI reports, written into the repo itself (`ci/kind`). */
 type CiKind = 'action' | 'logs' | 'status' | 'silent';
@@ -104,35 +103,14 @@ function scriptedCi(ctx: CiContext): CiPlan | undefined {
   }
 }
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function startApp(sim: GitHubSim, clock: ManualClock, coder: ScriptedCoder, privateKey: string) {
-  return startScenarioApp({ sim, clock, coder, appId: APP_ID, webhookSecret: SECRET, privateKey, cleanups });
-}
+const cleanups = registerScenarioCleanups();
 
 describe('test/sim scenario: CI loop (issue 6) on 52 repositories', () => {
   it(
     'repairs until green, stops at the iteration budget and the CI timeout, through duplicated and reordered webhooks',
     { timeout: 240_000 },
     async () => {
-      const clock = new ManualClock(T0);
-      const sim = await new GitHubSim({
-        appId: APP_ID,
-        appSlug: SLUG,
-        webhookSecret: SECRET,
-        now: () => clock.now(),
-      }).start();
-      cleanups.push(() => sim.stop());
-      const privateKey = generateAppKey();
-      sim.setCi(scriptedCi);
-      const config = sim.createRepo({
-        owner: ORG,
-        name: 'fleetwright-config',
-        files: { 'README.md': '# config\n' },
-      });
+      const { clock, sim, config, startApp } = await startScenarioWorld({ cleanups, ci: scriptedCi });
       for (const { name, group } of repos)
         sim.createRepo({
           owner: ORG,
@@ -147,9 +125,7 @@ describe('test/sim scenario: CI loop (issue 6) on 52 repositories', () => {
       const installationId = config.installationId;
 
       const coder = buildAttemptCoder();
-      const app = await startApp(sim, clock, coder, privateKey);
-      sim.deliverTo(app.url);
-      sim.configureDeliveries({ mode: 'reordered', duplicate: true, seed: 23 });
+      const app = await startApp({ coder, deliveries: { mode: 'reordered', duplicate: true, seed: 23 } });
 
       await app.runtime.reconcileInstallation(installationId, ORG);
       await quiesce(sim, app);

@@ -8,27 +8,28 @@
  * `--force` by a writer discarding it) and without one. Every webhook is delivered twice.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ClaudeCoder } from '../../../src/adapters/anthropic/claude-coder.ts';
 import type { FailureReport } from '../../../src/contracts/failure-report.ts';
 import { parseStateMarker } from '../../../src/core/markers/state-marker.ts';
 import type { Target } from '../../../src/core/target/target.ts';
-import { ManualClock } from '../../fakes/manual-clock.ts';
 import {
   message,
   startFakeMessagesApi,
   toolUse,
   type RecordedRequest,
 } from '../../helpers/fake-messages-api.ts';
-import { GitHubSim, type CiPlan } from '../index.ts';
-import { generateAppKey, quiesce, startScenarioApp, type ScenarioApp } from './scenario-app.ts';
+import type { CiPlan } from '../index.ts';
+import {
+  SCENARIO_SLUG as SLUG,
+  quiesce,
+  registerScenarioCleanups,
+  startScenarioWorld,
+  type ScenarioApp,
+} from './scenario-app.ts';
 
-const APP_ID = 4343;
-const SLUG = 'fleetwright';
-const SECRET = 'scenario-secret';
 const ORG = 'acme';
 const MINUTE = 60_000;
-const T0 = new Date('2026-11-21T09:00:00.000Z');
 const BRANCH = 'fleetwright/use-fetch';
 const API = { owner: ORG, repo: 'api' };
 const WEB = { owner: ORG, repo: 'web' };
@@ -96,31 +97,15 @@ function model(request: RecordedRequest) {
   return message([toolUse('finish', { outcome: 'changed', summary: 'Replaced request with fetch.' })]);
 }
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = registerScenarioCleanups();
 
 describe('test/sim scenario: /migrate commands on migration PRs (issue 8)', () => {
   it(
     'answers people, ignores bots and foreign PRs, approves by team membership, fixes with the instruction, retries with and without a person’s commit',
     { timeout: 240_000 },
     async () => {
-      const clock = new ManualClock(T0);
-      const sim = await new GitHubSim({
-        appId: APP_ID,
-        appSlug: SLUG,
-        webhookSecret: SECRET,
-        now: () => clock.now(),
-      }).start();
-      cleanups.push(() => sim.stop());
-      sim.setCi(greenCi);
+      const { clock, sim, config, startApp } = await startScenarioWorld({ cleanups, ci: greenCi });
       const people = { maya: 'write', rita: 'read', tess: 'write', pete: 'write', paula: 'write' } as const;
-      const config = sim.createRepo({
-        owner: ORG,
-        name: 'fleetwright-config',
-        files: { 'README.md': '#\n' },
-      });
       for (const ref of [API, WEB]) {
         sim.createRepo({
           owner: ORG,
@@ -141,17 +126,7 @@ describe('test/sim scenario: /migrate commands on migration PRs (issue 8)', () =
         catalog: { models: { 'claude-sonnet-5-5': { input: 2, output: 10 } } },
         maxRetries: 0,
       });
-      const app: ScenarioApp = await startScenarioApp({
-        sim,
-        clock,
-        coder,
-        appId: APP_ID,
-        webhookSecret: SECRET,
-        privateKey: generateAppKey(),
-        cleanups,
-      });
-      sim.deliverTo(app.url);
-      sim.configureDeliveries({ mode: 'immediate', duplicate: true });
+      const app: ScenarioApp = await startApp({ coder, deliveries: { mode: 'immediate', duplicate: true } });
 
       await app.runtime.reconcileInstallation(config.installationId, ORG);
       await quiesce(sim, app);

@@ -9,21 +9,22 @@
  * big group, which reaches exactly its ten repositories; `/migrate pause` stops admissions (even
  * across a restart) and `/migrate resume` restarts them.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parsePauseMarker } from '../../../src/core/markers/dashboard-pause.ts';
 import { parseLedger } from '../../../src/core/markers/ledger.ts';
-import { ManualClock } from '../../fakes/manual-clock.ts';
 import { ScriptedCoder } from '../../fakes/scripted-coder.ts';
-import { generateAppKey, quiesce, startScenarioApp, type ScenarioApp } from './scenario-app.ts';
-import { GitHubSim, type CiContext, type CiPlan } from '../index.ts';
+import {
+  SCENARIO_SLUG as SLUG,
+  quiesce,
+  registerScenarioCleanups,
+  startScenarioWorld,
+  type ScenarioApp,
+} from './scenario-app.ts';
+import type { CiContext, CiPlan } from '../index.ts';
 
-const APP_ID = 4545;
-const SLUG = 'fleetwright';
-const SECRET = 'scenario-secret';
 const ORG = 'acme';
 const CONFIG = { owner: ORG, repo: 'fleetwright-config' };
 const MINUTE = 60_000;
-const T0 = new Date('2026-11-21T09:00:00.000Z');
 
 const SERVICES = ['api', 'web', 'billing', 'search', 'auth'];
 const TS = Array.from({ length: 10 }, (_, i) => `ts-${i + 1}`);
@@ -70,29 +71,14 @@ function scriptedCi(ctx: CiContext): CiPlan {
   };
 }
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = registerScenarioCleanups();
 
 describe('test/sim scenario: the migration dashboard and its commands (issue 8)', () => {
   it(
     'groups failures from real CI logs, and obeys writers only: retry a group, pause across a restart, resume',
     { timeout: 240_000 },
     async () => {
-      const clock = new ManualClock(T0);
-      const sim = await new GitHubSim({
-        appId: APP_ID,
-        appSlug: SLUG,
-        webhookSecret: SECRET,
-        now: () => clock.now(),
-      }).start();
-      cleanups.push(() => sim.stop());
-      sim.setCi(scriptedCi);
-      const config = sim.createRepo({
-        ...{ owner: ORG, name: 'fleetwright-config' },
-        files: { 'README.md': '# config\n' },
-      });
+      const { clock, sim, config, startApp } = await startScenarioWorld({ cleanups, ci: scriptedCi });
       for (const name of [...TS, ...MODULE, ...GREEN]) {
         sim.createRepo({ owner: ORG, name, files: { 'src/http.ts': "import request from 'request';\n" } });
       }
@@ -100,7 +86,6 @@ describe('test/sim scenario: the migration dashboard and its commands (issue 8)'
       sim.setCollaborator(CONFIG, 'reader-rita', 'read');
       await sim.settle();
       const installationId = config.installationId;
-      const privateKey = generateAppKey();
       // The owner's prompt fix shows in the coder's output: the coder writes `fixed` once the prompt asks for it.
       const coder = new ScriptedCoder((task) => ({
         outcome: 'changed',
@@ -109,16 +94,7 @@ describe('test/sim scenario: the migration dashboard and its commands (issue 8)'
         },
       }));
       const start = async (): Promise<ScenarioApp> => {
-        const started = await startScenarioApp({
-          sim,
-          clock,
-          coder,
-          appId: APP_ID,
-          webhookSecret: SECRET,
-          privateKey,
-          cleanups,
-        });
-        sim.deliverTo(started.url);
+        const started = await startApp({ coder });
         await started.runtime.reconcileInstallation(installationId, ORG);
         return started;
       };

@@ -6,23 +6,18 @@
  * not-applicable repos, rollout limits under virtual time, every webhook delivered twice and out
  * of order, secondary rate limits with retry-after, and a restart that keeps only GitHub's state.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findHiddenKey } from '../../../src/core/markers/hidden-key.ts';
-import { ManualClock } from '../../fakes/manual-clock.ts';
 import { ScriptedCoder } from '../../fakes/scripted-coder.ts';
 import { JUDGE_CHECK_NAME, JUDGE_COMMENT_KEY } from '../../../src/workflows/review-target.ts';
-import { generateAppKey, quiesce, startScenarioApp } from './scenario-app.ts';
-import { GitHubSim, type CiPlan } from '../index.ts';
+import { quiesce, registerScenarioCleanups, startScenarioWorld } from './scenario-app.ts';
+import type { CiContext, CiPlan } from '../index.ts';
 import { buildFleetOrgPlans } from '../../fakes/fleet-org.ts';
 
-const APP_ID = 4242;
-const SLUG = 'fleetwright';
-const SECRET = 'scenario-secret';
 const ORG = 'acme';
 const HOUR = 3_600_000;
 const MAX_OPEN = 8;
 const PER_HOUR = 6;
-const T0 = new Date('2026-11-21T09:00:00.000Z');
 
 const plans = buildFleetOrgPlans();
 const eligible = plans.filter((p) => p.expected.state === 'merged').map((p) => p.name);
@@ -45,31 +40,15 @@ budget:
 
 const green: CiPlan = { workflows: [{ name: 'CI', jobs: [{ name: 'build', conclusion: 'success' }] }] };
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function startApp(sim: GitHubSim, clock: ManualClock, coder: ScriptedCoder, privateKey: string) {
-  return startScenarioApp({ sim, clock, coder, appId: APP_ID, webhookSecret: SECRET, privateKey, cleanups });
-}
+const cleanups = registerScenarioCleanups();
 
 describe('test/sim scenario: fan-out (issue 5) on 52 repositories', () => {
   it(
     'opens one PR per eligible repo within the rollout limits, through duplicates, reordering, rate limits and a restart',
     { timeout: 180_000 },
     async () => {
-      const clock = new ManualClock(T0);
-      const sim = await new GitHubSim({
-        appId: APP_ID,
-        appSlug: SLUG,
-        webhookSecret: SECRET,
-        now: () => clock.now(),
-      }).start();
-      cleanups.push(() => sim.stop());
-      const privateKey = generateAppKey();
       const baselineOf = new Map(plans.map((p) => [p.name, p.baseline]));
-      sim.setCi((ctx) => {
+      const ci = (ctx: CiContext): CiPlan | undefined => {
         if (ctx.branch.startsWith('fleetwright/')) return green;
         switch (baselineOf.get(ctx.repo.repo)) {
           case 'green':
@@ -85,12 +64,8 @@ describe('test/sim scenario: fan-out (issue 5) on 52 repositories', () => {
           default:
             return undefined;
         }
-      });
-      const config = sim.createRepo({
-        owner: ORG,
-        name: 'fleetwright-config',
-        files: { 'README.md': '# config\n' },
-      });
+      };
+      const { clock, sim, config, startApp } = await startScenarioWorld({ cleanups, ci });
       for (const plan of plans)
         sim.createRepo({
           owner: ORG,
@@ -110,8 +85,7 @@ describe('test/sim scenario: fan-out (issue 5) on 52 repositories', () => {
               files: { 'src/http.ts': `// migrated ${task.repo}\nexport const get = fetch;\n` },
             },
       );
-      let app = await startApp(sim, clock, coder, privateKey);
-      sim.deliverTo(app.url);
+      let app = await startApp({ coder });
       sim.configureDeliveries({ mode: 'reordered', duplicate: true, seed: 11 });
       sim.faults.add({
         kind: 'graphql createCommitOnBranch',
@@ -152,8 +126,7 @@ describe('test/sim scenario: fan-out (issue 5) on 52 repositories', () => {
         }
         if (round === 4) {
           // A restart: everything in memory is gone; only the simulator's state is left.
-          app = await startApp(sim, clock, coder, privateKey);
-          sim.deliverTo(app.url);
+          app = await startApp({ coder });
           await app.runtime.reconcileInstallation(installationId, ORG);
         }
         // People merge the PRs whose CI is green.

@@ -7,10 +7,9 @@
  * delete the branch (closed / merged, and nothing written after). Every webhook is delivered twice
  * and out of order; the invariants of loop-invariants.ts are checked at the end.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findHiddenKey } from '../../../src/core/markers/hidden-key.ts';
-import { ManualClock } from '../../fakes/manual-clock.ts';
-import { GitHubSim, type CiContext } from '../index.ts';
+import type { CiContext } from '../index.ts';
 import {
   MIGRATION_BRANCH,
   MIGRATION_ID,
@@ -21,16 +20,12 @@ import {
 } from './loop-fixtures.ts';
 import type { LoopExpectation } from './loop-invariants.ts';
 import { findLoopViolations } from './loop-invariants.ts';
-import { generateAppKey, quiesce, startScenarioApp } from './scenario-app.ts';
+import { SCENARIO_SLUG, quiesce, registerScenarioCleanups, startScenarioWorld } from './scenario-app.ts';
 
-const APP_ID = 4545;
-const SLUG = 'fleetwright';
-const BOT = `${SLUG}[bot]`;
-const SECRET = 'people-secret';
+const BOT = `${SCENARIO_SLUG}[bot]`;
 const ORG = 'acme';
 const MINUTE = 60_000;
 const MAX_ITERATIONS = 3;
-const T0 = new Date('2026-11-21T09:00:00.000Z');
 
 type Group =
   'push-awaiting' | 'push-repairing' | 'base-moves' | 'base-moves-human' | 'closed' | 'merged' | 'deleted';
@@ -62,30 +57,14 @@ function scriptedCi(ctx: CiContext) {
   return actionCi(ctx, { hold });
 }
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = registerScenarioCleanups();
 
 describe('test/sim scenario: people act on the CI loop (issue 6)', () => {
   it(
     'pauses on human pushes, regenerates on a moved base, stops on close/merge/delete, through duplicated and reordered webhooks',
     { timeout: 240_000 },
     async () => {
-      const clock = new ManualClock(T0);
-      const sim = await new GitHubSim({
-        appId: APP_ID,
-        appSlug: SLUG,
-        webhookSecret: SECRET,
-        now: () => clock.now(),
-      }).start();
-      cleanups.push(() => sim.stop());
-      sim.setCi(scriptedCi);
-      const config = sim.createRepo({
-        owner: ORG,
-        name: 'fleetwright-config',
-        files: { 'README.md': '# config\n' },
-      });
+      const { clock, sim, config, startApp } = await startScenarioWorld({ cleanups, ci: scriptedCi });
       for (const { name, required } of repos)
         sim.createRepo({
           owner: ORG,
@@ -108,17 +87,7 @@ describe('test/sim scenario: people act on the CI loop (issue 6)', () => {
           ),
         );
       });
-      const app = await startScenarioApp({
-        sim,
-        clock,
-        coder,
-        appId: APP_ID,
-        webhookSecret: SECRET,
-        privateKey: generateAppKey(),
-        cleanups,
-      });
-      sim.deliverTo(app.url);
-      sim.configureDeliveries({ mode: 'reordered', duplicate: true, seed: 41 });
+      const app = await startApp({ coder, deliveries: { mode: 'reordered', duplicate: true, seed: 41 } });
       await app.runtime.reconcileInstallation(config.installationId, ORG);
       await quiesce(sim, app);
       sim.commit(

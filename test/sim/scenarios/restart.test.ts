@@ -6,10 +6,9 @@
  * The fresh instance must rebuild everything from the PR markers and GitHub's state and converge
  * with no duplicated coder run, push, PR or comment. Webhooks to it arrive twice, out of order.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseStateMarker } from '../../../src/core/markers/state-marker.ts';
-import { ManualClock } from '../../fakes/manual-clock.ts';
-import { GitHubSim, type CiContext } from '../index.ts';
+import type { CiContext, GitHubSim } from '../index.ts';
 import {
   MIGRATION_BRANCH,
   MIGRATION_ID,
@@ -19,16 +18,18 @@ import {
   buildLoopManifest,
 } from './loop-fixtures.ts';
 import { findLoopViolations } from './loop-invariants.ts';
-import { generateAppKey, quiesce, startScenarioApp, type ScenarioApp } from './scenario-app.ts';
+import {
+  SCENARIO_SLUG,
+  quiesce,
+  registerScenarioCleanups,
+  startScenarioWorld,
+  type ScenarioApp,
+} from './scenario-app.ts';
 
-const APP_ID = 4646;
-const SLUG = 'fleetwright';
-const BOT = `${SLUG}[bot]`;
-const SECRET = 'restart-secret';
+const BOT = `${SCENARIO_SLUG}[bot]`;
 const ORG = 'acme';
 const MINUTE = 60_000;
 const MAX_ITERATIONS = 3;
-const T0 = new Date('2026-11-21T09:00:00.000Z');
 
 /**
  * - `lost-*`: CI finishes while no app runs; its webhooks are lost for good.
@@ -52,30 +53,17 @@ const repos = groups.flatMap(({ group, required }) =>
 );
 const named = (group: Group) => repos.filter((r) => r.group === group).map((r) => r.name);
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = registerScenarioCleanups();
 
 describe('test/sim scenario: the app restarts between a push and its CI result (issue 6)', () => {
   it(
     'a fresh instance recovers from the PR markers and converges without duplicate pushes or comments',
     { timeout: 240_000 },
     async () => {
-      const clock = new ManualClock(T0);
-      const sim = await new GitHubSim({
-        appId: APP_ID,
-        appSlug: SLUG,
-        webhookSecret: SECRET,
-        now: () => clock.now(),
-      }).start();
-      cleanups.push(() => sim.stop());
       // Every run on the migration branch is held until the scenario completes it.
-      sim.setCi((ctx: CiContext) => actionCi(ctx, { hold: ctx.branch === MIGRATION_BRANCH }));
-      const config = sim.createRepo({
-        owner: ORG,
-        name: 'fleetwright-config',
-        files: { 'README.md': '# config\n' },
+      const { clock, sim, config, startApp } = await startScenarioWorld({
+        cleanups,
+        ci: (ctx: CiContext) => actionCi(ctx, { hold: ctx.branch === MIGRATION_BRANCH }),
       });
       for (const { name, required } of repos)
         sim.createRepo({
@@ -84,11 +72,8 @@ describe('test/sim scenario: the app restarts between a push and its CI result (
           files: { 'src/http.ts': "import request from 'request';\n", 'ci/required': `${required}\n` },
         });
       await sim.settle();
-      const privateKey = generateAppKey();
       // The coder is the model behind an API: it outlives app instances and counts every run.
       const coder = buildAttemptCoder();
-      const start = () =>
-        startScenarioApp({ sim, clock, coder, appId: APP_ID, webhookSecret: SECRET, privateKey, cleanups });
       const ref = (name: string) => ({ owner: ORG, repo: name });
       const pr = (name: string) => sim.pullRequests(ref(name)).find((p) => p.head === MIGRATION_BRANCH)!;
       const marker = (name: string) => {
@@ -106,9 +91,10 @@ describe('test/sim scenario: the app restarts between a push and its CI result (
       };
 
       // Instance 1 opens every PR; CI is held, so each waits on its first push.
-      const first: ScenarioApp = await start();
-      sim.deliverTo(first.url);
-      sim.configureDeliveries({ mode: 'reordered', duplicate: true, seed: 5 });
+      const first: ScenarioApp = await startApp({
+        coder,
+        deliveries: { mode: 'reordered', duplicate: true, seed: 5 },
+      });
       await first.runtime.reconcileInstallation(config.installationId, ORG);
       await quiesce(sim, first);
       const beforeManifest = sim.requests.records.length;
@@ -163,8 +149,7 @@ describe('test/sim scenario: the app restarts between a push and its CI result (
       await sim.settle();
 
       // Instance 2 starts with empty memory. CI of `early-green` finishes before it reconciled.
-      const second = await start();
-      sim.deliverTo(second.url);
+      const second = await startApp({ coder });
       const deliveredBefore = sim.deliveries.length;
       completeHeld(named('early-green'));
       await quiesce(sim, second);

@@ -5,7 +5,7 @@
  * rejects get a judge-feedback coder run, go green again and are then approved; a migration with
  * `review.ownerPreview` stops at the owners' preview. Every webhook is delivered twice, reordered.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FailureReport } from '../../../src/contracts/failure-report.ts';
 import type { Verdict } from '../../../src/contracts/verdict.ts';
 import { findHiddenKey } from '../../../src/core/markers/hidden-key.ts';
@@ -15,18 +15,13 @@ import {
   READY_LABEL,
 } from '../../../src/workflows/hand-over.ts';
 import { JUDGE_CHECK_NAME, JUDGE_COMMENT_KEY } from '../../../src/workflows/review-target.ts';
-import { ManualClock } from '../../fakes/manual-clock.ts';
 import { ScriptedCoder } from '../../fakes/scripted-coder.ts';
 import { APPROVE, ScriptedJudge } from '../../fakes/scripted-judge.ts';
-import { generateAppKey, quiesce, startScenarioApp } from './scenario-app.ts';
-import { GitHubSim, type CiPlan } from '../index.ts';
+import { quiesce, registerScenarioCleanups, startScenarioWorld } from './scenario-app.ts';
+import type { CiPlan } from '../index.ts';
 
-const APP_ID = 4343;
-const SLUG = 'fleetwright';
-const SECRET = 'scenario-secret';
 const ORG = 'acme';
 const MINUTE = 60_000;
-const T0 = new Date('2026-11-21T09:00:00.000Z');
 const BRANCH = 'fleetwright/use-fetch';
 const PREVIEW_BRANCH = 'fleetwright/drop-moment';
 
@@ -79,50 +74,14 @@ function greenCi(): CiPlan {
   };
 }
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function startApp(
-  sim: GitHubSim,
-  clock: ManualClock,
-  coder: ScriptedCoder,
-  judge: ScriptedJudge,
-  privateKey: string,
-) {
-  return startScenarioApp({
-    sim,
-    clock,
-    coder,
-    judge,
-    appId: APP_ID,
-    webhookSecret: SECRET,
-    privateKey,
-    cleanups,
-  });
-}
+const cleanups = registerScenarioCleanups();
 
 describe('test/sim scenario: judge and hand-over (issue 7)', () => {
   it(
     'approves to ready with code owners, repairs a rejection from the judge, stops at the owner preview, once per head under duplicated webhooks',
     { timeout: 240_000 },
     async () => {
-      const clock = new ManualClock(T0);
-      const sim = await new GitHubSim({
-        appId: APP_ID,
-        appSlug: SLUG,
-        webhookSecret: SECRET,
-        now: () => clock.now(),
-      }).start();
-      cleanups.push(() => sim.stop());
-      const privateKey = generateAppKey();
-      sim.setCi(greenCi);
-      const config = sim.createRepo({
-        owner: ORG,
-        name: 'fleetwright-config',
-        files: { 'README.md': '# config\n' },
-      });
+      const { clock, sim, config, startApp } = await startScenarioWorld({ cleanups, ci: greenCi });
       for (const name of [...approveRepos, ...rejectRepos, ...previewRepos])
         sim.createRepo({
           owner: ORG,
@@ -147,9 +106,11 @@ describe('test/sim scenario: judge and hand-over (issue 7)', () => {
         judged.set(input.repo, seen);
         return input.repo.startsWith(`${ORG}/reject-`) && seen === 1 ? REJECT : APPROVE;
       });
-      const app = await startApp(sim, clock, coder, judge, privateKey);
-      sim.deliverTo(app.url);
-      sim.configureDeliveries({ mode: 'reordered', duplicate: true, seed: 7 });
+      const app = await startApp({
+        coder,
+        judge,
+        deliveries: { mode: 'reordered', duplicate: true, seed: 7 },
+      });
 
       await app.runtime.reconcileInstallation(installationId, ORG);
       await quiesce(sim, app);

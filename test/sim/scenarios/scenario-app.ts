@@ -7,6 +7,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createNodeMiddleware, createProbot, ProbotOctokit, type Probot } from 'probot';
+import { afterEach } from 'vitest';
 import { OctokitGitHost } from '../../../src/adapters/github/octokit-git-host.ts';
 import { TarballWorkspaces } from '../../../src/adapters/local/tarball-workspaces.ts';
 import { parseAppConfig } from '../../../src/app-config.ts';
@@ -24,11 +25,15 @@ import { onPushFleet } from '../../../src/handlers/push-fleet.ts';
 import type { Coder } from '../../../src/ports/coder.ts';
 import type { Judge } from '../../../src/ports/judge.ts';
 import { silentLog } from '../../../src/ports/log.ts';
-import type { ManualClock } from '../../fakes/manual-clock.ts';
+import { ManualClock } from '../../fakes/manual-clock.ts';
 import { ScriptedJudge } from '../../fakes/scripted-judge.ts';
-import type { GitHubSim } from '../index.ts';
+import { GitHubSim, type CiScript, type DeliveryOptions } from '../index.ts';
 
 export const SCENARIO_SLUG = 'fleetwright';
+/** The organisation every scenario's repositories live in. */
+export const SCENARIO_ORG = 'acme';
+/** When every scenario's clock starts. */
+export const SCENARIO_T0 = new Date('2026-11-21T09:00:00.000Z');
 
 export interface ScenarioApp {
   runtime: FleetRuntime;
@@ -53,6 +58,85 @@ export interface ScenarioAppOptions {
   privateKey: string;
   /** Where the server's shutdown is registered (the test's afterEach runs them). */
   cleanups: (() => Promise<void>)[];
+}
+
+/**
+ * The cleanups a scenario file's tests register (servers, the simulator), run newest first after
+ * each test, pass or fail. Call once at the top level of the file.
+ */
+export function registerScenarioCleanups(): (() => Promise<void>)[] {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  return cleanups;
+}
+
+/** What every scenario starts from: a clock, a running simulator and the org's config repository. */
+export interface ScenarioWorld {
+  clock: ManualClock;
+  sim: GitHubSim;
+  /** `acme/fleetwright-config`, holding only a README until the scenario commits manifests. */
+  config: ReturnType<GitHubSim['createRepo']>;
+  /**
+   * Starts an app instance (one key for all of them, as for one GitHub App) and points the
+   * simulator's webhooks at it, then applies `deliveries` if given. Call again for a fresh
+   * instance after a crash (`ScenarioApp.stop`).
+   */
+  startApp(options: {
+    coder: Coder;
+    judge?: Judge;
+    deliveries?: Partial<DeliveryOptions>;
+  }): Promise<ScenarioApp>;
+}
+
+export interface ScenarioWorldOptions {
+  cleanups: (() => Promise<void>)[];
+  /** The simulator's CI for every push (`GitHubSim.setCi`). */
+  ci?: CiScript;
+  appId?: number;
+  webhookSecret?: string;
+}
+
+/**
+ * Starts the simulator on a `ManualClock` at `SCENARIO_T0` and creates the config repository;
+ * the simulator's shutdown is registered in `cleanups`. The scenario then creates its target
+ * repositories and starts the app (`startApp`).
+ */
+export async function startScenarioWorld(options: ScenarioWorldOptions): Promise<ScenarioWorld> {
+  const appId = options.appId ?? 4343;
+  const webhookSecret = options.webhookSecret ?? 'scenario-secret';
+  const clock = new ManualClock(SCENARIO_T0);
+  const sim = await new GitHubSim({
+    appId,
+    appSlug: SCENARIO_SLUG,
+    webhookSecret,
+    now: () => clock.now(),
+  }).start();
+  options.cleanups.push(() => sim.stop());
+  if (options.ci) sim.setCi(options.ci);
+  const config = sim.createRepo({
+    owner: SCENARIO_ORG,
+    name: 'fleetwright-config',
+    files: { 'README.md': '# config\n' },
+  });
+  const privateKey = generateAppKey();
+  const startApp: ScenarioWorld['startApp'] = async ({ coder, judge, deliveries }) => {
+    const app = await startScenarioApp({
+      sim,
+      clock,
+      coder,
+      ...(judge ? { judge } : {}),
+      appId,
+      webhookSecret,
+      privateKey,
+      cleanups: options.cleanups,
+    });
+    sim.deliverTo(app.url);
+    if (deliveries) sim.configureDeliveries(deliveries);
+    return app;
+  };
+  return { clock, sim, config, startApp };
 }
 
 /** A fresh RSA key for the app's JWTs (PKCS#1, as GitHub issues them). */

@@ -4,11 +4,10 @@
  * with its webhooks lost, the stalled target's own poll finds the result. Green goes to review,
  * red to a repair within budget. Webhooks are delivered twice and out of order.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findHiddenKey } from '../../../src/core/markers/hidden-key.ts';
 import { NEEDS_HUMAN_LABEL } from '../../../src/core/markers/labels.ts';
-import { ManualClock } from '../../fakes/manual-clock.ts';
-import { GitHubSim, type CiContext } from '../index.ts';
+import type { CiContext } from '../index.ts';
 import {
   MIGRATION_BRANCH,
   MIGRATION_ID,
@@ -18,15 +17,11 @@ import {
   buildLoopManifest,
 } from './loop-fixtures.ts';
 import { findLoopViolations } from './loop-invariants.ts';
-import { generateAppKey, quiesce, startScenarioApp } from './scenario-app.ts';
+import { SCENARIO_SLUG, quiesce, registerScenarioCleanups, startScenarioWorld } from './scenario-app.ts';
 
-const APP_ID = 4747;
-const SLUG = 'fleetwright';
-const SECRET = 'late-secret';
 const ORG = 'acme';
 const MINUTE = 60_000;
 const CI_TIMEOUT = 60;
-const T0 = new Date('2026-11-21T09:00:00.000Z');
 
 type Group = 'heard-green' | 'heard-red' | 'lost-green' | 'lost-red';
 const groups: { group: Group; required: number }[] = [
@@ -40,32 +35,18 @@ const repos = groups.flatMap(({ group, required }) =>
 );
 const named = (prefix: string) => repos.filter((r) => r.group.startsWith(prefix)).map((r) => r.name);
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = registerScenarioCleanups();
 
 describe('test/sim scenario: CI that finishes after the timeout (issue 6)', () => {
   it(
     'stalled targets carry on when CI finishes late, whether its webhooks arrive or are lost',
     { timeout: 240_000 },
     async () => {
-      const clock = new ManualClock(T0);
-      const sim = await new GitHubSim({
-        appId: APP_ID,
-        appSlug: SLUG,
-        webhookSecret: SECRET,
-        now: () => clock.now(),
-      }).start();
-      cleanups.push(() => sim.stop());
       // The first push's CI hangs (a stuck runner) until the scenario completes it; repairs run at once.
-      sim.setCi((ctx: CiContext) =>
-        actionCi(ctx, { hold: ctx.branch === MIGRATION_BRANCH && attemptOf(ctx) === 1 }),
-      );
-      const config = sim.createRepo({
-        owner: ORG,
-        name: 'fleetwright-config',
-        files: { 'README.md': '# config\n' },
+      const { clock, sim, config, startApp } = await startScenarioWorld({
+        cleanups,
+        ci: (ctx: CiContext) =>
+          actionCi(ctx, { hold: ctx.branch === MIGRATION_BRANCH && attemptOf(ctx) === 1 }),
       });
       for (const { name, required } of repos)
         sim.createRepo({
@@ -75,17 +56,7 @@ describe('test/sim scenario: CI that finishes after the timeout (issue 6)', () =
         });
       await sim.settle();
       const coder = buildAttemptCoder();
-      const app = await startScenarioApp({
-        sim,
-        clock,
-        coder,
-        appId: APP_ID,
-        webhookSecret: SECRET,
-        privateKey: generateAppKey(),
-        cleanups,
-      });
-      sim.deliverTo(app.url);
-      sim.configureDeliveries({ mode: 'reordered', duplicate: true, seed: 13 });
+      const app = await startApp({ coder, deliveries: { mode: 'reordered', duplicate: true, seed: 13 } });
       await app.runtime.reconcileInstallation(config.installationId, ORG);
       await quiesce(sim, app);
       sim.commit(
@@ -145,7 +116,7 @@ describe('test/sim scenario: CI that finishes after the timeout (issue 6)', () =
           sim,
           org: ORG,
           branch: MIGRATION_BRANCH,
-          botLogin: `${SLUG}[bot]`,
+          botLogin: `${SCENARIO_SLUG}[bot]`,
           maxIterations: 3,
           targetOf: state,
           expected: Object.fromEntries(
