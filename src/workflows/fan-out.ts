@@ -129,6 +129,18 @@ export function admitAndEnqueue(
   if (!migration || !policy) return { admit: [], waiting: 0 };
   const now = deps.clock.now();
   const admission = admitTargets(deps.view.targets(migrationId), policy, now);
+  if (!migration.policy.dryRun && !deps.view.isLedgerLoaded(migrationId)) {
+    // The dashboard issue (ledger and a `/migrate pause`) could not be read yet: admitting now
+    // could ignore an owner's pause after a restart. Fail closed; the next dashboard sync (every
+    // tick while the dashboard is out of date) reads it, and the tick after that admits.
+    if (admission.admit.length > 0) {
+      deps.log.info(
+        { migration: migrationId, waiting: admission.admit.length },
+        'Dashboard not read yet: admissions wait for it',
+      );
+    }
+    return { admit: [], waiting: admission.waiting + admission.admit.length };
+  }
   if (admission.wouldAdmit && admission.wouldAdmit.length > 0) {
     deps.log.info({ migration: migrationId, repos: admission.wouldAdmit }, '[dry-run] would admit targets');
   }

@@ -155,6 +155,29 @@ describe('workflows/dashboard', () => {
     expect(storedBody(harness)).toBe(freshRender(harness).body);
   });
 
+  it('admits nothing until the dashboard was read, so a restart cannot skip an owner’s pause', async () => {
+    const harness = buildFleet();
+    let down = true;
+    const findIssue = harness.github.findIssue.bind(harness.github);
+    vi.spyOn(harness.github, 'findIssue').mockImplementation(async (...args) => {
+      if (down) throw new GitHostError('bad gateway', { status: 502 });
+      return findIssue(...args);
+    });
+
+    onConfigPushed(harness.deps, { deliveryId: 'push-1' });
+    await settle(harness);
+    await settle(harness);
+
+    expect(harness.github.openPullRequests()).toHaveLength(0);
+    expect(harness.deps.view.targets('use-fetch').every((target) => target.state === 'queued')).toBe(true);
+    // GitHub is back: the next beat's sync reads the dashboard, the tick after it admits.
+    down = false;
+    await settle(harness);
+    await settle(harness);
+    expect(harness.deps.view.isLedgerLoaded('use-fetch')).toBe(true);
+    expect(harness.github.openPullRequests()).toHaveLength(6);
+  });
+
   it('stays consistent with the markers through interleaved advances, duplicated webhooks and ticks, and after a restart', async () => {
     const harness = buildFleet();
     const { github } = harness;
