@@ -8,49 +8,12 @@
 import { renderDashboardReport } from '../../src/core/dashboard/render-dashboard.ts';
 import { belongsInLedger } from '../../src/core/markers/ledger.ts';
 import type { Target } from '../../src/core/target/target.ts';
-import { MIGRATION, NOW, buildMigrationTargets } from '../../test/core/dashboard/migration-fixture.ts';
-
-const TEAMS = [
-  'payments',
-  'identity',
-  'search',
-  'growth',
-  'platform',
-  'mobile',
-  'data',
-  'infra',
-  'ml',
-  'support',
-];
-const NOUNS = [
-  'api',
-  'web',
-  'worker',
-  'gateway',
-  'scheduler',
-  'ledger',
-  'catalog',
-  'notifier',
-  'importer',
-  'sdk',
-];
-const KINDS = ['service', 'frontend', 'lib', 'cli', 'jobs', 'proxy', 'adapter', 'tools', 'bff', 'etl'];
-
-function repoName(index: number): string {
-  let state = (index * 2_654_435_761) >>> 0;
-  const pick = <T>(items: readonly T[]): T => {
-    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
-    return items[state % items.length] as T;
-  };
-  return `acme/${pick(TEAMS)}-${pick(NOUNS)}-${pick(KINDS)}-${(state >>> 8).toString(36).slice(0, 3)}${index.toString(36)}`;
-}
-
-function scaled(count: number, base: readonly Target[]): Target[] {
-  return Array.from({ length: count }, (_, index) => ({
-    ...(base[index % base.length] as Target),
-    repo: repoName(index),
-  }));
-}
+import {
+  MIGRATION,
+  NOW,
+  buildMigrationTargets,
+  buildScaledTargets,
+} from '../../test/core/dashboard/migration-fixture.ts';
 
 function median(run: () => unknown): number {
   const times: number[] = [];
@@ -66,10 +29,10 @@ const fixture = buildMigrationTargets();
 const cases: [string, Target[]][] = [
   ...[200, 1_000, 5_000, 20_000].map((count): [string, Target[]] => [
     `${count} targets`,
-    scaled(count, fixture),
+    buildScaledTargets(count, fixture),
   ]),
-  ['5000 targets, none with a PR', scaled(5_000, fixture.filter(belongsInLedger))],
-  ['20000 targets, none with a PR', scaled(20_000, fixture.filter(belongsInLedger))],
+  ['5000 targets, none with a PR', buildScaledTargets(5_000, fixture.filter(belongsInLedger))],
+  ['20000 targets, none with a PR', buildScaledTargets(20_000, fixture.filter(belongsInLedger))],
 ];
 
 process.stdout.write('| case | median render | body characters | level | ledger | outcomes left out |\n');

@@ -231,3 +231,53 @@ export function buildMigrationTargets(): Target[] {
   }
   return targets;
 }
+
+const TEAMS = [
+  'payments',
+  'identity',
+  'search',
+  'growth',
+  'platform',
+  'mobile',
+  'data',
+  'infra',
+  'ml',
+  'support',
+];
+const NOUNS = [
+  'api',
+  'web',
+  'worker',
+  'gateway',
+  'scheduler',
+  'ledger',
+  'catalog',
+  'notifier',
+  'importer',
+  'sdk',
+];
+const KINDS = ['service', 'frontend', 'lib', 'cli', 'jobs', 'proxy', 'adapter', 'tools', 'bff', 'etl'];
+
+/** A deterministic, varied repository name (not a counter that compresses to nothing). */
+export function buildRepoName(index: number): string {
+  let state = (index * 2_654_435_761) >>> 0;
+  const pick = <T>(items: readonly T[]): T => {
+    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
+    return items[state % items.length] as T;
+  };
+  return `acme/${pick(TEAMS)}-${pick(NOUNS)}-${pick(KINDS)}-${(state >>> 8).toString(36).slice(0, 3)}${index.toString(36)}`;
+}
+
+/**
+ * `count` targets in the proportions of `base` (default: the 200-target fixture's states,
+ * failures and costs), each on its own varied repository name: the dashboard at fleet scale.
+ */
+export function buildScaledTargets(
+  count: number,
+  base: readonly Target[] = buildMigrationTargets(),
+): Target[] {
+  return Array.from({ length: count }, (_, index) => ({
+    ...(base[index % base.length] as Target),
+    repo: buildRepoName(index),
+  }));
+}
