@@ -18,6 +18,7 @@
  * 7. `retry` on a branch with human commits needs `--force`.
  */
 import type { RepoPermission } from '../../ports/git-host.ts';
+import { FIXABLE } from '../target/step.ts';
 import type { Target, TargetState } from '../target/target.ts';
 import type { Command, CommandLocation } from './command.ts';
 import { renderCommand } from './command.ts';
@@ -84,17 +85,6 @@ const STOPPABLE: ReadonlySet<TargetState> = new Set([
 ]);
 /** States of a PR waiting to start over (for a coder slot, or on the default branch's CI). */
 const WAITING: ReadonlySet<TargetState> = new Set(['queued', 'baseline']);
-/** States where a `fix` iteration makes sense: a PR exists, no coder runs, the PR is not closed. */
-const FIXABLE: ReadonlySet<TargetState> = new Set([
-  'awaiting-ci',
-  'judging',
-  'owner-review',
-  'ready',
-  'paused',
-  'stalled',
-  'exhausted',
-  'error',
-]);
 
 /** True for GitHub App and other bot accounts. */
 export function isBot(commenter: Commenter): boolean {

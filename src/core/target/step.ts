@@ -631,8 +631,11 @@ function stepCommand(
 
 /** States in which a coder run is in flight: a command that starts another one must wait. */
 const CODING: ReadonlySet<TargetState> = new Set(['drafting', 'repairing']);
-/** States a `/migrate fix` iteration may start from (with a PR). */
-const FIXABLE: ReadonlySet<TargetState> = new Set([
+/**
+ * States a `/migrate fix` iteration may start from (with a PR). `authorizeCommand` answers from
+ * the same set, so a fix it allows is one `step` carries out.
+ */
+export const FIXABLE: ReadonlySet<TargetState> = new Set([
   'awaiting-ci',
   'judging',
   'owner-review',
