@@ -92,5 +92,3 @@ export type TargetEvent =
   | { type: 'tick' }
   /** An effect could not be carried out. */
   | { type: 'effect-failed'; effect: string; error: EffectError };
-
-export type TargetEventType = TargetEvent['type'];
