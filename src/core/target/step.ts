@@ -849,8 +849,11 @@ function fixWithoutChange(
   return withPrEffects(target, next, effects, 'the fix made no change');
 }
 
-/** The target's own evidence of a commit it did not make on its branch. */
-function hasHumanHead(target: Target): boolean {
+/**
+ * The target's own evidence of a commit it did not make on its branch. `authorizeCommand` asks
+ * the same question before a retry, so both decide from this one rule.
+ */
+export function hasHumanHead(target: Target): boolean {
   if (target.reason === 'human-commit' || target.reason === 'foreign-branch') return true;
   return (
     target.headSha !== undefined &&
