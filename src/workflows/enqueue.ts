@@ -105,7 +105,7 @@ export function onCiChanged(
     const known = deps.view.findTarget(parsed.migrationId, input.repo);
     if (
       known &&
-      ((known.state !== 'awaiting-ci' && known.state !== 'judging' && known.state !== 'stalled') ||
+      (!WAITING_ON_CI.has(known.state) ||
         (known.lastPushedSha !== undefined && known.lastPushedSha !== input.headSha))
     ) {
       deps.log.debug(
