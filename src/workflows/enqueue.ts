@@ -105,7 +105,7 @@ export function onCiChanged(
     const known = deps.view.findTarget(parsed.migrationId, input.repo);
     if (
       known &&
-      ((known.state !== 'awaiting-ci' && known.state !== 'judging' && known.state !== 'stalled') ||
+      (!WAITING_ON_CI.has(known.state) ||
         (known.lastPushedSha !== undefined && known.lastPushedSha !== input.headSha))
     ) {
       deps.log.debug(
@@ -136,20 +136,32 @@ export function onCiChanged(
   return outcome;
 }
 
-/** A PR on a fleetwright branch was closed or merged. */
-export function onPullRequestClosed(
+/**
+ * A branch event (PR closed, push, deletion) for the target a fleetwright branch names; events on
+ * other branches, or on a migration this installation does not know, are 'not-ours'.
+ */
+function enqueueOnOurBranch(
   deps: InstallationDeps,
-  input: { repo: string; branch: string; merged: boolean; deliveryId: string },
+  input: { repo: string; branch: string; deliveryId: string },
+  event: TargetEvent,
 ): EnqueueOutcome {
   const parsed = parseBranchName(input.branch);
   if (!parsed || !deps.view.findMigration(parsed.migrationId)) return 'not-ours';
   return enqueueAdvance(deps, {
     repo: input.repo,
     migrationId: parsed.migrationId,
-    event: { type: input.merged ? 'pr-merged' : 'pr-closed' },
+    event,
     deliveryId: input.deliveryId,
     kind: 'default',
   });
+}
+
+/** A PR on a fleetwright branch was closed or merged. */
+export function onPullRequestClosed(
+  deps: InstallationDeps,
+  input: { repo: string; branch: string; merged: boolean; deliveryId: string },
+): EnqueueOutcome {
+  return enqueueOnOurBranch(deps, input, { type: input.merged ? 'pr-merged' : 'pr-closed' });
 }
 
 /**
@@ -160,15 +172,7 @@ export function onBranchPushed(
   deps: InstallationDeps,
   input: { repo: string; branch: string; headSha: string; deliveryId: string },
 ): EnqueueOutcome {
-  const parsed = parseBranchName(input.branch);
-  if (!parsed || !deps.view.findMigration(parsed.migrationId)) return 'not-ours';
-  return enqueueAdvance(deps, {
-    repo: input.repo,
-    migrationId: parsed.migrationId,
-    event: { type: 'ci-changed', headSha: input.headSha },
-    deliveryId: input.deliveryId,
-    kind: 'default',
-  });
+  return enqueueOnOurBranch(deps, input, { type: 'ci-changed', headSha: input.headSha });
 }
 
 /** A fleetwright branch was deleted. */
@@ -176,15 +180,7 @@ export function onBranchDeleted(
   deps: InstallationDeps,
   input: { repo: string; branch: string; deliveryId: string },
 ): EnqueueOutcome {
-  const parsed = parseBranchName(input.branch);
-  if (!parsed || !deps.view.findMigration(parsed.migrationId)) return 'not-ours';
-  return enqueueAdvance(deps, {
-    repo: input.repo,
-    migrationId: parsed.migrationId,
-    event: { type: 'branch-deleted' },
-    deliveryId: input.deliveryId,
-    kind: 'default',
-  });
+  return enqueueOnOurBranch(deps, input, { type: 'branch-deleted' });
 }
 
 /**

@@ -8,13 +8,7 @@ import type { ChangeSet } from '../../ports/coder.ts';
 import { StaleHeadError, type CommitInfo, type RepoRef } from '../../ports/git-host.ts';
 import { GitHostError } from '../../shared/errors.ts';
 import type { AdapterContext } from './client.ts';
-import {
-  attempt,
-  graphqlErrorTypes,
-  isNotFound,
-  isRequestError,
-  validationMessages,
-} from './map-request-error.ts';
+import { attempt, graphqlErrorTypes, isAlreadyExists, isNotFound } from './map-request-error.ts';
 import { checkBranchName, checkRepoPath, checkSha } from './paths.ts';
 
 export async function findBranchHead(
@@ -55,12 +49,7 @@ export async function ensureBranch(
         sha,
       });
     } catch (error) {
-      if (!(
-        isRequestError(error) &&
-        error.status === 422 &&
-        /already exists/i.test(validationMessages(error))
-      ))
-        throw error;
+      if (!isAlreadyExists(error)) throw error;
       const current = await findBranchHead(ctx, ref, branch);
       if (current === sha.toLowerCase()) return;
       throw new StaleHeadError(

@@ -52,6 +52,11 @@ export function validationMessages(error: unknown): string {
   return `${data?.message ?? error.message}${nested ? `: ${nested}` : ''}`;
 }
 
+/** A 422 saying the thing being created (a branch, a PR for that head) already exists: a race lost to another writer. */
+export function isAlreadyExists(error: unknown): boolean {
+  return isRequestError(error) && error.status === 422 && /already exists/i.test(validationMessages(error));
+}
+
 function retryAfter(headers: Record<string, string | number | undefined> | undefined): number | undefined {
   if (!headers) return undefined;
   const explicit = headers['retry-after'];

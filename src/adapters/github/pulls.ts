@@ -6,7 +6,7 @@ import type { PullRequestInfo, RepoRef } from '../../ports/git-host.ts';
 import { GitHostError } from '../../shared/errors.ts';
 import type { AdapterContext } from './client.ts';
 import { ensureLabels } from './issues.ts';
-import { attempt, isRequestError, validationMessages } from './map-request-error.ts';
+import { attempt, isAlreadyExists } from './map-request-error.ts';
 import { checkBranchName } from './paths.ts';
 
 interface RestPull {
@@ -116,12 +116,7 @@ export async function ensureDraftPullRequest(
         info = toPullRequestInfo(data as RestPull);
       } catch (error) {
         // A concurrent delivery opened it between our look and our write.
-        if (!(
-          isRequestError(error) &&
-          error.status === 422 &&
-          /already exists/i.test(validationMessages(error))
-        ))
-          throw error;
+        if (!isAlreadyExists(error)) throw error;
         info = await newestForHead(ctx, ref, pr.head, 'open');
         if (!info)
           throw new GitHostError(`GitHub says a PR exists for ${pr.head} but none is open`, {

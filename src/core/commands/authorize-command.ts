@@ -18,7 +18,7 @@
  * 7. `retry` on a branch with human commits needs `--force`.
  */
 import type { RepoPermission } from '../../ports/git-host.ts';
-import { FIXABLE } from '../target/step.ts';
+import { FIXABLE, hasHumanHead } from '../target/step.ts';
 import type { Target, TargetState } from '../target/target.ts';
 import type { Command, CommandLocation } from './command.ts';
 import { renderCommand } from './command.ts';
@@ -257,16 +257,6 @@ function checkTargetState(command: Command, target: Target, branchHasHumanCommit
     default:
       return { type: 'allow' };
   }
-}
-
-/** The target's own evidence of a human commit on its branch. */
-function hasHumanHead(target: Target): boolean {
-  if (target.reason === 'human-commit' || target.reason === 'foreign-branch') return true;
-  return (
-    target.headSha !== undefined &&
-    target.lastPushedSha !== undefined &&
-    target.headSha !== target.lastPushedSha
-  );
 }
 
 function refuse(code: RefusalCode, reason: string): CommandDecision {

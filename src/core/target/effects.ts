@@ -74,5 +74,3 @@ export type Effect =
   | { type: 'reset-branch'; branch: string; sha: string; expectedHeadSha: string; force?: boolean }
   /** Wake this target with a `tick` at `at` (ISO); later requests replace earlier ones. */
   | { type: 'schedule-tick'; at: string };
-
-export type EffectType = Effect['type'];

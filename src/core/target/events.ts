@@ -6,6 +6,7 @@
  */
 import type { FailureReport } from '../../contracts/failure-report.ts';
 import type { Usage } from '../../contracts/usage.ts';
+import type { CoderOutcome } from '../../ports/coder.ts';
 import type { CiVerdict } from './aggregate-ci.ts';
 
 /** A `/migrate …` command after parsing and authorisation (issue 8). */
@@ -28,16 +29,7 @@ export type MigrateCommand =
 
 /** The coder's result without file contents: what the state machine needs to decide. */
 export interface CoderRunSummary {
-  outcome:
-    | 'changed'
-    | 'not-applicable'
-    | 'gave-up'
-    | 'budget-exhausted'
-    | 'max-tokens'
-    | 'refused'
-    | 'timeout'
-    | 'context-exceeded'
-    | 'error';
+  outcome: CoderOutcome;
   summary: string;
   reason?: string;
   /** Paths added, modified or deleted; empty = no change at all. */
@@ -100,5 +92,3 @@ export type TargetEvent =
   | { type: 'tick' }
   /** An effect could not be carried out. */
   | { type: 'effect-failed'; effect: string; error: EffectError };
-
-export type TargetEventType = TargetEvent['type'];

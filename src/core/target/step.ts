@@ -302,16 +302,7 @@ function stepCoding(target: Target, event: TargetEvent, policy: Policy, now: Dat
     if (target.prNumber === undefined) {
       // The PR is requested now; its open time drives the PRs-per-hour window across restarts.
       next.prOpenedAt = now.toISOString();
-      const base = target.baseRef ?? 'HEAD';
-      return applied(next, [
-        {
-          type: 'open-draft-pr',
-          branch: renderBranchName(target.migrationId),
-          base,
-          labels: labelsForState('awaiting-ci'),
-        },
-        tick,
-      ]);
+      return applied(next, [openDraftPr(target), tick]);
     }
     return withPrEffects(target, next, [tick]);
   }
@@ -360,12 +351,7 @@ function stepAwaitingCi(target: Target, event: TargetEvent, policy: Policy, now:
       ];
       if (target.prNumber === undefined) {
         // Pushed but the PR never opened (crash or failure in between): open it now.
-        effects.unshift({
-          type: 'open-draft-pr',
-          branch: renderBranchName(target.migrationId),
-          base: target.baseRef ?? 'HEAD',
-          labels: labelsForState('awaiting-ci'),
-        });
+        effects.unshift(openDraftPr(target));
       }
       return applied({ ...target, wakeAt, updatedAt: now.toISOString() }, effects);
     }
@@ -546,12 +532,7 @@ function stepError(target: Target, event: TargetEvent, policy: Policy, now: Date
       { type: 'schedule-tick', at: next.wakeAt },
     ];
     if (target.prNumber === undefined) {
-      effects.unshift({
-        type: 'open-draft-pr',
-        branch: renderBranchName(target.migrationId),
-        base: target.baseRef ?? 'HEAD',
-        labels: labelsForState('awaiting-ci'),
-      });
+      effects.unshift(openDraftPr(target));
       return applied(next, effects);
     }
     return withPrEffects(target, next, effects);
@@ -868,8 +849,11 @@ function fixWithoutChange(
   return withPrEffects(target, next, effects, 'the fix made no change');
 }
 
-/** The target's own evidence of a commit it did not make on its branch. */
-function hasHumanHead(target: Target): boolean {
+/**
+ * The target's own evidence of a commit it did not make on its branch. `authorizeCommand` asks
+ * the same question before a retry, so both decide from this one rule.
+ */
+export function hasHumanHead(target: Target): boolean {
   if (target.reason === 'human-commit' || target.reason === 'foreign-branch') return true;
   return (
     target.headSha !== undefined &&
@@ -1155,14 +1139,7 @@ function adoptBranch(
   next.headSha = event.sha;
   next.iteration = Math.max(1, target.iteration);
   next.prOpenedAt = now.toISOString();
-  return applied(next, [
-    {
-      type: 'open-draft-pr',
-      branch: renderBranchName(target.migrationId),
-      base: target.baseRef ?? 'HEAD',
-      labels: labelsForState('awaiting-ci'),
-    },
-  ]);
+  return applied(next, [openDraftPr(target)]);
 }
 
 /**
@@ -1451,6 +1428,16 @@ function applied(target: Target, effects: Effect[], note?: string): Transition {
   return note === undefined
     ? { target, effects, outcome: 'applied' }
     : { target, effects, outcome: 'applied', note };
+}
+
+/** The draft PR for the target's pushed branch, against its base (the default branch if unrecorded). */
+function openDraftPr(target: Target): Effect {
+  return {
+    type: 'open-draft-pr',
+    branch: renderBranchName(target.migrationId),
+    base: target.baseRef ?? 'HEAD',
+    labels: labelsForState('awaiting-ci'),
+  };
 }
 
 function ignore(target: Target, outcome: Exclude<StepOutcome, 'applied'>, note?: string): Transition {
