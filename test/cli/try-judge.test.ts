@@ -5,8 +5,9 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.ts';
+import { registerCleanups } from '../helpers/cleanups.ts';
 import { captureIo } from '../helpers/cli-io.ts';
 import {
   apiError,
@@ -22,10 +23,7 @@ import {
 import { SUM_TEST_JS, TRY_MANIFEST, VERIFY_COMMAND, buildTryFixture } from '../helpers/try-fixture.ts';
 
 const EDITOR = 'str_replace_based_edit_tool';
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
+const cleanups = registerCleanups();
 
 async function api(script: ScriptStep[]): Promise<FakeMessagesApi> {
   const fake = await startFakeMessagesApi(script);

@@ -1,7 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.ts';
+import { registerCleanups } from '../helpers/cleanups.ts';
 import { captureIo } from '../helpers/cli-io.ts';
 import {
   message,
@@ -14,10 +15,7 @@ import {
 import { TRY_MANIFEST, VERIFY_COMMAND, buildTryFixture, exec } from '../helpers/try-fixture.ts';
 
 const EDITOR = 'str_replace_based_edit_tool';
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
+const cleanups = registerCleanups();
 
 const MANIFEST = TRY_MANIFEST;
 

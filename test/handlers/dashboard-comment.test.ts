@@ -4,18 +4,13 @@
  * without a request. Through `probot.receive` over the fleet runtime and the in-memory GitHub.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { parseAppConfig } from '../../src/app-config.ts';
-import { FleetRuntime } from '../../src/fleet-runtime.ts';
-import type { FleetHandlerDeps } from '../../src/handlers/fleet-deps.ts';
+import type { FleetRuntime } from '../../src/fleet-runtime.ts';
 import { onIssueCommentCreated } from '../../src/handlers/issue-comment-created.ts';
 import { onPushFleet } from '../../src/handlers/push-fleet.ts';
-import { silentLog } from '../../src/ports/log.ts';
 import { FakeGitHost } from '../fakes/fake-git-host.ts';
-import { FakeWorkspaces } from '../fakes/fake-workspaces.ts';
 import { ManualClock } from '../fakes/manual-clock.ts';
-import { ScriptedCoder } from '../fakes/scripted-coder.ts';
-import { ScriptedJudge } from '../fakes/scripted-judge.ts';
-import { buildTestProbot, type TestProbot } from '../helpers/probot.ts';
+import type { TestProbot } from '../helpers/probot.ts';
+import { buildFleetRuntime, loadFleetProbot, repository } from './fleet-probot.ts';
 
 const manifest = `version: 1
 id: use-fetch
@@ -25,12 +20,6 @@ targets:
   patterns: ["api"]
 `;
 const CONFIG = { owner: 'acme', repo: 'fleetwright-config' };
-const repository = (name: string) => ({
-  name,
-  full_name: `acme/${name}`,
-  owner: { login: 'acme' },
-  default_branch: 'main',
-});
 
 let github: FakeGitHost;
 let runtime: FleetRuntime;
@@ -76,19 +65,8 @@ beforeEach(async () => {
   const head = github.addRepo({ name: 'api' }).headSha!;
   github.setCheckRun({ owner: 'acme', repo: 'api' }, head, { name: 'build', conclusion: 'success' });
   github.setPermission(CONFIG, 'olivia', 'admin');
-  runtime = new FleetRuntime({
-    configRepo: 'fleetwright-config',
-    appSlug: 'fleetwright',
-    hostFor: async () => github,
-    coderFor: () => new ScriptedCoder(() => ({ outcome: 'changed', files: { 'src/a.ts': 'fetch\n' } })),
-    judgeFor: () => new ScriptedJudge(),
-    workspaces: new FakeWorkspaces(),
-    log: silentLog,
-    clock,
-  });
-  const deps: FleetHandlerDeps = { config: parseAppConfig({}), appSlug: 'fleetwright', fleet: runtime };
-  test = buildTestProbot();
-  await test.probot.load((app) => {
+  runtime = buildFleetRuntime(github, clock);
+  test = await loadFleetProbot(runtime, (app, deps) => {
     app.on('push', onPushFleet(deps));
     app.on('issue_comment.created', onIssueCommentCreated(deps));
   });

@@ -4,26 +4,21 @@
  * read. Redeliveries reuse the delivery id, as GitHub does.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { parseAppConfig } from '../../src/app-config.ts';
 import { parseStateMarker } from '../../src/core/markers/state-marker.ts';
-import { FleetRuntime } from '../../src/fleet-runtime.ts';
+import type { FleetRuntime } from '../../src/fleet-runtime.ts';
 import {
   onCheckRunCompleted,
   onCheckSuiteCompleted,
   onStatus,
   onWorkflowRunCompleted,
 } from '../../src/handlers/ci-completed.ts';
-import type { FleetHandlerDeps } from '../../src/handlers/fleet-deps.ts';
 import { onPullRequestClosed } from '../../src/handlers/pull-request-closed.ts';
 import { onPushFleet } from '../../src/handlers/push-fleet.ts';
-import { silentLog } from '../../src/ports/log.ts';
 import { FakeGitHost } from '../fakes/fake-git-host.ts';
-import { FakeWorkspaces } from '../fakes/fake-workspaces.ts';
 import { ManualClock } from '../fakes/manual-clock.ts';
-import { ScriptedCoder } from '../fakes/scripted-coder.ts';
 import { ScriptedJudge } from '../fakes/scripted-judge.ts';
-import { buildTestProbot } from '../helpers/probot.ts';
 import type { TestProbot } from '../helpers/probot.ts';
+import { buildFleetRuntime, loadFleetProbot, repository } from './fleet-probot.ts';
 
 const BRANCH = 'fleetwright/use-fetch';
 const manifest = `version: 1
@@ -34,12 +29,6 @@ targets:
   patterns: ["api", "slow"]
 `;
 const installation = { id: 7 };
-const repository = (name: string) => ({
-  name,
-  full_name: `acme/${name}`,
-  owner: { login: 'acme' },
-  default_branch: 'main',
-});
 
 let github: FakeGitHost;
 let runtime: FleetRuntime;
@@ -64,19 +53,8 @@ beforeEach(async () => {
   github.setCheckRun({ owner: 'acme', repo: 'api' }, apiHead, { name: 'build', conclusion: 'success' });
   slowHead = github.addRepo({ name: 'slow' }).headSha!;
   github.setStatus({ owner: 'acme', repo: 'slow' }, slowHead, 'ci/jenkins', 'pending');
-  runtime = new FleetRuntime({
-    configRepo: 'fleetwright-config',
-    appSlug: 'fleetwright',
-    hostFor: async () => github,
-    coderFor: () => new ScriptedCoder(() => ({ outcome: 'changed', files: { 'src/a.ts': 'fetch\n' } })),
-    judgeFor: () => judge,
-    workspaces: new FakeWorkspaces(),
-    log: silentLog,
-    clock,
-  });
-  const deps: FleetHandlerDeps = { config: parseAppConfig({}), appSlug: 'fleetwright', fleet: runtime };
-  test = buildTestProbot();
-  await test.probot.load((app) => {
+  runtime = buildFleetRuntime(github, clock, () => judge);
+  test = await loadFleetProbot(runtime, (app, deps) => {
     app.on('push', onPushFleet(deps));
     app.on('check_suite.completed', onCheckSuiteCompleted(deps));
     app.on('check_run.completed', onCheckRunCompleted(deps));

@@ -4,29 +4,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { renderBranchName } from '../../src/core/markers/branch-name.ts';
-import { parseStateMarker } from '../../src/core/markers/state-marker.ts';
 import { advanceTarget } from '../../src/workflows/advance-target.ts';
 import { fanOut } from '../../src/workflows/fan-out.ts';
-import { Harness, buildMigration } from './harness.ts';
+import { firstPrMarker, harnessWithApi } from './harness.ts';
 
 const BRANCH = renderBranchName('use-fetch');
 const REPO = 'acme/api';
 
-function setup() {
-  const harness = new Harness({
-    migrations: [buildMigration({ policy: { maxIterations: 3 }, selector: { patterns: ['*'] } })],
-    script: (task, call) => ({ outcome: 'changed', files: { 'src/http.ts': `// ${task.mode} ${call}\n` } }),
-  });
-  const { ref, headSha } = harness.github.addRepo({ name: 'api', files: { 'src/http.ts': '// v1\n' } });
-  harness.github.setCheckRun(ref, headSha!, { name: 'build', conclusion: 'success' });
-  return { harness, ref };
-}
+const setup = () => harnessWithApi({ maxIterations: 3 });
 
-const marker = (harness: Harness) => {
-  const parsed = parseStateMarker(harness.github.allPullRequests()[0]!.body);
-  if (parsed.status !== 'ok') throw new Error(parsed.status);
-  return parsed.target;
-};
+const marker = firstPrMarker;
 
 describe('workflows: a base branch that moves and makes the PR conflict', () => {
   it('regenerates the change on the new base: one fresh commit, same PR, counted as an iteration', async () => {

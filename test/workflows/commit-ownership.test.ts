@@ -5,31 +5,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { renderBranchName } from '../../src/core/markers/branch-name.ts';
-import { parseStateMarker } from '../../src/core/markers/state-marker.ts';
 import { describeCommitAuthor, isAppCommit } from '../../src/core/target/is-app-commit.ts';
 import { MAX_HISTORY } from '../../src/core/target/target.ts';
 import { advanceTarget } from '../../src/workflows/advance-target.ts';
 import { fanOut } from '../../src/workflows/fan-out.ts';
-import { Harness, buildMigration } from './harness.ts';
+import { firstPrMarker, harnessWithApi } from './harness.ts';
 
 const BRANCH = renderBranchName('use-fetch');
 const REPO = 'acme/api';
 
-function setup(maxIterations = 3) {
-  const harness = new Harness({
-    migrations: [buildMigration({ policy: { maxIterations }, selector: { patterns: ['*'] } })],
-    script: (task, call) => ({ outcome: 'changed', files: { 'src/http.ts': `// ${task.mode} ${call}\n` } }),
-  });
-  const { ref, headSha } = harness.github.addRepo({ name: 'api', files: { 'src/http.ts': '// v1\n' } });
-  harness.github.setCheckRun(ref, headSha!, { name: 'build', conclusion: 'success' });
-  return { harness, ref };
-}
+const setup = (maxIterations = 3) => harnessWithApi({ maxIterations });
 
-const marker = (harness: Harness) => {
-  const parsed = parseStateMarker(harness.github.allPullRequests()[0]!.body);
-  if (parsed.status !== 'ok') throw new Error(parsed.status);
-  return parsed.target;
-};
+const marker = firstPrMarker;
 
 describe('isAppCommit', () => {
   it('needs both the bot as author and GitHub’s signature', () => {

@@ -4,9 +4,12 @@
  * pacer) and keeps only the fake GitHub, like a crashed server.
  */
 import { InProcessJobs } from '../../src/adapters/local/in-process-jobs.ts';
+import { parseStateMarker } from '../../src/core/markers/state-marker.ts';
 import type { Migration } from '../../src/core/migration.ts';
 import { DEFAULT_POLICY } from '../../src/core/target/policy.ts';
 import type { Policy } from '../../src/core/target/policy.ts';
+import type { Target } from '../../src/core/target/target.ts';
+import type { RepoRef } from '../../src/ports/git-host.ts';
 import type { Log } from '../../src/ports/log.ts';
 import { ContentPacer } from '../../src/workflows/content-pacer.ts';
 import type { InstallationDeps, WorkflowJob } from '../../src/workflows/deps.ts';
@@ -172,4 +175,31 @@ export class Harness {
   errors(): LogEntry[] {
     return this.logs.filter((entry) => entry.level === 'error');
   }
+}
+
+/** A coder that rewrites `src/http.ts` with the run's mode and call number, so every push differs. */
+export const rewriteHttp: CoderScript = (task, call) => ({
+  outcome: 'changed',
+  files: { 'src/http.ts': `// ${task.mode} ${call}\n` },
+});
+
+/**
+ * One migration over every repo with `policy`, the `rewriteHttp` coder, and `acme/api` holding
+ * `src/http.ts` (`// v1`) with a green default branch.
+ */
+export function harnessWithApi(policy: Partial<Policy>): { harness: Harness; ref: RepoRef } {
+  const harness = new Harness({
+    migrations: [buildMigration({ policy, selector: { patterns: ['*'] } })],
+    script: rewriteHttp,
+  });
+  const { ref, headSha } = harness.github.addRepo({ name: 'api', files: { 'src/http.ts': '// v1\n' } });
+  harness.github.setCheckRun(ref, headSha!, { name: 'build', conclusion: 'success' });
+  return { harness, ref };
+}
+
+/** The target in the state marker of the first PR; throws when the marker does not parse. */
+export function firstPrMarker(harness: Harness): Target {
+  const parsed = parseStateMarker(harness.github.allPullRequests()[0]!.body);
+  if (parsed.status !== 'ok') throw new Error(parsed.status);
+  return parsed.target;
 }

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderBranchName } from '../../src/core/markers/branch-name.ts';
 import { findHiddenKey } from '../../src/core/markers/hidden-key.ts';
-import { parseStateMarker, replaceStateMarker } from '../../src/core/markers/state-marker.ts';
+import { replaceStateMarker } from '../../src/core/markers/state-marker.ts';
 import type { Migration } from '../../src/core/migration.ts';
 import type { RepoRef } from '../../src/ports/git-host.ts';
 import { JudgeError } from '../../src/shared/errors.ts';
@@ -18,7 +18,7 @@ import { OWNER_REVIEW_COMMENT_KEY } from '../../src/workflows/hand-over.ts';
 import { JUDGE_CHECK_NAME, JUDGE_COMMENT_KEY } from '../../src/workflows/review-target.ts';
 import type { JudgeScript } from '../fakes/scripted-judge.ts';
 import { APPROVE } from '../fakes/scripted-judge.ts';
-import { Harness, buildMigration } from './harness.ts';
+import { Harness, buildMigration, firstPrMarker, rewriteHttp } from './harness.ts';
 
 const BRANCH = renderBranchName('use-fetch');
 const REJECT = {
@@ -42,7 +42,7 @@ async function setup(
         ...(options.guards ? { judge: { guards: options.guards } } : {}),
       }),
     ],
-    script: (task, call) => ({ outcome: 'changed', files: { 'src/http.ts': `// ${task.mode} ${call}\n` } }),
+    script: rewriteHttp,
     ...(options.judge ? { judge: options.judge } : {}),
   });
   const { ref, headSha } = harness.github.addRepo({
@@ -74,11 +74,7 @@ async function green(harness: Harness, ref: RepoRef, times = 1) {
 }
 
 const pr = (harness: Harness) => harness.github.allPullRequests()[0]!;
-const marker = (harness: Harness) => {
-  const parsed = parseStateMarker(pr(harness).body);
-  if (parsed.status !== 'ok') throw new Error(parsed.status);
-  return parsed.target;
-};
+const marker = firstPrMarker;
 async function judgeRuns(harness: Harness, ref: RepoRef, sha: string) {
   const snapshot = await harness.github.getCiSnapshot(ref, sha);
   return snapshot.checkRuns.filter((run) => run.name === JUDGE_CHECK_NAME);

@@ -6,13 +6,12 @@ import { describe, expect, it } from 'vitest';
 import type { FailureReport } from '../../src/contracts/failure-report.ts';
 import { renderBranchName } from '../../src/core/markers/branch-name.ts';
 import { findHiddenKey } from '../../src/core/markers/hidden-key.ts';
-import { parseStateMarker } from '../../src/core/markers/state-marker.ts';
 import type { Policy } from '../../src/core/target/policy.ts';
 import { GitHostError } from '../../src/shared/errors.ts';
 import { onCiChanged, onPullRequestClosed, onTimer } from '../../src/workflows/enqueue.ts';
 import { advanceTarget } from '../../src/workflows/advance-target.ts';
 import { fanOut } from '../../src/workflows/fan-out.ts';
-import { Harness, buildMigration } from './harness.ts';
+import { Harness, buildMigration, firstPrMarker, rewriteHttp } from './harness.ts';
 
 const BRANCH = renderBranchName('use-fetch');
 const report: FailureReport = {
@@ -40,7 +39,7 @@ function setup(options: { policy?: Partial<Policy>; repos?: string[] } = {}) {
     migrations: [
       buildMigration({ policy: { maxIterations: 3, ...options.policy }, selector: { patterns: ['*'] } }),
     ],
-    script: (task, call) => ({ outcome: 'changed', files: { 'src/http.ts': `// ${task.mode} ${call}\n` } }),
+    script: rewriteHttp,
   });
   const refs = (options.repos ?? ['api']).map((name) => {
     const { ref, headSha } = harness.github.addRepo({ name });
@@ -75,11 +74,7 @@ async function ciResult(
   await harness.drain();
 }
 
-const marker = (harness: Harness) => {
-  const parsed = parseStateMarker(harness.github.allPullRequests()[0]!.body);
-  if (parsed.status !== 'ok') throw new Error(parsed.status);
-  return parsed.target;
-};
+const marker = firstPrMarker;
 
 describe('workflows: the target lifecycle', () => {
   it('repairs on red CI with the report, pushing on top of its own last commit', async () => {

@@ -3,34 +3,16 @@
  * webhooks were lost, or that finished after the timeout, still moves it.
  */
 import { describe, expect, it } from 'vitest';
-import { parseStateMarker } from '../../src/core/markers/state-marker.ts';
 import { onCiChanged, onTimer } from '../../src/workflows/enqueue.ts';
 import { fanOut } from '../../src/workflows/fan-out.ts';
-import { Harness, buildMigration } from './harness.ts';
+import { Harness, buildMigration, firstPrMarker, harnessWithApi } from './harness.ts';
 
 const REPO = 'acme/api';
 const MINUTE = 60_000;
 
-function setup() {
-  const harness = new Harness({
-    migrations: [
-      buildMigration({
-        policy: { maxIterations: 3, ciTimeoutMinutes: 60, pollMinutes: 15 },
-        selector: { patterns: ['*'] },
-      }),
-    ],
-    script: (task, call) => ({ outcome: 'changed', files: { 'src/http.ts': `// ${task.mode} ${call}\n` } }),
-  });
-  const { ref, headSha } = harness.github.addRepo({ name: 'api', files: { 'src/http.ts': '// v1\n' } });
-  harness.github.setCheckRun(ref, headSha!, { name: 'build', conclusion: 'success' });
-  return { harness, ref };
-}
+const setup = () => harnessWithApi({ maxIterations: 3, ciTimeoutMinutes: 60, pollMinutes: 15 });
 
-const marker = (harness: Harness) => {
-  const parsed = parseStateMarker(harness.github.allPullRequests()[0]!.body);
-  if (parsed.status !== 'ok') throw new Error(parsed.status);
-  return parsed.target;
-};
+const marker = firstPrMarker;
 
 async function ticks(harness: Harness, minutes: number, every = 15): Promise<void> {
   for (let elapsed = 0; elapsed < minutes; elapsed += every) {

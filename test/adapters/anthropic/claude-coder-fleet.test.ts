@@ -10,10 +10,11 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ClaudeCoder } from '../../../src/adapters/anthropic/claude-coder.ts';
 import { addUsage, cacheHitRate, ZERO_USAGE, type Usage } from '../../../src/contracts/usage.ts';
 import type { CoderMigration } from '../../../src/ports/coder.ts';
+import { registerCleanups } from '../../helpers/cleanups.ts';
 import {
   startFakeMessagesApi,
   toolUse,
@@ -21,10 +22,7 @@ import {
   type RecordedRequest,
 } from '../../helpers/fake-messages-api.ts';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
+const cleanups = registerCleanups();
 
 const migration: CoderMigration = {
   id: 'strict-assert',

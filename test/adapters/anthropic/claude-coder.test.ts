@@ -3,12 +3,13 @@ import { mkdtemp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ClaudeCoder } from '../../../src/adapters/anthropic/claude-coder.ts';
 import type { FailureReport } from '../../../src/contracts/failure-report.ts';
 import type { CoderBudget, CoderMigration, CoderProgress, CoderTask } from '../../../src/ports/coder.ts';
 import { CoderError } from '../../../src/shared/errors.ts';
 import type { ModelCatalog } from '../../../src/shared/pricing.ts';
+import { registerCleanups } from '../../helpers/cleanups.ts';
 import {
   apiError,
   message,
@@ -32,10 +33,7 @@ const migration: CoderMigration = {
 const budget: CoderBudget = { maxTurns: 10, maxOutputTokens: 100_000, maxCostUsd: 5, timeoutMs: 30_000 };
 const EDITOR = 'str_replace_based_edit_tool';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
+const cleanups = registerCleanups();
 
 async function tempRepo(files: Record<string, string>): Promise<string> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'coder-test-'));

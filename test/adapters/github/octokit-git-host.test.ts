@@ -601,6 +601,18 @@ describe('adapters/github/OctokitGitHost — pull requests', () => {
     ).sha;
   }
 
+  /** A draft PR titled T with body B from a one-commit `fleetwright/m` branch into main. */
+  async function openDraftPr(labels: string[] = []) {
+    await branchWithCommit('fleetwright/m');
+    return host.ensureDraftPullRequest(repo, {
+      head: 'fleetwright/m',
+      base: 'main',
+      title: 'T',
+      body: 'B',
+      labels,
+    });
+  }
+
   it('opens a labelled draft PR once, and returns the same PR on a redelivery', async () => {
     const head = await branchWithCommit('fleetwright/m');
     const spec = {
@@ -636,14 +648,7 @@ describe('adapters/github/OctokitGitHost — pull requests', () => {
   });
 
   it('finds the newest PR for a branch in any state, reads, edits and readies it', async () => {
-    await branchWithCommit('fleetwright/m');
-    const pr = await host.ensureDraftPullRequest(repo, {
-      head: 'fleetwright/m',
-      base: 'main',
-      title: 'T',
-      body: 'B',
-      labels: [],
-    });
+    const pr = await openDraftPr();
     sim.close(repo, pr.number, 'alice');
 
     const closed = await host.findPullRequestForBranch(repo, 'fleetwright/m');
@@ -665,14 +670,7 @@ describe('adapters/github/OctokitGitHost — pull requests', () => {
   });
 
   it('maps mergeable: true while clean, false once the base changes the same file, null when closed', async () => {
-    await branchWithCommit('fleetwright/m');
-    const pr = await host.ensureDraftPullRequest(repo, {
-      head: 'fleetwright/m',
-      base: 'main',
-      title: 'T',
-      body: 'B',
-      labels: [],
-    });
+    const pr = await openDraftPr();
     expect((await host.getPullRequest(repo, pr.number)).mergeable).toBe(true);
 
     sim.commit(repo, { files: { 'a.txt': 'b' }, by: 'alice' });
@@ -683,14 +681,7 @@ describe('adapters/github/OctokitGitHost — pull requests', () => {
   });
 
   it('reports a merged PR as merged', async () => {
-    await branchWithCommit('fleetwright/m');
-    const pr = await host.ensureDraftPullRequest(repo, {
-      head: 'fleetwright/m',
-      base: 'main',
-      title: 'T',
-      body: 'B',
-      labels: [],
-    });
+    const pr = await openDraftPr();
     sim.mergePullRequest(repo, pr.number, 'alice');
 
     expect(await host.findPullRequestForBranch(repo, 'fleetwright/m')).toMatchObject({
@@ -701,14 +692,7 @@ describe('adapters/github/OctokitGitHost — pull requests', () => {
   });
 
   it('throws GitHostError 404 for a missing PR and 422 for a non-collaborator reviewer', async () => {
-    await branchWithCommit('fleetwright/m');
-    const pr = await host.ensureDraftPullRequest(repo, {
-      head: 'fleetwright/m',
-      base: 'main',
-      title: 'T',
-      body: 'B',
-      labels: [],
-    });
+    const pr = await openDraftPr();
 
     expect(((await rejection(host.getPullRequest(repo, 999))) as GitHostError).status).toBe(404);
     const reviewer = (await rejection(
@@ -719,14 +703,7 @@ describe('adapters/github/OctokitGitHost — pull requests', () => {
   });
 
   it('adds and removes labels idempotently', async () => {
-    await branchWithCommit('fleetwright/m');
-    const pr = await host.ensureDraftPullRequest(repo, {
-      head: 'fleetwright/m',
-      base: 'main',
-      title: 'T',
-      body: 'B',
-      labels: ['a'],
-    });
+    const pr = await openDraftPr(['a']);
 
     await host.ensureLabels(repo, pr.number, { add: ['b', 'c'], remove: ['a', 'zzz'] });
     sim.requests.reset();

@@ -1,30 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import type { Effect } from '../../../src/core/target/effects.ts';
 import type { TargetEvent } from '../../../src/core/target/events.ts';
 import { buildPolicy } from '../../../src/core/target/policy.ts';
 import { step } from '../../../src/core/target/step.ts';
 import type { Target } from '../../../src/core/target/target.ts';
-import { Target as TargetSchema, buildTarget } from '../../../src/core/target/target.ts';
+import { Target as TargetSchema } from '../../../src/core/target/target.ts';
+import { BASE, PUSHED, T0, targetWithPr, types } from './step-fixtures.ts';
 
-const T0 = new Date('2026-11-21T12:00:00.000Z');
-const BASE = 'a'.repeat(40);
-const PUSHED = 'b'.repeat(40);
 const HUMAN = 'c'.repeat(40);
 const NEW_BASE = 'd'.repeat(40);
 const FRESH = 'e'.repeat(40);
 const usage = { inputTokens: 100, outputTokens: 50, cacheWriteTokens: 0, cacheReadTokens: 0, costUsd: 0.5 };
 
 function awaiting(fields: Partial<Target> = {}): Target {
-  return {
-    ...buildTarget({ migrationId: 'use-fetch', manifestRevision: 'rev1', repo: 'acme/api', now: T0 }),
-    baseRef: 'main',
-    state: 'awaiting-ci',
-    baseSha: BASE,
-    iteration: 1,
-    lastPushedSha: PUSHED,
-    headSha: PUSHED,
-    prNumber: 7,
-    prOpenedAt: T0.toISOString(),
+  return targetWithPr({
     history: [
       {
         iteration: 1,
@@ -38,14 +26,13 @@ function awaiting(fields: Partial<Target> = {}): Target {
       },
     ],
     ...fields,
-  };
+  });
 }
 
 const policy = buildPolicy({ maxIterations: 3, maxCostPerRepoUsd: 5 });
 const moved: TargetEvent = { type: 'base-moved', sha: NEW_BASE };
 /** The planner's coder slot (its revision is newer: a regenerate keeps the one it was started with). */
 const admitted: TargetEvent = { type: 'admitted', revision: 'rev9', baseRef: 'main' };
-const types = (effects: Effect[]) => effects.map((effect) => effect.type);
 /** The base moves, then the planner admits the regenerate: what the coder run starts from. */
 const admit = (before: Target) => step(step(before, moved, policy, T0).target, admitted, policy, T0);
 

@@ -9,35 +9,17 @@ import { buildPolicy } from '../../../src/core/target/policy.ts';
 import { step } from '../../../src/core/target/step.ts';
 import type { StepOutcome } from '../../../src/core/target/step.ts';
 import type { Target, TargetState } from '../../../src/core/target/target.ts';
-import { Target as TargetSchema, buildTarget } from '../../../src/core/target/target.ts';
+import { Target as TargetSchema } from '../../../src/core/target/target.ts';
+import { PUSHED, T0, later, targetWithPr, usage } from './step-fixtures.ts';
 
-const T0 = new Date('2026-11-21T12:00:00.000Z');
-const later = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
-const BASE = 'a'.repeat(40);
-const PUSHED = 'b'.repeat(40);
 const HUMAN = 'c'.repeat(40);
 const FIXED = 'e'.repeat(40);
 const INSTRUCTION = 'Keep the old `request` import as an alias until v3.';
-const usage = (costUsd: number) => ({
-  inputTokens: 100,
-  outputTokens: 50,
-  cacheWriteTokens: 0,
-  cacheReadTokens: 0,
-  costUsd,
-});
 
 function withPr(fields: Partial<Target> = {}): Target {
-  return {
-    ...buildTarget({ migrationId: 'use-fetch', manifestRevision: 'rev1', repo: 'acme/api', now: T0 }),
-    baseRef: 'main',
-    state: 'awaiting-ci',
-    baseSha: BASE,
+  return targetWithPr({
     iteration: 2,
     usage: usage(1),
-    lastPushedSha: PUSHED,
-    headSha: PUSHED,
-    prNumber: 7,
-    prOpenedAt: T0.toISOString(),
     history: [
       {
         iteration: 2,
@@ -52,7 +34,7 @@ function withPr(fields: Partial<Target> = {}): Target {
       },
     ],
     ...fields,
-  };
+  });
 }
 
 const policy = buildPolicy({ maxIterations: 3, maxCostPerRepoUsd: 5 });

@@ -4,42 +4,24 @@
  * (baseline → regenerate → reset → push) as `step` sees it.
  */
 import { describe, expect, it } from 'vitest';
-import type { Effect } from '../../../src/core/target/effects.ts';
 import type { CoderRunSummary, TargetEvent } from '../../../src/core/target/events.ts';
 import { buildPolicy } from '../../../src/core/target/policy.ts';
 import { step } from '../../../src/core/target/step.ts';
 import type { StepOutcome } from '../../../src/core/target/step.ts';
 import type { Target, TargetState } from '../../../src/core/target/target.ts';
-import { Target as TargetSchema, budgetUsed, buildTarget } from '../../../src/core/target/target.ts';
+import { Target as TargetSchema, budgetUsed } from '../../../src/core/target/target.ts';
+import { BASE, PUSHED, T0, later, newTarget, targetWithPr, types, usage } from './step-fixtures.ts';
 
-const T0 = new Date('2026-11-21T12:00:00.000Z');
-const later = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
-const BASE = 'a'.repeat(40);
-const PUSHED = 'b'.repeat(40);
 const HUMAN = 'c'.repeat(40);
 const NEW_BASE = 'd'.repeat(40);
-const usage = (costUsd: number) => ({
-  inputTokens: 100,
-  outputTokens: 50,
-  cacheWriteTokens: 0,
-  cacheReadTokens: 0,
-  costUsd,
-});
 
 function withPr(fields: Partial<Target> = {}): Target {
-  return {
-    ...buildTarget({ migrationId: 'use-fetch', manifestRevision: 'rev1', repo: 'acme/api', now: T0 }),
-    baseRef: 'main',
+  return targetWithPr({
     state: 'exhausted',
     reason: 'iteration-budget',
     failure: { class: 'ci-failure', signature: 'tsc TS2345 <n>', example: 'TS2345 bad argument' },
-    baseSha: BASE,
     iteration: 3,
     usage: usage(1.5),
-    lastPushedSha: PUSHED,
-    headSha: PUSHED,
-    prNumber: 7,
-    prOpenedAt: T0.toISOString(),
     history: [
       {
         iteration: 3,
@@ -54,19 +36,16 @@ function withPr(fields: Partial<Target> = {}): Target {
       },
     ],
     ...fields,
-  };
+  });
 }
 
 function withoutPr(fields: Partial<Target> = {}): Target {
-  const target: Target = {
-    ...buildTarget({ migrationId: 'use-fetch', manifestRevision: 'rev1', repo: 'acme/api', now: T0 }),
-    baseRef: 'main',
+  return newTarget({
     state: 'skipped',
     reason: 'baseline-red',
     failure: { class: 'baseline-ci', signature: 'baseline red: build' },
     ...fields,
-  };
-  return target;
+  });
 }
 
 const policy = buildPolicy({ maxIterations: 3, maxCostPerRepoUsd: 5, manifestRevision: 'rev2' });
@@ -75,7 +54,6 @@ const retry = (force = false, headSha?: string): TargetEvent => ({
   command: { name: 'retry', force, ...(headSha ? { headSha } : {}) },
   actor: 'maya',
 });
-const types = (effects: Effect[]) => effects.map((effect) => effect.type);
 const admitted: TargetEvent = { type: 'admitted', revision: 'rev3', baseRef: 'main' };
 /** A retry, then the planner's admission: the target at baseline. */
 const startOver = (before: Target, event: TargetEvent = retry()): Target =>

@@ -3,25 +3,17 @@
  * a decaying rate, and CI that finishes late continues the loop.
  */
 import { describe, expect, it } from 'vitest';
-import type { Effect } from '../../../src/core/target/effects.ts';
 import { findPollAt, stalledPollMinutes } from '../../../src/core/target/ci-poll.ts';
 import { buildPolicy } from '../../../src/core/target/policy.ts';
 import { step } from '../../../src/core/target/step.ts';
 import type { Target } from '../../../src/core/target/target.ts';
-import { buildTarget } from '../../../src/core/target/target.ts';
+import { BASE, PUSHED, T0, later, newTarget, types } from './step-fixtures.ts';
 
-const T0 = new Date('2026-11-21T12:00:00.000Z');
-const later = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
-const BASE = 'a'.repeat(40);
-const PUSHED = 'b'.repeat(40);
 const OTHER = 'c'.repeat(40);
 const policy = buildPolicy({ maxIterations: 3, ciTimeoutMinutes: 120, pollMinutes: 15 });
-const types = (effects: Effect[]) => effects.map((effect) => effect.type);
 
 function awaiting(fields: Partial<Target> = {}): Target {
-  return {
-    ...buildTarget({ migrationId: 'use-fetch', manifestRevision: 'rev1', repo: 'acme/api', now: T0 }),
-    baseRef: 'main',
+  return newTarget({
     state: 'awaiting-ci',
     baseSha: BASE,
     iteration: 1,
@@ -41,7 +33,7 @@ function awaiting(fields: Partial<Target> = {}): Target {
       },
     ],
     ...fields,
-  };
+  });
 }
 
 /** The target as the CI timeout leaves it, at minute 120. */
@@ -193,12 +185,7 @@ describe('core/target/step: polling a target stalled on the CI timeout', () => {
 
 describe('core/target/step: polling a target stalled on the baseline timeout', () => {
   const baselinePolicy = buildPolicy({ baselineTimeoutMinutes: 120, pollMinutes: 15 });
-  const atBaseline = (fields: Partial<Target> = {}): Target => ({
-    ...buildTarget({ migrationId: 'use-fetch', manifestRevision: 'rev1', repo: 'acme/api', now: T0 }),
-    baseRef: 'main',
-    state: 'baseline',
-    ...fields,
-  });
+  const atBaseline = (fields: Partial<Target> = {}): Target => newTarget({ state: 'baseline', ...fields });
   /** The default branch's CI stayed pending for the whole baseline timeout. */
   const baselineStalled = (fields: Partial<Target> = {}): Target => {
     const transition = step(atBaseline(fields), { type: 'tick' }, baselinePolicy, later(120));

@@ -1,47 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { FailureReport } from '../../../src/contracts/failure-report.ts';
-import type { Effect } from '../../../src/core/target/effects.ts';
 import type { CoderRunSummary, TargetEvent } from '../../../src/core/target/events.ts';
 import { buildPolicy } from '../../../src/core/target/policy.ts';
 import { step } from '../../../src/core/target/step.ts';
 import type { Target, TargetState } from '../../../src/core/target/target.ts';
-import { Target as TargetSchema, buildTarget } from '../../../src/core/target/target.ts';
+import { Target as TargetSchema } from '../../../src/core/target/target.ts';
+import { BASE, PUSHED, T0, later, newTarget as target, targetWithPr, types, usage } from './step-fixtures.ts';
 
-const T0 = new Date('2026-11-21T12:00:00.000Z');
-const later = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
-const BASE = 'a'.repeat(40);
-const PUSHED = 'b'.repeat(40);
 const OTHER = 'c'.repeat(40);
 const NEWER = 'd'.repeat(40);
-const usage = (costUsd: number) => ({
-  inputTokens: 100,
-  outputTokens: 50,
-  cacheWriteTokens: 0,
-  cacheReadTokens: 0,
-  costUsd,
-});
 
-function target(fields: Partial<Target> = {}): Target {
-  return {
-    ...buildTarget({ migrationId: 'use-fetch', manifestRevision: 'rev1', repo: 'acme/api', now: T0 }),
-    baseRef: 'main',
-    ...fields,
-  };
-}
 const atBaseline = (fields: Partial<Target> = {}) => target({ state: 'baseline', ...fields });
 const drafting = (fields: Partial<Target> = {}) =>
   target({ state: 'drafting', baseSha: BASE, iteration: 1, ...fields });
-const awaiting = (fields: Partial<Target> = {}) =>
-  target({
-    state: 'awaiting-ci',
-    baseSha: BASE,
-    iteration: 1,
-    lastPushedSha: PUSHED,
-    headSha: PUSHED,
-    prNumber: 7,
-    prOpenedAt: T0.toISOString(),
-    ...fields,
-  });
+const awaiting = targetWithPr;
 
 function coder(
   outcome: CoderRunSummary['outcome'],
@@ -75,7 +47,6 @@ const report: FailureReport = {
 };
 
 const policy = buildPolicy({ maxIterations: 3, maxCostPerRepoUsd: 5 });
-const types = (effects: Effect[]) => effects.map((effect) => effect.type);
 
 describe('core/target/step', () => {
   describe('transitions of the fan-out lifecycle', () => {
