@@ -7,7 +7,6 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createNodeMiddleware, createProbot, ProbotOctokit, type Probot } from 'probot';
-import { afterEach } from 'vitest';
 import { OctokitGitHost } from '../../../src/adapters/github/octokit-git-host.ts';
 import { TarballWorkspaces } from '../../../src/adapters/local/tarball-workspaces.ts';
 import { parseAppConfig } from '../../../src/app-config.ts';
@@ -64,13 +63,7 @@ export interface ScenarioAppOptions {
  * The cleanups a scenario file's tests register (servers, the simulator), run newest first after
  * each test, pass or fail. Call once at the top level of the file.
  */
-export function registerScenarioCleanups(): (() => Promise<void>)[] {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  return cleanups;
-}
+export { registerCleanups as registerScenarioCleanups } from '../../helpers/cleanups.ts';
 
 /** What every scenario starts from: a clock, a running simulator and the org's config repository. */
 export interface ScenarioWorld {
