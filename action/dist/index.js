@@ -20039,6 +20039,19 @@ var FindingCollector = class {
   overflow(tool) {
     return [...this.counts].map(([kind, { count: count2, files }]) => ({ tool, kind, count: count2, files: files.size }));
   }
+  /**
+   * The usual `Condenser.finish()` result: these findings and their overflow, with `firstLine`
+   * when the tool was seen. `detected` defaults to "seen"; condensers that detect a tool by its
+   * banner alone pass their own.
+   */
+  output(tool, firstLine, detected = firstLine !== void 0) {
+    return {
+      detected,
+      findings: this.findings,
+      overflow: this.overflow(tool),
+      ...firstLine !== void 0 && { firstLine }
+    };
+  }
 };
 function addCounts(a, b) {
   return {
@@ -20095,12 +20108,7 @@ var WorkflowCommandCondenser = class {
     });
   }
   finish() {
-    return {
-      detected: this.firstLine !== void 0,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(this.tool),
-      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
-    };
+    return this.collector.output(this.tool, this.firstLine);
   }
 };
 var ActionsLogCondenser = class {
@@ -20211,12 +20219,7 @@ var EsbuildCondenser = class {
   }
   finish() {
     this.flush();
-    return {
-      detected: this.firstLine !== void 0,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL),
-      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
-    };
+    return this.collector.output(TOOL, this.firstLine);
   }
   flush() {
     const p = this.pending;
@@ -20336,11 +20339,8 @@ var EslintCondenser = class {
   finish() {
     if (this.crash && !this.crashDone) this.endCrash();
     return {
-      detected: this.firstLine !== void 0,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL2),
-      ...this.command !== void 0 && { command: this.command },
-      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
+      ...this.collector.output(TOOL2, this.firstLine),
+      ...this.command !== void 0 && { command: this.command }
     };
   }
   see(line) {
@@ -24404,12 +24404,7 @@ var NextCondenser = class {
   }
   finish() {
     this.flush();
-    return {
-      detected: this.detected || this.collector.size > 0,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL15),
-      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
-    };
+    return this.collector.output(TOOL15, this.firstLine, this.detected || this.collector.size > 0);
   }
   see(line) {
     this.detected = true;
@@ -24537,11 +24532,8 @@ var NodeTestCondenser = class {
       };
     }
     return {
-      detected: this.detected,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL16),
-      ...testCounts && { testCounts },
-      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
+      ...this.collector.output(TOOL16, this.firstLine, this.detected),
+      ...testCounts && { testCounts }
     };
   }
   see(line) {
@@ -24787,11 +24779,8 @@ var NpmCondenser = class {
   finish() {
     this.flush();
     return {
-      detected: this.firstLine !== void 0,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL17),
-      ...this.command !== void 0 && { command: this.command },
-      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
+      ...this.collector.output(TOOL17, this.firstLine),
+      ...this.command !== void 0 && { command: this.command }
     };
   }
   flush() {
@@ -24942,12 +24931,7 @@ var PnpmCondenser = class {
   }
   finish() {
     this.flush();
-    return {
-      detected: this.firstLine !== void 0,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL19),
-      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
-    };
+    return this.collector.output(TOOL19, this.firstLine);
   }
   flush() {
     const c = this.current;
@@ -25039,12 +25023,7 @@ var PrettierCondenser = class {
     }
   }
   finish() {
-    return {
-      detected: this.firstLine !== void 0,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL20),
-      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
-    };
+    return this.collector.output(TOOL20, this.firstLine);
   }
 };
 var prettierCondenser = {
@@ -25146,11 +25125,8 @@ var TscCondenser = class {
   finish() {
     this.flush();
     return {
-      detected: this.detected,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL21),
-      ...this.command !== void 0 && { command: this.command },
-      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
+      ...this.collector.output(TOOL21, this.firstLine, this.detected),
+      ...this.command !== void 0 && { command: this.command }
     };
   }
   see(line) {
@@ -25277,12 +25253,7 @@ var ViteCondenser = class {
   }
   finish() {
     this.end();
-    return {
-      detected: this.detected,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL22),
-      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
-    };
+    return this.collector.output(TOOL22, this.firstLine, this.detected);
   }
   end() {
     this.flush();
@@ -25485,13 +25456,7 @@ var WebpackCondenser = class {
   }
   finish() {
     this.flush();
-    const detected = this.detected || this.collector.size > 0;
-    return {
-      detected,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL24),
-      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
-    };
+    return this.collector.output(TOOL24, this.firstLine, this.detected || this.collector.size > 0);
   }
   flush() {
     const p = this.pending;
@@ -25606,12 +25571,7 @@ var YarnCondenser = class {
     }
   }
   finish() {
-    return {
-      detected: this.firstLine !== void 0,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL25),
-      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
-    };
+    return this.collector.output(TOOL25, this.firstLine);
   }
 };
 var yarnCondenser = {

@@ -111,11 +111,8 @@ class EslintCondenser implements Condenser {
   finish(): CondenserOutput {
     if (this.crash && !this.crashDone) this.endCrash();
     return {
-      detected: this.firstLine !== undefined,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL),
+      ...this.collector.output(TOOL, this.firstLine),
       ...(this.command !== undefined && { command: this.command }),
-      ...(this.firstLine !== undefined && { firstLine: this.firstLine }),
     };
   }
 

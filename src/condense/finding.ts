@@ -3,6 +3,7 @@
  * to the repo's own code, and small bounded buffers. Pure.
  */
 import type { DroppedFindings, Finding, FindingKind, TestCounts } from '../contracts/failure-report.ts';
+import type { CondenserOutput } from './types.ts';
 
 /** Caps on the free-text fields of one finding (UTF-16 units). */
 export const FIELD_CAPS = {
@@ -145,6 +146,19 @@ export class FindingCollector {
   /** Counts of findings beyond the cap, for `CondenserOutput.overflow`. */
   overflow(tool: string): DroppedFindings[] {
     return [...this.counts].map(([kind, { count, files }]) => ({ tool, kind, count, files: files.size }));
+  }
+  /**
+   * The usual `Condenser.finish()` result: these findings and their overflow, with `firstLine`
+   * when the tool was seen. `detected` defaults to "seen"; condensers that detect a tool by its
+   * banner alone pass their own.
+   */
+  output(tool: string, firstLine: number | undefined, detected = firstLine !== undefined): CondenserOutput {
+    return {
+      detected,
+      findings: this.findings,
+      overflow: this.overflow(tool),
+      ...(firstLine !== undefined && { firstLine }),
+    };
   }
 }
 

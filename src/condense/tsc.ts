@@ -118,11 +118,8 @@ class TscCondenser implements Condenser {
   finish() {
     this.flush();
     return {
-      detected: this.detected,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL),
+      ...this.collector.output(TOOL, this.firstLine, this.detected),
       ...(this.command !== undefined && { command: this.command }),
-      ...(this.firstLine !== undefined && { firstLine: this.firstLine }),
     };
   }
 
