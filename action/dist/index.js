@@ -20053,6 +20053,13 @@ var FindingCollector = class {
     };
   }
 };
+function echoedCommandPattern(binary) {
+  return new RegExp(`^(?:> |\\$ )((?:npx |pnpm (?:exec )?|yarn )?${binary}(?:\\s.*)?)$`);
+}
+function echoedCommand(text, pattern) {
+  if (!text.startsWith("> ") && !text.startsWith("$ ")) return void 0;
+  return pattern.exec(text.trim())?.[1];
+}
 function addCounts(a, b) {
   return {
     passed: a.passed + b.passed,
@@ -20252,7 +20259,7 @@ var COMPACT = /^(.+?): line (\d+), col (\d+), (Error|Warning) - (.*?)(?: \(([^()
 var SUMMARY2 = /^[✖×] (\d+) problems? \((\d+) errors?, (\d+) warnings?\)/;
 var MAX_WARNINGS = /^ESLint found too many warnings \(maximum: (\d+)\)/;
 var FILE_HEADER = /^(?:[A-Za-z]:)?[^\s:].*\.(?:[cm]?[jt]sx?|vue|svelte|astro|json5?|jsonc|mdx?|html?|ya?ml|css|scss|graphql|gql)$/;
-var COMMAND2 = /^(?:> |\$ )((?:npx |pnpm (?:exec )?|yarn )?eslint(?:\s.*)?)$/;
+var COMMAND2 = echoedCommandPattern("eslint");
 function splitStylishMessage(rest) {
   const text = rest.trimEnd();
   const gap = text.lastIndexOf("  ");
@@ -20323,11 +20330,8 @@ var EslintCondenser = class {
       return;
     }
     if (this.command === void 0 && (text.startsWith("> ") || text.startsWith("$ "))) {
-      const m = COMMAND2.exec(text.trim());
-      if (m) {
-        this.command = m[1];
-        this.see(line);
-      }
+      this.command = echoedCommand(text, COMMAND2);
+      if (this.command !== void 0) this.see(line);
       return;
     }
     if (FILE_HEADER.test(text)) this.file = text.trim();
@@ -20902,7 +20906,7 @@ var TOOL4 = "jest";
 var FILE_HEADER2 = /^\s*(FAIL|PASS)\s+(?:\S+\s+)??(\S+\.\S+)(?:\s+\([\d.]+ m?s\))?\s*$/;
 var BULLET = /^\s+● (.+)$/;
 var SUMMARY3 = /^Tests:\s+(.*\d+ total)\s*$/;
-var COMMAND3 = /^(?:> |\$ )((?:npx |pnpm (?:exec )?|yarn )?jest(?:\s.*)?)$/;
+var COMMAND3 = echoedCommandPattern("jest");
 function parseJestCounts(list) {
   const counts = { passed: 0, failed: 0, skipped: 0 };
   for (const part of list.split(",")) {
@@ -20974,10 +20978,7 @@ var JestCondenser = class {
       this.detected = true;
       return;
     }
-    if (this.command === void 0 && (text.startsWith("> ") || text.startsWith("$ "))) {
-      const m = COMMAND3.exec(text.trim());
-      if (m) this.command = m[1];
-    }
+    if (this.command === void 0) this.command = echoedCommand(text, COMMAND3);
   }
   wantsEveryLine() {
     return this.block !== void 0 || this.skipBlock;
@@ -24125,7 +24126,7 @@ var languageCondenserFactories = [
 var TOOL14 = "mocha";
 var COUNT = /^\s*(\d+) (passing|pending|failing)\b/;
 var HEADER2 = /^\s{1,4}(\d+)\) (.*)$/;
-var COMMAND4 = /^(?:> |\$ )((?:npx |pnpm (?:exec )?|yarn )?mocha(?:\s.*)?)$/;
+var COMMAND4 = echoedCommandPattern("mocha");
 var MAX_BLOCK_LINES = 80;
 var MochaCondenser = class {
   tool = TOOL14;
@@ -24178,10 +24179,7 @@ var MochaCondenser = class {
       }
       if (text.trim() !== "") this.inFailures = false;
     }
-    if (this.command === void 0 && (text.startsWith("> ") || text.startsWith("$ "))) {
-      const m = COMMAND4.exec(text.trim());
-      if (m) this.command = m[1];
-    }
+    if (this.command === void 0) this.command = echoedCommand(text, COMMAND4);
   }
   wantsEveryLine() {
     return this.inFailures;
@@ -24805,7 +24803,7 @@ var BANNER2 = /^Running \d+ tests? using \d+ workers?/;
 var HEADER3 = /^\s*\d+\) (?:\[([^\]]+)\] › )?(\S+?):(\d+):(\d+) › (.*?)\s*─*\s*$/;
 var COUNT2 = /^\s*(\d+) (failed|flaky|skipped|passed|did not run|interrupted)\b/;
 var RETRY = /^\s*(?:Retry #\d+|attempt #\d+)\b.*─/;
-var COMMAND5 = /^(?:> |\$ )((?:npx |pnpm (?:exec )?|yarn )?playwright test(?:\s.*)?)$/;
+var COMMAND5 = echoedCommandPattern("playwright test");
 var PlaywrightCondenser = class {
   tool = TOOL18;
   collector = new FindingCollector();
@@ -24856,10 +24854,7 @@ var PlaywrightCondenser = class {
       return;
     }
     if (this.inCounts && text.trim() !== "" && !text.startsWith("    ")) this.closeCounts();
-    if (this.command === void 0 && (text.startsWith("> ") || text.startsWith("$ "))) {
-      const m = COMMAND5.exec(text.trim());
-      if (m) this.command = m[1];
-    }
+    if (this.command === void 0) this.command = echoedCommand(text, COMMAND5);
   }
   wantsEveryLine() {
     return this.block !== void 0 || this.inCounts;
@@ -25040,7 +25035,7 @@ var PAREN_LOCATION = /^(.*)\((\d+),(\d+)\)$/;
 var COLON_LOCATION = /^(.*):(\d+):(\d+)$/;
 var CODE_AND_MESSAGE = /^(TS\d+): ?(.*)$/;
 var SUMMARY5 = /^Found (\d+) errors?\b/;
-var COMMAND6 = /^(?:> |\$ )((?:npx |pnpm (?:exec )?|yarn )?(?:vue-)?tsc(?:\s.*)?)$/;
+var COMMAND6 = echoedCommandPattern("(?:vue-)?tsc");
 function kindOf(code2) {
   return /^TS1\d{3}$/.test(code2) ? "compile-error" : "type-error";
 }
@@ -25111,12 +25106,9 @@ var TscCondenser = class {
       if (summary2) this.see(line);
       return;
     }
-    if (this.command === void 0 && (text.startsWith("> ") || text.startsWith("$ "))) {
-      const command = COMMAND6.exec(text.trim());
-      if (command) {
-        this.see(line);
-        this.command = command[1];
-      }
+    if (this.command === void 0) {
+      this.command = echoedCommand(text, COMMAND6);
+      if (this.command !== void 0) this.see(line);
     }
   }
   wantsEveryLine() {
@@ -25282,7 +25274,7 @@ var FAIL = /^\s*FAIL\s+(?:\|[^|]+\|\s+)?(\S+?)(?: > (.+?)| \[ .+ \])?\s*$/;
 var SUMMARY6 = /^\s*Tests\s{2,}(.+?)\s*\((\d+)\)\s*$/;
 var FILES_SUMMARY = /^\s*Test Files\s{2,}/;
 var UNHANDLED = /⎯ (Unhandled (?:Rejection|Error)|Uncaught Exception) ⎯/;
-var COMMAND7 = /^(?:> |\$ )((?:npx |pnpm (?:exec )?|yarn )?vitest(?:\s.*)?)$/;
+var COMMAND7 = echoedCommandPattern("vitest");
 function parseVitestCounts(list, total) {
   const counts = { passed: 0, failed: 0, skipped: 0, total };
   for (const part of list.split("|")) {
@@ -25356,10 +25348,7 @@ var VitestCondenser = class {
       this.counts = this.counts ? addCounts(this.counts, counts) : counts;
       return;
     }
-    if (this.command === void 0 && (text.startsWith("> ") || text.startsWith("$ "))) {
-      const m = COMMAND7.exec(text.trim());
-      if (m) this.command = m[1];
-    }
+    if (this.command === void 0) this.command = echoedCommand(text, COMMAND7);
   }
   wantsEveryLine() {
     return this.block !== void 0;

@@ -162,6 +162,20 @@ export class FindingCollector {
   }
 }
 
+/**
+ * The line an npm/yarn/pnpm script or a shell echoes before running a JS tool ("> npx jest --ci",
+ * "$ pnpm exec vitest run"): group 1 is the command. `binary` is a regex source for the tool.
+ */
+export function echoedCommandPattern(binary: string): RegExp {
+  return new RegExp(`^(?:> |\\$ )((?:npx |pnpm (?:exec )?|yarn )?${binary}(?:\\s.*)?)$`);
+}
+
+/** The command an echo line runs when it matches `pattern` (see echoedCommandPattern). */
+export function echoedCommand(text: string, pattern: RegExp): string | undefined {
+  if (!text.startsWith('> ') && !text.startsWith('$ ')) return undefined;
+  return pattern.exec(text.trim())?.[1];
+}
+
 /** Adds two test-count summaries (several runs of one runner in a log). */
 export function addCounts(a: TestCounts, b: TestCounts): TestCounts {
   return {

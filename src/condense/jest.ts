@@ -10,7 +10,7 @@
  * blocks (captured console output) are skipped.
  */
 import type { TestCounts } from '../contracts/failure-report.ts';
-import { addCounts, FindingCollector } from './finding.ts';
+import { addCounts, echoedCommand, echoedCommandPattern, FindingCollector } from './finding.ts';
 import { TestFailureBlock } from './js-test-block.ts';
 import type { Condenser, CondenserFactory, CondenserOutput, LogLine } from './types.ts';
 
@@ -18,7 +18,7 @@ const TOOL = 'jest';
 const FILE_HEADER = /^\s*(FAIL|PASS)\s+(?:\S+\s+)??(\S+\.\S+)(?:\s+\([\d.]+ m?s\))?\s*$/;
 const BULLET = /^\s+● (.+)$/;
 const SUMMARY = /^Tests:\s+(.*\d+ total)\s*$/;
-const COMMAND = /^(?:> |\$ )((?:npx |pnpm (?:exec )?|yarn )?jest(?:\s.*)?)$/;
+const COMMAND = echoedCommandPattern('jest');
 
 /** Parses "3 failed, 1 skipped, 2 passed, 6 total". Exported for tests. */
 export function parseJestCounts(list: string): TestCounts {
@@ -95,10 +95,7 @@ class JestCondenser implements Condenser {
       this.detected = true;
       return;
     }
-    if (this.command === undefined && (text.startsWith('> ') || text.startsWith('$ '))) {
-      const m = COMMAND.exec(text.trim());
-      if (m) this.command = m[1];
-    }
+    if (this.command === undefined) this.command = echoedCommand(text, COMMAND);
   }
 
   wantsEveryLine(): boolean {

@@ -8,7 +8,7 @@
  * ("Retry #1 ───") of the same test merge into one finding.
  */
 import type { TestCounts } from '../contracts/failure-report.ts';
-import { addCounts, FindingCollector } from './finding.ts';
+import { addCounts, echoedCommand, echoedCommandPattern, FindingCollector } from './finding.ts';
 import { TestFailureBlock } from './js-test-block.ts';
 import type { Condenser, CondenserFactory, CondenserOutput, LogLine } from './types.ts';
 
@@ -17,7 +17,7 @@ const BANNER = /^Running \d+ tests? using \d+ workers?/;
 const HEADER = /^\s*\d+\) (?:\[([^\]]+)\] › )?(\S+?):(\d+):(\d+) › (.*?)\s*─*\s*$/;
 const COUNT = /^\s*(\d+) (failed|flaky|skipped|passed|did not run|interrupted)\b/;
 const RETRY = /^\s*(?:Retry #\d+|attempt #\d+)\b.*─/;
-const COMMAND = /^(?:> |\$ )((?:npx |pnpm (?:exec )?|yarn )?playwright test(?:\s.*)?)$/;
+const COMMAND = echoedCommandPattern('playwright test');
 
 class PlaywrightCondenser implements Condenser {
   readonly tool = TOOL;
@@ -71,10 +71,7 @@ class PlaywrightCondenser implements Condenser {
       return;
     }
     if (this.inCounts && text.trim() !== '' && !text.startsWith('    ')) this.closeCounts();
-    if (this.command === undefined && (text.startsWith('> ') || text.startsWith('$ '))) {
-      const m = COMMAND.exec(text.trim());
-      if (m) this.command = m[1];
-    }
+    if (this.command === undefined) this.command = echoedCommand(text, COMMAND);
   }
 
   wantsEveryLine(): boolean {
