@@ -20900,6 +20900,17 @@ var TestFailureBlock = class {
     }));
   }
 };
+function testRunOutput(collector, tool, run2) {
+  const { detected, firstLine, testCounts, command } = run2;
+  return {
+    detected,
+    findings: detected ? collector.findings : [],
+    overflow: detected ? collector.overflow(tool) : [],
+    ...testCounts && { testCounts },
+    ...command !== void 0 && { command },
+    ...firstLine !== void 0 && { firstLine }
+  };
+}
 
 // src/condense/jest.ts
 var TOOL4 = "jest";
@@ -20985,14 +20996,12 @@ var JestCondenser = class {
   }
   finish() {
     this.flush();
-    return {
+    return testRunOutput(this.collector, TOOL4, {
       detected: this.detected,
-      findings: this.detected ? this.collector.findings : [],
-      overflow: this.detected ? this.collector.overflow(TOOL4) : [],
-      ...this.counts && { testCounts: this.counts },
-      ...this.command !== void 0 && { command: this.command },
-      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
-    };
+      firstLine: this.firstLine,
+      testCounts: this.counts,
+      command: this.command
+    });
   }
   see(line) {
     this.firstLine ??= line.number;
@@ -24187,15 +24196,12 @@ var MochaCondenser = class {
   finish() {
     this.flush();
     this.closeRun();
-    const detected = this.total !== void 0;
-    return {
-      detected,
-      findings: detected ? this.collector.findings : [],
-      overflow: detected ? this.collector.overflow(TOOL14) : [],
-      ...this.total && { testCounts: this.total },
-      ...this.command !== void 0 && { command: this.command },
-      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
-    };
+    return testRunOutput(this.collector, TOOL14, {
+      detected: this.total !== void 0,
+      firstLine: this.firstLine,
+      testCounts: this.total,
+      command: this.command
+    });
   }
   closeRun() {
     if (!this.counts) return;
@@ -24862,14 +24868,12 @@ var PlaywrightCondenser = class {
   finish() {
     this.flush();
     this.closeCounts();
-    return {
+    return testRunOutput(this.collector, TOOL18, {
       detected: this.detected,
-      findings: this.detected ? this.collector.findings : [],
-      overflow: this.detected ? this.collector.overflow(TOOL18) : [],
-      ...this.total && { testCounts: this.total },
-      ...this.command !== void 0 && { command: this.command },
-      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
-    };
+      firstLine: this.firstLine,
+      testCounts: this.total,
+      command: this.command
+    });
   }
   closeCounts() {
     this.inCounts = false;
@@ -25355,15 +25359,12 @@ var VitestCondenser = class {
   }
   finish() {
     this.flush();
-    const detected = this.detected;
-    return {
-      detected,
-      findings: detected ? this.collector.findings : [],
-      overflow: detected ? this.collector.overflow(TOOL23) : [],
-      ...this.counts && { testCounts: this.counts },
-      ...this.command !== void 0 && { command: this.command },
-      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
-    };
+    return testRunOutput(this.collector, TOOL23, {
+      detected: this.detected,
+      firstLine: this.firstLine,
+      testCounts: this.counts,
+      command: this.command
+    });
   }
   see(line) {
     this.firstLine ??= line.number;

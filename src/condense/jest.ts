@@ -11,7 +11,7 @@
  */
 import type { TestCounts } from '../contracts/failure-report.ts';
 import { addCounts, echoedCommand, echoedCommandPattern, FindingCollector } from './finding.ts';
-import { TestFailureBlock } from './js-test-block.ts';
+import { TestFailureBlock, testRunOutput } from './js-test-block.ts';
 import type { Condenser, CondenserFactory, CondenserOutput, LogLine } from './types.ts';
 
 const TOOL = 'jest';
@@ -104,14 +104,12 @@ class JestCondenser implements Condenser {
 
   finish(): CondenserOutput {
     this.flush();
-    return {
+    return testRunOutput(this.collector, TOOL, {
       detected: this.detected,
-      findings: this.detected ? this.collector.findings : [],
-      overflow: this.detected ? this.collector.overflow(TOOL) : [],
-      ...(this.counts && { testCounts: this.counts }),
-      ...(this.command !== undefined && { command: this.command }),
-      ...(this.firstLine !== undefined && { firstLine: this.firstLine }),
-    };
+      firstLine: this.firstLine,
+      testCounts: this.counts,
+      command: this.command,
+    });
   }
 
   private see(line: LogLine): void {

@@ -14,7 +14,7 @@
  */
 import type { TestCounts } from '../contracts/failure-report.ts';
 import { addCounts, buildExcerpt, echoedCommand, echoedCommandPattern, FindingCollector } from './finding.ts';
-import { parseTestFrame, type ParsedFrame } from './js-test-block.ts';
+import { parseTestFrame, testRunOutput, type ParsedFrame } from './js-test-block.ts';
 import type { Condenser, CondenserFactory, CondenserOutput, LogLine } from './types.ts';
 
 const TOOL = 'mocha';
@@ -98,15 +98,12 @@ class MochaCondenser implements Condenser {
   finish(): CondenserOutput {
     this.flush();
     this.closeRun();
-    const detected = this.total !== undefined;
-    return {
-      detected,
-      findings: detected ? this.collector.findings : [],
-      overflow: detected ? this.collector.overflow(TOOL) : [],
-      ...(this.total && { testCounts: this.total }),
-      ...(this.command !== undefined && { command: this.command }),
-      ...(this.firstLine !== undefined && { firstLine: this.firstLine }),
-    };
+    return testRunOutput(this.collector, TOOL, {
+      detected: this.total !== undefined,
+      firstLine: this.firstLine,
+      testCounts: this.total,
+      command: this.command,
+    });
   }
 
   private closeRun(): void {

@@ -9,7 +9,7 @@
  */
 import type { TestCounts } from '../contracts/failure-report.ts';
 import { addCounts, echoedCommand, echoedCommandPattern, FindingCollector } from './finding.ts';
-import { TestFailureBlock } from './js-test-block.ts';
+import { TestFailureBlock, testRunOutput } from './js-test-block.ts';
 import type { Condenser, CondenserFactory, CondenserOutput, LogLine } from './types.ts';
 
 const TOOL = 'playwright';
@@ -81,14 +81,12 @@ class PlaywrightCondenser implements Condenser {
   finish(): CondenserOutput {
     this.flush();
     this.closeCounts();
-    return {
+    return testRunOutput(this.collector, TOOL, {
       detected: this.detected,
-      findings: this.detected ? this.collector.findings : [],
-      overflow: this.detected ? this.collector.overflow(TOOL) : [],
-      ...(this.total && { testCounts: this.total }),
-      ...(this.command !== undefined && { command: this.command }),
-      ...(this.firstLine !== undefined && { firstLine: this.firstLine }),
-    };
+      firstLine: this.firstLine,
+      testCounts: this.total,
+      command: this.command,
+    });
   }
 
   private closeCounts(): void {

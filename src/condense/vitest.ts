@@ -9,7 +9,7 @@
  * error share it (Vitest groups identical errors).
  */
 import { addCounts, echoedCommand, echoedCommandPattern, FindingCollector } from './finding.ts';
-import { TestFailureBlock } from './js-test-block.ts';
+import { TestFailureBlock, testRunOutput } from './js-test-block.ts';
 import type { Condenser, CondenserFactory, CondenserOutput, LogLine } from './types.ts';
 import type { TestCounts } from '../contracts/failure-report.ts';
 
@@ -109,15 +109,12 @@ class VitestCondenser implements Condenser {
   finish(): CondenserOutput {
     this.flush();
     // " FAIL " alone is also Jest's header; without Vitest's banner or summary, stay silent.
-    const detected = this.detected;
-    return {
-      detected,
-      findings: detected ? this.collector.findings : [],
-      overflow: detected ? this.collector.overflow(TOOL) : [],
-      ...(this.counts && { testCounts: this.counts }),
-      ...(this.command !== undefined && { command: this.command }),
-      ...(this.firstLine !== undefined && { firstLine: this.firstLine }),
-    };
+    return testRunOutput(this.collector, TOOL, {
+      detected: this.detected,
+      firstLine: this.firstLine,
+      testCounts: this.counts,
+      command: this.command,
+    });
   }
 
   private see(line: LogLine): void {
