@@ -30105,11 +30105,11 @@ function capSize(inst, size) {
   const caps = sizeCaps(inst._zod.def.checks);
   if (!caps.length)
     return;
-  const cap3 = Math.min(...caps.map((c) => c[0]));
+  const cap2 = Math.min(...caps.map((c) => c[0]));
   const parse3 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
-    if (n > cap3 && !ctx?.skipChecks && ctx?.direction !== "backward") {
+    if (n > cap2 && !ctx?.skipChecks && ctx?.direction !== "backward") {
       for (const [max, ch] of sizeCaps(inst._zod.def.checks)) {
         if (n > max && ch._zod.def.when(payload)) {
           const start = payload.issues.length;
@@ -47300,7 +47300,6 @@ function relocateFindings(report, map2) {
     })
   };
 }
-var cap2 = (text, max) => text === void 0 || text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 function fitReportJson(report, maxChars = CHECK_OUTPUT_MAX_CHARS) {
   let current = FailureReport.parse(report);
   let json2 = JSON.stringify(current);
@@ -47308,7 +47307,7 @@ function fitReportJson(report, maxChars = CHECK_OUTPUT_MAX_CHARS) {
   current = {
     ...current,
     truncated: true,
-    ...current.command !== void 0 ? { command: cap2(current.command, 2e3) } : {},
+    ...current.command !== void 0 ? { command: cap(current.command, 2e3) } : {},
     findings: current.findings.map((finding) => shortenFinding(finding))
   };
   json2 = JSON.stringify(current);
@@ -47338,14 +47337,13 @@ function fitReportJson(report, maxChars = CHECK_OUTPUT_MAX_CHARS) {
   return { report: best, json: JSON.stringify(best) };
 }
 function shortenFinding(finding) {
-  const shortened = { ...finding, message: cap2(finding.message, 1e3) };
+  const shortened = { ...finding, message: cap(finding.message, 1e3) };
   for (const key of ["excerpt", "expected", "actual"]) {
-    const value = cap2(finding[key], 1e3);
-    if (value !== void 0) shortened[key] = value;
+    const value = finding[key];
+    if (value !== void 0) shortened[key] = cap(value, 1e3);
   }
-  if (finding.frames) shortened.frames = finding.frames.slice(0, 5).map((frame) => cap2(frame, 300));
-  if (finding.packages)
-    shortened.packages = finding.packages.slice(0, 20).map((name) => cap2(name, 200));
+  if (finding.frames) shortened.frames = finding.frames.slice(0, 5).map((frame) => cap(frame, 300));
+  if (finding.packages) shortened.packages = finding.packages.slice(0, 20).map((name) => cap(name, 200));
   return shortened;
 }
 function addDropped(dropped, removed) {
@@ -47396,9 +47394,9 @@ function buildAnnotations(findings) {
       // Columns are only allowed when the annotation spans one line, which ours always do.
       ...finding.column !== void 0 ? { start_column: finding.column, end_column: finding.column } : {},
       annotation_level: finding.severity === "warning" ? "warning" : "failure",
-      ...title !== "" ? { title: cap2(title, 255) } : {},
-      message: cap2(finding.message, ANNOTATION_TEXT_MAX) + (finding.occurrences > 1 ? ` (×${finding.occurrences})` : ""),
-      ...details !== "" ? { raw_details: cap2(details, ANNOTATION_TEXT_MAX) } : {}
+      ...title !== "" ? { title: cap(title, 255) } : {},
+      message: cap(finding.message, ANNOTATION_TEXT_MAX) + (finding.occurrences > 1 ? ` (×${finding.occurrences})` : ""),
+      ...details !== "" ? { raw_details: cap(details, ANNOTATION_TEXT_MAX) } : {}
     });
     if (annotations.length >= MAX_ANNOTATIONS) break;
   }
@@ -47411,7 +47409,7 @@ function renderCheckRunTitle(report) {
   const findings = report.findings.length + report.dropped.reduce((sum, entry) => sum + entry.count, 0);
   const head = `Failed${report.exitCode !== void 0 ? ` (exit code ${report.exitCode})` : ""}`;
   const what = findings > 0 ? `${findings} finding${findings === 1 ? "" : "s"}${report.tools.length > 0 ? ` from ${report.tools.join(", ")}` : ""}` : "no specific errors recognised";
-  return cap2(`${head}: ${what}${testText ? `; tests ${testText}` : ""}`, 255);
+  return cap(`${head}: ${what}${testText ? `; tests ${testText}` : ""}`, 255);
 }
 
 // action/src/run.ts
