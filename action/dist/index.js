@@ -25715,13 +25715,7 @@ function buildFailureReport(parts, options = {}) {
   for (const part of seen) {
     const c = part.output.testCounts;
     if (!c) continue;
-    const prev = testCounts ?? { passed: 0, failed: 0, skipped: 0, total: 0 };
-    testCounts = {
-      passed: prev.passed + c.passed,
-      failed: prev.failed + c.failed,
-      skipped: prev.skipped + c.skipped,
-      total: (prev.total ?? 0) + (c.total ?? c.passed + c.failed + c.skipped)
-    };
+    testCounts = addCounts(testCounts ?? { passed: 0, failed: 0, skipped: 0, total: 0 }, c);
   }
   const hasError = findings.some((f) => f.severity === "error") || dropped.some((d) => !isWarningOnly(d, used));
   const fallbackOnly = used.length > 0 && used.every((p) => p.fallback);
