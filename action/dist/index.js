@@ -47318,17 +47318,20 @@ function fitReportJson(report, maxChars = CHECK_OUTPUT_MAX_CHARS) {
   let low = 0;
   let high = shortened.findings.length - 1;
   let best = withFirst(0);
+  let bestJson;
   while (low <= high) {
     const middle = Math.floor((low + high) / 2);
     const candidate = withFirst(middle);
-    if (JSON.stringify(candidate).length <= maxChars) {
+    const candidateJson = JSON.stringify(candidate);
+    if (candidateJson.length <= maxChars) {
       best = candidate;
+      bestJson = candidateJson;
       low = middle + 1;
     } else {
       high = middle - 1;
     }
   }
-  return { report: best, json: JSON.stringify(best) };
+  return { report: best, json: bestJson ?? JSON.stringify(best) };
 }
 function shortenFinding(finding) {
   const shortened = { ...finding, message: cap(finding.message, 1e3) };
