@@ -20039,7 +20039,27 @@ var FindingCollector = class {
   overflow(tool) {
     return [...this.counts].map(([kind, { count: count2, files }]) => ({ tool, kind, count: count2, files: files.size }));
   }
+  /**
+   * The usual `Condenser.finish()` result: these findings and their overflow, with `firstLine`
+   * when the tool was seen. `detected` defaults to "seen"; condensers that detect a tool by its
+   * banner alone pass their own.
+   */
+  output(tool, firstLine, detected = firstLine !== void 0) {
+    return {
+      detected,
+      findings: this.findings,
+      overflow: this.overflow(tool),
+      ...firstLine !== void 0 && { firstLine }
+    };
+  }
 };
+function echoedCommandPattern(binary) {
+  return new RegExp(`^(?:> |\\$ )((?:npx |pnpm (?:exec )?|yarn )?${binary}(?:\\s.*)?)$`);
+}
+function echoedCommand(text, pattern) {
+  if (!text.startsWith("> ") && !text.startsWith("$ ")) return void 0;
+  return pattern.exec(text.trim())?.[1];
+}
 function addCounts(a, b) {
   return {
     passed: a.passed + b.passed,
@@ -20095,12 +20115,7 @@ var WorkflowCommandCondenser = class {
     });
   }
   finish() {
-    return {
-      detected: this.firstLine !== void 0,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(this.tool),
-      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
-    };
+    return this.collector.output(this.tool, this.firstLine);
   }
 };
 var ActionsLogCondenser = class {
@@ -20211,12 +20226,7 @@ var EsbuildCondenser = class {
   }
   finish() {
     this.flush();
-    return {
-      detected: this.firstLine !== void 0,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL),
-      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
-    };
+    return this.collector.output(TOOL, this.firstLine);
   }
   flush() {
     const p = this.pending;
@@ -20249,7 +20259,7 @@ var COMPACT = /^(.+?): line (\d+), col (\d+), (Error|Warning) - (.*?)(?: \(([^()
 var SUMMARY2 = /^[✖×] (\d+) problems? \((\d+) errors?, (\d+) warnings?\)/;
 var MAX_WARNINGS = /^ESLint found too many warnings \(maximum: (\d+)\)/;
 var FILE_HEADER = /^(?:[A-Za-z]:)?[^\s:].*\.(?:[cm]?[jt]sx?|vue|svelte|astro|json5?|jsonc|mdx?|html?|ya?ml|css|scss|graphql|gql)$/;
-var COMMAND2 = /^(?:> |\$ )((?:npx |pnpm (?:exec )?|yarn )?eslint(?:\s.*)?)$/;
+var COMMAND2 = echoedCommandPattern("eslint");
 function splitStylishMessage(rest) {
   const text = rest.trimEnd();
   const gap = text.lastIndexOf("  ");
@@ -20320,11 +20330,8 @@ var EslintCondenser = class {
       return;
     }
     if (this.command === void 0 && (text.startsWith("> ") || text.startsWith("$ "))) {
-      const m = COMMAND2.exec(text.trim());
-      if (m) {
-        this.command = m[1];
-        this.see(line);
-      }
+      this.command = echoedCommand(text, COMMAND2);
+      if (this.command !== void 0) this.see(line);
       return;
     }
     if (FILE_HEADER.test(text)) this.file = text.trim();
@@ -20336,11 +20343,8 @@ var EslintCondenser = class {
   finish() {
     if (this.crash && !this.crashDone) this.endCrash();
     return {
-      detected: this.firstLine !== void 0,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL2),
-      ...this.command !== void 0 && { command: this.command },
-      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
+      ...this.collector.output(TOOL2, this.firstLine),
+      ...this.command !== void 0 && { command: this.command }
     };
   }
   see(line) {
@@ -20896,13 +20900,24 @@ var TestFailureBlock = class {
     }));
   }
 };
+function testRunOutput(collector, tool, run2) {
+  const { detected, firstLine, testCounts, command } = run2;
+  return {
+    detected,
+    findings: detected ? collector.findings : [],
+    overflow: detected ? collector.overflow(tool) : [],
+    ...testCounts && { testCounts },
+    ...command !== void 0 && { command },
+    ...firstLine !== void 0 && { firstLine }
+  };
+}
 
 // src/condense/jest.ts
 var TOOL4 = "jest";
 var FILE_HEADER2 = /^\s*(FAIL|PASS)\s+(?:\S+\s+)??(\S+\.\S+)(?:\s+\([\d.]+ m?s\))?\s*$/;
 var BULLET = /^\s+● (.+)$/;
 var SUMMARY3 = /^Tests:\s+(.*\d+ total)\s*$/;
-var COMMAND3 = /^(?:> |\$ )((?:npx |pnpm (?:exec )?|yarn )?jest(?:\s.*)?)$/;
+var COMMAND3 = echoedCommandPattern("jest");
 function parseJestCounts(list) {
   const counts = { passed: 0, failed: 0, skipped: 0 };
   for (const part of list.split(",")) {
@@ -20974,24 +20989,19 @@ var JestCondenser = class {
       this.detected = true;
       return;
     }
-    if (this.command === void 0 && (text.startsWith("> ") || text.startsWith("$ "))) {
-      const m = COMMAND3.exec(text.trim());
-      if (m) this.command = m[1];
-    }
+    if (this.command === void 0) this.command = echoedCommand(text, COMMAND3);
   }
   wantsEveryLine() {
     return this.block !== void 0 || this.skipBlock;
   }
   finish() {
     this.flush();
-    return {
+    return testRunOutput(this.collector, TOOL4, {
       detected: this.detected,
-      findings: this.detected ? this.collector.findings : [],
-      overflow: this.detected ? this.collector.overflow(TOOL4) : [],
-      ...this.counts && { testCounts: this.counts },
-      ...this.command !== void 0 && { command: this.command },
-      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
-    };
+      firstLine: this.firstLine,
+      testCounts: this.counts,
+      command: this.command
+    });
   }
   see(line) {
     this.firstLine ??= line.number;
@@ -21304,17 +21314,16 @@ var CargoCondenser = class {
       text
     );
     if (!match) return;
-    this.#detected = true;
-    this.#cargoSeen = true;
-    const counts = this.#counts ??= { passed: 0, failed: 0, skipped: 0 };
-    counts.passed += count(match[2]);
-    counts.failed += count(match[3]);
-    counts.skipped += count(match[4]);
+    this.#addRunCounts(match);
   }
   #onTestResult(text) {
     this.#finishPanic();
     const match = TEST_RESULT.exec(text);
     if (!match) return;
+    this.#addRunCounts(match);
+  }
+  /** Adds one run's summary (libtest or nextest: groups 2-4 are passed, failed, skipped). */
+  #addRunCounts(match) {
     this.#detected = true;
     this.#cargoSeen = true;
     const counts = this.#counts ??= { passed: 0, failed: 0, skipped: 0 };
@@ -24125,7 +24134,7 @@ var languageCondenserFactories = [
 var TOOL14 = "mocha";
 var COUNT = /^\s*(\d+) (passing|pending|failing)\b/;
 var HEADER2 = /^\s{1,4}(\d+)\) (.*)$/;
-var COMMAND4 = /^(?:> |\$ )((?:npx |pnpm (?:exec )?|yarn )?mocha(?:\s.*)?)$/;
+var COMMAND4 = echoedCommandPattern("mocha");
 var MAX_BLOCK_LINES = 80;
 var MochaCondenser = class {
   tool = TOOL14;
@@ -24178,10 +24187,7 @@ var MochaCondenser = class {
       }
       if (text.trim() !== "") this.inFailures = false;
     }
-    if (this.command === void 0 && (text.startsWith("> ") || text.startsWith("$ "))) {
-      const m = COMMAND4.exec(text.trim());
-      if (m) this.command = m[1];
-    }
+    if (this.command === void 0) this.command = echoedCommand(text, COMMAND4);
   }
   wantsEveryLine() {
     return this.inFailures;
@@ -24189,15 +24195,12 @@ var MochaCondenser = class {
   finish() {
     this.flush();
     this.closeRun();
-    const detected = this.total !== void 0;
-    return {
-      detected,
-      findings: detected ? this.collector.findings : [],
-      overflow: detected ? this.collector.overflow(TOOL14) : [],
-      ...this.total && { testCounts: this.total },
-      ...this.command !== void 0 && { command: this.command },
-      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
-    };
+    return testRunOutput(this.collector, TOOL14, {
+      detected: this.total !== void 0,
+      firstLine: this.firstLine,
+      testCounts: this.total,
+      command: this.command
+    });
   }
   closeRun() {
     if (!this.counts) return;
@@ -24404,12 +24407,7 @@ var NextCondenser = class {
   }
   finish() {
     this.flush();
-    return {
-      detected: this.detected || this.collector.size > 0,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL15),
-      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
-    };
+    return this.collector.output(TOOL15, this.firstLine, this.detected || this.collector.size > 0);
   }
   see(line) {
     this.detected = true;
@@ -24537,11 +24535,8 @@ var NodeTestCondenser = class {
       };
     }
     return {
-      detected: this.detected,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL16),
-      ...testCounts && { testCounts },
-      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
+      ...this.collector.output(TOOL16, this.firstLine, this.detected),
+      ...testCounts && { testCounts }
     };
   }
   see(line) {
@@ -24787,11 +24782,8 @@ var NpmCondenser = class {
   finish() {
     this.flush();
     return {
-      detected: this.firstLine !== void 0,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL17),
-      ...this.command !== void 0 && { command: this.command },
-      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
+      ...this.collector.output(TOOL17, this.firstLine),
+      ...this.command !== void 0 && { command: this.command }
     };
   }
   flush() {
@@ -24816,7 +24808,7 @@ var BANNER2 = /^Running \d+ tests? using \d+ workers?/;
 var HEADER3 = /^\s*\d+\) (?:\[([^\]]+)\] › )?(\S+?):(\d+):(\d+) › (.*?)\s*─*\s*$/;
 var COUNT2 = /^\s*(\d+) (failed|flaky|skipped|passed|did not run|interrupted)\b/;
 var RETRY = /^\s*(?:Retry #\d+|attempt #\d+)\b.*─/;
-var COMMAND5 = /^(?:> |\$ )((?:npx |pnpm (?:exec )?|yarn )?playwright test(?:\s.*)?)$/;
+var COMMAND5 = echoedCommandPattern("playwright test");
 var PlaywrightCondenser = class {
   tool = TOOL18;
   collector = new FindingCollector();
@@ -24867,10 +24859,7 @@ var PlaywrightCondenser = class {
       return;
     }
     if (this.inCounts && text.trim() !== "" && !text.startsWith("    ")) this.closeCounts();
-    if (this.command === void 0 && (text.startsWith("> ") || text.startsWith("$ "))) {
-      const m = COMMAND5.exec(text.trim());
-      if (m) this.command = m[1];
-    }
+    if (this.command === void 0) this.command = echoedCommand(text, COMMAND5);
   }
   wantsEveryLine() {
     return this.block !== void 0 || this.inCounts;
@@ -24878,14 +24867,12 @@ var PlaywrightCondenser = class {
   finish() {
     this.flush();
     this.closeCounts();
-    return {
+    return testRunOutput(this.collector, TOOL18, {
       detected: this.detected,
-      findings: this.detected ? this.collector.findings : [],
-      overflow: this.detected ? this.collector.overflow(TOOL18) : [],
-      ...this.total && { testCounts: this.total },
-      ...this.command !== void 0 && { command: this.command },
-      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
-    };
+      firstLine: this.firstLine,
+      testCounts: this.total,
+      command: this.command
+    });
   }
   closeCounts() {
     this.inCounts = false;
@@ -24942,12 +24929,7 @@ var PnpmCondenser = class {
   }
   finish() {
     this.flush();
-    return {
-      detected: this.firstLine !== void 0,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL19),
-      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
-    };
+    return this.collector.output(TOOL19, this.firstLine);
   }
   flush() {
     const c = this.current;
@@ -25039,12 +25021,7 @@ var PrettierCondenser = class {
     }
   }
   finish() {
-    return {
-      detected: this.firstLine !== void 0,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL20),
-      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
-    };
+    return this.collector.output(TOOL20, this.firstLine);
   }
 };
 var prettierCondenser = {
@@ -25061,7 +25038,7 @@ var PAREN_LOCATION = /^(.*)\((\d+),(\d+)\)$/;
 var COLON_LOCATION = /^(.*):(\d+):(\d+)$/;
 var CODE_AND_MESSAGE = /^(TS\d+): ?(.*)$/;
 var SUMMARY5 = /^Found (\d+) errors?\b/;
-var COMMAND6 = /^(?:> |\$ )((?:npx |pnpm (?:exec )?|yarn )?(?:vue-)?tsc(?:\s.*)?)$/;
+var COMMAND6 = echoedCommandPattern("(?:vue-)?tsc");
 function kindOf(code2) {
   return /^TS1\d{3}$/.test(code2) ? "compile-error" : "type-error";
 }
@@ -25132,12 +25109,9 @@ var TscCondenser = class {
       if (summary2) this.see(line);
       return;
     }
-    if (this.command === void 0 && (text.startsWith("> ") || text.startsWith("$ "))) {
-      const command = COMMAND6.exec(text.trim());
-      if (command) {
-        this.see(line);
-        this.command = command[1];
-      }
+    if (this.command === void 0) {
+      this.command = echoedCommand(text, COMMAND6);
+      if (this.command !== void 0) this.see(line);
     }
   }
   wantsEveryLine() {
@@ -25146,11 +25120,8 @@ var TscCondenser = class {
   finish() {
     this.flush();
     return {
-      detected: this.detected,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL21),
-      ...this.command !== void 0 && { command: this.command },
-      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
+      ...this.collector.output(TOOL21, this.firstLine, this.detected),
+      ...this.command !== void 0 && { command: this.command }
     };
   }
   see(line) {
@@ -25277,12 +25248,7 @@ var ViteCondenser = class {
   }
   finish() {
     this.end();
-    return {
-      detected: this.detected,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL22),
-      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
-    };
+    return this.collector.output(TOOL22, this.firstLine, this.detected);
   }
   end() {
     this.flush();
@@ -25311,7 +25277,7 @@ var FAIL = /^\s*FAIL\s+(?:\|[^|]+\|\s+)?(\S+?)(?: > (.+?)| \[ .+ \])?\s*$/;
 var SUMMARY6 = /^\s*Tests\s{2,}(.+?)\s*\((\d+)\)\s*$/;
 var FILES_SUMMARY = /^\s*Test Files\s{2,}/;
 var UNHANDLED = /⎯ (Unhandled (?:Rejection|Error)|Uncaught Exception) ⎯/;
-var COMMAND7 = /^(?:> |\$ )((?:npx |pnpm (?:exec )?|yarn )?vitest(?:\s.*)?)$/;
+var COMMAND7 = echoedCommandPattern("vitest");
 function parseVitestCounts(list, total) {
   const counts = { passed: 0, failed: 0, skipped: 0, total };
   for (const part of list.split("|")) {
@@ -25385,25 +25351,19 @@ var VitestCondenser = class {
       this.counts = this.counts ? addCounts(this.counts, counts) : counts;
       return;
     }
-    if (this.command === void 0 && (text.startsWith("> ") || text.startsWith("$ "))) {
-      const m = COMMAND7.exec(text.trim());
-      if (m) this.command = m[1];
-    }
+    if (this.command === void 0) this.command = echoedCommand(text, COMMAND7);
   }
   wantsEveryLine() {
     return this.block !== void 0;
   }
   finish() {
     this.flush();
-    const detected = this.detected;
-    return {
-      detected,
-      findings: detected ? this.collector.findings : [],
-      overflow: detected ? this.collector.overflow(TOOL23) : [],
-      ...this.counts && { testCounts: this.counts },
-      ...this.command !== void 0 && { command: this.command },
-      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
-    };
+    return testRunOutput(this.collector, TOOL23, {
+      detected: this.detected,
+      firstLine: this.firstLine,
+      testCounts: this.counts,
+      command: this.command
+    });
   }
   see(line) {
     this.firstLine ??= line.number;
@@ -25485,13 +25445,7 @@ var WebpackCondenser = class {
   }
   finish() {
     this.flush();
-    const detected = this.detected || this.collector.size > 0;
-    return {
-      detected,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL24),
-      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
-    };
+    return this.collector.output(TOOL24, this.firstLine, this.detected || this.collector.size > 0);
   }
   flush() {
     const p = this.pending;
@@ -25606,12 +25560,7 @@ var YarnCondenser = class {
     }
   }
   finish() {
-    return {
-      detected: this.firstLine !== void 0,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL25),
-      ...this.firstLine !== void 0 && { firstLine: this.firstLine }
-    };
+    return this.collector.output(TOOL25, this.firstLine);
   }
 };
 var yarnCondenser = {
@@ -25766,13 +25715,7 @@ function buildFailureReport(parts, options = {}) {
   for (const part of seen) {
     const c = part.output.testCounts;
     if (!c) continue;
-    const prev = testCounts ?? { passed: 0, failed: 0, skipped: 0, total: 0 };
-    testCounts = {
-      passed: prev.passed + c.passed,
-      failed: prev.failed + c.failed,
-      skipped: prev.skipped + c.skipped,
-      total: (prev.total ?? 0) + (c.total ?? c.passed + c.failed + c.skipped)
-    };
+    testCounts = addCounts(testCounts ?? { passed: 0, failed: 0, skipped: 0, total: 0 }, c);
   }
   const hasError = findings.some((f) => f.severity === "error") || dropped.some((d) => !isWarningOnly(d, used));
   const fallbackOnly = used.length > 0 && used.every((p) => p.fallback);
@@ -30156,11 +30099,11 @@ function capSize(inst, size) {
   const caps = sizeCaps(inst._zod.def.checks);
   if (!caps.length)
     return;
-  const cap3 = Math.min(...caps.map((c) => c[0]));
+  const cap2 = Math.min(...caps.map((c) => c[0]));
   const parse3 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
-    if (n > cap3 && !ctx?.skipChecks && ctx?.direction !== "backward") {
+    if (n > cap2 && !ctx?.skipChecks && ctx?.direction !== "backward") {
       for (const [max, ch] of sizeCaps(inst._zod.def.checks)) {
         if (n > max && ch._zod.def.when(payload)) {
           const start = payload.issues.length;
@@ -47351,7 +47294,6 @@ function relocateFindings(report, map2) {
     })
   };
 }
-var cap2 = (text, max) => text === void 0 || text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 function fitReportJson(report, maxChars = CHECK_OUTPUT_MAX_CHARS) {
   let current = FailureReport.parse(report);
   let json2 = JSON.stringify(current);
@@ -47359,7 +47301,7 @@ function fitReportJson(report, maxChars = CHECK_OUTPUT_MAX_CHARS) {
   current = {
     ...current,
     truncated: true,
-    ...current.command !== void 0 ? { command: cap2(current.command, 2e3) } : {},
+    ...current.command !== void 0 ? { command: cap(current.command, 2e3) } : {},
     findings: current.findings.map((finding) => shortenFinding(finding))
   };
   json2 = JSON.stringify(current);
@@ -47376,27 +47318,29 @@ function fitReportJson(report, maxChars = CHECK_OUTPUT_MAX_CHARS) {
   let low = 0;
   let high = shortened.findings.length - 1;
   let best = withFirst(0);
+  let bestJson;
   while (low <= high) {
     const middle = Math.floor((low + high) / 2);
     const candidate = withFirst(middle);
-    if (JSON.stringify(candidate).length <= maxChars) {
+    const candidateJson = JSON.stringify(candidate);
+    if (candidateJson.length <= maxChars) {
       best = candidate;
+      bestJson = candidateJson;
       low = middle + 1;
     } else {
       high = middle - 1;
     }
   }
-  return { report: best, json: JSON.stringify(best) };
+  return { report: best, json: bestJson ?? JSON.stringify(best) };
 }
 function shortenFinding(finding) {
-  const shortened = { ...finding, message: cap2(finding.message, 1e3) };
+  const shortened = { ...finding, message: cap(finding.message, 1e3) };
   for (const key of ["excerpt", "expected", "actual"]) {
-    const value = cap2(finding[key], 1e3);
-    if (value !== void 0) shortened[key] = value;
+    const value = finding[key];
+    if (value !== void 0) shortened[key] = cap(value, 1e3);
   }
-  if (finding.frames) shortened.frames = finding.frames.slice(0, 5).map((frame) => cap2(frame, 300));
-  if (finding.packages)
-    shortened.packages = finding.packages.slice(0, 20).map((name) => cap2(name, 200));
+  if (finding.frames) shortened.frames = finding.frames.slice(0, 5).map((frame) => cap(frame, 300));
+  if (finding.packages) shortened.packages = finding.packages.slice(0, 20).map((name) => cap(name, 200));
   return shortened;
 }
 function addDropped(dropped, removed) {
@@ -47447,9 +47391,9 @@ function buildAnnotations(findings) {
       // Columns are only allowed when the annotation spans one line, which ours always do.
       ...finding.column !== void 0 ? { start_column: finding.column, end_column: finding.column } : {},
       annotation_level: finding.severity === "warning" ? "warning" : "failure",
-      ...title !== "" ? { title: cap2(title, 255) } : {},
-      message: cap2(finding.message, ANNOTATION_TEXT_MAX) + (finding.occurrences > 1 ? ` (×${finding.occurrences})` : ""),
-      ...details !== "" ? { raw_details: cap2(details, ANNOTATION_TEXT_MAX) } : {}
+      ...title !== "" ? { title: cap(title, 255) } : {},
+      message: cap(finding.message, ANNOTATION_TEXT_MAX) + (finding.occurrences > 1 ? ` (×${finding.occurrences})` : ""),
+      ...details !== "" ? { raw_details: cap(details, ANNOTATION_TEXT_MAX) } : {}
     });
     if (annotations.length >= MAX_ANNOTATIONS) break;
   }
@@ -47462,7 +47406,7 @@ function renderCheckRunTitle(report) {
   const findings = report.findings.length + report.dropped.reduce((sum, entry) => sum + entry.count, 0);
   const head = `Failed${report.exitCode !== void 0 ? ` (exit code ${report.exitCode})` : ""}`;
   const what = findings > 0 ? `${findings} finding${findings === 1 ? "" : "s"}${report.tools.length > 0 ? ` from ${report.tools.join(", ")}` : ""}` : "no specific errors recognised";
-  return cap2(`${head}: ${what}${testText ? `; tests ${testText}` : ""}`, 255);
+  return cap(`${head}: ${what}${testText ? `; tests ${testText}` : ""}`, 255);
 }
 
 // action/src/run.ts

@@ -10,6 +10,7 @@ import {
   type Finding,
   type TestCounts,
 } from '#src/contracts/failure-report.ts';
+import { cap } from '#src/condense/finding.ts';
 
 /** GitHub's limit for a check run's `output.summary` and `output.text`. */
 export const CHECK_OUTPUT_MAX_CHARS = 65_535;
@@ -115,9 +116,6 @@ export function relocateFindings(
   };
 }
 
-const cap = (text: string | undefined, max: number) =>
-  text === undefined || text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-
 /**
  * Serialises the report so that it fits `maxChars`: first long texts are shortened, then the
  * last findings move to `dropped`. Returns the (possibly reduced) report and its JSON.
@@ -152,28 +150,30 @@ export function fitReportJson(
   let low = 0;
   let high = shortened.findings.length - 1;
   let best = withFirst(0);
+  let bestJson: string | undefined;
   while (low <= high) {
     const middle = Math.floor((low + high) / 2);
     const candidate = withFirst(middle);
-    if (JSON.stringify(candidate).length <= maxChars) {
+    const candidateJson = JSON.stringify(candidate);
+    if (candidateJson.length <= maxChars) {
       best = candidate;
+      bestJson = candidateJson;
       low = middle + 1;
     } else {
       high = middle - 1;
     }
   }
-  return { report: best, json: JSON.stringify(best) };
+  return { report: best, json: bestJson ?? JSON.stringify(best) };
 }
 
 function shortenFinding(finding: Finding): Finding {
-  const shortened: Finding = { ...finding, message: cap(finding.message, 1000) as string };
+  const shortened: Finding = { ...finding, message: cap(finding.message, 1000) };
   for (const key of ['excerpt', 'expected', 'actual'] as const) {
-    const value = cap(finding[key], 1000);
-    if (value !== undefined) shortened[key] = value;
+    const value = finding[key];
+    if (value !== undefined) shortened[key] = cap(value, 1000);
   }
-  if (finding.frames) shortened.frames = finding.frames.slice(0, 5).map((frame) => cap(frame, 300) as string);
-  if (finding.packages)
-    shortened.packages = finding.packages.slice(0, 20).map((name) => cap(name, 200) as string);
+  if (finding.frames) shortened.frames = finding.frames.slice(0, 5).map((frame) => cap(frame, 300));
+  if (finding.packages) shortened.packages = finding.packages.slice(0, 20).map((name) => cap(name, 200));
   return shortened;
 }
 
@@ -250,11 +250,11 @@ export function buildAnnotations(findings: readonly Finding[]): Annotation[] {
       // Columns are only allowed when the annotation spans one line, which ours always do.
       ...(finding.column !== undefined ? { start_column: finding.column, end_column: finding.column } : {}),
       annotation_level: finding.severity === 'warning' ? 'warning' : 'failure',
-      ...(title !== '' ? { title: cap(title, 255) as string } : {}),
+      ...(title !== '' ? { title: cap(title, 255) } : {}),
       message:
-        (cap(finding.message, ANNOTATION_TEXT_MAX) as string) +
+        cap(finding.message, ANNOTATION_TEXT_MAX) +
         (finding.occurrences > 1 ? ` (×${finding.occurrences})` : ''),
-      ...(details !== '' ? { raw_details: cap(details, ANNOTATION_TEXT_MAX) as string } : {}),
+      ...(details !== '' ? { raw_details: cap(details, ANNOTATION_TEXT_MAX) } : {}),
     });
     if (annotations.length >= MAX_ANNOTATIONS) break;
   }
@@ -274,5 +274,5 @@ export function renderCheckRunTitle(report: FailureReport): string {
     findings > 0
       ? `${findings} finding${findings === 1 ? '' : 's'}${report.tools.length > 0 ? ` from ${report.tools.join(', ')}` : ''}`
       : 'no specific errors recognised';
-  return cap(`${head}: ${what}${testText ? `; tests ${testText}` : ''}`, 255) as string;
+  return cap(`${head}: ${what}${testText ? `; tests ${testText}` : ''}`, 255);
 }

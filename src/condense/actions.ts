@@ -63,12 +63,7 @@ class WorkflowCommandCondenser implements Condenser {
   }
 
   finish(): CondenserOutput {
-    return {
-      detected: this.firstLine !== undefined,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(this.tool),
-      ...(this.firstLine !== undefined && { firstLine: this.firstLine }),
-    };
+    return this.collector.output(this.tool, this.firstLine);
   }
 }
 

@@ -397,18 +397,18 @@ class CargoCondenser implements Condenser {
         text,
       );
     if (!match) return;
-    this.#detected = true;
-    this.#cargoSeen = true;
-    const counts = (this.#counts ??= { passed: 0, failed: 0, skipped: 0 });
-    counts.passed += count(match[2]);
-    counts.failed += count(match[3]);
-    counts.skipped += count(match[4]);
+    this.#addRunCounts(match);
   }
 
   #onTestResult(text: string): void {
     this.#finishPanic();
     const match = TEST_RESULT.exec(text);
     if (!match) return;
+    this.#addRunCounts(match);
+  }
+
+  /** Adds one run's summary (libtest or nextest: groups 2-4 are passed, failed, skipped). */
+  #addRunCounts(match: RegExpExecArray): void {
     this.#detected = true;
     this.#cargoSeen = true;
     const counts = (this.#counts ??= { passed: 0, failed: 0, skipped: 0 });

@@ -6,7 +6,7 @@
  * plus the "✖ N problems (E errors, W warnings)" summary, "--max-warnings" failures and the
  * "Oops! Something went wrong!" crash block (a config or plugin error). The rule id is the code.
  */
-import { FindingCollector } from './finding.ts';
+import { echoedCommand, echoedCommandPattern, FindingCollector } from './finding.ts';
 import type { Condenser, CondenserFactory, CondenserOutput, LogLine } from './types.ts';
 
 const TOOL = 'eslint';
@@ -18,7 +18,7 @@ const MAX_WARNINGS = /^ESLint found too many warnings \(maximum: (\d+)\)/;
 // A stylish header: a path with a source-like extension alone on its line.
 const FILE_HEADER =
   /^(?:[A-Za-z]:)?[^\s:].*\.(?:[cm]?[jt]sx?|vue|svelte|astro|json5?|jsonc|mdx?|html?|ya?ml|css|scss|graphql|gql)$/;
-const COMMAND = /^(?:> |\$ )((?:npx |pnpm (?:exec )?|yarn )?eslint(?:\s.*)?)$/;
+const COMMAND = echoedCommandPattern('eslint');
 
 /** Splits a stylish message column from the trailing rule id (separated by 2+ spaces). */
 export function splitStylishMessage(rest: string): { message: string; rule?: string } {
@@ -93,11 +93,8 @@ class EslintCondenser implements Condenser {
       return;
     }
     if (this.command === undefined && (text.startsWith('> ') || text.startsWith('$ '))) {
-      const m = COMMAND.exec(text.trim());
-      if (m) {
-        this.command = m[1];
-        this.see(line);
-      }
+      this.command = echoedCommand(text, COMMAND);
+      if (this.command !== undefined) this.see(line);
       return;
     }
     if (FILE_HEADER.test(text)) this.file = text.trim();
@@ -111,11 +108,8 @@ class EslintCondenser implements Condenser {
   finish(): CondenserOutput {
     if (this.crash && !this.crashDone) this.endCrash();
     return {
-      detected: this.firstLine !== undefined,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL),
+      ...this.collector.output(TOOL, this.firstLine),
       ...(this.command !== undefined && { command: this.command }),
-      ...(this.firstLine !== undefined && { firstLine: this.firstLine }),
     };
   }
 

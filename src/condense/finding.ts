@@ -3,6 +3,7 @@
  * to the repo's own code, and small bounded buffers. Pure.
  */
 import type { DroppedFindings, Finding, FindingKind, TestCounts } from '../contracts/failure-report.ts';
+import type { CondenserOutput } from './types.ts';
 
 /** Caps on the free-text fields of one finding (UTF-16 units). */
 export const FIELD_CAPS = {
@@ -146,6 +147,33 @@ export class FindingCollector {
   overflow(tool: string): DroppedFindings[] {
     return [...this.counts].map(([kind, { count, files }]) => ({ tool, kind, count, files: files.size }));
   }
+  /**
+   * The usual `Condenser.finish()` result: these findings and their overflow, with `firstLine`
+   * when the tool was seen. `detected` defaults to "seen"; condensers that detect a tool by its
+   * banner alone pass their own.
+   */
+  output(tool: string, firstLine: number | undefined, detected = firstLine !== undefined): CondenserOutput {
+    return {
+      detected,
+      findings: this.findings,
+      overflow: this.overflow(tool),
+      ...(firstLine !== undefined && { firstLine }),
+    };
+  }
+}
+
+/**
+ * The line an npm/yarn/pnpm script or a shell echoes before running a JS tool ("> npx jest --ci",
+ * "$ pnpm exec vitest run"): group 1 is the command. `binary` is a regex source for the tool.
+ */
+export function echoedCommandPattern(binary: string): RegExp {
+  return new RegExp(`^(?:> |\\$ )((?:npx |pnpm (?:exec )?|yarn )?${binary}(?:\\s.*)?)$`);
+}
+
+/** The command an echo line runs when it matches `pattern` (see echoedCommandPattern). */
+export function echoedCommand(text: string, pattern: RegExp): string | undefined {
+  if (!text.startsWith('> ') && !text.startsWith('$ ')) return undefined;
+  return pattern.exec(text.trim())?.[1];
 }
 
 /** Adds two test-count summaries (several runs of one runner in a log). */

@@ -10,15 +10,15 @@
  * blocks (captured console output) are skipped.
  */
 import type { TestCounts } from '../contracts/failure-report.ts';
-import { addCounts, FindingCollector } from './finding.ts';
-import { TestFailureBlock } from './js-test-block.ts';
+import { addCounts, echoedCommand, echoedCommandPattern, FindingCollector } from './finding.ts';
+import { TestFailureBlock, testRunOutput } from './js-test-block.ts';
 import type { Condenser, CondenserFactory, CondenserOutput, LogLine } from './types.ts';
 
 const TOOL = 'jest';
 const FILE_HEADER = /^\s*(FAIL|PASS)\s+(?:\S+\s+)??(\S+\.\S+)(?:\s+\([\d.]+ m?s\))?\s*$/;
 const BULLET = /^\s+● (.+)$/;
 const SUMMARY = /^Tests:\s+(.*\d+ total)\s*$/;
-const COMMAND = /^(?:> |\$ )((?:npx |pnpm (?:exec )?|yarn )?jest(?:\s.*)?)$/;
+const COMMAND = echoedCommandPattern('jest');
 
 /** Parses "3 failed, 1 skipped, 2 passed, 6 total". Exported for tests. */
 export function parseJestCounts(list: string): TestCounts {
@@ -95,10 +95,7 @@ class JestCondenser implements Condenser {
       this.detected = true;
       return;
     }
-    if (this.command === undefined && (text.startsWith('> ') || text.startsWith('$ '))) {
-      const m = COMMAND.exec(text.trim());
-      if (m) this.command = m[1];
-    }
+    if (this.command === undefined) this.command = echoedCommand(text, COMMAND);
   }
 
   wantsEveryLine(): boolean {
@@ -107,14 +104,12 @@ class JestCondenser implements Condenser {
 
   finish(): CondenserOutput {
     this.flush();
-    return {
+    return testRunOutput(this.collector, TOOL, {
       detected: this.detected,
-      findings: this.detected ? this.collector.findings : [],
-      overflow: this.detected ? this.collector.overflow(TOOL) : [],
-      ...(this.counts && { testCounts: this.counts }),
-      ...(this.command !== undefined && { command: this.command }),
-      ...(this.firstLine !== undefined && { firstLine: this.firstLine }),
-    };
+      firstLine: this.firstLine,
+      testCounts: this.counts,
+      command: this.command,
+    });
   }
 
   private see(line: LogLine): void {

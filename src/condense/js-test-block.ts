@@ -4,7 +4,9 @@
  * frames (skipped) and stack frames. Each runner finds where blocks start and end; this turns
  * the lines in between into a test-failure finding. Bounded: keeps at most a few dozen lines.
  */
-import { buildExcerpt, type FindingInput } from './finding.ts';
+import type { TestCounts } from '../contracts/failure-report.ts';
+import { buildExcerpt, type FindingCollector, type FindingInput } from './finding.ts';
+import type { CondenserOutput } from './types.ts';
 
 const MAX_DIFF_LINES = 24;
 const MAX_FRAMES = 8;
@@ -137,4 +139,29 @@ export class TestFailureBlock {
       excerpt,
     }));
   }
+}
+
+/** What a JS test runner saw of its own run, for testRunOutput. */
+export interface TestRun {
+  detected: boolean;
+  firstLine: number | undefined;
+  testCounts: TestCounts | undefined;
+  command: string | undefined;
+}
+
+/**
+ * The `finish()` result of a JS test runner (Jest, Vitest, Mocha, Playwright). Findings and
+ * overflow count only when the runner itself was recognised: their "FAIL"/bullet lines alone
+ * are shared between runners, so an unrecognised run must stay silent.
+ */
+export function testRunOutput(collector: FindingCollector, tool: string, run: TestRun): CondenserOutput {
+  const { detected, firstLine, testCounts, command } = run;
+  return {
+    detected,
+    findings: detected ? collector.findings : [],
+    overflow: detected ? collector.overflow(tool) : [],
+    ...(testCounts && { testCounts }),
+    ...(command !== undefined && { command }),
+    ...(firstLine !== undefined && { firstLine }),
+  };
 }

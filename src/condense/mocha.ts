@@ -13,14 +13,14 @@
  * count after the "N failing" line, because the spec list above prints "1) name" too.
  */
 import type { TestCounts } from '../contracts/failure-report.ts';
-import { addCounts, buildExcerpt, FindingCollector } from './finding.ts';
-import { parseTestFrame, type ParsedFrame } from './js-test-block.ts';
+import { addCounts, buildExcerpt, echoedCommand, echoedCommandPattern, FindingCollector } from './finding.ts';
+import { parseTestFrame, testRunOutput, type ParsedFrame } from './js-test-block.ts';
 import type { Condenser, CondenserFactory, CondenserOutput, LogLine } from './types.ts';
 
 const TOOL = 'mocha';
 const COUNT = /^\s*(\d+) (passing|pending|failing)\b/;
 const HEADER = /^\s{1,4}(\d+)\) (.*)$/;
-const COMMAND = /^(?:> |\$ )((?:npx |pnpm (?:exec )?|yarn )?mocha(?:\s.*)?)$/;
+const COMMAND = echoedCommandPattern('mocha');
 const MAX_BLOCK_LINES = 80;
 
 interface Block {
@@ -88,10 +88,7 @@ class MochaCondenser implements Condenser {
       // Between failures only blank lines and headers; anything else ends the epilogue.
       if (text.trim() !== '') this.inFailures = false;
     }
-    if (this.command === undefined && (text.startsWith('> ') || text.startsWith('$ '))) {
-      const m = COMMAND.exec(text.trim());
-      if (m) this.command = m[1];
-    }
+    if (this.command === undefined) this.command = echoedCommand(text, COMMAND);
   }
 
   wantsEveryLine(): boolean {
@@ -101,15 +98,12 @@ class MochaCondenser implements Condenser {
   finish(): CondenserOutput {
     this.flush();
     this.closeRun();
-    const detected = this.total !== undefined;
-    return {
-      detected,
-      findings: detected ? this.collector.findings : [],
-      overflow: detected ? this.collector.overflow(TOOL) : [],
-      ...(this.total && { testCounts: this.total }),
-      ...(this.command !== undefined && { command: this.command }),
-      ...(this.firstLine !== undefined && { firstLine: this.firstLine }),
-    };
+    return testRunOutput(this.collector, TOOL, {
+      detected: this.total !== undefined,
+      firstLine: this.firstLine,
+      testCounts: this.total,
+      command: this.command,
+    });
   }
 
   private closeRun(): void {

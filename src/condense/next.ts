@@ -132,12 +132,7 @@ class NextCondenser implements Condenser {
 
   finish(): CondenserOutput {
     this.flush();
-    return {
-      detected: this.detected || this.collector.size > 0,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL),
-      ...(this.firstLine !== undefined && { firstLine: this.firstLine }),
-    };
+    return this.collector.output(TOOL, this.firstLine, this.detected || this.collector.size > 0);
   }
 
   private see(line: LogLine): void {

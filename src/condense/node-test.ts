@@ -131,11 +131,8 @@ class NodeTestCondenser implements Condenser {
       };
     }
     return {
-      detected: this.detected,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL),
+      ...this.collector.output(TOOL, this.firstLine, this.detected),
       ...(testCounts && { testCounts }),
-      ...(this.firstLine !== undefined && { firstLine: this.firstLine }),
     };
   }
 

@@ -138,11 +138,8 @@ class NpmCondenser implements Condenser {
   finish(): CondenserOutput {
     this.flush();
     return {
-      detected: this.firstLine !== undefined,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL),
+      ...this.collector.output(TOOL, this.firstLine),
       ...(this.command !== undefined && { command: this.command }),
-      ...(this.firstLine !== undefined && { firstLine: this.firstLine }),
     };
   }
 

@@ -8,8 +8,8 @@
  * ("Retry #1 ───") of the same test merge into one finding.
  */
 import type { TestCounts } from '../contracts/failure-report.ts';
-import { addCounts, FindingCollector } from './finding.ts';
-import { TestFailureBlock } from './js-test-block.ts';
+import { addCounts, echoedCommand, echoedCommandPattern, FindingCollector } from './finding.ts';
+import { TestFailureBlock, testRunOutput } from './js-test-block.ts';
 import type { Condenser, CondenserFactory, CondenserOutput, LogLine } from './types.ts';
 
 const TOOL = 'playwright';
@@ -17,7 +17,7 @@ const BANNER = /^Running \d+ tests? using \d+ workers?/;
 const HEADER = /^\s*\d+\) (?:\[([^\]]+)\] › )?(\S+?):(\d+):(\d+) › (.*?)\s*─*\s*$/;
 const COUNT = /^\s*(\d+) (failed|flaky|skipped|passed|did not run|interrupted)\b/;
 const RETRY = /^\s*(?:Retry #\d+|attempt #\d+)\b.*─/;
-const COMMAND = /^(?:> |\$ )((?:npx |pnpm (?:exec )?|yarn )?playwright test(?:\s.*)?)$/;
+const COMMAND = echoedCommandPattern('playwright test');
 
 class PlaywrightCondenser implements Condenser {
   readonly tool = TOOL;
@@ -71,10 +71,7 @@ class PlaywrightCondenser implements Condenser {
       return;
     }
     if (this.inCounts && text.trim() !== '' && !text.startsWith('    ')) this.closeCounts();
-    if (this.command === undefined && (text.startsWith('> ') || text.startsWith('$ '))) {
-      const m = COMMAND.exec(text.trim());
-      if (m) this.command = m[1];
-    }
+    if (this.command === undefined) this.command = echoedCommand(text, COMMAND);
   }
 
   wantsEveryLine(): boolean {
@@ -84,14 +81,12 @@ class PlaywrightCondenser implements Condenser {
   finish(): CondenserOutput {
     this.flush();
     this.closeCounts();
-    return {
+    return testRunOutput(this.collector, TOOL, {
       detected: this.detected,
-      findings: this.detected ? this.collector.findings : [],
-      overflow: this.detected ? this.collector.overflow(TOOL) : [],
-      ...(this.total && { testCounts: this.total }),
-      ...(this.command !== undefined && { command: this.command }),
-      ...(this.firstLine !== undefined && { firstLine: this.firstLine }),
-    };
+      firstLine: this.firstLine,
+      testCounts: this.total,
+      command: this.command,
+    });
   }
 
   private closeCounts(): void {

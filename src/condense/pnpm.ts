@@ -46,12 +46,7 @@ class PnpmCondenser implements Condenser {
 
   finish(): CondenserOutput {
     this.flush();
-    return {
-      detected: this.firstLine !== undefined,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL),
-      ...(this.firstLine !== undefined && { firstLine: this.firstLine }),
-    };
+    return this.collector.output(TOOL, this.firstLine);
   }
 
   private flush(): void {

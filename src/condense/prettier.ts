@@ -63,12 +63,7 @@ class PrettierCondenser implements Condenser {
   }
 
   finish(): CondenserOutput {
-    return {
-      detected: this.firstLine !== undefined,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL),
-      ...(this.firstLine !== undefined && { firstLine: this.firstLine }),
-    };
+    return this.collector.output(TOOL, this.firstLine);
   }
 }
 

@@ -5,6 +5,7 @@
  * test counts summed. Pure.
  */
 import type { DroppedFindings, Finding, FailureReport, TestCounts } from '../contracts/failure-report.ts';
+import { addCounts } from './finding.ts';
 import { normalizeRoot, relativizePath, relativizeText } from './normalize.ts';
 import type { CondenserOutput } from './types.ts';
 
@@ -193,13 +194,7 @@ export function buildFailureReport(
   for (const part of seen) {
     const c = part.output.testCounts;
     if (!c) continue;
-    const prev: TestCounts = testCounts ?? { passed: 0, failed: 0, skipped: 0, total: 0 };
-    testCounts = {
-      passed: prev.passed + c.passed,
-      failed: prev.failed + c.failed,
-      skipped: prev.skipped + c.skipped,
-      total: (prev.total ?? 0) + (c.total ?? c.passed + c.failed + c.skipped),
-    };
+    testCounts = addCounts(testCounts ?? { passed: 0, failed: 0, skipped: 0, total: 0 }, c);
   }
 
   // 5. Conclusion: a non-zero exit, an error from a real condenser, or a failed test. Fallback

@@ -7,7 +7,13 @@
  * pretty code frame) become the excerpt. The summary "Found N errors in M files." marks detection.
  */
 import type { FindingKind } from '../contracts/failure-report.ts';
-import { buildExcerpt, FindingCollector, type FindingInput } from './finding.ts';
+import {
+  buildExcerpt,
+  echoedCommand,
+  echoedCommandPattern,
+  FindingCollector,
+  type FindingInput,
+} from './finding.ts';
 import type { Condenser, CondenserFactory, LogLine } from './types.ts';
 
 const TOOL = 'tsc';
@@ -17,7 +23,7 @@ const PAREN_LOCATION = /^(.*)\((\d+),(\d+)\)$/;
 const COLON_LOCATION = /^(.*):(\d+):(\d+)$/;
 const CODE_AND_MESSAGE = /^(TS\d+): ?(.*)$/;
 const SUMMARY = /^Found (\d+) errors?\b/;
-const COMMAND = /^(?:> |\$ )((?:npx |pnpm (?:exec )?|yarn )?(?:vue-)?tsc(?:\s.*)?)$/;
+const COMMAND = echoedCommandPattern('(?:vue-)?tsc');
 
 function kindOf(code: string): FindingKind {
   // TS1xxx are syntax errors: the file does not even parse.
@@ -102,12 +108,9 @@ class TscCondenser implements Condenser {
       if (summary) this.see(line);
       return;
     }
-    if (this.command === undefined && (text.startsWith('> ') || text.startsWith('$ '))) {
-      const command = COMMAND.exec(text.trim());
-      if (command) {
-        this.see(line);
-        this.command = command[1];
-      }
+    if (this.command === undefined) {
+      this.command = echoedCommand(text, COMMAND);
+      if (this.command !== undefined) this.see(line);
     }
   }
 
@@ -118,11 +121,8 @@ class TscCondenser implements Condenser {
   finish() {
     this.flush();
     return {
-      detected: this.detected,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL),
+      ...this.collector.output(TOOL, this.firstLine, this.detected),
       ...(this.command !== undefined && { command: this.command }),
-      ...(this.firstLine !== undefined && { firstLine: this.firstLine }),
     };
   }
 

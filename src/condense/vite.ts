@@ -112,12 +112,7 @@ class ViteCondenser implements Condenser {
 
   finish(): CondenserOutput {
     this.end();
-    return {
-      detected: this.detected,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL),
-      ...(this.firstLine !== undefined && { firstLine: this.firstLine }),
-    };
+    return this.collector.output(TOOL, this.firstLine, this.detected);
   }
 
   private end(): void {

@@ -8,8 +8,8 @@
  * "Tests  3 failed | 2 passed | 1 skipped (6)" summary. Consecutive FAIL headers before one
  * error share it (Vitest groups identical errors).
  */
-import { addCounts, FindingCollector } from './finding.ts';
-import { TestFailureBlock } from './js-test-block.ts';
+import { addCounts, echoedCommand, echoedCommandPattern, FindingCollector } from './finding.ts';
+import { TestFailureBlock, testRunOutput } from './js-test-block.ts';
 import type { Condenser, CondenserFactory, CondenserOutput, LogLine } from './types.ts';
 import type { TestCounts } from '../contracts/failure-report.ts';
 
@@ -19,7 +19,7 @@ const FAIL = /^\s*FAIL\s+(?:\|[^|]+\|\s+)?(\S+?)(?: > (.+?)| \[ .+ \])?\s*$/;
 const SUMMARY = /^\s*Tests\s{2,}(.+?)\s*\((\d+)\)\s*$/;
 const FILES_SUMMARY = /^\s*Test Files\s{2,}/;
 const UNHANDLED = /⎯ (Unhandled (?:Rejection|Error)|Uncaught Exception) ⎯/;
-const COMMAND = /^(?:> |\$ )((?:npx |pnpm (?:exec )?|yarn )?vitest(?:\s.*)?)$/;
+const COMMAND = echoedCommandPattern('vitest');
 
 /** Parses "3 failed | 2 passed | 1 skipped (6)"-style counts. Exported for tests. */
 export function parseVitestCounts(list: string, total: number): TestCounts {
@@ -99,10 +99,7 @@ class VitestCondenser implements Condenser {
       this.counts = this.counts ? addCounts(this.counts, counts) : counts;
       return;
     }
-    if (this.command === undefined && (text.startsWith('> ') || text.startsWith('$ '))) {
-      const m = COMMAND.exec(text.trim());
-      if (m) this.command = m[1];
-    }
+    if (this.command === undefined) this.command = echoedCommand(text, COMMAND);
   }
 
   wantsEveryLine(): boolean {
@@ -112,15 +109,12 @@ class VitestCondenser implements Condenser {
   finish(): CondenserOutput {
     this.flush();
     // " FAIL " alone is also Jest's header; without Vitest's banner or summary, stay silent.
-    const detected = this.detected;
-    return {
-      detected,
-      findings: detected ? this.collector.findings : [],
-      overflow: detected ? this.collector.overflow(TOOL) : [],
-      ...(this.counts && { testCounts: this.counts }),
-      ...(this.command !== undefined && { command: this.command }),
-      ...(this.firstLine !== undefined && { firstLine: this.firstLine }),
-    };
+    return testRunOutput(this.collector, TOOL, {
+      detected: this.detected,
+      firstLine: this.firstLine,
+      testCounts: this.counts,
+      command: this.command,
+    });
   }
 
   private see(line: LogLine): void {

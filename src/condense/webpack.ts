@@ -87,13 +87,7 @@ class WebpackCondenser implements Condenser {
 
   finish(): CondenserOutput {
     this.flush();
-    const detected = this.detected || this.collector.size > 0;
-    return {
-      detected,
-      findings: this.collector.findings,
-      overflow: this.collector.overflow(TOOL),
-      ...(this.firstLine !== undefined && { firstLine: this.firstLine }),
-    };
+    return this.collector.output(TOOL, this.firstLine, this.detected || this.collector.size > 0);
   }
 
   private flush(): void {
