@@ -10,8 +10,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 interface BenchJson {
   samples: { id: string; results: Record<string, { recalled: number; tokens: number }> }[];
-  speed: { name: string; mbPerCpuSecond: number; peakRssMb: number }[];
-  targets: { name: string; ok: boolean }[];
+  speed: { results: { name: string; mbPerCpuSecond: number; peakRssMb: number }[]; ratios: number[] };
+  targets: { name: string; ok: boolean; value: string }[];
 }
 
 function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -59,7 +59,7 @@ describe('bench/condense/run.ts', () => {
     await writeFile(join(corpus, 'tsc', 'pass.facts.json'), sidecar(0, []));
     const json = join(dir, 'out.json');
 
-    const result = await runBench(['--corpus', corpus, '--big-mb', '1', '--runs', '1', '--json', json]);
+    const result = await runBench(['--corpus', corpus, '--big-mb', '1', '--runs', '2', '--json', json]);
 
     expect(result.stderr).toContain('generated 1 MB log');
     expect(result.code).toBe(0);
@@ -67,14 +67,19 @@ describe('bench/condense/run.ts', () => {
     const output = JSON.parse(await readFile(json, 'utf8')) as BenchJson;
     expect(output.samples.map((sample) => sample.id).sort()).toEqual(['tsc/fail', 'tsc/pass']);
     expect(output.samples.find((sample) => sample.id === 'tsc/fail')?.results.fleetwright?.recalled).toBe(1);
-    expect(output.speed.map((entry) => entry.name)).toEqual([
+    expect(output.speed.results.map((entry) => entry.name)).toEqual([
       'fleetwright condense',
       'floor: Node line count (readline)',
       'Node line count (Buffer scan, no strings)',
       'tail -n 200',
       'grep -iE "error|fail"',
     ]);
-    expect(output.speed.every((entry) => entry.mbPerCpuSecond > 0 && entry.peakRssMb > 0)).toBe(true);
+    expect(output.speed.results.every((entry) => entry.mbPerCpuSecond > 0 && entry.peakRssMb > 0)).toBe(true);
+    // One condenser/floor ratio per round; the target reports their median and range.
+    expect(output.speed.ratios).toHaveLength(2);
+    expect(output.speed.ratios.every((ratio) => ratio > 0)).toBe(true);
+    const throughput = output.targets.find((target) => target.name.startsWith('throughput within 3×'));
+    expect(throughput?.value).toMatch(/^\d+\.\d\d× \(median of 2 rounds, \d+\.\d\d–\d+\.\d\d×\)$/);
     expect(output.targets.find((target) => target.name === 'recall ≥ 98%')?.ok).toBe(true);
   });
 
