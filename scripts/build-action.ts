@@ -1,6 +1,7 @@
 /**
  * Bundles the companion Action (action/src/index.ts) into one ESM file, action/dist/index.js,
- * which the runner executes without `npm install` (shared/reference/api-facts.md §4.4).
+ * which the runner executes without `npm install` (shared/reference/api-facts.md §4.4), and the
+ * condense worker it starts (src/condense/worker-entry.ts) into action/dist/condense-worker.js.
  *
  * Deterministic: built in memory from fixed options with paths relative to the repository
  * root, so `npm run check:generated` can compare it byte for byte with the committed file.
@@ -17,17 +18,26 @@ const REQUIRE_BANNER = [
   'const require = __fleetwrightCreateRequire(import.meta.url);',
 ].join('\n');
 
-/** Returns the bundle's exact text. */
-export async function buildActionBundle(): Promise<string> {
+/** Returns the Action bundle's exact text. */
+export function buildActionBundle(): Promise<string> {
+  return bundle('action/src/index.ts', 'action/dist/index.js');
+}
+
+/** Returns the condense worker bundle's exact text. */
+export function buildActionWorkerBundle(): Promise<string> {
+  return bundle('src/condense/worker-entry.ts', 'action/dist/condense-worker.js');
+}
+
+async function bundle(entry: string, outfile: string): Promise<string> {
   const result = await build({
     absWorkingDir: root,
-    entryPoints: ['action/src/index.ts'],
+    entryPoints: [entry],
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node24',
     write: false,
-    outfile: 'action/dist/index.js',
+    outfile,
     banner: { js: REQUIRE_BANNER },
     legalComments: 'eof',
     charset: 'utf8',

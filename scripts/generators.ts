@@ -21,4 +21,9 @@ export const generators: Generator[] = [
     description: 'the companion Action bundle (esbuild)',
     render: async () => (await import('./build-action.ts')).buildActionBundle(),
   },
+  {
+    path: 'action/dist/condense-worker.js',
+    description: "the companion Action's condense worker (esbuild)",
+    render: async () => (await import('./build-action.ts')).buildActionWorkerBundle(),
+  },
 ];

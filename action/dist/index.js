@@ -26425,10 +26425,12 @@ function selectFactories(tools, factories = condenserFactories) {
   return factories.filter((f) => wanted.includes(f.tool));
 }
 var EXIT_CODE_LINE = /^Process completed with exit code (-?\d+)\.?$/;
-var BATCH_LINES = 256;
-var BATCH_CHARS = 16 * 1024;
+var BATCH_LINES = 4096;
+var BATCH_CHARS = 256 * 1024;
 function createCondenseSession(options = {}) {
   const factories = selectFactories(options.tools, options.factories ?? condenserFactories);
+  const batchLimit = Math.max(1, Math.floor(options.batch?.lines ?? BATCH_LINES));
+  const batchCharLimit = Math.max(1, options.batch?.chars ?? BATCH_CHARS);
   const slots = factories.map((factory) => {
     const condenser = factory.create();
     let trigger = factory.trigger;
@@ -26436,7 +26438,7 @@ function createCondenseSession(options = {}) {
       trigger = new RegExp(trigger.source, trigger.flags.replace(/[gy]/g, ""));
     const markers = factory.markers;
     const gated2 = trigger !== void 0 || markers !== void 0;
-    const selected = new Int32Array(gated2 ? BATCH_LINES : 0);
+    const selected = new Int32Array(gated2 ? batchLimit : 0);
     return { factory, condenser, trigger, markers, gated: gated2, hungry: false, selected, selectedCount: 0 };
   });
   const gated = slots.filter((s) => s.gated);
@@ -26549,7 +26551,7 @@ function createCondenseSession(options = {}) {
         if (slot?.markers?.includes(marker) === true) select(slot, at);
       }
     }
-    if (batchLines === BATCH_LINES || batchChars >= BATCH_CHARS) flush();
+    if (batchLines === batchLimit || batchChars >= batchCharLimit) flush();
   };
   const splitter = createLineSplitter(onLine);
   return {
@@ -26580,6 +26582,84 @@ function createCondenseSession(options = {}) {
         source: options.source,
         inputTruncated: splitter.cutLines > 0
       });
+    }
+  };
+}
+
+// src/condense/worker.ts
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+var sourceWorkerEntry = new URL("./worker-entry.ts", import.meta.url);
+var WORKER_YOUNG_GENERATION_MB = 24;
+var HIGH_WATER = 1024 * 1024;
+var LOW_WATER = 256 * 1024;
+var MARK = "fleetwright-condense-worker";
+function createWorkerCondenseSession(options, entry) {
+  selectFactories(options.tools);
+  const data = { mark: MARK, options };
+  const worker = new Worker(entry, {
+    workerData: data,
+    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB }
+  });
+  let pending = 0;
+  let failure2;
+  let settled = false;
+  let waiters = [];
+  let resolveReport = () => void 0;
+  let rejectReport = () => void 0;
+  const report = new Promise((resolve2, reject) => {
+    resolveReport = resolve2;
+    rejectReport = reject;
+  });
+  report.catch(() => void 0);
+  const release = () => {
+    const ready = waiters;
+    waiters = [];
+    for (const wake of ready) wake();
+  };
+  const fail = (error63) => {
+    if (settled) return;
+    settled = true;
+    failure2 = error63;
+    rejectReport(error63);
+    release();
+    void worker.terminate();
+  };
+  worker.on("message", (message) => {
+    if ("ack" in message) {
+      pending -= message.ack;
+      if (pending <= LOW_WATER) release();
+    } else if ("report" in message) {
+      settled = true;
+      resolveReport(message.report);
+      release();
+      void worker.terminate();
+    } else fail(new Error(`condense worker: ${message.error}`));
+  });
+  worker.on("error", (error63) => fail(error63 instanceof Error ? error63 : new Error(String(error63))));
+  worker.on("exit", (code2) => fail(new Error(`condense worker exited with code ${code2} before its report`)));
+  let finished = false;
+  return {
+    push(chunk) {
+      if (finished) throw new Error("WorkerCondenseSession.push after finish");
+      if (failure2 !== void 0) return;
+      const own2 = typeof chunk === "string" ? chunk : new Uint8Array(chunk);
+      const bytes = typeof own2 === "string" ? own2.length : own2.byteLength;
+      pending += bytes;
+      const message = { chunk: own2, bytes };
+      worker.postMessage(message, typeof own2 === "string" ? [] : [own2.buffer]);
+    },
+    get backlogged() {
+      return failure2 === void 0 && !settled && pending > HIGH_WATER;
+    },
+    drained() {
+      if (failure2 !== void 0 || settled || pending <= LOW_WATER) return Promise.resolve();
+      return new Promise((resolve2) => waiters.push(resolve2));
+    },
+    finish() {
+      if (finished) throw new Error("WorkerCondenseSession.finish called twice");
+      finished = true;
+      if (failure2 === void 0) worker.postMessage({ finish: true });
+      return report;
     }
   };
 }
@@ -46867,12 +46947,23 @@ function execCommand(command, cwd, sinks) {
     const out = new LineFeeder(sinks.session);
     const err = new LineFeeder(sinks.session);
     const relay = (from, to, feeder) => {
+      let waits = 0;
+      const wait = () => {
+        if (waits++ === 0) from.pause();
+      };
+      const done = () => {
+        if (--waits === 0) from.resume();
+      };
       from.on("data", (chunk) => {
         bytes += chunk.length;
         feeder.push(chunk);
         if (to.write(chunk) === false && to.once) {
-          from.pause();
-          to.once("drain", () => from.resume());
+          wait();
+          to.once("drain", done);
+        }
+        if (sinks.session.backlogged === true && sinks.session.drained) {
+          wait();
+          void sinks.session.drained().then(done, done);
         }
       });
     };
@@ -47421,7 +47512,8 @@ function defaultDeps() {
     sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
     setExitCode: (code2) => {
       process.exitCode = code2;
-    }
+    },
+    condenseWorker: sourceWorkerEntry
   };
 }
 async function run(overrides = {}) {
@@ -47462,7 +47554,7 @@ async function runSteps(deps, fail) {
   const startedAt = deps.now();
   const results = [];
   for (const step of steps) {
-    const session = createCondenseSession({
+    const options = {
       tools: inputs.tools,
       command: step.command,
       repoRoot: workingDirectory.absolute,
@@ -47470,7 +47562,8 @@ async function runSteps(deps, fail) {
       // One noisy tool may fill at most a third of the report, so another tool's root cause
       // still shows (the condensers' default is 10 of 30).
       maxFindingsPerTool: Math.max(10, Math.ceil(inputs.maxFindings / 3))
-    });
+    };
+    const session = createWorkerCondenseSession(options, deps.condenseWorker);
     const { exitCode: exitCode2 } = await group(
       step.name,
       () => execCommand(step.command, workingDirectory.absolute, {
@@ -47480,7 +47573,16 @@ async function runSteps(deps, fail) {
       })
     );
     const outcome = { command: step.command, exitCode: exitCode2 };
-    results.push({ report: withOutcome(session.finish(), outcome), outcome });
+    let report2;
+    try {
+      report2 = await session.finish();
+    } catch (error63) {
+      warning(
+        `fleetwright: the condenser failed, so the report has no findings: ${error63 instanceof Error ? error63.message : String(error63)}`
+      );
+      report2 = createCondenseSession(options).finish();
+    }
+    results.push({ report: withOutcome(report2, outcome), outcome });
     if (exitCode2 !== 0) {
       if (steps.length > 1)
         info(
@@ -47642,7 +47744,7 @@ async function writeJobSummary(markdown, name, checkRun) {
 }
 
 // action/src/index.ts
-await run();
+await run({ condenseWorker: new URL("./condense-worker.js", import.meta.url) });
 /*! Bundled license information:
 
 undici/lib/web/fetch/body.js:

@@ -19,7 +19,17 @@ export interface ExecSinks {
   readonly stdout: LogSink;
   readonly stderr: LogSink;
   /** Receives whole lines (several per call, newline-terminated, except possibly the last call). */
-  readonly session: { push(chunk: Uint8Array): void };
+  readonly session: CondenseSink;
+}
+
+/**
+ * The condense session. One on a worker thread says when it falls behind (`backlogged`); the
+ * command's output is then paused until `drained()` resolves, as for a slow job log.
+ */
+export interface CondenseSink {
+  push(chunk: Uint8Array): void;
+  readonly backlogged?: boolean;
+  drained?(): Promise<void>;
 }
 
 export interface ExecResult {
@@ -69,15 +79,27 @@ export function execCommand(command: string, cwd: string, sinks: ExecSinks): Pro
     let bytes = 0;
     const out = new LineFeeder(sinks.session);
     const err = new LineFeeder(sinks.session);
-    // Asynchronous log streams (pipes on Windows) buffer what they cannot write yet; pause the
-    // command's stream until they drain so a fast command cannot grow our memory.
+    // Asynchronous log streams (pipes on Windows) buffer what they cannot write yet, and a
+    // condense worker queues what it has not condensed yet; pause the command's stream until
+    // both caught up, so a fast command cannot grow our memory.
     const relay = (from: NodeJS.ReadableStream, to: LogSink, feeder: LineFeeder) => {
+      let waits = 0;
+      const wait = () => {
+        if (waits++ === 0) from.pause();
+      };
+      const done = () => {
+        if (--waits === 0) from.resume();
+      };
       from.on('data', (chunk: Buffer) => {
         bytes += chunk.length;
         feeder.push(chunk);
         if (to.write(chunk) === false && to.once) {
-          from.pause();
-          to.once('drain', () => from.resume());
+          wait();
+          to.once('drain', done);
+        }
+        if (sinks.session.backlogged === true && sinks.session.drained) {
+          wait();
+          void sinks.session.drained().then(done, done);
         }
       });
     };
@@ -114,9 +136,9 @@ export function execCommand(command: string, cwd: string, sinks: ExecSinks): Pro
 class LineFeeder {
   #partial: Buffer[] = [];
   #partialLength = 0;
-  readonly #session: ExecSinks['session'];
+  readonly #session: CondenseSink;
 
-  constructor(session: ExecSinks['session']) {
+  constructor(session: CondenseSink) {
     this.#session = session;
   }
 

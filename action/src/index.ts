@@ -2,4 +2,5 @@
 // Do not add logic here; see run.ts.
 import { run } from './run.ts';
 
-await run();
+// The condense worker is bundled beside this file (scripts/build-action.ts).
+await run({ condenseWorker: new URL('./condense-worker.js', import.meta.url) });

@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { createCondenseSession } from '#src/condense/condense.ts';
+import { createWorkerCondenseSession, sourceWorkerEntry } from '#src/condense/worker.ts';
 import { condenserFactories } from '#src/condense/registry.ts';
 import type { FailureReport } from '#src/contracts/failure-report.ts';
 import { renderFailureReportMarkdown } from '#src/contracts/render-failure-report.ts';
@@ -49,6 +50,8 @@ export interface RunDeps {
   readonly now: () => Date;
   readonly sleep: (ms: number) => Promise<void>;
   readonly setExitCode: (code: number) => void;
+  /** Module the condense worker thread runs (the bundle's dist/condense-worker.js; see index.ts). */
+  readonly condenseWorker: URL;
 }
 
 export interface RunResult {
@@ -72,6 +75,7 @@ function defaultDeps(): RunDeps {
     setExitCode: (code) => {
       process.exitCode = code;
     },
+    condenseWorker: sourceWorkerEntry,
   };
 }
 
@@ -132,7 +136,7 @@ async function runSteps(
   const startedAt = deps.now();
   const results: { report: FailureReport; outcome: CommandOutcome }[] = [];
   for (const step of steps) {
-    const session = createCondenseSession({
+    const options = {
       tools: inputs.tools,
       command: step.command,
       repoRoot: workingDirectory.absolute,
@@ -140,7 +144,8 @@ async function runSteps(
       // One noisy tool may fill at most a third of the report, so another tool's root cause
       // still shows (the condensers' default is 10 of 30).
       maxFindingsPerTool: Math.max(10, Math.ceil(inputs.maxFindings / 3)),
-    });
+    };
+    const session = createWorkerCondenseSession(options, deps.condenseWorker);
     const { exitCode } = await core.group(step.name, () =>
       execCommand(step.command, workingDirectory.absolute, {
         stdout: deps.stdout,
@@ -149,7 +154,17 @@ async function runSteps(
       }),
     );
     const outcome = { command: step.command, exitCode };
-    results.push({ report: withOutcome(session.finish(), outcome), outcome });
+    let report: FailureReport;
+    try {
+      report = await session.finish();
+    } catch (error) {
+      // The command's exit code still decides and is still reported; only the findings are lost.
+      core.warning(
+        `fleetwright: the condenser failed, so the report has no findings: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      report = createCondenseSession(options).finish();
+    }
+    results.push({ report: withOutcome(report, outcome), outcome });
     if (exitCode !== 0) {
       if (steps.length > 1)
         core.info(

@@ -6,9 +6,9 @@
  *
  * The floor modes are the speed floor: the same reads, counting lines and doing nothing else.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { condenseStream } from '../../src/condense/condense.ts';
+import { condenseStreamInWorker, sourceWorkerEntry } from '../../src/condense/worker.ts';
 
 const [path, mode = 'condense'] = process.argv.slice(2);
 if (path === undefined) {
@@ -31,7 +31,10 @@ if (mode === 'floor-bytes') {
 } else {
   // `condense:<tool>,<tool>` runs only those condensers (to find a slow one).
   const tools = mode.startsWith('condense:') ? mode.slice('condense:'.length).split(',') : undefined;
-  const report = await condenseStream(stream(), tools ? { tools } : {});
+  // Bundled (bench/condense/run.ts), the worker's bundle sits beside this one.
+  const bundled = new URL('./condense-worker.mjs', import.meta.url);
+  const entry = existsSync(bundled) ? bundled : sourceWorkerEntry;
+  const report = await condenseStreamInWorker(stream(), tools ? { tools } : {}, entry);
   console.log(
     JSON.stringify({ findings: report.findings.length, dropped: report.dropped.length, tools: report.tools }),
   );

@@ -5,9 +5,10 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { condenseStream, selectFactories, UnknownCondenserError } from '../condense/condense.ts';
+import { selectFactories, UnknownCondenserError } from '../condense/condense.ts';
 import { condenserFactories } from '../condense/registry.ts';
 import { DEFAULT_MAX_FINDINGS } from '../condense/report.ts';
+import { condenseStreamInWorker, sourceWorkerEntry } from '../condense/worker.ts';
 import {
   DEFAULT_MARKDOWN_MAX_CHARS,
   renderFailureReportMarkdown,
@@ -151,7 +152,8 @@ export const runCondense: CliCommand = async (argv, io) => {
 
   let report;
   try {
-    report = await condenseStream(input, options);
+    // On a worker thread with a capped young generation: see src/condense/worker.ts.
+    report = await condenseStreamInWorker(input, options, sourceWorkerEntry);
   } catch (error) {
     io.stderr.write(`fleetwright condense: cannot read '${file ?? 'stdin'}': ${(error as Error).message}\n`);
     return 2;

@@ -131,6 +131,54 @@ describe('action/exec backpressure', () => {
   });
 });
 
+describe('action/exec condenser backpressure', () => {
+  it('pauses the command while the condense session is backlogged and resumes once it drained', async () => {
+    // A session that falls behind after every 8 KiB and catches up a little later, like a busy
+    // condense worker: every byte still arrives, in order, and the command was held back.
+    let pending = 0;
+    let pushed = '';
+    let waits = 0;
+    let pushedWhileWaiting = 0;
+    let waiting = false;
+    const session = {
+      push: (chunk: Uint8Array) => {
+        if (waiting) pushedWhileWaiting++;
+        pushed += Buffer.from(chunk).toString('utf8');
+        pending += chunk.length;
+      },
+      get backlogged() {
+        return pending > 8 * 1024;
+      },
+      drained: () => {
+        waits++;
+        waiting = true;
+        return new Promise<void>((resolve) =>
+          setTimeout(() => {
+            pending = 0;
+            waiting = false;
+            resolve();
+          }, 5),
+        );
+      },
+    };
+    const log = { write: () => true };
+
+    const result = await execCommand(
+      `node -e "for (let i = 0; i < 3000; i++) console.log(String(i).padStart(100, '.'))"`,
+      process.cwd(),
+      { stdout: log, stderr: log, session },
+    );
+
+    expect(result.exitCode).toBe(0);
+    expect(waits).toBeGreaterThan(3);
+    const lines = pushed.trimEnd().split('\n');
+    expect(lines).toHaveLength(3000);
+    expect(lines.every((line, i) => line === String(i).padStart(100, '.'))).toBe(true);
+    // A chunk already read may still arrive after the pause; not a stream of them.
+    expect(pushedWhileWaiting).toBeLessThanOrEqual(waits);
+  });
+});
+
 describe('action/exec environment', () => {
   it('does not hand the Action-only credentials and inputs to the command', async () => {
     vi.stubEnv('INPUT_TOKEN', 'ghs_secret');

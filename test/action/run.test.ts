@@ -156,6 +156,25 @@ describe('action/run', () => {
     if (runner) await rm(runner.dir, { recursive: true, force: true });
   });
 
+  it('still reports the exit code, with a warning, when the condense worker cannot run', async () => {
+    runner = await setUpRunner();
+    vi.stubEnv('INPUT_RUN', nodeCommand(['> tsc --noEmit', tscError, 'Found 1 error.'], 2));
+    const body = vi.fn((_body: CheckRunBody) => true);
+    nock(API)
+      .post(`${API_PATH}/check-runs`, body)
+      .reply(201, { id: 42, html_url: `${API}/acme/widgets/runs/42` });
+    const broken = new URL(`data:text/javascript,${encodeURIComponent('throw new Error("worker gone")')}`);
+
+    const result = await run({ ...runner.deps, condenseWorker: broken });
+
+    expect(result.exitCode).toBe(2);
+    expect(runner.log()).toBe(`> tsc --noEmit\n${tscError}\nFound 1 error.\n`);
+    expect(core.warning).toHaveBeenCalledWith(expect.stringContaining('the condenser failed'));
+    expect(core.warning).toHaveBeenCalledWith(expect.stringContaining('worker gone'));
+    const report = FailureReport.parse(JSON.parse((body.mock.lastCall?.[0] as CheckRunBody).output.text));
+    expect(report).toMatchObject({ conclusion: 'failure', exitCode: 2, findings: [] });
+  });
+
   it('wrapper mode: a failing command publishes the report on the PR head SHA and exits with its code', async () => {
     runner = await setUpRunner();
     vi.stubEnv('INPUT_RUN', nodeCommand(['> tsc --noEmit', tscError, 'Found 1 error.'], 2));

@@ -221,35 +221,44 @@ describe('condense/condense', () => {
       fc.constantFrom(5_000, 20_000, 40_000).map((n) => 'E a ' + 'x'.repeat(n)),
     );
     fc.assert(
-      fc.property(fc.array(line, { minLength: 200, maxLength: 700 }), fc.nat(4000), (lines, cut) => {
-        const a = recorder('a', { trigger: /^(?:E a|BEGIN a)/ });
-        const b = recorder('b', { trigger: /^(?:b says|BEGIN b)/i, markers: ['error'] });
-        const c = recorder('c', {});
-        const log = lines.join('\n');
-        const session = createCondenseSession({ factories: [a.factory, b.factory, c.factory] });
-        session.push(log.slice(0, cut));
-        session.push(log.slice(cut));
-        session.finish();
-        for (const r of [a, b, c]) {
-          const expected: Seen[] = [];
-          let block = false;
-          // The splitter yields no line for an empty log or after a final newline.
-          const rawLines = log === '' ? [] : log.split('\n');
-          if (log.endsWith('\n')) rawLines.pop();
-          rawLines.forEach((raw, i) => {
-            const { text, marker } = normalizeLine(raw);
-            const selected =
-              (r.options.trigger === undefined && r.options.markers === undefined) ||
-              (r.options.trigger?.test(text) ?? false) ||
-              (marker !== undefined && (r.options.markers?.includes(marker) ?? false));
-            if (!block && !selected) return;
-            expected.push({ number: i + 1, text, ...(marker !== undefined && { marker }) });
-            if (text.startsWith('BEGIN ' + r.factory.tool)) block = true;
-            if (text.startsWith('END ' + r.factory.tool)) block = false;
+      fc.property(
+        fc.array(line, { minLength: 200, maxLength: 700 }),
+        fc.nat(4000),
+        fc.integer({ min: 1, max: 300 }),
+        fc.constantFrom(1024, 16 * 1024, 256 * 1024),
+        (lines, cut, batchLines, batchChars) => {
+          const a = recorder('a', { trigger: /^(?:E a|BEGIN a)/ });
+          const b = recorder('b', { trigger: /^(?:b says|BEGIN b)/i, markers: ['error'] });
+          const c = recorder('c', {});
+          const log = lines.join('\n');
+          const session = createCondenseSession({
+            factories: [a.factory, b.factory, c.factory],
+            batch: { lines: batchLines, chars: batchChars },
           });
-          expect(r.seen).toEqual(expected);
-        }
-      }),
+          session.push(log.slice(0, cut));
+          session.push(log.slice(cut));
+          session.finish();
+          for (const r of [a, b, c]) {
+            const expected: Seen[] = [];
+            let block = false;
+            // The splitter yields no line for an empty log or after a final newline.
+            const rawLines = log === '' ? [] : log.split('\n');
+            if (log.endsWith('\n')) rawLines.pop();
+            rawLines.forEach((raw, i) => {
+              const { text, marker } = normalizeLine(raw);
+              const selected =
+                (r.options.trigger === undefined && r.options.markers === undefined) ||
+                (r.options.trigger?.test(text) ?? false) ||
+                (marker !== undefined && (r.options.markers?.includes(marker) ?? false));
+              if (!block && !selected) return;
+              expected.push({ number: i + 1, text, ...(marker !== undefined && { marker }) });
+              if (text.startsWith('BEGIN ' + r.factory.tool)) block = true;
+              if (text.startsWith('END ' + r.factory.tool)) block = false;
+            });
+            expect(r.seen).toEqual(expected);
+          }
+        },
+      ),
       { numRuns: 60 },
     );
   });

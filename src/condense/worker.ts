@@ -1,0 +1,191 @@
+/**
+ * Condensing on a worker thread, for the processes that condense big logs as they stream past
+ * (the Action's wrapped command, `fleetwright condense`).
+ *
+ * Why a thread: the dispatcher feeds its condensers in batches of thousands of lines (see
+ * condense.ts); holding a batch across a scavenge makes V8 grow the main thread's young
+ * generation to its 16 MB semi-spaces, ≈ 30 MB more peak RSS for no gain. A worker's young
+ * generation can be capped (`resourceLimits`), which the main thread's cannot be from inside
+ * the process. It also keeps the Action's main thread free to pass the command's output on to
+ * the job log while the condensers work.
+ *
+ * The one module of condense/ that is not pure: it starts a thread (no file or network I/O).
+ * The worker's entry is a module that calls `serveCondenseWorker()`: worker-entry.ts when
+ * running from source, or a bundle of it (the Action ships action/dist/condense-worker.js).
+ */
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import type { FailureReport } from '../contracts/failure-report.ts';
+import { createCondenseSession, selectFactories, type CondenseOptions } from './condense.ts';
+
+/** Options that can cross to the worker (condenser factories cannot: they hold functions). */
+export type WorkerCondenseOptions = Omit<CondenseOptions, 'factories'>;
+
+/** The worker entry when running from source; a bundle passes its own (see module comment). */
+export const sourceWorkerEntry = new URL('./worker-entry.ts', import.meta.url);
+
+/**
+ * The worker's young generation, in MB: 8 MB semi-spaces. Measured on the 300 MB benchmark log:
+ * peak RSS ≈ 105 MB with this cap, ≈ 146 MB without it; the same CPU time.
+ */
+export const WORKER_YOUNG_GENERATION_MB = 24;
+
+/** Bytes sent to the worker and not yet condensed above which `backlogged` turns true. */
+const HIGH_WATER = 1024 * 1024;
+/** …and below which `drained()` resolves. */
+const LOW_WATER = 256 * 1024;
+
+/** Marks the worker's `workerData`, so an entry that is also something else can tell. */
+const MARK = 'fleetwright-condense-worker';
+
+type ToWorker = { chunk: string | Uint8Array; bytes: number } | { finish: true };
+type FromWorker = { ack: number } | { report: FailureReport } | { error: string };
+
+interface WorkerData {
+  readonly mark: typeof MARK;
+  readonly options: WorkerCondenseOptions;
+}
+
+/** A condense session running on a worker thread. */
+export interface WorkerCondenseSession {
+  /** Sends the next chunk (copied, so the caller may reuse its buffer). */
+  push(chunk: string | Uint8Array): void;
+  /** True while more than 1 MB waits for the worker: stop reading and wait for `drained()`. */
+  readonly backlogged: boolean;
+  /** Resolves once the backlog is under 256 KB (at once when it is), or the session failed. */
+  drained(): Promise<void>;
+  /** Ends the log; resolves with the report, rejects when the worker failed. Call once. */
+  finish(): Promise<FailureReport>;
+}
+
+/**
+ * Starts a condense session on a worker loaded from `entry`. Throws UnknownCondenserError at
+ * once for unknown `tools`, like createCondenseSession.
+ */
+export function createWorkerCondenseSession(
+  options: WorkerCondenseOptions,
+  entry: URL,
+): WorkerCondenseSession {
+  selectFactories(options.tools);
+  const data: WorkerData = { mark: MARK, options };
+  const worker = new Worker(entry, {
+    workerData: data,
+    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+  });
+  let pending = 0;
+  let failure: Error | undefined;
+  let settled = false;
+  let waiters: (() => void)[] = [];
+  let resolveReport: (report: FailureReport) => void = () => undefined;
+  let rejectReport: (error: Error) => void = () => undefined;
+  const report = new Promise<FailureReport>((resolve, reject) => {
+    resolveReport = resolve;
+    rejectReport = reject;
+  });
+  // finish() may come after the failure; the rejection is handled there.
+  report.catch(() => undefined);
+  const release = () => {
+    const ready = waiters;
+    waiters = [];
+    for (const wake of ready) wake();
+  };
+  const fail = (error: Error) => {
+    if (settled) return;
+    settled = true;
+    failure = error;
+    rejectReport(error);
+    release();
+    void worker.terminate();
+  };
+  worker.on('message', (message: FromWorker) => {
+    if ('ack' in message) {
+      pending -= message.ack;
+      if (pending <= LOW_WATER) release();
+    } else if ('report' in message) {
+      settled = true;
+      resolveReport(message.report);
+      release();
+      void worker.terminate();
+    } else fail(new Error(`condense worker: ${message.error}`));
+  });
+  worker.on('error', (error) => fail(error instanceof Error ? error : new Error(String(error))));
+  worker.on('exit', (code) => fail(new Error(`condense worker exited with code ${code} before its report`)));
+  let finished = false;
+  return {
+    push(chunk) {
+      if (finished) throw new Error('WorkerCondenseSession.push after finish');
+      if (failure !== undefined) return;
+      // Copied into a buffer of its own, which is then moved (not copied again) to the worker:
+      // a Buffer is often a view of a larger pooled one that must not be detached (and a
+      // Buffer's slice() is a view, not a copy).
+      const own = typeof chunk === 'string' ? chunk : new Uint8Array(chunk);
+      const bytes = typeof own === 'string' ? own.length : own.byteLength;
+      pending += bytes;
+      const message: ToWorker = { chunk: own, bytes };
+      worker.postMessage(message, typeof own === 'string' ? [] : [own.buffer as ArrayBuffer]);
+    },
+    get backlogged() {
+      return failure === undefined && !settled && pending > HIGH_WATER;
+    },
+    drained() {
+      if (failure !== undefined || settled || pending <= LOW_WATER) return Promise.resolve();
+      return new Promise<void>((resolve) => waiters.push(resolve));
+    },
+    finish() {
+      if (finished) throw new Error('WorkerCondenseSession.finish called twice');
+      finished = true;
+      if (failure === undefined) worker.postMessage({ finish: true } satisfies ToWorker);
+      return report;
+    },
+  };
+}
+
+/** Condenses a stream on a worker thread, reading no further ahead than the worker keeps up. */
+export async function condenseStreamInWorker(
+  stream: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
+  options: WorkerCondenseOptions,
+  entry: URL,
+): Promise<FailureReport> {
+  const session = createWorkerCondenseSession(options, entry);
+  try {
+    for await (const chunk of stream) {
+      session.push(chunk);
+      if (session.backlogged) await session.drained();
+    }
+  } catch (error) {
+    void session.finish().catch(() => undefined);
+    throw error;
+  }
+  return session.finish();
+}
+
+/**
+ * In a worker started by createWorkerCondenseSession: serves the session and returns true.
+ * Anywhere else: does nothing and returns false.
+ */
+export function serveCondenseWorker(): boolean {
+  const data = workerData as Partial<WorkerData> | null;
+  if (isMainThread || parentPort === null || data?.mark !== MARK || data.options === undefined) return false;
+  const port = parentPort;
+  const post = (message: FromWorker) => port.postMessage(message);
+  try {
+    const session = createCondenseSession(data.options);
+    port.on('message', (message: ToWorker) => {
+      try {
+        if ('finish' in message) {
+          post({ report: session.finish() });
+          port.close();
+          return;
+        }
+        session.push(message.chunk);
+        post({ ack: message.bytes });
+      } catch (error) {
+        post({ error: error instanceof Error ? error.message : String(error) });
+        port.close();
+      }
+    });
+  } catch (error) {
+    post({ error: error instanceof Error ? error.message : String(error) });
+    port.close();
+  }
+  return true;
+}
