@@ -6887,6 +6887,7 @@ function createCondenseSession(options = {}) {
 var sourceWorkerEntry = new URL("./worker-entry.ts", import.meta.url);
 var HIGH_WATER = 1024 * 1024;
 var LOW_WATER = 256 * 1024;
+var ACK_STEP = 128 * 1024;
 var MARK = "fleetwright-condense-worker";
 function serveCondenseWorker() {
   const data = workerData;
@@ -6895,6 +6896,7 @@ function serveCondenseWorker() {
   const post = (message) => port.postMessage(message);
   try {
     const session = createCondenseSession(data.options);
+    let unacknowledged = 0;
     port.on("message", (message) => {
       try {
         if ("finish" in message) {
@@ -6903,7 +6905,11 @@ function serveCondenseWorker() {
           return;
         }
         session.push(message.chunk);
-        post({ ack: message.bytes });
+        unacknowledged += message.bytes;
+        if (unacknowledged >= ACK_STEP) {
+          post({ ack: unacknowledged });
+          unacknowledged = 0;
+        }
       } catch (error) {
         post({ error: error instanceof Error ? error.message : String(error) });
         port.close();

@@ -26592,6 +26592,7 @@ var sourceWorkerEntry = new URL("./worker-entry.ts", import.meta.url);
 var WORKER_YOUNG_GENERATION_MB = 24;
 var HIGH_WATER = 1024 * 1024;
 var LOW_WATER = 256 * 1024;
+var ACK_STEP = 128 * 1024;
 var MARK = "fleetwright-condense-worker";
 function createWorkerCondenseSession(options, entry) {
   selectFactories(options.tools);
@@ -26639,10 +26640,10 @@ function createWorkerCondenseSession(options, entry) {
   worker.on("exit", (code2) => fail(new Error(`condense worker exited with code ${code2} before its report`)));
   let finished = false;
   return {
-    push(chunk) {
+    push(chunk, give = false) {
       if (finished) throw new Error("WorkerCondenseSession.push after finish");
       if (failure2 !== void 0) return;
-      const own2 = typeof chunk === "string" ? chunk : new Uint8Array(chunk);
+      const own2 = typeof chunk === "string" || give && ownsItsBuffer(chunk) ? chunk : new Uint8Array(chunk);
       const bytes = typeof own2 === "string" ? own2.length : own2.byteLength;
       pending += bytes;
       const message = { chunk: own2, bytes };
@@ -26662,6 +26663,9 @@ function createWorkerCondenseSession(options, entry) {
       return report;
     }
   };
+}
+function ownsItsBuffer(chunk) {
+  return chunk.buffer instanceof ArrayBuffer && chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength && chunk.byteLength > 0;
 }
 
 // src/contracts/render-failure-report.ts

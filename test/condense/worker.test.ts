@@ -70,6 +70,25 @@ describe('condense/worker', () => {
     expect(report.findings[0]).toMatchObject({ file: 'src/a.ts', line: 1, code: 'TS2322' });
   });
 
+  it('moves a given chunk that owns its buffer instead of copying it, and copies any other', async () => {
+    const text = 'src/a.ts(1,14): error TS2322: Type "string" is not assignable to type "number".\n';
+    const owned = new Uint8Array(Buffer.from(text));
+    const view = Buffer.from(text + text).subarray(0, text.length);
+    const kept = new Uint8Array(Buffer.from(text));
+    const session = createWorkerCondenseSession({}, sourceWorkerEntry);
+
+    session.push(owned, true);
+    session.push(view, true);
+    session.push(kept);
+    const report = await session.finish();
+
+    expect(owned.byteLength).toBe(0); // detached: it now belongs to the worker
+    expect(view.toString('utf8')).toBe(text);
+    expect(Buffer.from(kept).toString('utf8')).toBe(text);
+    expect(report.findings).toHaveLength(1);
+    expect(report.dropped).toEqual([]);
+  });
+
   it('rejects the report, and stops asking the caller to wait, when the worker dies', async () => {
     const session = createWorkerCondenseSession({}, brokenEntry);
     session.push(Buffer.alloc(2 * 1024 * 1024, 0x61));
