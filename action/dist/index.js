@@ -19720,10 +19720,15 @@ function createLineSplitter(sink, maxLineLength = MAX_LINE_LENGTH) {
   const sinkSlow = (line) => {
     sink(line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line, false);
   };
-  const pushText = (text) => {
+  const pushText = (text, rare = RARE_ALL) => {
     let start = 0;
     const length = text.length;
-    const next = [-1, -1, -1, -1];
+    const next = [
+      -1,
+      (rare & RARE_CR) === 0 ? length : -1,
+      (rare & RARE_NUL) === 0 ? length : -1,
+      (rare & RARE_CSI) === 0 ? length : -1
+    ];
     const needles = ["\x1B", "\r", "\0", ""];
     let minDirty = -1;
     const nextDirty = (from) => {
@@ -19783,9 +19788,10 @@ function createLineSplitter(sink, maxLineLength = MAX_LINE_LENGTH) {
     push(chunk) {
       if (typeof chunk === "string") pushText(chunk);
       else {
+        const rare = rareCharacters(chunk);
         for (let at = 0; at < chunk.length; at += DECODE_PIECE) {
           const piece = chunk.length <= DECODE_PIECE ? chunk : chunk.subarray(at, at + DECODE_PIECE);
-          pushText(decoder.decode(piece, STREAMING));
+          pushText(decoder.decode(piece, STREAMING), rare);
         }
       }
     },
@@ -19800,6 +19806,14 @@ function createLineSplitter(sink, maxLineLength = MAX_LINE_LENGTH) {
       return cutLines;
     }
   };
+}
+var RARE_CR = 1;
+var RARE_NUL = 2;
+var RARE_CSI = 4;
+var RARE_ALL = RARE_CR | RARE_NUL | RARE_CSI;
+function rareCharacters(bytes) {
+  const view = typeof Buffer === "function" ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
+  return (view.indexOf(13) === -1 ? 0 : RARE_CR) | (view.indexOf(0) === -1 ? 0 : RARE_NUL) | (view.indexOf(155) === -1 ? 0 : RARE_CSI);
 }
 var NEEDS_CLEANING = /[\u0000-\u0008\u000b-\u001f\u007f\u009b]/;
 function stripEscapes(text) {

@@ -45,13 +45,20 @@ export function createLineSplitter(sink: RawLineSink, maxLineLength = MAX_LINE_L
     sink(line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line, false);
   };
 
-  const pushText = (text: string): void => {
+  /** `rare`: which of `\r`, NUL and U+009B the text may hold (RARE_*; all when unknown). */
+  const pushText = (text: string, rare = RARE_ALL): void => {
     let start = 0;
     const length = text.length;
     // Index of the next character that needs cleaning at or after `start` (length when none).
     // indexOf is a vectorised native scan, far cheaper than a per-line regex test. Rarer control
     // bytes (backspace, bell…) are not looked for here; they are harmless to the condensers.
-    const next = [-1, -1, -1, -1];
+    // A character the chunk's bytes showed to be absent is never searched for.
+    const next = [
+      -1,
+      (rare & RARE_CR) === 0 ? length : -1,
+      (rare & RARE_NUL) === 0 ? length : -1,
+      (rare & RARE_CSI) === 0 ? length : -1,
+    ];
     const needles = ['\u001b', '\r', '\u0000', '\u009b'];
     let minDirty = -1;
     const nextDirty = (from: number): number => {
@@ -118,9 +125,10 @@ export function createLineSplitter(sink: RawLineSink, maxLineLength = MAX_LINE_L
         // Decoded in pieces of at most DECODE_PIECE bytes: a 64 KiB chunk with one non-Latin-1
         // character decodes to a two-byte string of 128 KiB, which V8 puts in large-object
         // space, where it lingers until a full GC; smaller strings die young in the nursery.
+        const rare = rareCharacters(chunk);
         for (let at = 0; at < chunk.length; at += DECODE_PIECE) {
           const piece = chunk.length <= DECODE_PIECE ? chunk : chunk.subarray(at, at + DECODE_PIECE);
-          pushText(decoder.decode(piece, STREAMING));
+          pushText(decoder.decode(piece, STREAMING), rare);
         }
       }
     },
@@ -135,6 +143,28 @@ export function createLineSplitter(sink: RawLineSink, maxLineLength = MAX_LINE_L
       return cutLines;
     },
   };
+}
+
+const RARE_CR = 1;
+const RARE_NUL = 2;
+const RARE_CSI = 4;
+const RARE_ALL = RARE_CR | RARE_NUL | RARE_CSI;
+
+/**
+ * Which of `\r`, NUL and the 8-bit CSI (U+009B) the text decoded from `bytes` can contain: each
+ * comes only from its own byte (0x0D, 0x00; 0x9B as the second byte of C2 9B, which lies in this
+ * chunk even when the C2 ended the previous one). Most logs have none of them, and one memchr
+ * per byte value over the chunk (Buffer's indexOf) costs a fraction of three string scans of
+ * every decoded piece that find nothing.
+ */
+function rareCharacters(bytes: Uint8Array): number {
+  const view =
+    typeof Buffer === 'function' ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
+  return (
+    (view.indexOf(0x0d) === -1 ? 0 : RARE_CR) |
+    (view.indexOf(0x00) === -1 ? 0 : RARE_NUL) |
+    (view.indexOf(0x9b) === -1 ? 0 : RARE_CSI)
+  );
 }
 
 /** A normalised line before numbering. */

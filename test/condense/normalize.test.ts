@@ -63,6 +63,57 @@ describe('condense/normalize createLineSplitter', () => {
     expect(expected).toEqual(['héllo wörld', '€ 2 ✓', '\u{1F600} end', 'last']);
   });
 
+  it('cleans \\r, NUL and the 8-bit CSI however the bytes are chunked (they are looked for in the bytes first)', () => {
+    const normalized = (chunks: (string | Uint8Array)[]) => {
+      const lines: string[] = [];
+      const splitter = createLineSplitter((raw, clean) => lines.push(normalizeLine(raw, clean).text));
+      for (const chunk of chunks) splitter.push(chunk);
+      splitter.finish();
+      return lines;
+    };
+    const piece = fc.constantFrom(
+      'plain',
+      ' ',
+      '\n',
+      '\r\n',
+      'progress 10%\r',
+      'done\r',
+      'nul\u0000byte',
+      '\u009b31mred\u009b0m',
+      '\u001b[1mbold\u001b[0m',
+      'é✓',
+      '2026-11-21T10:04:05.1234567Z ',
+      '##[error]',
+    );
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 40 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        (pieces, cuts) => {
+          const text = pieces.join('');
+          const bytes = new TextEncoder().encode(text);
+          // Cut anywhere (also between C2 and 9B), some chunks as views into a larger buffer.
+          const at = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((x, y) => x - y);
+          const chunks: Uint8Array[] = [];
+          let from = 0;
+          for (const to of [...at, bytes.length]) {
+            const copy = new Uint8Array(to - from + 8);
+            copy.set(bytes.subarray(from, to), 4);
+            chunks.push(chunks.length % 2 === 0 ? bytes.slice(from, to) : copy.subarray(4, 4 + to - from));
+            from = to;
+          }
+          const expected = text
+            .split('\n')
+            .map((raw) => normalizeLine(raw.endsWith('\r') ? raw.slice(0, -1) : raw).text);
+          if (text.endsWith('\n') || text === '') expected.pop();
+          expect(normalized(chunks)).toEqual(expected);
+          expect(normalized([text])).toEqual(expected);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('decodes a large byte chunk piecewise without breaking characters or lines at piece edges', () => {
     // Multi-byte characters and lines of varied lengths, so the 16 KiB decode pieces fall inside
     // characters (2, 3 and 4 bytes) and inside lines.
