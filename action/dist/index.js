@@ -26041,6 +26041,69 @@ function isSpace(code2) {
   if (code2 < 160) return false;
   return code2 === 160 || code2 === 5760 || code2 >= 8192 && code2 <= 8202 || code2 === 8232 || code2 === 8233 || code2 === 8239 || code2 === 8287 || code2 === 12288 || code2 === 65279;
 }
+function tokenHas(need, text, from) {
+  const { ascii, other } = need;
+  const length = text.length;
+  let i = from;
+  while (i < length && isSpace(text.charCodeAt(i))) i++;
+  for (; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) {
+      if (ascii[c] === 1) return true;
+      if (c === 32 || c >= 9 && c <= 13) return false;
+    } else {
+      if (other.has(c)) return true;
+      if (isSpace(c)) return false;
+    }
+  }
+  return false;
+}
+var SMALL_SET = 12;
+function tokenNeedOf(seq) {
+  let best;
+  for (const atom of seq) {
+    if (atom.kind === "opaque") continue;
+    if (atom.kind === "end") break;
+    const units = atom.min >= 1 ? atomNeed(atom) : void 0;
+    if (units !== void 0) {
+      const common = [...units].some((code2) => code2 < 128 && COMMON.test(String.fromCharCode(code2)));
+      if (best === void 0 || !common || best.common) best = { units, common };
+    }
+    if (mayMatchBlank(atom)) break;
+  }
+  return best?.units;
+}
+function atomNeed(atom) {
+  if (atom.kind === "char") {
+    const code2 = atom.unit.charCodeAt(0);
+    return atom.unit.length === 1 && !isSpace(code2) ? /* @__PURE__ */ new Set([code2]) : void 0;
+  }
+  if (atom.kind === "set") {
+    if (atom.units === void 0 || atom.units.length > SMALL_SET) return void 0;
+    const codes = atom.units.map((unit) => unit.charCodeAt(0));
+    return codes.some(isSpace) ? void 0 : new Set(codes);
+  }
+  if (atom.kind === "group") {
+    const union2 = /* @__PURE__ */ new Set();
+    for (const branch of atom.branches) {
+      const need = tokenNeedOf(branch);
+      if (need === void 0) return void 0;
+      for (const code2 of need) union2.add(code2);
+    }
+    return union2.size > 0 ? union2 : void 0;
+  }
+  return void 0;
+}
+function mayMatchBlank(atom) {
+  if (atom.kind === "opaque") return false;
+  if (atom.kind === "char") return isSpace(atom.unit.charCodeAt(0));
+  if (atom.kind === "set") {
+    if (atom.units !== void 0) return atom.units.some((unit) => isSpace(unit.charCodeAt(0)));
+    return atom.blank !== "non-space";
+  }
+  if (atom.kind === "group") return atom.branches.some((branch) => branch.some(mayMatchBlank));
+  return true;
+}
 function cachedRegex(cache, source, flags) {
   const key = `${flags}/${source}`;
   let re = cache.get(key);
@@ -26186,13 +26249,27 @@ var newFirstCharDraft = () => ({ byCode: /* @__PURE__ */ new Map(), any: /* @__P
 function addTo(map2, slot, alt) {
   map2.set(slot, [...map2.get(slot) ?? [], alt]);
 }
-function compileFirstChars(draft, cache) {
+function compileFirstChars(draft, cache, needs) {
   const merged = (code2, blank) => {
     const bySlot = /* @__PURE__ */ new Map();
     const own2 = code2 === void 0 ? void 0 : draft.byCode.get(code2);
     for (const source of [own2, draft.any, blank ? void 0 : draft.nonBlank])
       for (const [slot, alts] of source ?? []) for (const alt of alts) addTo(bySlot, slot, alt);
-    return buildBucket(bySlot, "y", cache);
+    const bucket = buildBucket(bySlot, "y", cache);
+    if (bucket === void 0) return void 0;
+    const ascii2 = new Uint8Array(128);
+    const other2 = /* @__PURE__ */ new Set();
+    for (const alts of bySlot.values()) {
+      for (const alt of alts) {
+        const need = needs.get(alt);
+        if (need === void 0) return bucket;
+        for (const c of need) {
+          if (c < 128) ascii2[c] = 1;
+          else other2.add(c);
+        }
+      }
+    }
+    return { ...bucket, token: { ascii: ascii2, other: other2 } };
   };
   const ascii = Array.from({ length: 128 }, (_, code2) => merged(code2, isSpace(code2)));
   const other = /* @__PURE__ */ new Map();
@@ -26310,6 +26387,7 @@ function compileIndex(sources) {
   const first = newFirstCharDraft();
   const firstAfterBlank = newFirstCharDraft();
   const floating = [];
+  const needs = /* @__PURE__ */ new Map();
   const addAnchored = (slot, body) => {
     let seqs;
     try {
@@ -26321,6 +26399,8 @@ function compileIndex(sources) {
     for (const seq of seqs) {
       const alt = `(?:${sourceOf(seq)})`;
       const lead = leadingBlank(seq);
+      const need = lead === void 0 ? void 0 : tokenNeedOf(lead.rest);
+      if (need !== void 0) needs.set(alt, need);
       if (lead === void 0) {
         addTo(first.any, slot, alt);
         continue;
@@ -26384,8 +26464,8 @@ function compileIndex(sources) {
   const startTrie = compileTrie(start, "y", cache);
   const blankTrie = compileTrie(afterBlank, "y", cache);
   const endTrie = compileTrie(end, "", cache);
-  const firstTable = compileFirstChars(first, cache);
-  const blankTable = compileFirstChars(firstAfterBlank, cache);
+  const firstTable = compileFirstChars(first, cache, needs);
+  const blankTable = compileFirstChars(firstAfterBlank, cache, needs);
   const blankEmpty = blankTrie.empty && firstAfterBlank.byCode.size === 0;
   const floatingBucket = buildFloatingBucket(floating, cache);
   return (text, hits) => {
@@ -26399,7 +26479,8 @@ function compileIndex(sources) {
       const start2 = rootStep(startTrie, c);
       if (start2 !== 0) found += walk(startTrie, text, 0, start2, 1, hits);
       const b = lookupFirst(firstTable, c);
-      if (b !== void 0) found += testBucket(b, text, hits);
+      if (b !== void 0 && (b.token === void 0 || tokenHas(b.token, text, 0)))
+        found += testBucket(b, text, hits);
       if (!blankEmpty && (c === 32 || c === 9 || c >= 10 && c <= 13 || c >= 160 && isSpace(c))) {
         let i = 1;
         let d = text.charCodeAt(1);
@@ -26409,7 +26490,8 @@ function compileIndex(sources) {
           const afterBlank2 = rootStep(blankTrie, d);
           if (afterBlank2 !== 0) found += walk(blankTrie, text, i, afterBlank2, 1, hits);
           const after = lookupFirst(blankTable, d);
-          if (after !== void 0) found += testBucket(after, text, hits);
+          if (after !== void 0 && (after.token === void 0 || tokenHas(after.token, text, i)))
+            found += testBucket(after, text, hits);
         }
       }
       const end2 = rootStep(endTrie, text.charCodeAt(length - 1));

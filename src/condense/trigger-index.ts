@@ -405,6 +405,103 @@ interface Bucket {
   readonly union: RegExp;
   readonly slots: readonly number[];
   readonly res: readonly RegExp[];
+  /** First-character buckets: characters one of which every match has in its first token. */
+  readonly token?: TokenNeed;
+}
+
+/**
+ * Characters one of which every match of a class-led `^` alternative contains before the first
+ * blank of the line (after its leading blanks): `^\S*ld(?:\.\w+)?: ` needs a `:` there, cc's
+ * and generic's path alternatives a `:` or `(`, `^(?:[a-z_]\w*\.)*[A-Z]\w*(?:Error|…)` an `E`
+ * or `F`. Scanning a line's first word for them costs a fraction of the regex call that most
+ * lines (`npm warn …`, `Syncing repository…`) would otherwise fail.
+ */
+interface TokenNeed {
+  readonly ascii: Uint8Array;
+  readonly other: ReadonlySet<number>;
+}
+
+/**
+ * Whether the first token of `text` at or after `from` (its leading blanks skipped, up to the
+ * next blank) has one of `need`'s characters. Leading blanks are skipped because `^\s*X`
+ * alternatives sit in the buckets of lines that start blank; a `^X` one cannot match those.
+ */
+function tokenHas(need: TokenNeed, text: string, from: number): boolean {
+  const { ascii, other } = need;
+  const length = text.length;
+  let i = from;
+  while (i < length && isSpace(text.charCodeAt(i))) i++;
+  for (; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) {
+      if (ascii[c] === 1) return true;
+      if (c === 32 || (c >= 9 && c <= 13)) return false;
+    } else {
+      if (other.has(c)) return true;
+      if (isSpace(c)) return false;
+    }
+  }
+  return false;
+}
+
+// A set of more characters than this is no use as a token need.
+const SMALL_SET = 12;
+
+/**
+ * The characters one of which any match of `seq` (matched from a line's first non-blank
+ * character: the part of a class-led alternative after its leading `\s*`/`\s+`) has before
+ * the next blank: those of a mandatory atom all of whose predecessors
+ * match only non-blank characters — preferring the last such atom without common characters
+ * (`:` over `.`, as later characters tell more). Undefined when there is none.
+ */
+function tokenNeedOf(seq: readonly Atom[]): ReadonlySet<number> | undefined {
+  let best: { units: ReadonlySet<number>; common: boolean } | undefined;
+  for (const atom of seq) {
+    if (atom.kind === 'opaque') continue; // zero-width: \b, lookarounds
+    if (atom.kind === 'end') break;
+    const units = atom.min >= 1 ? atomNeed(atom) : undefined;
+    if (units !== undefined) {
+      const common = [...units].some((code) => code < 128 && COMMON.test(String.fromCharCode(code)));
+      if (best === undefined || !common || best.common) best = { units, common };
+    }
+    if (mayMatchBlank(atom)) break;
+  }
+  return best?.units;
+}
+
+/** The characters one of which every match of `atom` contains, none of them blank; or undefined. */
+function atomNeed(atom: Atom): ReadonlySet<number> | undefined {
+  if (atom.kind === 'char') {
+    const code = atom.unit.charCodeAt(0);
+    return atom.unit.length === 1 && !isSpace(code) ? new Set([code]) : undefined;
+  }
+  if (atom.kind === 'set') {
+    if (atom.units === undefined || atom.units.length > SMALL_SET) return undefined;
+    const codes = atom.units.map((unit) => unit.charCodeAt(0));
+    return codes.some(isSpace) ? undefined : new Set(codes);
+  }
+  if (atom.kind === 'group') {
+    const union = new Set<number>();
+    for (const branch of atom.branches) {
+      const need = tokenNeedOf(branch);
+      if (need === undefined) return undefined;
+      for (const code of need) union.add(code);
+    }
+    return union.size > 0 ? union : undefined;
+  }
+  return undefined;
+}
+
+/** Whether `atom` may consume a blank (conservatively true for what is not understood). */
+function mayMatchBlank(atom: Atom): boolean {
+  if (atom.kind === 'opaque') return false;
+  if (atom.kind === 'char') return isSpace(atom.unit.charCodeAt(0));
+  if (atom.kind === 'set') {
+    if (atom.units !== undefined) return atom.units.some((unit) => isSpace(unit.charCodeAt(0)));
+    return atom.blank !== 'non-space';
+  }
+  if (atom.kind === 'group') return atom.branches.some((branch) => branch.some(mayMatchBlank));
+  return true;
 }
 
 /**
@@ -629,13 +726,32 @@ function addTo(map: Map<number, string[]>, slot: number, alt: string): void {
  * per source. Characters with the same alternatives share their regexes (see cachedRegex), so
  * a table compiles a handful, not one per character.
  */
-function compileFirstChars(draft: FirstCharDraft, cache: RegexCache): FirstCharTable {
+function compileFirstChars(
+  draft: FirstCharDraft,
+  cache: RegexCache,
+  needs: ReadonlyMap<string, ReadonlySet<number>>,
+): FirstCharTable {
   const merged = (code: number | undefined, blank: boolean): Bucket | undefined => {
     const bySlot = new Map<number, string[]>();
     const own = code === undefined ? undefined : draft.byCode.get(code);
     for (const source of [own, draft.any, blank ? undefined : draft.nonBlank])
       for (const [slot, alts] of source ?? []) for (const alt of alts) addTo(bySlot, slot, alt);
-    return buildBucket(bySlot, 'y', cache);
+    const bucket = buildBucket(bySlot, 'y', cache);
+    if (bucket === undefined) return undefined;
+    // The bucket's token need: every alternative's, together; none if one alternative has none.
+    const ascii = new Uint8Array(128);
+    const other = new Set<number>();
+    for (const alts of bySlot.values()) {
+      for (const alt of alts) {
+        const need = needs.get(alt);
+        if (need === undefined) return bucket;
+        for (const c of need) {
+          if (c < 128) ascii[c] = 1;
+          else other.add(c);
+        }
+      }
+    }
+    return { ...bucket, token: { ascii, other } };
   };
   const ascii = Array.from({ length: 128 }, (_, code) => merged(code, isSpace(code)));
   const other = new Map<number, Bucket>();
@@ -806,6 +922,8 @@ function compileIndex(sources: readonly string[]): TriggerIndex {
   // …and `^\s*`/`^\s+` ones by the first non-blank character of a line that starts blank.
   const firstAfterBlank = newFirstCharDraft();
   const floating: Floating[] = [];
+  // Token needs of class-led alternatives, by their source (see TokenNeed).
+  const needs = new Map<string, ReadonlySet<number>>();
 
   const addAnchored = (slot: number, body: string): void => {
     let seqs: Atom[][];
@@ -819,6 +937,9 @@ function compileIndex(sources: readonly string[]): TriggerIndex {
       // Each distributed branch is tested on its own: cheaper than the whole alternative.
       const alt = `(?:${sourceOf(seq)})`;
       const lead = leadingBlank(seq);
+      // Matched from the line's first non-blank character in either table (see tokenNeedOf).
+      const need = lead === undefined ? undefined : tokenNeedOf(lead.rest);
+      if (need !== undefined) needs.set(alt, need);
       if (lead === undefined) {
         addTo(first.any, slot, alt);
         continue;
@@ -886,8 +1007,8 @@ function compileIndex(sources: readonly string[]): TriggerIndex {
   const startTrie = compileTrie(start, 'y', cache);
   const blankTrie = compileTrie(afterBlank, 'y', cache);
   const endTrie = compileTrie(end, '', cache);
-  const firstTable = compileFirstChars(first, cache);
-  const blankTable = compileFirstChars(firstAfterBlank, cache);
+  const firstTable = compileFirstChars(first, cache, needs);
+  const blankTable = compileFirstChars(firstAfterBlank, cache, needs);
   const blankEmpty = blankTrie.empty && firstAfterBlank.byCode.size === 0;
   const floatingBucket = buildFloatingBucket(floating, cache);
 
@@ -903,7 +1024,8 @@ function compileIndex(sources: readonly string[]): TriggerIndex {
       const start = rootStep(startTrie, c);
       if (start !== 0) found += walk(startTrie, text, 0, start, 1, hits);
       const b = lookupFirst(firstTable, c);
-      if (b !== undefined) found += testBucket(b, text, hits);
+      if (b !== undefined && (b.token === undefined || tokenHas(b.token, text, 0)))
+        found += testBucket(b, text, hits);
       if (!blankEmpty && (c === 32 || c === 9 || (c >= 10 && c <= 13) || (c >= 0xa0 && isSpace(c)))) {
         let i = 1;
         let d = text.charCodeAt(1);
@@ -913,7 +1035,8 @@ function compileIndex(sources: readonly string[]): TriggerIndex {
           const afterBlank = rootStep(blankTrie, d);
           if (afterBlank !== 0) found += walk(blankTrie, text, i, afterBlank, 1, hits);
           const after = lookupFirst(blankTable, d);
-          if (after !== undefined) found += testBucket(after, text, hits);
+          if (after !== undefined && (after.token === undefined || tokenHas(after.token, text, i)))
+            found += testBucket(after, text, hits);
         }
       }
       const end = rootStep(endTrie, text.charCodeAt(length - 1));

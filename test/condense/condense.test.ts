@@ -402,6 +402,10 @@ describe('condense/condense buildTriggerIndex', () => {
       /^\s+(?:\s+two|(?:a|b)+c|(?:d)*e|(?:f){2}g)|^\s*(?:\s*h|i)/,
       /^[A-Z]{1,4}\d{1,4} |^[\w./-]+:\d+: \*\*\*|^g?make: \*\*\*|^[a-c\d]x|^[^q]q|^[-+]z|^\wy/,
       /^(?:[a-z_]\w*\.)*[A-Z]\w*Error\b|^x{0,2}w|^(?:ab)?c|^(?:d|)e/,
+      // Class-led, with a leading \s*: its need (":") is looked for in the first word after the blanks.
+      /^\s*[\w.]+:\d+ boom|^\s+\(?[a-z]+\)?:\d/,
+      // Led by any character after the blanks, so it sits in the buckets of blank-led lines too.
+      /^\s*\S*ld: /,
     ];
     const index = buildTriggerIndex(triggers.map((t) => t.source));
     const samples = [
@@ -483,6 +487,28 @@ describe('condense/condense buildTriggerIndex', () => {
       'bc',
       'de',
       'e',
+      // First-word needs (TokenNeed): the needed character before, at or after the first blank.
+      'src/a.c :3: *** x',
+      'src/a.c:3 *** x',
+      'foo.bar.Baz Error',
+      'foo.bar.BazError',
+      '\u00a0E501 x',
+      'AB12 x',
+      'AB x12 ',
+      'A1\u00a0x',
+      '  a.ts:3 boom',
+      '\u00a0\u2003a.ts:3 boom',
+      '  a.ts :3 boom',
+      'a.ts:3 boom',
+      ' (abc):4',
+      ' abc:4',
+      ' (abc :4',
+      '\t\tx.y:12 boom',
+      '  /usr/bin/ld: cannot find -lfoo',
+      '\u00a0ld: x',
+      'ld: y',
+      '  ld : z',
+      '  build: w',
     ];
 
     for (const sample of samples) {
@@ -491,6 +517,31 @@ describe('condense/condense buildTriggerIndex', () => {
       expect(hits, sample).toEqual(expected);
       expect(any, sample).toBe(expected.some(Boolean));
     }
+  });
+
+  it("looks for a class-led alternative's needed character in the first word, after leading blanks", () => {
+    // Only alternatives with a need (":" for both): every first-character bucket gets the prefilter.
+    const triggers = [/^\s*\S*ld: /, /^[\w./-]+:\d+: \*\*\*/, /^\s+\(?[a-z]+\)?:\d/];
+    const index = buildTriggerIndex(triggers.map((t) => t.source));
+    const samples = [
+      '  /usr/bin/ld: cannot find -lfoo',
+      '\u00a0\u2003ld: x',
+      '\tld: y',
+      'ld: z',
+      '  ld : w',
+      '  build: v',
+      'Makefile:3: *** missing separator',
+      'Makefile :3: *** x',
+      '  (abc):4',
+      '  abc :4',
+      'no colon here',
+    ];
+    for (const sample of samples) {
+      expect(hitsOf(index, triggers.length, sample).hits, sample).toEqual(
+        triggers.map((t) => t.test(sample)),
+      );
+    }
+    expect(triggers[0]?.test(samples[0] ?? '')).toBe(true);
   });
 
   it('agrees with every registered trigger on every line of the fixture logs', () => {
