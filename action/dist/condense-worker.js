@@ -870,8 +870,9 @@ var FrameList = class {
     return this.frames.length >= this.#max;
   }
 };
+var VENDOR_PATH = /\/(?:site-packages|dist-packages|node_modules|pkg\/mod|\.cargo\/(?:registry|git)|rustc|\.rustup|vendor|gems|usr\/lib|usr\/local\/lib|usr\/share|hostedtoolcache|\.pyenv)\/|\\site-packages\\|^</;
 function isVendorPath(path) {
-  return path.includes("/site-packages/") || path.includes("/dist-packages/") || path.includes("\\site-packages\\") || path.includes("/node_modules/") || path.includes("/pkg/mod/") || path.includes("/.cargo/registry/") || path.includes("/.cargo/git/") || path.includes("/rustc/") || path.includes("/.rustup/") || path.includes("/vendor/") || path.includes("/gems/") || path.includes("/usr/lib/") || path.includes("/usr/local/lib/") || path.includes("/usr/share/") || path.includes("/hostedtoolcache/") || path.includes("/.pyenv/") || path.startsWith("<");
+  return VENDOR_PATH.test(path);
 }
 function findCoordinates(text) {
   const found = [];

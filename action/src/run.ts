@@ -146,13 +146,20 @@ async function runSteps(
       maxFindingsPerTool: Math.max(10, Math.ceil(inputs.maxFindings / 3)),
     };
     const session = createWorkerCondenseSession(options, deps.condenseWorker);
-    const { exitCode } = await core.group(step.name, () =>
-      execCommand(step.command, workingDirectory.absolute, {
-        stdout: deps.stdout,
-        stderr: deps.stderr,
-        session,
-      }),
-    );
+    let exitCode: number;
+    try {
+      ({ exitCode } = await core.group(step.name, () =>
+        execCommand(step.command, workingDirectory.absolute, {
+          stdout: deps.stdout,
+          stderr: deps.stderr,
+          session,
+        }),
+      ));
+    } catch (error) {
+      // Ends the worker, which would otherwise keep the process alive.
+      void session.finish().catch(() => undefined);
+      throw error;
+    }
     const outcome = { command: step.command, exitCode };
     let report: FailureReport;
     try {

@@ -246,27 +246,14 @@ export class FrameList {
   }
 }
 
+// Dependency and toolchain directories; one regex call instead of sixteen `includes` (it runs
+// on every stack frame a condenser reads).
+const VENDOR_PATH =
+  /\/(?:site-packages|dist-packages|node_modules|pkg\/mod|\.cargo\/(?:registry|git)|rustc|\.rustup|vendor|gems|usr\/lib|usr\/local\/lib|usr\/share|hostedtoolcache|\.pyenv)\/|\\site-packages\\|^</;
+
 /** True for paths that belong to dependencies or toolchains rather than the repository. */
 export function isVendorPath(path: string): boolean {
-  return (
-    path.includes('/site-packages/') ||
-    path.includes('/dist-packages/') ||
-    path.includes('\\site-packages\\') ||
-    path.includes('/node_modules/') ||
-    path.includes('/pkg/mod/') ||
-    path.includes('/.cargo/registry/') ||
-    path.includes('/.cargo/git/') ||
-    path.includes('/rustc/') ||
-    path.includes('/.rustup/') ||
-    path.includes('/vendor/') ||
-    path.includes('/gems/') ||
-    path.includes('/usr/lib/') ||
-    path.includes('/usr/local/lib/') ||
-    path.includes('/usr/share/') ||
-    path.includes('/hostedtoolcache/') ||
-    path.includes('/.pyenv/') ||
-    path.startsWith('<')
-  );
+  return VENDOR_PATH.test(path);
 }
 
 /** Maven/Gradle-style coordinates (`group:artifact[:type]:version`) in free text, in order. */
