@@ -50,6 +50,30 @@ describe('condense/normalize createLineSplitter', () => {
     expect(lines.map((line) => normalizeLine(line).text)).toEqual(split([lines.join('\n')]));
   });
 
+  it('strips exactly the timestamps the regex accepts, line after line sharing a second or not', () => {
+    // The splitter strips a clean line's timestamp itself, on the decoded piece.
+    const second = fc.constantFrom('2026-11-21T10:04:05', '2026-11-21T10:04:06', '2026-11-21T1x:04:05');
+    const fraction = fc.oneof(
+      fc.constant(''),
+      fc.stringMatching(/^\.\d{0,11}$/),
+      fc.constantFrom('.', '.12a4', '.1234567'),
+    );
+    const tail = fc.constantFrom('Z ', 'Z', 'Zx', ' ', '', 'Z  y', 'z ');
+    const line = fc
+      .tuple(second, fraction, tail, fc.constantFrom('', 'npm test', '##[group]Run x'))
+      .map((p) => p.join(''));
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 30 }), (lines) => {
+        const lines2: string[] = [];
+        const splitter = createLineSplitter((raw, clean) => lines2.push(normalizeLine(raw, clean).text));
+        splitter.push(lines.join('\n'));
+        splitter.finish();
+        expect(lines2).toEqual(lines.map((raw) => normalizeLine(raw).text));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('yields the same lines however bytes are split, including inside multi-byte characters', () => {
     const text = 'héllo wörld\r\n€ 2 ✓\n\u{1F600} end\nlast';
     const bytes = new TextEncoder().encode(text);
