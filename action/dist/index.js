@@ -26049,13 +26049,8 @@ function tokenHas(need, text, from) {
   while (i < length && isSpace(text.charCodeAt(i))) i++;
   for (; i < length; i++) {
     const c = text.charCodeAt(i);
-    if (c < 128) {
-      if (ascii[c] === 1) return true;
-      if (c === 32 || c >= 9 && c <= 13) return false;
-    } else {
-      if (other.has(c)) return true;
-      if (isSpace(c)) return false;
-    }
+    if (c < 128 ? ascii[c] === 1 : other.has(c)) return true;
+    if (isSpace(c)) return false;
   }
   return false;
 }
@@ -26699,26 +26694,20 @@ function createWorkerCondenseSession(options, entry) {
     resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB }
   });
   let pending = 0;
-  let failure2;
   let settled = false;
   let waiters = [];
-  let resolveReport = () => void 0;
-  let rejectReport = () => void 0;
-  const report = new Promise((resolve2, reject) => {
-    resolveReport = resolve2;
-    rejectReport = reject;
-  });
-  report.catch(() => void 0);
+  const report = Promise.withResolvers();
+  report.promise.catch(() => void 0);
   const release = () => {
     const ready = waiters;
     waiters = [];
     for (const wake of ready) wake();
   };
-  const fail = (error63) => {
+  const settle2 = (outcome) => {
     if (settled) return;
     settled = true;
-    failure2 = error63;
-    rejectReport(error63);
+    if ("report" in outcome) report.resolve(outcome.report);
+    else report.reject(outcome.error);
     release();
     void worker.terminate();
   };
@@ -26726,20 +26715,19 @@ function createWorkerCondenseSession(options, entry) {
     if ("ack" in message) {
       pending -= message.ack;
       if (pending <= LOW_WATER) release();
-    } else if ("report" in message) {
-      settled = true;
-      resolveReport(message.report);
-      release();
-      void worker.terminate();
-    } else fail(new Error(`condense worker: ${message.error}`));
+    } else if ("report" in message) settle2({ report: message.report });
+    else settle2({ error: new Error(`condense worker: ${message.error}`) });
   });
-  worker.on("error", (error63) => fail(error63 instanceof Error ? error63 : new Error(String(error63))));
-  worker.on("exit", (code2) => fail(new Error(`condense worker exited with code ${code2} before its report`)));
+  worker.on("error", (error63) => settle2({ error: error63 instanceof Error ? error63 : new Error(String(error63)) }));
+  worker.on(
+    "exit",
+    (code2) => settle2({ error: new Error(`condense worker exited with code ${code2} before its report`) })
+  );
   let finished = false;
   return {
     push(chunk, give = false) {
       if (finished) throw new Error("WorkerCondenseSession.push after finish");
-      if (failure2 !== void 0) return;
+      if (settled) return;
       const own2 = typeof chunk === "string" || give && ownsItsBuffer(chunk) ? chunk : new Uint8Array(chunk);
       const bytes = typeof own2 === "string" ? own2.length : own2.byteLength;
       pending += bytes;
@@ -26747,17 +26735,17 @@ function createWorkerCondenseSession(options, entry) {
       worker.postMessage(message, typeof own2 === "string" ? [] : [own2.buffer]);
     },
     get backlogged() {
-      return failure2 === void 0 && !settled && pending > HIGH_WATER;
+      return !settled && pending > HIGH_WATER;
     },
     drained() {
-      if (failure2 !== void 0 || settled || pending <= LOW_WATER) return Promise.resolve();
+      if (settled || pending <= LOW_WATER) return Promise.resolve();
       return new Promise((resolve2) => waiters.push(resolve2));
     },
     finish() {
       if (finished) throw new Error("WorkerCondenseSession.finish called twice");
       finished = true;
-      if (failure2 === void 0) worker.postMessage({ finish: true });
-      return report;
+      if (!settled) worker.postMessage({ finish: true });
+      return report.promise;
     }
   };
 }

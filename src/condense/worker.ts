@@ -84,27 +84,22 @@ export function createWorkerCondenseSession(
     resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
   });
   let pending = 0;
-  let failure: Error | undefined;
+  // A report or a failure arrived: nothing more to send or wait for.
   let settled = false;
   let waiters: (() => void)[] = [];
-  let resolveReport: (report: FailureReport) => void = () => undefined;
-  let rejectReport: (error: Error) => void = () => undefined;
-  const report = new Promise<FailureReport>((resolve, reject) => {
-    resolveReport = resolve;
-    rejectReport = reject;
-  });
+  const report = Promise.withResolvers<FailureReport>();
   // finish() may come after the failure; the rejection is handled there.
-  report.catch(() => undefined);
+  report.promise.catch(() => undefined);
   const release = () => {
     const ready = waiters;
     waiters = [];
     for (const wake of ready) wake();
   };
-  const fail = (error: Error) => {
+  const settle = (outcome: { report: FailureReport } | { error: Error }) => {
     if (settled) return;
     settled = true;
-    failure = error;
-    rejectReport(error);
+    if ('report' in outcome) report.resolve(outcome.report);
+    else report.reject(outcome.error);
     release();
     void worker.terminate();
   };
@@ -112,20 +107,18 @@ export function createWorkerCondenseSession(
     if ('ack' in message) {
       pending -= message.ack;
       if (pending <= LOW_WATER) release();
-    } else if ('report' in message) {
-      settled = true;
-      resolveReport(message.report);
-      release();
-      void worker.terminate();
-    } else fail(new Error(`condense worker: ${message.error}`));
+    } else if ('report' in message) settle({ report: message.report });
+    else settle({ error: new Error(`condense worker: ${message.error}`) });
   });
-  worker.on('error', (error) => fail(error instanceof Error ? error : new Error(String(error))));
-  worker.on('exit', (code) => fail(new Error(`condense worker exited with code ${code} before its report`)));
+  worker.on('error', (error) => settle({ error: error instanceof Error ? error : new Error(String(error)) }));
+  worker.on('exit', (code) =>
+    settle({ error: new Error(`condense worker exited with code ${code} before its report`) }),
+  );
   let finished = false;
   return {
     push(chunk, give = false) {
       if (finished) throw new Error('WorkerCondenseSession.push after finish');
-      if (failure !== undefined) return;
+      if (settled) return;
       // Otherwise copied into a buffer of its own, which is then moved (not copied again) to
       // the worker: a Buffer is often a view of a larger pooled one that must not be detached
       // (and a Buffer's slice() is a view, not a copy).
@@ -136,17 +129,17 @@ export function createWorkerCondenseSession(
       worker.postMessage(message, typeof own === 'string' ? [] : [own.buffer as ArrayBuffer]);
     },
     get backlogged() {
-      return failure === undefined && !settled && pending > HIGH_WATER;
+      return !settled && pending > HIGH_WATER;
     },
     drained() {
-      if (failure !== undefined || settled || pending <= LOW_WATER) return Promise.resolve();
+      if (settled || pending <= LOW_WATER) return Promise.resolve();
       return new Promise<void>((resolve) => waiters.push(resolve));
     },
     finish() {
       if (finished) throw new Error('WorkerCondenseSession.finish called twice');
       finished = true;
-      if (failure === undefined) worker.postMessage({ finish: true } satisfies ToWorker);
-      return report;
+      if (!settled) worker.postMessage({ finish: true } satisfies ToWorker);
+      return report.promise;
     },
   };
 }
