@@ -433,13 +433,8 @@ function tokenHas(need: TokenNeed, text: string, from: number): boolean {
   while (i < length && isSpace(text.charCodeAt(i))) i++;
   for (; i < length; i++) {
     const c = text.charCodeAt(i);
-    if (c < 128) {
-      if (ascii[c] === 1) return true;
-      if (c === 32 || (c >= 9 && c <= 13)) return false;
-    } else {
-      if (other.has(c)) return true;
-      if (isSpace(c)) return false;
-    }
+    if (c < 128 ? ascii[c] === 1 : other.has(c)) return true;
+    if (isSpace(c)) return false;
   }
   return false;
 }
