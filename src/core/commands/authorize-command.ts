@@ -220,7 +220,7 @@ function checkTargetState(command: Command, target: Target, branchHasHumanCommit
         );
       }
       if (FIXABLE.has(state) && target.prNumber !== undefined) return { type: 'allow' };
-      if (state === 'queued' || state === 'baseline') {
+      if (WAITING.has(state)) {
         return refuse('state', `${where}: it is starting over; send your instruction once it has pushed.`);
       }
       return refuse('state', `${where}, a final state; \`/migrate fix\` cannot change it.`);
@@ -238,11 +238,11 @@ function checkTargetState(command: Command, target: Target, branchHasHumanCommit
           `${where}: a person closed it. Reopen the PR first if the migration should try again.`,
         );
       }
-      if ((state === 'queued' || state === 'baseline') && target.pending?.command === 'retry') {
+      if (WAITING.has(state) && target.pending?.command === 'retry') {
         return refuse('state', `${where}: a retry is already under way.`);
       }
       // A regenerate on a moved base waiting for a coder slot may become a retry.
-      if ((state === 'queued' || state === 'baseline') && target.regenerateOn === undefined) {
+      if (WAITING.has(state) && target.regenerateOn === undefined) {
         return refuse('state', `${where}: it has not started yet.`);
       }
       if (!command.force && (branchHasHumanCommits || hasHumanHead(target))) {
