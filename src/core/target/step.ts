@@ -408,15 +408,11 @@ function stepJudging(target: Target, event: TargetEvent, policy: Policy, now: Da
 /** Stalled on the CI timeout: poll CI for the last pushed SHA now and then (rule 7). */
 function stepCiStalled(target: Target, event: TargetEvent, policy: Policy, now: Date): Transition {
   switch (event.type) {
-    case 'tick': {
-      if (target.wakeAt !== undefined && now.getTime() < Date.parse(target.wakeAt))
-        return ignore(target, 'ignored-irrelevant', 'next CI poll not due');
-      const wakeAt = addMinutes(now, stalledPollMinutes(elapsedMinutes(target.stateSince, now), policy));
-      return applied({ ...target, wakeAt, updatedAt: now.toISOString() }, [
-        { type: 'read-ci', headSha: target.lastPushedSha as string },
-        { type: 'schedule-tick', at: wakeAt },
-      ]);
-    }
+    case 'tick':
+      return stalledPoll(target, policy, now, 'CI', {
+        type: 'read-ci',
+        headSha: target.lastPushedSha as string,
+      });
     case 'ci-changed':
       if (event.headSha !== target.lastPushedSha)
         return ignore(target, 'ignored-stale', `CI for ${event.headSha}`);
@@ -469,18 +465,28 @@ function stallResolved(next: Target, what: string): Effect {
   return comment(next, 'stalled', `${what}: ${where}. Nothing is needed here any more.`);
 }
 
+/**
+ * A stalled target's tick (rule 7): when its poll is due, `read` again and schedule the next
+ * poll at the decaying rate; an early tick (a redelivered or stale schedule) is ignored.
+ */
+function stalledPoll(target: Target, policy: Policy, now: Date, what: string, read: Effect): Transition {
+  if (target.wakeAt !== undefined && now.getTime() < Date.parse(target.wakeAt))
+    return ignore(target, 'ignored-irrelevant', `next ${what} poll not due`);
+  const wakeAt = addMinutes(now, stalledPollMinutes(elapsedMinutes(target.stateSince, now), policy));
+  return applied({ ...target, wakeAt, updatedAt: now.toISOString() }, [
+    read,
+    { type: 'schedule-tick', at: wakeAt },
+  ]);
+}
+
 /** Stalled on the baseline timeout: read the default branch again now and then (rule 7). */
 function stepBaselineStalled(target: Target, event: TargetEvent, policy: Policy, now: Date): Transition {
   switch (event.type) {
-    case 'tick': {
-      if (target.wakeAt !== undefined && now.getTime() < Date.parse(target.wakeAt))
-        return ignore(target, 'ignored-irrelevant', 'next baseline poll not due');
-      const wakeAt = addMinutes(now, stalledPollMinutes(elapsedMinutes(target.stateSince, now), policy));
-      return applied({ ...target, wakeAt, updatedAt: now.toISOString() }, [
-        { type: 'read-baseline', baseRef: target.baseRef ?? 'HEAD' },
-        { type: 'schedule-tick', at: wakeAt },
-      ]);
-    }
+    case 'tick':
+      return stalledPoll(target, policy, now, 'baseline', {
+        type: 'read-baseline',
+        baseRef: target.baseRef ?? 'HEAD',
+      });
     case 'baseline-observed': {
       if (event.ci === 'pending')
         return ignore(target, 'ignored-irrelevant', 'default branch CI still pending');
