@@ -990,11 +990,8 @@ function coderFinished(target: Target, result: CoderRunSummary, policy: Policy, 
       // Reset first (run-effects checks every discarded commit is the app's), then one fresh
       // commit on the new base, so the PR shows a single clean change again. A forced retry
       // discards up to the head the writer saw, and fails safe if the branch moved since.
-      const forcedHead = retried ? pending.discardHead : undefined;
       return applied(recorded, [
-        forcedHead !== undefined
-          ? { type: 'reset-branch', branch, sha: base, expectedHeadSha: forcedHead, force: true }
-          : { type: 'reset-branch', branch, sha: base, expectedHeadSha: old },
+        { type: 'reset-branch', branch, sha: base, ...discardUpTo(target, old) },
         {
           type: 'push-commit',
           branch,
@@ -1262,13 +1259,19 @@ function humanCommitPause(
 function regenerateCheck(next: Target): Effect[] {
   const base = next.baseSha;
   if (!isRegenerating(next) || base === undefined || next.lastPushedSha === undefined) return [];
-  const forcedHead = next.pending?.command === 'retry' ? next.pending.discardHead : undefined;
   const branch = renderBranchName(next.migrationId);
-  return [
-    forcedHead !== undefined
-      ? { type: 'check-branch', branch, base, expectedHeadSha: forcedHead, force: true }
-      : { type: 'check-branch', branch, base, expectedHeadSha: next.lastPushedSha },
-  ];
+  return [{ type: 'check-branch', branch, base, ...discardUpTo(next, next.lastPushedSha) }];
+}
+
+/**
+ * How far a regenerate's check and reset may discard: up to the app's last push, or, for a
+ * `/migrate retry --force`, up to the head the writer agreed to discard (human commits included).
+ */
+function discardUpTo(target: Target, lastPushedSha: string): { expectedHeadSha: string; force?: true } {
+  const forcedHead = target.pending?.command === 'retry' ? target.pending.discardHead : undefined;
+  return forcedHead !== undefined
+    ? { expectedHeadSha: forcedHead, force: true }
+    : { expectedHeadSha: lastPushedSha };
 }
 
 function coderBlock(target: Target, policy: Policy): TargetReason | 'paused' | undefined {
