@@ -264,27 +264,18 @@ function skipOnBaseline(
   event: Extract<TargetEvent, { type: 'baseline-observed' }>,
   now: Date,
 ): Transition {
-  if (event.ci !== 'red') {
-    return withPrEffects(
-      target,
-      enter(target, 'skipped', now, {
-        reason: 'no-ci',
-        failure: failureOf('no-ci', 'no CI on the default branch'),
-      }),
-      [],
-    );
-  }
   const failing = event.failing ?? [];
+  const fields =
+    event.ci === 'red'
+      ? {
+          reason: 'baseline-red' as const,
+          detail:
+            failing.length > 0 ? `failing on ${event.sha.slice(0, 7)}: ${failing.join(', ')}` : undefined,
+          failure: failureOf('baseline-ci', `baseline red: ${failing.join(', ') || 'unknown checks'}`),
+        }
+      : { reason: 'no-ci' as const, failure: failureOf('no-ci', 'no CI on the default branch') };
   // After a retry the PR exists: its labels and marker follow (a no-op without a PR).
-  return withPrEffects(
-    target,
-    enter(target, 'skipped', now, {
-      reason: 'baseline-red',
-      detail: failing.length > 0 ? `failing on ${event.sha.slice(0, 7)}: ${failing.join(', ')}` : undefined,
-      failure: failureOf('baseline-ci', `baseline red: ${failing.join(', ') || 'unknown checks'}`),
-    }),
-    [],
-  );
+  return withPrEffects(target, enter(target, 'skipped', now, fields), []);
 }
 
 function stepCoding(target: Target, event: TargetEvent, policy: Policy, now: Date): Transition {
