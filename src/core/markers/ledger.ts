@@ -150,8 +150,7 @@ export function renderLedger(
   entries: readonly LedgerEntry[],
   options: { encoding?: LedgerEncoding } = {},
 ): string {
-  const sorted = [...entries].sort((a, b) => compareRepo(a.repo, b.repo));
-  const valid = Ledger.parse({ migrationId, entries: sorted });
+  const valid = Ledger.parse({ migrationId, entries: sortByRepo(entries) });
   if (options.encoding === 'compact') {
     return `<!-- fleetwright:ledger v2 ${compressText(JSON.stringify(toCompact(valid.migrationId, valid.entries)))} -->`;
   }
