@@ -723,7 +723,6 @@ function retry(
   next.pending = pending;
   next.budgetStart = { iteration: target.iteration, costUsd: target.usage.costUsd };
   next.retries = (target.retries ?? 0) + 1;
-  next.errorCount = 0;
   if (!hasPr) {
     // `admitted` sets the revision and the base ref; the planner applies the rollout limits.
     return applied(next, [], 'queued again for admission');
