@@ -18,7 +18,7 @@
  * 7. `retry` on a branch with human commits needs `--force`.
  */
 import type { RepoPermission } from '../../ports/git-host.ts';
-import { FIXABLE, hasHumanHead } from '../target/step.ts';
+import { CODING, FIXABLE, WAITING, hasHumanHead } from '../target/step.ts';
 import type { Target, TargetState } from '../target/target.ts';
 import type { Command, CommandLocation } from './command.ts';
 import { renderCommand } from './command.ts';
@@ -73,8 +73,6 @@ const DASHBOARD_ONLY = new Set<Command['name']>([
   'pause',
   'resume',
 ]);
-/** States where the coder is running: a second run must wait for it. */
-const CODING: ReadonlySet<TargetState> = new Set(['drafting', 'repairing']);
 /** States with an open PR the app still works on (`/migrate stop` applies). */
 const STOPPABLE: ReadonlySet<TargetState> = new Set([
   'awaiting-ci',
@@ -83,8 +81,6 @@ const STOPPABLE: ReadonlySet<TargetState> = new Set([
   'owner-review',
   'stalled',
 ]);
-/** States of a PR waiting to start over (for a coder slot, or on the default branch's CI). */
-const WAITING: ReadonlySet<TargetState> = new Set(['queued', 'baseline']);
 
 /** True for GitHub App and other bot accounts. */
 export function isBot(commenter: Commenter): boolean {

@@ -553,7 +553,7 @@ function stepCommand(
       // A PR waiting to start over (a retry or a moved-base regenerate waiting for a coder slot,
       // or admitted and reading the default branch) is stopped too: the wait is cancelled and the
       // PR stays on the commit it has, which `/migrate continue` carries on from.
-      const waiting = target.state === 'queued' || target.state === 'baseline';
+      const waiting = WAITING.has(target.state);
       if (
         target.prNumber === undefined ||
         (waiting && target.lastPushedSha === undefined) ||
@@ -607,8 +607,16 @@ function stepCommand(
 // ── /migrate retry and /migrate fix ─────────────────────────────────────────────────────────────
 // Notes of ignored commands are sentences: the command workflow shows them to the commenter.
 
-/** States in which a coder run is in flight: a command that starts another one must wait. */
-const CODING: ReadonlySet<TargetState> = new Set(['drafting', 'repairing']);
+/**
+ * States in which a coder run is in flight: a command that starts another one must wait.
+ * `authorizeCommand` answers from the same set.
+ */
+export const CODING: ReadonlySet<TargetState> = new Set(['drafting', 'repairing']);
+/**
+ * States of a target waiting to start (with a PR: to start over, for a coder slot or on the
+ * default branch's CI). `authorizeCommand` answers from the same set.
+ */
+export const WAITING: ReadonlySet<TargetState> = new Set(['queued', 'baseline']);
 /**
  * States a `/migrate fix` iteration may start from (with a PR). `authorizeCommand` answers from
  * the same set, so a fix it allows is one `step` carries out.
@@ -746,7 +754,7 @@ function fix(target: Target, instruction: string, actor: string, policy: Policy,
       'the coder is running; send your instruction once it has pushed',
     );
   }
-  if (target.state === 'baseline' || target.state === 'queued') {
+  if (WAITING.has(target.state)) {
     return ignore(
       target,
       'ignored-irrelevant',
