@@ -439,21 +439,30 @@ function stepCiStalled(target: Target, event: TargetEvent, policy: Policy, now: 
  * on its own: it no longer asks a person to act, and says what happened instead.
  */
 function stallResolved(next: Target, what: string): Effect {
-  const where =
-    next.state === 'judging'
-      ? 'the change is being reviewed now'
-      : next.state === 'repairing'
-        ? 'the coder is repairing the failure'
-        : next.state === 'drafting'
-          ? 'the change is being regenerated'
-          : next.state === 'queued' && next.regenerateOn !== undefined
-            ? 'the change is regenerated on it as soon as a coder slot is free'
-            : next.state === 'exhausted'
-              ? 'its budget is spent, so it stopped there (see its comment on that)'
-              : next.state === 'paused'
-                ? 'it waits until the migration is resumed'
-                : `the PR is now \`${next.state}\``;
-  return comment(next, 'stalled', `${what}: ${where}. Nothing is needed here any more.`);
+  return comment(next, 'stalled', `${what}: ${whereNow(next)}. Nothing is needed here any more.`);
+}
+
+/** Where a target the loop moved on its own stands now, for `stallResolved`. */
+function whereNow(next: Target): string {
+  switch (next.state) {
+    case 'judging':
+      return 'the change is being reviewed now';
+    case 'repairing':
+      return 'the coder is repairing the failure';
+    case 'drafting':
+      return 'the change is being regenerated';
+    case 'exhausted':
+      return 'its budget is spent, so it stopped there (see its comment on that)';
+    case 'paused':
+      return 'it waits until the migration is resumed';
+    case 'queued':
+      if (next.regenerateOn !== undefined)
+        return 'the change is regenerated on it as soon as a coder slot is free';
+      break;
+    default:
+      break;
+  }
+  return `the PR is now \`${next.state}\``;
 }
 
 /**
