@@ -43,8 +43,8 @@ const Ledger = z.object({ migrationId: z.string().min(1), entries: z.array(Ledge
 
 const ROW = [
   z.string(),
-  z.number().int().nonnegative(),
-  z.number().int().nonnegative(),
+  Count,
+  Count,
   z.number().nonnegative(),
   z.union([z.number().int(), z.string()]),
 ] as const;
