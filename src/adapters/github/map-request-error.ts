@@ -42,7 +42,7 @@ export function isNotFound(error: unknown): boolean {
 }
 
 /** The status and message of a 422 "Validation Failed", including GitHub's nested error messages. */
-export function validationMessages(error: unknown): string {
+function validationMessages(error: unknown): string {
   if (!isRequestError(error)) return '';
   const data = error.response?.data as
     { message?: string; errors?: ({ message?: string; code?: string } | string)[] } | undefined;

@@ -18,7 +18,7 @@
  * 7. `retry` on a branch with human commits needs `--force`.
  */
 import type { RepoPermission } from '../../ports/git-host.ts';
-import { FIXABLE, hasHumanHead } from '../target/step.ts';
+import { CODING, FIXABLE, WAITING, hasHumanHead } from '../target/step.ts';
 import type { Target, TargetState } from '../target/target.ts';
 import type { Command, CommandLocation } from './command.ts';
 import { renderCommand } from './command.ts';
@@ -73,8 +73,6 @@ const DASHBOARD_ONLY = new Set<Command['name']>([
   'pause',
   'resume',
 ]);
-/** States where the coder is running: a second run must wait for it. */
-const CODING: ReadonlySet<TargetState> = new Set(['drafting', 'repairing']);
 /** States with an open PR the app still works on (`/migrate stop` applies). */
 const STOPPABLE: ReadonlySet<TargetState> = new Set([
   'awaiting-ci',
@@ -83,8 +81,6 @@ const STOPPABLE: ReadonlySet<TargetState> = new Set([
   'owner-review',
   'stalled',
 ]);
-/** States of a PR waiting to start over (for a coder slot, or on the default branch's CI). */
-const WAITING: ReadonlySet<TargetState> = new Set(['queued', 'baseline']);
 
 /** True for GitHub App and other bot accounts. */
 export function isBot(commenter: Commenter): boolean {
@@ -220,7 +216,7 @@ function checkTargetState(command: Command, target: Target, branchHasHumanCommit
         );
       }
       if (FIXABLE.has(state) && target.prNumber !== undefined) return { type: 'allow' };
-      if (state === 'queued' || state === 'baseline') {
+      if (WAITING.has(state)) {
         return refuse('state', `${where}: it is starting over; send your instruction once it has pushed.`);
       }
       return refuse('state', `${where}, a final state; \`/migrate fix\` cannot change it.`);
@@ -238,11 +234,11 @@ function checkTargetState(command: Command, target: Target, branchHasHumanCommit
           `${where}: a person closed it. Reopen the PR first if the migration should try again.`,
         );
       }
-      if ((state === 'queued' || state === 'baseline') && target.pending?.command === 'retry') {
+      if (WAITING.has(state) && target.pending?.command === 'retry') {
         return refuse('state', `${where}: a retry is already under way.`);
       }
       // A regenerate on a moved base waiting for a coder slot may become a retry.
-      if ((state === 'queued' || state === 'baseline') && target.regenerateOn === undefined) {
+      if (WAITING.has(state) && target.regenerateOn === undefined) {
         return refuse('state', `${where}: it has not started yet.`);
       }
       if (!command.force && (branchHasHumanCommits || hasHumanHead(target))) {

@@ -8,6 +8,7 @@
 import type { Policy } from '../target/policy.ts';
 import { step } from '../target/step.ts';
 import type { Target } from '../target/target.ts';
+import { compareText } from './group-failures.ts';
 import type { RetrySelection } from './select-retry-targets.ts';
 
 /**
@@ -40,7 +41,7 @@ export function planDashboardRetry(
       why: whyNotRetried(transition.outcome, transition.note),
     });
   }
-  excluded.sort((a, b) => (a.repo < b.repo ? -1 : a.repo > b.repo ? 1 : 0));
+  excluded.sort((a, b) => compareText(a.repo, b.repo));
   return { ...selection, targets, excluded };
 }
 

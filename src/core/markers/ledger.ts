@@ -43,8 +43,8 @@ const Ledger = z.object({ migrationId: z.string().min(1), entries: z.array(Ledge
 
 const ROW = [
   z.string(),
-  z.number().int().nonnegative(),
-  z.number().int().nonnegative(),
+  Count,
+  Count,
   z.number().nonnegative(),
   z.union([z.number().int(), z.string()]),
 ] as const;
@@ -150,8 +150,7 @@ export function renderLedger(
   entries: readonly LedgerEntry[],
   options: { encoding?: LedgerEncoding } = {},
 ): string {
-  const sorted = [...entries].sort((a, b) => compareRepo(a.repo, b.repo));
-  const valid = Ledger.parse({ migrationId, entries: sorted });
+  const valid = Ledger.parse({ migrationId, entries: sortByRepo(entries) });
   if (options.encoding === 'compact') {
     return `<!-- fleetwright:ledger v2 ${compressText(JSON.stringify(toCompact(valid.migrationId, valid.entries)))} -->`;
   }

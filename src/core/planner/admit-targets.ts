@@ -99,14 +99,10 @@ export function admitTargets(targets: readonly Target[], policy: Policy, now: Da
   const counts = countRollout(targets, now);
   // Targets at baseline will draft next, so they hold a coder slot already.
   let coderRoom = policy.maxConcurrentCoders - counts.coding - countState(targets, 'baseline');
-  let prRoom = Math.min(
-    policy.maxOpenPrs - counts.openPrs - counts.inFlight,
-    policy.prsPerHour - counts.openedLastHour - counts.inFlight,
-  );
-  const prBlock: AdmissionBlock =
-    policy.maxOpenPrs - counts.openPrs <= policy.prsPerHour - counts.openedLastHour
-      ? 'max-open-prs'
-      : 'prs-per-hour';
+  const openPrRoom = policy.maxOpenPrs - counts.openPrs - counts.inFlight;
+  const hourlyRoom = policy.prsPerHour - counts.openedLastHour - counts.inFlight;
+  let prRoom = Math.min(openPrRoom, hourlyRoom);
+  const prBlock: AdmissionBlock = openPrRoom <= hourlyRoom ? 'max-open-prs' : 'prs-per-hour';
   const admit: string[] = [];
   let blockedBy: AdmissionBlock | undefined;
   for (const target of queued) {

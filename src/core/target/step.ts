@@ -264,27 +264,18 @@ function skipOnBaseline(
   event: Extract<TargetEvent, { type: 'baseline-observed' }>,
   now: Date,
 ): Transition {
-  if (event.ci !== 'red') {
-    return withPrEffects(
-      target,
-      enter(target, 'skipped', now, {
-        reason: 'no-ci',
-        failure: failureOf('no-ci', 'no CI on the default branch'),
-      }),
-      [],
-    );
-  }
   const failing = event.failing ?? [];
+  const fields =
+    event.ci === 'red'
+      ? {
+          reason: 'baseline-red' as const,
+          detail:
+            failing.length > 0 ? `failing on ${event.sha.slice(0, 7)}: ${failing.join(', ')}` : undefined,
+          failure: failureOf('baseline-ci', `baseline red: ${failing.join(', ') || 'unknown checks'}`),
+        }
+      : { reason: 'no-ci' as const, failure: failureOf('no-ci', 'no CI on the default branch') };
   // After a retry the PR exists: its labels and marker follow (a no-op without a PR).
-  return withPrEffects(
-    target,
-    enter(target, 'skipped', now, {
-      reason: 'baseline-red',
-      detail: failing.length > 0 ? `failing on ${event.sha.slice(0, 7)}: ${failing.join(', ')}` : undefined,
-      failure: failureOf('baseline-ci', `baseline red: ${failing.join(', ') || 'unknown checks'}`),
-    }),
-    [],
-  );
+  return withPrEffects(target, enter(target, 'skipped', now, fields), []);
 }
 
 function stepCoding(target: Target, event: TargetEvent, policy: Policy, now: Date): Transition {
@@ -408,15 +399,11 @@ function stepJudging(target: Target, event: TargetEvent, policy: Policy, now: Da
 /** Stalled on the CI timeout: poll CI for the last pushed SHA now and then (rule 7). */
 function stepCiStalled(target: Target, event: TargetEvent, policy: Policy, now: Date): Transition {
   switch (event.type) {
-    case 'tick': {
-      if (target.wakeAt !== undefined && now.getTime() < Date.parse(target.wakeAt))
-        return ignore(target, 'ignored-irrelevant', 'next CI poll not due');
-      const wakeAt = addMinutes(now, stalledPollMinutes(elapsedMinutes(target.stateSince, now), policy));
-      return applied({ ...target, wakeAt, updatedAt: now.toISOString() }, [
-        { type: 'read-ci', headSha: target.lastPushedSha as string },
-        { type: 'schedule-tick', at: wakeAt },
-      ]);
-    }
+    case 'tick':
+      return stalledPoll(target, policy, now, 'CI', {
+        type: 'read-ci',
+        headSha: target.lastPushedSha as string,
+      });
     case 'ci-changed':
       if (event.headSha !== target.lastPushedSha)
         return ignore(target, 'ignored-stale', `CI for ${event.headSha}`);
@@ -452,35 +439,54 @@ function stepCiStalled(target: Target, event: TargetEvent, policy: Policy, now: 
  * on its own: it no longer asks a person to act, and says what happened instead.
  */
 function stallResolved(next: Target, what: string): Effect {
-  const where =
-    next.state === 'judging'
-      ? 'the change is being reviewed now'
-      : next.state === 'repairing'
-        ? 'the coder is repairing the failure'
-        : next.state === 'drafting'
-          ? 'the change is being regenerated'
-          : next.state === 'queued' && next.regenerateOn !== undefined
-            ? 'the change is regenerated on it as soon as a coder slot is free'
-            : next.state === 'exhausted'
-              ? 'its budget is spent, so it stopped there (see its comment on that)'
-              : next.state === 'paused'
-                ? 'it waits until the migration is resumed'
-                : `the PR is now \`${next.state}\``;
-  return comment(next, 'stalled', `${what}: ${where}. Nothing is needed here any more.`);
+  return comment(next, 'stalled', `${what}: ${whereNow(next)}. Nothing is needed here any more.`);
+}
+
+/** Where a target the loop moved on its own stands now, for `stallResolved`. */
+function whereNow(next: Target): string {
+  switch (next.state) {
+    case 'judging':
+      return 'the change is being reviewed now';
+    case 'repairing':
+      return 'the coder is repairing the failure';
+    case 'drafting':
+      return 'the change is being regenerated';
+    case 'exhausted':
+      return 'its budget is spent, so it stopped there (see its comment on that)';
+    case 'paused':
+      return 'it waits until the migration is resumed';
+    case 'queued':
+      if (next.regenerateOn !== undefined)
+        return 'the change is regenerated on it as soon as a coder slot is free';
+      break;
+    default:
+      break;
+  }
+  return `the PR is now \`${next.state}\``;
+}
+
+/**
+ * A stalled target's tick (rule 7): when its poll is due, `read` again and schedule the next
+ * poll at the decaying rate; an early tick (a redelivered or stale schedule) is ignored.
+ */
+function stalledPoll(target: Target, policy: Policy, now: Date, what: string, read: Effect): Transition {
+  if (target.wakeAt !== undefined && now.getTime() < Date.parse(target.wakeAt))
+    return ignore(target, 'ignored-irrelevant', `next ${what} poll not due`);
+  const wakeAt = addMinutes(now, stalledPollMinutes(elapsedMinutes(target.stateSince, now), policy));
+  return applied({ ...target, wakeAt, updatedAt: now.toISOString() }, [
+    read,
+    { type: 'schedule-tick', at: wakeAt },
+  ]);
 }
 
 /** Stalled on the baseline timeout: read the default branch again now and then (rule 7). */
 function stepBaselineStalled(target: Target, event: TargetEvent, policy: Policy, now: Date): Transition {
   switch (event.type) {
-    case 'tick': {
-      if (target.wakeAt !== undefined && now.getTime() < Date.parse(target.wakeAt))
-        return ignore(target, 'ignored-irrelevant', 'next baseline poll not due');
-      const wakeAt = addMinutes(now, stalledPollMinutes(elapsedMinutes(target.stateSince, now), policy));
-      return applied({ ...target, wakeAt, updatedAt: now.toISOString() }, [
-        { type: 'read-baseline', baseRef: target.baseRef ?? 'HEAD' },
-        { type: 'schedule-tick', at: wakeAt },
-      ]);
-    }
+    case 'tick':
+      return stalledPoll(target, policy, now, 'baseline', {
+        type: 'read-baseline',
+        baseRef: target.baseRef ?? 'HEAD',
+      });
     case 'baseline-observed': {
       if (event.ci === 'pending')
         return ignore(target, 'ignored-irrelevant', 'default branch CI still pending');
@@ -556,7 +562,7 @@ function stepCommand(
       // A PR waiting to start over (a retry or a moved-base regenerate waiting for a coder slot,
       // or admitted and reading the default branch) is stopped too: the wait is cancelled and the
       // PR stays on the commit it has, which `/migrate continue` carries on from.
-      const waiting = target.state === 'queued' || target.state === 'baseline';
+      const waiting = WAITING.has(target.state);
       if (
         target.prNumber === undefined ||
         (waiting && target.lastPushedSha === undefined) ||
@@ -610,8 +616,16 @@ function stepCommand(
 // ── /migrate retry and /migrate fix ─────────────────────────────────────────────────────────────
 // Notes of ignored commands are sentences: the command workflow shows them to the commenter.
 
-/** States in which a coder run is in flight: a command that starts another one must wait. */
-const CODING: ReadonlySet<TargetState> = new Set(['drafting', 'repairing']);
+/**
+ * States in which a coder run is in flight: a command that starts another one must wait.
+ * `authorizeCommand` answers from the same set.
+ */
+export const CODING: ReadonlySet<TargetState> = new Set(['drafting', 'repairing']);
+/**
+ * States of a target waiting to start (with a PR: to start over, for a coder slot or on the
+ * default branch's CI). `authorizeCommand` answers from the same set.
+ */
+export const WAITING: ReadonlySet<TargetState> = new Set(['queued', 'baseline']);
 /**
  * States a `/migrate fix` iteration may start from (with a PR). `authorizeCommand` answers from
  * the same set, so a fix it allows is one `step` carries out.
@@ -726,7 +740,6 @@ function retry(
   next.pending = pending;
   next.budgetStart = { iteration: target.iteration, costUsd: target.usage.costUsd };
   next.retries = (target.retries ?? 0) + 1;
-  next.errorCount = 0;
   if (!hasPr) {
     // `admitted` sets the revision and the base ref; the planner applies the rollout limits.
     return applied(next, [], 'queued again for admission');
@@ -750,7 +763,7 @@ function fix(target: Target, instruction: string, actor: string, policy: Policy,
       'the coder is running; send your instruction once it has pushed',
     );
   }
-  if (target.state === 'baseline' || target.state === 'queued') {
+  if (WAITING.has(target.state)) {
     return ignore(
       target,
       'ignored-irrelevant',
@@ -984,11 +997,8 @@ function coderFinished(target: Target, result: CoderRunSummary, policy: Policy, 
       // Reset first (run-effects checks every discarded commit is the app's), then one fresh
       // commit on the new base, so the PR shows a single clean change again. A forced retry
       // discards up to the head the writer saw, and fails safe if the branch moved since.
-      const forcedHead = retried ? pending.discardHead : undefined;
       return applied(recorded, [
-        forcedHead !== undefined
-          ? { type: 'reset-branch', branch, sha: base, expectedHeadSha: forcedHead, force: true }
-          : { type: 'reset-branch', branch, sha: base, expectedHeadSha: old },
+        { type: 'reset-branch', branch, sha: base, ...discardUpTo(target, old) },
         {
           type: 'push-commit',
           branch,
@@ -1256,13 +1266,19 @@ function humanCommitPause(
 function regenerateCheck(next: Target): Effect[] {
   const base = next.baseSha;
   if (!isRegenerating(next) || base === undefined || next.lastPushedSha === undefined) return [];
-  const forcedHead = next.pending?.command === 'retry' ? next.pending.discardHead : undefined;
   const branch = renderBranchName(next.migrationId);
-  return [
-    forcedHead !== undefined
-      ? { type: 'check-branch', branch, base, expectedHeadSha: forcedHead, force: true }
-      : { type: 'check-branch', branch, base, expectedHeadSha: next.lastPushedSha },
-  ];
+  return [{ type: 'check-branch', branch, base, ...discardUpTo(next, next.lastPushedSha) }];
+}
+
+/**
+ * How far a regenerate's check and reset may discard: up to the app's last push, or, for a
+ * `/migrate retry --force`, up to the head the writer agreed to discard (human commits included).
+ */
+function discardUpTo(target: Target, lastPushedSha: string): { expectedHeadSha: string; force?: true } {
+  const forcedHead = target.pending?.command === 'retry' ? target.pending.discardHead : undefined;
+  return forcedHead !== undefined
+    ? { expectedHeadSha: forcedHead, force: true }
+    : { expectedHeadSha: lastPushedSha };
 }
 
 function coderBlock(target: Target, policy: Policy): TargetReason | 'paused' | undefined {

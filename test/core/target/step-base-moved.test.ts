@@ -4,12 +4,11 @@ import { buildPolicy } from '../../../src/core/target/policy.ts';
 import { step } from '../../../src/core/target/step.ts';
 import type { Target } from '../../../src/core/target/target.ts';
 import { Target as TargetSchema } from '../../../src/core/target/target.ts';
-import { BASE, PUSHED, T0, targetWithPr, types } from './step-fixtures.ts';
+import { BASE, PUSHED, T0, targetWithPr, types, usage } from './step-fixtures.ts';
 
 const HUMAN = 'c'.repeat(40);
 const NEW_BASE = 'd'.repeat(40);
 const FRESH = 'e'.repeat(40);
-const usage = { inputTokens: 100, outputTokens: 50, cacheWriteTokens: 0, cacheReadTokens: 0, costUsd: 0.5 };
 
 function awaiting(fields: Partial<Target> = {}): Target {
   return targetWithPr({
@@ -88,7 +87,7 @@ describe('core/target/step — base moved under a conflicting PR', () => {
     ],
     [
       'cost budget spent → exhausted',
-      awaiting({ usage: { ...usage, costUsd: 5 } }),
+      awaiting({ usage: usage(5) }),
       moved,
       'applied',
       { state: 'exhausted', reason: 'cost-budget' },
@@ -259,7 +258,12 @@ describe('core/target/step — base moved under a conflicting PR', () => {
       regen.target,
       {
         type: 'coder-finished',
-        result: { outcome: 'changed', summary: 'replaced request', files: ['src/http.ts'], usage },
+        result: {
+          outcome: 'changed',
+          summary: 'replaced request',
+          files: ['src/http.ts'],
+          usage: usage(0.5),
+        },
       },
       policy,
       T0,
@@ -331,7 +335,12 @@ describe('core/target/step — base moved under a conflicting PR', () => {
       regen,
       {
         type: 'coder-finished',
-        result: { outcome: 'changed', summary: 'replaced request', files: ['src/http.ts'], usage },
+        result: {
+          outcome: 'changed',
+          summary: 'replaced request',
+          files: ['src/http.ts'],
+          usage: usage(0.5),
+        },
       },
       policy,
       T0,
