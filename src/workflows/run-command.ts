@@ -49,6 +49,7 @@ import type { InstallationDeps, WorkflowJob } from './deps.ts';
 import { toRepoRef } from './deps.ts';
 import { admitAndEnqueue, admittedEvent } from './fan-out.ts';
 import { loadTarget } from './load-target.ts';
+import type { LoadedTarget } from './load-target.ts';
 import { classifyError } from './run-effects.ts';
 
 export type CommandJob = Extract<WorkflowJob, { type: 'command' }>;
@@ -171,7 +172,7 @@ async function runCommandUnguarded(deps: InstallationDeps, job: CommandJob): Pro
     await react(deps, ref, job.commentId, 'rocket');
     return 'answered';
   }
-  return applyCommand(deps, job, command, ignoredCommands, { target, headSha, humanCommits });
+  return applyCommand(deps, job, command, ignoredCommands, { loaded, target, headSha, humanCommits });
 }
 
 /** `help` and `status` are answered here; every other PR command goes to `step`. */
@@ -200,7 +201,12 @@ async function applyCommand(
   job: CommandJob,
   command: Command,
   ignoredCommands: number,
-  seen: { target: Target; headSha: string | undefined; humanCommits: CommitInfo[] | undefined },
+  seen: {
+    loaded: LoadedTarget;
+    target: Target;
+    headSha: string | undefined;
+    humanCommits: CommitInfo[] | undefined;
+  },
 ): Promise<CommandOutcome> {
   const ref = toRepoRef(job.repo);
   const base = toMigrateCommand(command);
@@ -214,11 +220,14 @@ async function applyCommand(
   // `--force` discards up to the head the commenter could see, never a commit pushed after it.
   const migrateCommand =
     base.name === 'retry' && seen.headSha !== undefined ? { ...base, headSha: seen.headSha } : base;
-  let result = await advanceTarget(deps, job.migrationId, job.repo, {
-    type: 'command-received',
-    command: migrateCommand,
-    actor: job.commenter.login,
-  });
+  // The target read at the start of this job is the one the advance steps (no second read).
+  let result = await advanceTarget(
+    deps,
+    job.migrationId,
+    job.repo,
+    { type: 'command-received', command: migrateCommand, actor: job.commenter.login },
+    seen.loaded,
+  );
   const outcome = result.outcomes.findLast((item) => item.event === 'command-received');
   if (outcome?.outcome === 'applied' && command.name === 'retry')
     result = await startIfAdmitted(deps, job, result);
