@@ -39,7 +39,6 @@ import type { CommandReply } from '../core/commands/render-command-reply.ts';
 import { needsReply, renderCommandReply } from '../core/commands/render-command-reply.ts';
 import type { Migration } from '../core/migration.ts';
 import type { TargetEvent } from '../core/target/events.ts';
-import { isAppCommit } from '../core/target/is-app-commit.ts';
 import { step } from '../core/target/step.ts';
 import type { Target } from '../core/target/target.ts';
 import type { CommitInfo, Reaction, RepoRef } from '../ports/git-host.ts';
@@ -50,7 +49,7 @@ import { toRepoRef } from './deps.ts';
 import { admitAndEnqueue, admittedEvent } from './fan-out.ts';
 import { loadTarget } from './load-target.ts';
 import type { LoadedTarget } from './load-target.ts';
-import { classifyError } from './run-effects.ts';
+import { classifyError, listForeignCommits } from './run-effects.ts';
 
 export type CommandJob = Extract<WorkflowJob, { type: 'command' }>;
 
@@ -134,7 +133,7 @@ async function runCommandUnguarded(deps: InstallationDeps, job: CommandJob): Pro
   // With `--force` the commits are listed too: the reply names the ones it discards.
   const humanCommits =
     lookups.branchCommits || (command.name === 'retry' && command.force && WRITERS.has(permission ?? 'none'))
-      ? await listHumanCommits(deps, ref, target, headSha)
+      ? await listHumanCommits(deps, target, headSha)
       : undefined;
   const branchHasHumanCommits = humanCommits === undefined ? undefined : humanCommits.length > 0;
   const decision = authorizeCommand({
@@ -366,16 +365,13 @@ async function resolveOwnership(
  */
 async function listHumanCommits(
   deps: InstallationDeps,
-  ref: RepoRef,
   target: Target,
   head: string | undefined,
 ): Promise<CommitInfo[]> {
   const base = target.baseSha;
   if (base === undefined || head === undefined) return [];
-  const commits = await deps.host.listCommitsBetween(ref, base, head);
-  // The reset's rule (run-effects.ts): the app's commits recorded in the marker count as its own.
-  const recorded = new Set(target.history.flatMap((attempt) => (attempt.sha ? [attempt.sha] : [])));
-  return commits.filter((commit) => !isAppCommit(commit, deps.botLogin) && !recorded.has(commit.sha));
+  // The reset's own rule: the app's commits recorded in the marker count as its own.
+  return listForeignCommits(deps, target, base, head);
 }
 
 /** The hidden key of the app's reply to one command comment. */
