@@ -55,6 +55,11 @@ export type CommandJob = Extract<WorkflowJob, { type: 'command' }>;
 
 const WRITERS: ReadonlySet<RepoPermission> = new Set(['write', 'maintain', 'admin']);
 
+/** Whether a permission lets its holder run write commands (`authorizeCommand`'s rule). */
+export function isWriter(permission: RepoPermission | undefined): boolean {
+  return WRITERS.has(permission ?? 'none');
+}
+
 /** What happened to a command, for logs and tests. */
 export type CommandOutcome =
   'not-a-command' | 'ignored' | 'invalid' | 'refused' | 'answered' | 'applied' | 'not-applied' | 'failed';
@@ -132,7 +137,7 @@ async function runCommandUnguarded(deps: InstallationDeps, job: CommandJob): Pro
     : { owner: false, unchecked: [] };
   // With `--force` the commits are listed too: the reply names the ones it discards.
   const humanCommits =
-    lookups.branchCommits || (command.name === 'retry' && command.force && WRITERS.has(permission ?? 'none'))
+    lookups.branchCommits || (command.name === 'retry' && command.force && isWriter(permission))
       ? await listHumanCommits(deps, target, headSha)
       : undefined;
   const branchHasHumanCommits = humanCommits === undefined ? undefined : humanCommits.length > 0;
