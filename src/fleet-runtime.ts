@@ -15,7 +15,7 @@ import type { Log } from './ports/log.ts';
 import type { ReadyPrQueue } from './ports/notifier.ts';
 import type { WorkspaceFactory } from './ports/workspace.ts';
 import { ContentPacer } from './workflows/content-pacer.ts';
-import { DASHBOARD_MIN_INTERVAL_MS, requestDashboardSync } from './workflows/dashboard.ts';
+import { DASHBOARD_MIN_INTERVAL_MS, requestDashboardSyncs } from './workflows/dashboard.ts';
 import type { InstallationDeps, WorkflowJob } from './workflows/deps.ts';
 import { FleetView } from './workflows/fleet-view.ts';
 import { buildJobHandler } from './workflows/handle-job.ts';
@@ -164,12 +164,7 @@ export class FleetRuntime {
   /** One dashboard beat: queue a sync for every dashboard that changed. No request when none did. */
   syncDashboards(): void {
     for (const [installationId, state] of this.#installations) {
-      for (const migrationId of state.view.dirtyDashboards()) {
-        requestDashboardSync(
-          { installationId, view: state.view, clock: this.#clock, jobs: this.jobs },
-          migrationId,
-        );
-      }
+      requestDashboardSyncs({ installationId, view: state.view, clock: this.#clock, jobs: this.jobs });
     }
   }
 }

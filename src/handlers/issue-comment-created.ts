@@ -6,23 +6,25 @@
  * dashboard's job.
  */
 import type { Context } from 'probot';
+import { isBot } from '../core/commands/authorize-command.ts';
 import { findDashboardMigrationId } from '../core/dashboard/find-dashboard-migration.ts';
 import { isCommandComment, onCommandComment, onDashboardComment } from '../workflows/enqueue.ts';
 import type { FleetHandlerDeps } from './fleet-deps.ts';
 import { findInstallationTarget } from './fleet-deps.ts';
+import { isConfigRepo } from './handler-deps.ts';
 
 export function onIssueCommentCreated(deps: FleetHandlerDeps) {
   return async (context: Context<'issue_comment.created'>): Promise<void> => {
     const { issue, comment, sender } = context.payload;
     const author = comment.user ?? sender;
     const login = author.login;
-    if (author.type === 'Bot' || sender.type === 'Bot' || /\[bot\]$/i.test(login)) {
+    const commenter = { login, type: author.type ?? 'User' };
+    if (isBot(commenter) || sender.type === 'Bot') {
       return context.log.debug({ login }, 'Comment by a bot, skipping');
     }
     if (!isCommandComment(comment.body)) return context.log.debug('No /migrate line, skipping');
     const target = findInstallationTarget(context);
     if (!target) return context.log.debug('No installation, skipping');
-    const commenter = { login, type: author.type ?? 'User' };
     if (!issue.pull_request) {
       const migrationId = findDashboard(deps, target.repo, issue);
       if (!migrationId) return context.log.debug('Comment on an issue that is not a dashboard, skipping');
@@ -62,7 +64,7 @@ function findDashboard(
   issue: { body?: string | null; user?: { login: string } | null },
 ): string | undefined {
   const [, name = ''] = repo.split('/');
-  if (name.toLowerCase() !== deps.config.configRepo.toLowerCase()) return undefined;
+  if (!isConfigRepo(name, deps.config)) return undefined;
   if (issue.user?.login.toLowerCase() !== `${deps.appSlug}[bot]`.toLowerCase()) return undefined;
   return findDashboardMigrationId(issue.body);
 }

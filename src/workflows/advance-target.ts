@@ -15,6 +15,7 @@ import type { Target } from '../core/target/target.ts';
 import type { InstallationDeps } from './deps.ts';
 import { toRepoRef } from './deps.ts';
 import { loadTarget } from './load-target.ts';
+import type { LoadedTarget } from './load-target.ts';
 import { totalRequests } from './paced-git-host.ts';
 import type { EffectContext } from './run-effects.ts';
 import { classifyError, runEffect, templateValues } from './run-effects.ts';
@@ -28,7 +29,7 @@ export interface AdvanceResult {
   /** Outcome of every stepped event, in order (logs and tests). */
   outcomes: { event: TargetEvent['type']; outcome: string; note?: string }[];
   skipped?: 'unknown-migration' | 'unmanaged-pr';
-  /** GitHub requests made by this advance, loading included, when deps count them. */
+  /** GitHub requests made by this advance, loading included (unless preloaded), when deps count them. */
   requests?: number;
 }
 
@@ -37,6 +38,11 @@ export async function advanceTarget(
   migrationId: string,
   repo: string,
   event: TargetEvent,
+  /**
+   * The target as the caller just loaded it for this same job (`loadTarget`), so it is not read
+   * from GitHub twice; nothing else advances the target in between (the job is the target's).
+   */
+  preloaded?: LoadedTarget,
 ): Promise<AdvanceResult> {
   const migration = deps.view.findMigration(migrationId);
   if (!migration) {
@@ -44,7 +50,7 @@ export async function advanceTarget(
     return { outcomes: [], skipped: 'unknown-migration' };
   }
   const requestsBefore = deps.requestCounts ? totalRequests(deps.requestCounts) : 0;
-  const loaded = await loadTarget(deps, migration, repo, event);
+  const loaded = preloaded ?? (await loadTarget(deps, migration, repo, event));
   if (loaded.status === 'unmanaged') {
     deps.log.warn(
       { migration: migrationId, repo, pr: loaded.pr.number, reason: loaded.reason },

@@ -95,14 +95,16 @@ export function buildDashboardInput(view: FleetView, migrationId: string, now: D
   } satisfies Parameters<typeof renderDashboardReport>[0];
 }
 
+/** What queueing a dashboard sync needs (the runtime's dashboard beat has no full InstallationDeps). */
+type DashboardSyncDeps = Pick<InstallationDeps, 'installationId' | 'view' | 'clock'> & {
+  jobs: Jobs<WorkflowJob>;
+};
+
 /**
  * Queues a sync of the migration's dashboard if it changed and the last edit is old enough.
  * Deduplicated per sync: however many targets change before the queued sync runs, one sync runs.
  */
-export function requestDashboardSync(
-  deps: Pick<InstallationDeps, 'installationId' | 'view' | 'clock'> & { jobs: Jobs<WorkflowJob> },
-  migrationId: string,
-): boolean {
+export function requestDashboardSync(deps: DashboardSyncDeps, migrationId: string): boolean {
   const view = deps.view;
   const migration = view.findMigration(migrationId);
   if (!migration || migration.policy.dryRun || !view.isDashboardDirty(migrationId)) return false;
@@ -122,10 +124,11 @@ export function requestDashboardSync(
 }
 
 /**
- * Queues a sync of every changed dashboard (the tick, reconciliation). Syncs always run on the
- * dashboard's own key, so two renders of one dashboard never race each other to GitHub.
+ * Queues a sync of every changed dashboard (the tick, reconciliation, the runtime's dashboard
+ * beat). Syncs always run on the dashboard's own key, so two renders of one dashboard never race
+ * each other to GitHub.
  */
-export function requestDashboardSyncs(deps: InstallationDeps): void {
+export function requestDashboardSyncs(deps: DashboardSyncDeps): void {
   for (const migration of deps.view.migrations()) requestDashboardSync(deps, migration.id);
 }
 

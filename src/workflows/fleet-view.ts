@@ -139,13 +139,6 @@ export class FleetView {
     return view !== undefined && view.revision !== view.dashboardRevision;
   }
 
-  /** Migrations whose dashboard is out of date. */
-  dirtyDashboards(): string[] {
-    return [...this.#migrations.values()]
-      .filter((view) => view.revision !== view.dashboardRevision)
-      .map((view) => view.migration.id);
-  }
-
   /**
    * Records that the dashboard shows `revision` as of `at` (ms); `wrote` when an edit was sent (a
    * body found unchanged costs no request and does not restart the minimum interval between edits).

@@ -39,7 +39,6 @@ import type { CommandReply } from '../core/commands/render-command-reply.ts';
 import { needsReply, renderCommandReply } from '../core/commands/render-command-reply.ts';
 import type { Migration } from '../core/migration.ts';
 import type { TargetEvent } from '../core/target/events.ts';
-import { isAppCommit } from '../core/target/is-app-commit.ts';
 import { step } from '../core/target/step.ts';
 import type { Target } from '../core/target/target.ts';
 import type { CommitInfo, Reaction, RepoRef } from '../ports/git-host.ts';
@@ -49,11 +48,17 @@ import type { InstallationDeps, WorkflowJob } from './deps.ts';
 import { toRepoRef } from './deps.ts';
 import { admitAndEnqueue, admittedEvent } from './fan-out.ts';
 import { loadTarget } from './load-target.ts';
-import { classifyError } from './run-effects.ts';
+import type { LoadedTarget } from './load-target.ts';
+import { classifyError, listForeignCommits } from './run-effects.ts';
 
 export type CommandJob = Extract<WorkflowJob, { type: 'command' }>;
 
 const WRITERS: ReadonlySet<RepoPermission> = new Set(['write', 'maintain', 'admin']);
+
+/** Whether a permission lets its holder run write commands (`authorizeCommand`'s rule). */
+export function isWriter(permission: RepoPermission | undefined): boolean {
+  return WRITERS.has(permission ?? 'none');
+}
 
 /** What happened to a command, for logs and tests. */
 export type CommandOutcome =
@@ -132,8 +137,8 @@ async function runCommandUnguarded(deps: InstallationDeps, job: CommandJob): Pro
     : { owner: false, unchecked: [] };
   // With `--force` the commits are listed too: the reply names the ones it discards.
   const humanCommits =
-    lookups.branchCommits || (command.name === 'retry' && command.force && WRITERS.has(permission ?? 'none'))
-      ? await listHumanCommits(deps, ref, target, headSha)
+    lookups.branchCommits || (command.name === 'retry' && command.force && isWriter(permission))
+      ? await listHumanCommits(deps, target, headSha)
       : undefined;
   const branchHasHumanCommits = humanCommits === undefined ? undefined : humanCommits.length > 0;
   const decision = authorizeCommand({
@@ -171,7 +176,7 @@ async function runCommandUnguarded(deps: InstallationDeps, job: CommandJob): Pro
     await react(deps, ref, job.commentId, 'rocket');
     return 'answered';
   }
-  return applyCommand(deps, job, command, ignoredCommands, { target, headSha, humanCommits });
+  return applyCommand(deps, job, command, ignoredCommands, { loaded, target, headSha, humanCommits });
 }
 
 /** `help` and `status` are answered here; every other PR command goes to `step`. */
@@ -200,7 +205,12 @@ async function applyCommand(
   job: CommandJob,
   command: Command,
   ignoredCommands: number,
-  seen: { target: Target; headSha: string | undefined; humanCommits: CommitInfo[] | undefined },
+  seen: {
+    loaded: LoadedTarget;
+    target: Target;
+    headSha: string | undefined;
+    humanCommits: CommitInfo[] | undefined;
+  },
 ): Promise<CommandOutcome> {
   const ref = toRepoRef(job.repo);
   const base = toMigrateCommand(command);
@@ -214,11 +224,14 @@ async function applyCommand(
   // `--force` discards up to the head the commenter could see, never a commit pushed after it.
   const migrateCommand =
     base.name === 'retry' && seen.headSha !== undefined ? { ...base, headSha: seen.headSha } : base;
-  let result = await advanceTarget(deps, job.migrationId, job.repo, {
-    type: 'command-received',
-    command: migrateCommand,
-    actor: job.commenter.login,
-  });
+  // The target read at the start of this job is the one the advance steps (no second read).
+  let result = await advanceTarget(
+    deps,
+    job.migrationId,
+    job.repo,
+    { type: 'command-received', command: migrateCommand, actor: job.commenter.login },
+    seen.loaded,
+  );
   const outcome = result.outcomes.findLast((item) => item.event === 'command-received');
   if (outcome?.outcome === 'applied' && command.name === 'retry')
     result = await startIfAdmitted(deps, job, result);
@@ -357,16 +370,13 @@ async function resolveOwnership(
  */
 async function listHumanCommits(
   deps: InstallationDeps,
-  ref: RepoRef,
   target: Target,
   head: string | undefined,
 ): Promise<CommitInfo[]> {
   const base = target.baseSha;
   if (base === undefined || head === undefined) return [];
-  const commits = await deps.host.listCommitsBetween(ref, base, head);
-  // The reset's rule (run-effects.ts): the app's commits recorded in the marker count as its own.
-  const recorded = new Set(target.history.flatMap((attempt) => (attempt.sha ? [attempt.sha] : [])));
-  return commits.filter((commit) => !isAppCommit(commit, deps.botLogin) && !recorded.has(commit.sha));
+  // The reset's own rule: the app's commits recorded in the marker count as its own.
+  return listForeignCommits(deps, target, base, head);
 }
 
 /** The hidden key of the app's reply to one command comment. */

@@ -38,7 +38,7 @@ import type { InstallationDeps, WorkflowJob } from './deps.ts';
 import { targetJobKey } from './deps.ts';
 import { admitAndEnqueue } from './fan-out.ts';
 import { loadLedger } from './ledger.ts';
-import { commandReplyKey, react } from './run-command.ts';
+import { commandReplyKey, isWriter, react } from './run-command.ts';
 import { classifyError } from './run-effects.ts';
 
 export type DashboardCommandJob = Extract<WorkflowJob, { type: 'dashboard-command' }>;
@@ -108,8 +108,7 @@ async function runUnguarded(
   await react(deps, deps.configRepo, job.commentId, 'eyes');
   const permission =
     command.name === 'help' ? undefined : await deps.host.getPermission(deps.configRepo, job.commenter.login);
-  const writer = permission === 'write' || permission === 'maintain' || permission === 'admin';
-  if (writer && !deps.view.isLedgerLoaded(job.migrationId)) {
+  if (isWriter(permission) && !deps.view.isLedgerLoaded(job.migrationId)) {
     // The pause and the ledger live in the dashboard issue: decide on what it says now.
     await loadLedger(deps, migration);
     if (!deps.view.isLedgerLoaded(job.migrationId)) {

@@ -17,7 +17,7 @@ import type { Target } from '../core/target/target.ts';
 import { budgetUsed } from '../core/target/target.ts';
 import type { ChangeSet, CoderBudget, CoderMigration, CoderTask } from '../ports/coder.ts';
 import { StaleHeadError } from '../ports/git-host.ts';
-import type { PullRequestInfo } from '../ports/git-host.ts';
+import type { CommitInfo, PullRequestInfo } from '../ports/git-host.ts';
 import { GitHostError } from '../shared/errors.ts';
 import type { InstallationDeps } from './deps.ts';
 import { buildFallbackReport } from './failure-report-fallback.ts';
@@ -268,15 +268,26 @@ async function checkDiscard(
     const person = later.find((commit) => !isAppCommit(commit, deps.botLogin));
     return { type: 'foreign', event: foundBeforeReset(head, person, deps.botLogin) };
   }
-  const recorded = new Set(target.history.flatMap((attempt) => (attempt.sha ? [attempt.sha] : [])));
-  const discarded = await deps.host.listCommitsBetween(ref, input.base, head);
-  const foreign = discarded.find(
-    (commit) => !isAppCommit(commit, deps.botLogin) && !recorded.has(commit.sha),
-  );
+  const [foreign] = await listForeignCommits(deps, target, input.base, head);
   // The branch head is what `/migrate continue` builds on; the author names the person.
   return foreign
     ? { type: 'foreign', event: foundBeforeReset(head, foreign, deps.botLogin) }
     : { type: 'ok', head };
+}
+
+/**
+ * The commits on the target's branch between `base` and `head` that a reset may not discard,
+ * oldest first: neither provably the app's nor recorded in the marker as pushed by it.
+ */
+export async function listForeignCommits(
+  deps: InstallationDeps,
+  target: Target,
+  base: string,
+  head: string,
+): Promise<CommitInfo[]> {
+  const recorded = new Set(target.history.flatMap((attempt) => (attempt.sha ? [attempt.sha] : [])));
+  const commits = await deps.host.listCommitsBetween(toRepoRef(target.repo), base, head);
+  return commits.filter((commit) => !isAppCommit(commit, deps.botLogin) && !recorded.has(commit.sha));
 }
 
 function foundBeforeReset(
