@@ -52,13 +52,12 @@ export function buildBurndown(
   }));
   const created = events.map((event) => event.created).filter((time): time is number => time !== undefined);
   if (created.length === 0) return [];
-  const latest = Math.max(
-    ...events
-      .flatMap((event) => [event.created, event.opened, event.endedAt])
-      .filter((t): t is number => t !== undefined),
-  );
+  // Loops, not Math.max(...): spreading ≈ 200,000 arguments overflows the stack.
+  const latest = events
+    .flatMap((event) => [event.created, event.opened, event.endedAt])
+    .reduce<number>((high, t) => (t === undefined ? high : Math.max(high, t)), -Infinity);
   const end = options.now ? options.now.getTime() : latest;
-  const firstDay = Math.floor(Math.min(...created) / DAY_MS);
+  const firstDay = Math.floor(created.reduce((low, time) => Math.min(low, time)) / DAY_MS);
   const lastDay = Math.max(firstDay, Math.floor(end / DAY_MS));
   const span = lastDay - firstDay + 1;
   // Step back from the last day; the first day is always kept so the start is visible.

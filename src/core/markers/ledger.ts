@@ -225,7 +225,8 @@ function compareRepo(a: string, b: string): number {
 
 function toCompact(migrationId: string, entries: readonly LedgerEntry[]): CompactLedger {
   const times = entries.map((entry) => Date.parse(entry.at)).filter((time) => !Number.isNaN(time));
-  const base = times.length > 0 ? Math.min(...times) : 0;
+  // A loop, not Math.min(...times): spreading ≈ 200,000 arguments overflows the stack.
+  const base = times.length > 0 ? times.reduce((low, time) => Math.min(low, time)) : 0;
   const groups: CompactLedger['g'] = [];
   const index = new Map<string, number>();
   const rows: CompactLedger['e'] = entries.map((entry) => {

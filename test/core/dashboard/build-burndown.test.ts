@@ -66,4 +66,16 @@ describe('core/dashboard/build-burndown', () => {
   it('is empty without targets', () => {
     expect(buildBurndown([])).toEqual([]);
   });
+
+  it('handles a fleet of 250,000 targets (no argument spreading)', () => {
+    const base = buildTarget({
+      migrationId: 'm',
+      manifestRevision: 'r',
+      repo: 'a/x',
+      now: at('01T09:00:00'),
+    });
+    const targets = Array.from({ length: 250_000 }, (_, i) => ({ ...base, repo: `a/r${i}` }));
+
+    expect(buildBurndown(targets, { now: at('02T09:00:00') }).at(-1)).toMatchObject({ targeted: 250_000 });
+  });
 });

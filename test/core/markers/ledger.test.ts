@@ -108,6 +108,15 @@ describe('core/markers/ledger', () => {
     });
   });
 
+  it('encodes 250,000 entries compactly (no argument spreading)', () => {
+    const one = buildLedgerEntry(notApplicable);
+    const entries = Array.from({ length: 250_000 }, (_, index) => ({ ...one, repo: `acme/r${index}` }));
+
+    const compact = renderLedger('use-fetch', entries, { encoding: 'compact' });
+
+    expect(compact).toMatch(/^<!-- fleetwright:ledger v2 /);
+  });
+
   it('fits a ledger into the room it is given: readable, then compact, then the costliest outcomes first', () => {
     const entries = Array.from({ length: 200 }, (_, index) =>
       buildLedgerEntry({
